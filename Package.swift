@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Linalg",
+    platforms: [.macOS(.v13)],
+    // MARK: - Public API
+    products: [
+        .library(name: "Linalg", targets: ["Linalg"]),
+        .library(name: "LinalgReference", targets: ["LinalgReference"]),
+        .executable(name: "linalg", targets: ["LinalgCLI"]),
+        .executable(name: "bench", targets: ["Bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - Public API
+        .target(
+            name: "Linalg",
+            dependencies: ["LinalgCore", "CLinalgBLAS", "CLinalgLAPACKE"]
+        ),
+        .target(name: "LinalgReference", dependencies: ["LinalgCore"]),
+
+        // MARK: - Implementation details
+        /// Matrix storage, errors and random numbers shared by `Linalg` and `LinalgReference` (pure Swift).
+        .target(name: "LinalgCore"),
+        .systemLibrary(
+            name: "CLinalgBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLinalgLAPACKE",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev"])]
+        ),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "LinalgCLI",
+            dependencies: [
+                "Linalg",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "Bench",
+            dependencies: [
+                "Linalg", "LinalgReference", "BenchSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/Bench"
+        ),
+        /// Flop counts, statistics and the JSON record writer of the benchmark (unit-tested).
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
+
+        // MARK: - Unit test bundles
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg", "LinalgReference"]),
+        .testTarget(name: "LinalgCLITests", dependencies: ["LinalgCLI", "Linalg"]),
+        .testTarget(name: "BenchSupportTests", dependencies: ["BenchSupport"]),
+    ]
+)

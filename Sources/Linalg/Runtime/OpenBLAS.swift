@@ -1,0 +1,24 @@
+import CLinalgBLAS
+
+/// OpenBLAS's runtime controls: its thread pool and the kernel it chose for this CPU.
+public enum OpenBLAS {
+    /// The number of threads OpenBLAS uses for one call (`openblas_get/set_num_threads`).
+    /// Setting it to 1 removes thread start-up cost for many small calls.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// The name of the CPU core kernels OpenBLAS selected, e.g. `"Haswell"` or `"Zen"`
+    /// (`openblas_get_corename`); `OPENBLAS_CORETYPE` in the environment overrides the choice.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// OpenBLAS's build configuration string (`openblas_get_config`), e.g. version and threading.
+    public static var configuration: String {
+        guard let text = openblas_get_config() else { return "unknown" }
+        return String(cString: text)
+    }
+}

@@ -1,0 +1,59 @@
+import Linalg
+import Testing
+
+@Suite struct MatrixTests {
+    @Test func rowsAndFlatInitialisersAgree() throws {
+        let a = try Matrix<Double>([[1, 2, 3], [4, 5, 6]])
+        let b = try Matrix<Double>(rows: 2, columns: 3, scalars: [1, 2, 3, 4, 5, 6])
+        #expect(a == b)
+        #expect(a[1, 2] == 6)
+        #expect(a.row(1) == [4, 5, 6])
+        #expect(a.column(1) == [2, 5])
+        #expect(a.transposed().rowArrays == [[1, 4], [2, 5], [3, 6]])
+        #expect(a.rowArrays == [[1, 2, 3], [4, 5, 6]])
+    }
+
+    @Test func raggedAndEmptyLiteralsThrow() {
+        #expect(throws: LinalgError.raggedRows(row: 1, expected: 2, found: 3)) { try Matrix<Double>([[1, 2], [3, 4, 5]]) }
+        #expect(throws: LinalgError.emptyMatrixLiteral) { try Matrix<Float>([[]]) }
+        #expect(throws: LinalgError.emptyMatrixLiteral) { try Matrix<Float>([]) }
+        #expect(throws: LinalgError.countMismatch(rows: 2, columns: 2, count: 3)) {
+            try Matrix<Double>(rows: 2, columns: 2, scalars: [1, 2, 3])
+        }
+        #expect(throws: LinalgError.negativeDimension(rows: -1, columns: 2)) {
+            try Matrix<Double>(rows: -1, columns: 2, scalars: [])
+        }
+    }
+
+    @Test func identityZerosAndCopyOnWrite() {
+        let identity = Matrix<Double>.identity(3)
+        #expect(identity[0, 0] == 1 && identity[0, 1] == 0 && identity[2, 2] == 1)
+        var copy = identity
+        copy[0, 1] = 7
+        #expect(identity[0, 1] == 0, "mutating a copy must not change the original")
+        #expect(Matrix<Float>.zeros(rows: 0, columns: 4).isEmpty)
+    }
+
+    @Test func randomIsReproducibleAndHasTheRightMoments() {
+        var g1 = Xoshiro256StarStar(seed: 7), g2 = Xoshiro256StarStar(seed: 7)
+        let a = Matrix<Double>.random(rows: 200, columns: 50, distribution: .randn, using: &g1)
+        let b = Matrix<Double>.random(rows: 200, columns: 50, distribution: .randn, using: &g2)
+        #expect(a == b)
+        let mean = a.scalars.reduce(0, +) / Double(a.scalars.count)
+        let variance = a.scalars.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(a.scalars.count)
+        #expect(abs(mean) < 0.05 && abs(variance - 1) < 0.05)
+        let u = Matrix<Double>.random(rows: 100, columns: 100, distribution: .rand, using: &g1)
+        #expect(u.scalars.allSatisfy { $0 >= 0 && $0 < 1 })
+        #expect(abs(u.scalars.reduce(0, +) / 10_000 - 0.5) < 0.02)
+    }
+
+    @Test func approximateEqualityIsNormwise() throws {
+        let a = try Matrix<Double>([[1, 1e6]])
+        let b = try Matrix<Double>([[1 + 1e-3, 1e6]])
+        #expect(a.isApproximatelyEqual(to: b, relativeTolerance: 1e-8))
+        #expect(!a.isApproximatelyEqual(to: b, relativeTolerance: 1e-10))
+        let nan = try Matrix<Double>([[.nan, 1e6]])
+        #expect(!a.isApproximatelyEqual(to: nan))
+        #expect(nan.firstNonFinite! == (0, 0))
+    }
+}
