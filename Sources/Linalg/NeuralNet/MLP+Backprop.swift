@@ -1,0 +1,104 @@
+extension MLP {
+    // MARK: ∂loss/∂W_l = Δ_l x_lᵀ, Δ_{l−1} = a'(x_l) ∘ (W_lᵀ Δ_l)
+
+    /// Backpropagation of `Δ_{L−1} = a_out'(f) ∘ ∂loss/∂f`, already in `workspace.errors[L−1]`
+    /// as `∂loss/∂f`, after a forward pass: writes `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ` into
+    /// the workspace gradient. Two GEMMs per layer.
+    @inlinable
+    func backwardInWorkspace(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
+        let batch = workspace.batchSize
+        let last = layerCount - 1
+        scaleByDerivative(workspace.errors[last], output: workspace.activations[last + 1],
+                          count: sizes[last + 1] * batch, activation: outputActivation)
+        for l in stride(from: last, through: 0, by: -1) {
+            let rows = sizes[l + 1], inner = sizes[l]
+            // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
+            GemmKernel.run(transposeA: false, transposeB: true, m: rows, n: inner, k: batch, alpha: scale,
+                           a: workspace.errors[l], lda: batch, b: workspace.activations[l], ldb: batch,
+                           beta: 0.0, c: workspace.gradient + weightOffsets[l], ldc: inner)
+            if l > 0 {
+                // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
+                GemmKernel.run(transposeA: true, transposeB: false, m: inner, n: batch, k: rows, alpha: 1.0,
+                               a: parameters + weightOffsets[l], lda: inner, b: workspace.errors[l], ldb: batch,
+                               beta: 0.0, c: workspace.errors[l - 1], ldc: batch)
+                scaleByDerivative(workspace.errors[l - 1], output: workspace.activations[l],
+                                  count: inner * batch, activation: activation)
+            }
+        }
+    }
+
+    /// `v_i ← a'(x_i) v_i`, with `a'` written through the output `x`.
+    @inlinable
+    func scaleByDerivative(_ v: UnsafeMutablePointer<Double>, output x: UnsafePointer<Double>, count: Int,
+                           activation: Activation) {
+        switch activation {
+        case .sigmoid: for i in 0..<count { v[i] *= x[i] * (1 - x[i]) }
+        case .tanh: for i in 0..<count { v[i] *= 1 - x[i] * x[i] }
+        case .identity: break
+        }
+    }
+
+    /// The gradient of a scalar loss with respect to every `W_l` (a vector–Jacobian product),
+    /// given `G = ∂loss/∂f` (`h_L × B`, column `b` for sample `b`):
+    /// `Δ_{L−1} = a_out'(f) ∘ G`, `Δ_{l−1} = σ'(x_l) ∘ (W_lᵀ Δ_l)`, `∂loss/∂W_l = Δ_l x_lᵀ`.
+    /// Runs the forward pass itself; the gradients are left in ``MLPWorkspace/gradient(_:)``.
+    public func backpropagate(_ x: Matrix<Double>, lossGradient g: Matrix<Double>,
+                              workspace: MLPWorkspace) throws(LinalgError) {
+        try validateInput(x)
+        guard g.rows == outputSize, g.columns == x.columns else {
+            throw .shapeMismatch(operation: "MLP.backpropagate", detail: "∂loss/∂f must be \(outputSize)×\(x.columns), got \(g.rows)×\(g.columns)")
+        }
+        load(x, into: workspace)
+        parameters.withUnsafeBufferPointer { p in
+            forwardInWorkspace(p.baseAddress!, workspace)
+            g.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { workspace.errors[layerCount - 1].update(from: base, count: source.count) }
+            }
+            backwardInWorkspace(p.baseAddress!, workspace, scale: 1)
+        }
+    }
+
+    /// `∂loss/∂W_l` for every layer, as new matrices (see ``backpropagate(_:lossGradient:workspace:)``).
+    public func gradients(_ x: Matrix<Double>, lossGradient g: Matrix<Double>) throws(LinalgError) -> [Matrix<Double>] {
+        let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
+        try backpropagate(x, lossGradient: g, workspace: workspace)
+        return (0..<layerCount).map(workspace.gradient)
+    }
+
+    // MARK: loss = Σ_b ‖f(x_b) − y_b‖²
+
+    /// The squared error `Σ_b ‖f(x_b) − y_b‖²` over the batch and its gradient with respect to
+    /// every `W_l` (`∂loss/∂f = 2(f − Y)`), computed in `workspace`; returns the loss, the
+    /// gradients are in ``MLPWorkspace/gradient(_:)``.
+    public func squaredError(_ x: Matrix<Double>, targets y: Matrix<Double>,
+                             workspace: MLPWorkspace) throws(LinalgError) -> Double {
+        try validateInput(x)
+        guard y.rows == outputSize, y.columns == x.columns else {
+            throw .shapeMismatch(operation: "MLP.squaredError", detail: "targets must be \(outputSize)×\(x.columns), got \(y.rows)×\(y.columns)")
+        }
+        if let (i, j) = y.firstNonFinite { throw .nonFinite(what: "targets", row: i, column: j) }
+        load(x, into: workspace)
+        return parameters.withUnsafeBufferPointer { p in
+            y.withUnsafeBufferPointer { t in
+                squaredErrorStep(p.baseAddress!, targets: t.baseAddress!, workspace: workspace, scale: 1)
+            }
+        }
+    }
+
+    /// Forward pass, `loss = Σ ‖f − y‖²`, `∂loss/∂f = 2(f − y)`, backward pass with `scale`.
+    @inlinable
+    func squaredErrorStep(_ parameters: UnsafePointer<Double>, targets: UnsafePointer<Double>,
+                          workspace: MLPWorkspace, scale: Double) -> Double {
+        forwardInWorkspace(parameters, workspace)
+        let count = outputSize * workspace.batchSize
+        let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1]
+        var loss = 0.0
+        for i in 0..<count {
+            let residual = f[i] - targets[i]
+            loss += residual * residual
+            g[i] = 2 * residual
+        }
+        backwardInWorkspace(parameters, workspace, scale: scale)
+        return loss
+    }
+}

@@ -1,0 +1,104 @@
+/// Reusable buffers for one net shape and one batch size: the forward activations `x_l`, the
+/// backprop errors `Δ_l`, the gradient, and the Jacobian accumulators.
+///
+/// Create one per thread and pass it to every call: after the first call with a given batch
+/// size nothing is allocated. A workspace is not thread-safe.
+public final class MLPWorkspace {
+    /// The layer widths it was made for.
+    public let sizes: [Int]
+    /// The batch size `B` it holds buffers for.
+    public private(set) var batchSize: Int
+
+    /// `x_l`, `h_l × B`, for `l = 0 … L` (`x_L = f`).
+    @usableFromInline var activations: [UnsafeMutablePointer<Double>] = []
+    /// `Δ_l = ∂loss/∂z_{l+1}`, `h_{l+1} × B`.
+    @usableFromInline var errors: [UnsafeMutablePointer<Double>] = []
+    /// `∂loss/∂W_l` for all layers, laid out like ``MLP/parameters``.
+    @usableFromInline let gradient: UnsafeMutablePointer<Double>
+    @usableFromInline let parameterCount: Int
+    /// `δ_l = ∂f/∂z_{l+1}` for every sample, stacked: `(B·h_L) × h_{l+1}` (reverse mode).
+    @usableFromInline var sensitivities: [UnsafeMutablePointer<Double>] = []
+    /// Forward-mode tangents `∂x_l/∂x₀`, `h_l × (B·h₀)`, two buffers used alternately.
+    @usableFromInline var tangents: [UnsafeMutablePointer<Double>] = []
+    @usableFromInline var tangentCapacity = 0
+
+    /// Buffers for a net with `sizes` and batches of up to `batchSize` samples.
+    public init(sizes: [Int], batchSize: Int) {
+        precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 } && batchSize >= 0,
+                     "MLPWorkspace: sizes \(sizes), batch \(batchSize)")
+        self.sizes = sizes
+        self.batchSize = batchSize
+        var count = 0
+        for l in 0..<(sizes.count - 1) { count += sizes[l] * sizes[l + 1] }
+        parameterCount = count
+        gradient = .allocate(capacity: max(1, count))
+        allocateBatchBuffers()
+    }
+
+    deinit {
+        freeBatchBuffers()
+        gradient.deallocate()
+    }
+
+    @usableFromInline
+    func allocateBatchBuffers() {
+        let b = max(1, batchSize)
+        activations = sizes.map { .allocate(capacity: $0 * b) }
+        errors = sizes.dropFirst().map { .allocate(capacity: $0 * b) }
+        sensitivities = []
+    }
+
+    func freeBatchBuffers() {
+        for p in activations + errors + sensitivities + tangents { p.deallocate() }
+        activations = []; errors = []; sensitivities = []; tangents = []; tangentCapacity = 0
+    }
+
+    /// Makes room for batch size `b` (allocates only when it changes).
+    @inlinable
+    public func prepare(batchSize b: Int) {
+        if b == batchSize { return }
+        resize(b)
+    }
+
+    @usableFromInline
+    func resize(_ b: Int) {
+        freeBatchBuffers()
+        batchSize = b
+        allocateBatchBuffers()
+    }
+
+    /// Allocates the reverse-mode Jacobian buffers on first use.
+    @usableFromInline
+    func prepareSensitivities() {
+        if !sensitivities.isEmpty { return }
+        let rows = max(1, batchSize) * sizes[sizes.count - 1]
+        sensitivities = (1..<sizes.count).map { .allocate(capacity: rows * sizes[$0]) }
+    }
+
+    /// Allocates the forward-mode tangent buffers on first use.
+    @usableFromInline
+    func prepareTangents() {
+        let needed = (sizes.max() ?? 1) * max(1, batchSize) * sizes[0]
+        if tangentCapacity >= needed { return }
+        for p in tangents { p.deallocate() }
+        tangents = [.allocate(capacity: needed), .allocate(capacity: needed)]
+        tangentCapacity = needed
+    }
+
+    /// The output `f = x_L` of the last forward pass, `h_L × B`.
+    public var output: Matrix<Double> { matrix(activations[sizes.count - 1], rows: sizes[sizes.count - 1], columns: batchSize) }
+
+    /// The activation `x_l` of the last forward pass, `h_l × B`.
+    public func activation(_ l: Int) -> Matrix<Double> { matrix(activations[l], rows: sizes[l], columns: batchSize) }
+
+    /// The gradient `∂loss/∂W_l` of the last backward pass, `h_{l+1} × h_l`.
+    public func gradient(_ l: Int) -> Matrix<Double> {
+        var offset = 0
+        for i in 0..<l { offset += sizes[i] * sizes[i + 1] }
+        return matrix(gradient + offset, rows: sizes[l + 1], columns: sizes[l])
+    }
+
+    func matrix(_ p: UnsafeMutablePointer<Double>, rows: Int, columns: Int) -> Matrix<Double> {
+        try! Matrix(rows: rows, columns: columns, scalars: Array(UnsafeBufferPointer(start: p, count: rows * columns)))
+    }
+}

@@ -1,0 +1,247 @@
+import Linalg
+import LinalgReference
+import Testing
+
+/// Net shapes under test: the exercise's, a non-square one, depth 1 and depth 2.
+let netShapes: [[Int]] = [[2, 10, 10, 2], [5, 7, 3, 4], [3, 4], [4, 6, 2], [1, 1]]
+
+struct NetCase: CustomTestStringConvertible, Sendable {
+    var sizes: [Int]
+    var activation: Activation
+    var outputActivation: Activation
+    var testDescription: String { "\(sizes) \(activation)/\(outputActivation)" }
+}
+
+let netCases: [NetCase] = netShapes.flatMap { sizes in
+    Activation.allCases.map { NetCase(sizes: sizes, activation: $0, outputActivation: .identity) }
+} + [NetCase(sizes: [2, 10], activation: .sigmoid, outputActivation: .sigmoid),
+     NetCase(sizes: [2, 10, 10, 2], activation: .tanh, outputActivation: .sigmoid)]
+
+func makeNet(_ c: NetCase, seed: UInt64 = 1) throws -> (MLP, Reference.MLP) {
+    let net = try MLP(sizes: c.sizes, activation: c.activation, outputActivation: c.outputActivation, seed: seed)
+    return (net, Reference.MLP(weights: net.weights, activation: c.activation, outputActivation: c.outputActivation))
+}
+
+func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
+    var g = Xoshiro256StarStar(seed: seed)
+    return Matrix.random(rows: h0, columns: batch, distribution: .randn, using: &g)
+}
+
+@Suite struct MLPTests {
+    @Test(arguments: netCases)
+    func forwardMatchesReferenceForEverySample(_ c: NetCase) throws {
+        let (net, reference) = try makeNet(c)
+        for batch in [1, 8, 300] {
+            let x = inputs(c.sizes[0], batch)
+            let f = try net(x)
+            #expect(f.rows == c.sizes.last! && f.columns == batch)
+            for b in 0..<batch {
+                let expected = reference(x.column(b))
+                for i in expected.indices { #expect(abs(f[i, b] - expected[i]) <= 1e-12 * max(1, abs(expected[i]))) }
+            }
+        }
+    }
+
+    @Test(arguments: netCases)
+    func inputJacobianMatchesFiniteDifferencesAndReference(_ c: NetCase) throws {
+        let (net, reference) = try makeNet(c)
+        let x = inputs(c.sizes[0], 8)
+        for mode in [JacobianMode.forward, .reverse, .automatic] {
+            let jacobians = try net.inputJacobians(x, mode: mode)
+            #expect(jacobians.count == 8)
+            for b in 0..<8 {
+                let x0 = x.column(b)
+                let check = try FiniteDifferences.checkJacobian(jacobians[b], of: { try net($0) }, at: x0)
+                #expect(check.passes(tolerance: 1e-7), "df/dx0 \(mode) sample \(b): \(check)")
+                expectClose(jacobians[b], reference.inputJacobian(x0), tolerance: 1e-12, "df/dx0 \(mode) vs reference")
+            }
+        }
+    }
+
+    @Test(arguments: netCases)
+    func weightJacobiansMatchFiniteDifferencesAndReference(_ c: NetCase) throws {
+        let (net, reference) = try makeNet(c)
+        for batch in [1, 8] {
+            let x = inputs(c.sizes[0], batch)
+            let tensors = try net.weightJacobians(x)
+            #expect(tensors.count == net.layerCount)
+            for l in 0..<net.layerCount {
+                for b in [0, batch - 1] {
+                    let tensor = tensors[l][b]
+                    #expect(tensor.shape == (c.sizes.last!, c.sizes[l + 1], c.sizes[l]))
+                    let x0 = x.column(b)
+                    // f as a function of vec(W_l): column (j·h_l + k) of the FD Jacobian is ∂f/∂(W_l)_jk.
+                    let numeric = try FiniteDifferences.jacobian(of: { flat in
+                        var perturbed = net
+                        try perturbed.setWeight(l, Matrix(rows: c.sizes[l + 1], columns: c.sizes[l], scalars: flat))
+                        return try perturbed(x0)
+                    }, at: net.weight(l).scalars)
+                    let check = FiniteDifferences.compare(analytic: tensor.scalars, numeric: numeric.scalars)
+                    #expect(check.passes(tolerance: 1e-7), "df/dW_\(l) sample \(b): \(check)")
+                    let expected = reference.weightJacobian(x0, layer: l)
+                    #expect(FiniteDifferences.compare(analytic: tensor.scalars, numeric: expected).maxRelativeError <= 1e-12)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: netCases)
+    func backpropGradientMatchesFiniteDifferencesAndReference(_ c: NetCase) throws {
+        let (net, reference) = try makeNet(c)
+        for batch in [1, 8] {
+            let x = inputs(c.sizes[0], batch)
+            let y = inputs(c.sizes.last!, batch, seed: 77)
+            let workspace = MLPWorkspace(sizes: c.sizes, batchSize: batch)
+            let loss = try net.squaredError(x, targets: y, workspace: workspace)
+            let expected = reference.squaredError((0..<batch).map(x.column), targets: (0..<batch).map(y.column))
+            #expect(abs(loss - expected.loss) <= 1e-12 * max(1, expected.loss))
+            for l in 0..<net.layerCount {
+                let analytic = workspace.gradient(l)
+                expectClose(analytic, expected.gradients[l], tolerance: 1e-12, "∂loss/∂W_\(l) vs reference")
+                let numeric = try FiniteDifferences.gradient(of: { flat in
+                    var perturbed = net
+                    try perturbed.setWeight(l, Matrix(rows: c.sizes[l + 1], columns: c.sizes[l], scalars: flat))
+                    return try perturbed.squaredError(x, targets: y, workspace: MLPWorkspace(sizes: c.sizes, batchSize: batch))
+                }, at: net.weight(l).scalars)
+                let check = FiniteDifferences.compare(analytic: analytic.scalars, numeric: numeric)
+                #expect(check.passes(tolerance: 1e-7), "∂loss/∂W_\(l) batch \(batch): \(check)")
+            }
+        }
+    }
+
+    @Test func vectorJacobianProductEqualsSumOfWeightJacobians() throws {
+        let net = try MLP(sizes: [2, 10, 10, 2], seed: 3)
+        let x = inputs(2, 5), g = inputs(2, 5, seed: 4)
+        let grads = try net.gradients(x, lossGradient: g)
+        let tensors = try net.weightJacobians(x)
+        for l in 0..<net.layerCount {
+            var expected = Matrix<Double>(rows: net.sizes[l + 1], columns: net.sizes[l])
+            for b in 0..<5 { for i in 0..<2 { try BLAS.axpy(g[i, b], tensors[l][b].slice(output: i), &expected) } }
+            expectClose(grads[l], expected, tolerance: 1e-12)
+        }
+    }
+
+    @Test func batchedEqualsPerSample() throws {
+        let net = try MLP(sizes: [5, 7, 3, 4], activation: .tanh, seed: 2)
+        let x = inputs(5, 6)
+        let batched = try net.inputJacobians(x)
+        let factors = try net.weightJacobianFactors(x)
+        for b in 0..<6 {
+            let single = try Matrix(rows: 5, columns: 1, scalars: x.column(b))
+            #expect(try net.inputJacobians(single)[0].isApproximatelyEqual(to: batched[b], relativeTolerance: 1e-14))
+            #expect(try net(single).scalars.enumerated().allSatisfy { abs($0.element - (try! net(x))[$0.offset, b]) < 1e-14 })
+            let singleFactors = try net.weightJacobianFactors(single)
+            for l in 0..<3 {
+                #expect(singleFactors.sensitivity(layer: l, sample: 0)
+                    .isApproximatelyEqual(to: factors.sensitivity(layer: l, sample: b), relativeTolerance: 1e-14))
+            }
+        }
+    }
+
+    @Test func zeroBatchGivesEmptyResults() throws {
+        let net = try MLP(sizes: [2, 3, 2], seed: 0)
+        let empty = Matrix<Double>(rows: 2, columns: 0)
+        #expect(try net(empty).shape == (2, 0))
+        #expect(try net.inputJacobians(empty).isEmpty)
+    }
+
+    @Test func workspaceIsReusedAcrossBatchSizes() throws {
+        let net = try MLP(sizes: [2, 10, 10, 2], seed: 5)
+        let workspace = MLPWorkspace(sizes: net.sizes, batchSize: 1)
+        for batch in [1, 4, 1, 64] {
+            let x = inputs(2, batch, seed: UInt64(batch))
+            try net.forward(x, workspace: workspace)
+            #expect(workspace.output == (try net(x)))
+        }
+    }
+
+    @Test func automaticModePicksTheCheaperAccumulation() throws {
+        #expect(try MLP(sizes: [2, 10, 10, 8], seed: 0).resolvedJacobianMode(.automatic) == .forward)
+        #expect(try MLP(sizes: [8, 10, 10, 2], seed: 0).resolvedJacobianMode(.automatic) == .reverse)
+    }
+
+    @Test func exerciseInitialisationIsReproducibleAndScaled() throws {
+        let a = try MLP(sizes: [2, 10, 10, 2], seed: 0), b = try MLP(sizes: [2, 10, 10, 2], seed: 0)
+        #expect(a == b)
+        #expect(a != (try MLP(sizes: [2, 10, 10, 2], seed: 1)))
+        let bound = 1 / Double(10).squareRoot()
+        #expect(a.weight(0).scalars.allSatisfy { $0 >= 0 && $0 < bound })
+        #expect(a.weight(2).shape == (2, 10))
+    }
+
+    @Test func badNetsAndInputsAreTypedErrors() throws {
+        let w0 = Matrix<Double>(rows: 3, columns: 2), w1 = Matrix<Double>(rows: 2, columns: 4)
+        let error = #expect(throws: LinalgError.self) { try MLP(weights: [w0, w1]) }
+        #expect(error?.description.contains("W_1") == true)
+        #expect(throws: LinalgError.self) { try MLP(weights: []) }
+        #expect(throws: LinalgError.self) { try MLP(sizes: [2], seed: 0) }
+        #expect(throws: LinalgError.self) { try MLP(sizes: [2, 0, 2], seed: 0) }
+        var nanWeights = Matrix<Double>(rows: 2, columns: 2)
+        nanWeights[1, 0] = .nan
+        #expect(throws: LinalgError.nonFinite(what: "W_0", row: 1, column: 0)) { try MLP(weights: [nanWeights]) }
+        let net = try MLP(sizes: [2, 3, 2], seed: 0)
+        #expect(throws: LinalgError.self) { try net(Matrix<Double>(rows: 3, columns: 1)) }
+        var bad = Matrix<Double>(rows: 2, columns: 2)
+        bad[0, 1] = .infinity
+        #expect(throws: LinalgError.nonFinite(what: "input", row: 0, column: 1)) { try net(bad) }
+    }
+}
+
+@Suite struct IdentityTrainingTests {
+    @Test func defaultRunReducesHeldOutErrorBelowOnePercent() throws {
+        var net = try MLP(sizes: [2, 10, 10, 2], seed: 0)
+        let report = try net.trainIdentity()
+        #expect(report.lossHistory.count == 20_000)
+        #expect(report.finalHeldOutError < 0.01 * report.initialHeldOutError,
+                "initial \(report.initialHeldOutError), final \(report.finalHeldOutError)")
+    }
+
+    @Test func trainingIsReproducibleAndMatchesReference() throws {
+        for batch in [1, 4] {
+            var a = try MLP(sizes: [2, 10, 10, 2], seed: 3), b = a
+            let config = IdentityTrainingConfiguration(steps: 200, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
+            let ra = try a.trainIdentity(config), rb = try b.trainIdentity(config)
+            #expect(ra.lossHistory == rb.lossHistory && a == b)
+            var reference = Reference.MLP(weights: try MLP(sizes: [2, 10, 10, 2], seed: 3).weights)
+            let expected = reference.trainIdentity(steps: 200, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
+            #expect(FiniteDifferences.compare(analytic: ra.lossHistory, numeric: expected.history).maxRelativeError < 1e-10)
+            #expect(abs(ra.finalHeldOutError - expected.final) < 1e-10)
+            for l in 0..<3 { expectClose(a.weight(l), reference.weights[l], tolerance: 1e-10) }
+        }
+    }
+
+    @Test func invalidTrainingSettingsAreTypedErrors() throws {
+        var net = try MLP(sizes: [2, 10, 2], seed: 0)
+        #expect(throws: LinalgError.self) { try net.trainIdentity(.init(learningRate: -1)) }
+        #expect(throws: LinalgError.self) { try net.trainIdentity(.init(batchSize: 0)) }
+        var notSquare = try MLP(sizes: [2, 10, 3], seed: 0)
+        #expect(throws: LinalgError.self) { try notSquare.trainIdentity(.init(steps: 1)) }
+    }
+}
+
+@Suite struct VectorMathTests {
+    @Test func sigmoidMatchesScalarFormulaEverywhere() {
+        var values: [Double] = stride(from: -800.0, through: 800.0, by: 0.37).map { $0 }
+        values += [0, -0.0, 1e-300, -1e-300, 709.5, -745, 1e308, -1e308, 36.7, -36.7]
+        var out = values
+        out.withUnsafeMutableBufferPointer { VectorMath.sigmoidInPlace($0.baseAddress!, count: $0.count) }
+        for (z, s) in zip(values, out) {
+            let expected = 1 / (1 + Double.exp(-z))
+            #expect(s.isFinite && s >= 0 && s <= 1)
+            #expect(abs(s - expected) <= 4 * Double.ulpOfOne * max(expected, 1e-300) || abs(s - expected) < 1e-300,
+                    "σ(\(z)) = \(s), expected \(expected)")
+        }
+    }
+
+    @Test func expIsAccurateToAFewUlp() {
+        var worst = 0.0
+        var t = -700.0
+        while t < 700 {
+            let lanes = VectorMath.Lanes(t, t + 0.1, t + 0.2, t + 0.3, t + 0.4, t + 0.5, t + 0.6, t + 0.7)
+            let e = VectorMath.exp(lanes)
+            for lane in 0..<8 { worst = max(worst, abs(e[lane] / Double.exp(lanes[lane]) - 1)) }
+            t += 0.813
+        }
+        #expect(worst < 4 * Double.ulpOfOne, "max relative error \(worst)")
+    }
+}
