@@ -1,0 +1,5 @@
+import ArgumentParser
+struct LogregCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "logreg")
+}
+enum LogisticExercise { static func run(seed: UInt64) throws -> Bool { true } }

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Linalg
+
+/// `linalg train-identity`: exercise 1c, SGD of the net towards `f(x) = x`.
+struct TrainIdentityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-identity",
+        abstract: "Train the net towards the identity map by SGD; last line: heldout_mse initial=<n> final=<n>."
+    )
+
+    @Option(help: "Layer sizes h_0,…,h_L (h_L must equal h_0).") var sizes = "2,10,10,2"
+    @Option(help: "Number of SGD steps.") var steps = 20_000
+    @Option(help: "Learning rate α of W_l ← W_l − α ∂loss/∂W_l.") var lr = 0.01
+    @Option(help: "Samples per step (1: per-sample SGD as in the exercise; >1: mean mini-batch gradient).") var batch = 1
+    @Option(help: "Seed of the initial weights and the samples.") var seed: UInt64 = 0
+    @Option(help: "Write step,loss rows to this CSV file.") var log: String?
+
+    func run() throws {
+        try reportingUserErrors {
+            let sizes = try parseSizes(self.sizes)
+            guard sizes.first == sizes.last else {
+                throw UserError("--sizes: the identity map needs h_L = h_0, got \(sizes.first!) and \(sizes.last!)")
+            }
+            guard steps >= 0 else { throw UserError("--steps must be ≥ 0, got \(steps)") }
+            guard lr.isFinite, lr > 0 else { throw UserError("--lr must be a finite number > 0, got \(lr)") }
+            guard batch >= 1 else { throw UserError("--batch must be at least 1, got \(batch)") }
+            var logHandle: FileHandle?
+            if let log {
+                guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
+                    throw UserError("\(log): cannot create the log file")
+                }
+                logHandle = handle
+            }
+            var net = try MLP(sizes: sizes, seed: seed)
+            let configuration = IdentityTrainingConfiguration(steps: steps, learningRate: lr, batchSize: batch, seed: seed)
+            let showProgress = standardErrorIsTerminal
+            let interval = max(1, steps / 20)
+            let started = Date()
+            let report = try net.trainIdentity(configuration, progressInterval: interval) { step, loss in
+                guard showProgress else { return }
+                FileHandle.standardError.write(Data(String(format: "\rstep %d/%d  loss %.6g", step, steps, loss).utf8))
+            }
+            let seconds = Date().timeIntervalSince(started)
+            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+            if let logHandle {
+                var csv = "step,loss\n"
+                for (step, loss) in report.lossHistory.enumerated() { csv += "\(step + 1),\(loss)\n" }
+                logHandle.write(Data(csv.utf8))
+                logHandle.closeFile()
+            }
+            if let lastLoss = report.lossHistory.last {
+                print(String(format: "trained %d steps (batch %d, lr %g) in %.3f s; last step loss %.6g",
+                             steps, batch, lr, seconds, lastLoss))
+            }
+            guard report.finalHeldOutError.isFinite else {
+                throw UserError("training diverged (held-out error is \(report.finalHeldOutError)); try a smaller --lr")
+            }
+            print("heldout_mse initial=\(report.initialHeldOutError) final=\(report.finalHeldOutError)")
+        }
+    }
+}
