@@ -10,7 +10,7 @@ struct GradcheckCommand: ParsableCommand {
     )
 
     @Option(help: "Layer sizes h_0,h_1,…,h_L.") var sizes = "2,10,10,2"
-    @Option(help: "Number of random inputs x ~ randn(h_0).") var batch = 1
+    @Option(parsing: .unconditional, help: "Number of random inputs x ~ randn(h_0).") var batch = 1
     @Option(help: "Seed of the weights and inputs.") var seed: UInt64 = 0
     @Option(help: "Hidden activation: sigmoid, tanh or identity.") var activation = "sigmoid"
     @Option(help: "Output activation: identity, sigmoid or tanh.") var outputActivation = "identity"

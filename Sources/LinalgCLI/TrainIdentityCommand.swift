@@ -10,9 +10,9 @@ struct TrainIdentityCommand: ParsableCommand {
     )
 
     @Option(help: "Layer sizes h_0,…,h_L (h_L must equal h_0).") var sizes = "2,10,10,2"
-    @Option(help: "Number of SGD steps.") var steps = 20_000
-    @Option(help: "Learning rate α of W_l ← W_l − α ∂loss/∂W_l.") var lr = 0.01
-    @Option(help: "Samples per step (1: per-sample SGD as in the exercise; >1: mean mini-batch gradient).") var batch = 1
+    @Option(parsing: .unconditional, help: "Number of SGD steps.") var steps = 20_000
+    @Option(parsing: .unconditional, help: "Learning rate α of W_l ← W_l − α ∂loss/∂W_l.") var lr = 0.01
+    @Option(parsing: .unconditional, help: "Samples per step (1: per-sample SGD as in the exercise; >1: mean mini-batch gradient).") var batch = 1
     @Option(help: "Seed of the initial weights and the samples.") var seed: UInt64 = 0
     @Option(help: "Write step,loss rows to this CSV file.") var log: String?
 

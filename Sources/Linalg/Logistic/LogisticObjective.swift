@@ -1,0 +1,233 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reusable buffers of the logistic objective: `O(n + d²)` memory beside `X`.
+public final class LogisticWorkspace {
+    let n: Int, d: Int, p: Int
+    /// `z = Xβ (+ β₀)`, then per-sample scratch.
+    let logits: UnsafeMutablePointer<Double>
+    let scratch: UnsafeMutablePointer<Double>
+    /// A block of rows `√h_i x_i` for the blocked `syrk`.
+    let block: UnsafeMutablePointer<Double>
+    let blockRows: Int
+
+    /// Buffers for `n` samples and `d` features (plus an intercept).
+    public init(sampleCount n: Int, featureCount d: Int, fitIntercept: Bool) {
+        self.n = n
+        self.d = d
+        self.p = d + (fitIntercept ? 1 : 0)
+        logits = .allocate(capacity: max(1, n))
+        scratch = .allocate(capacity: max(1, n))
+        // Blocks of about 2 MiB: large enough for BLAS speed, small enough to stay in cache.
+        blockRows = max(1, min(n, max(64, 262_144 / max(1, d))))
+        block = .allocate(capacity: max(1, blockRows * d))
+    }
+
+    /// Buffers sized for `problem`.
+    public convenience init(for problem: LogisticProblem) {
+        self.init(sampleCount: problem.sampleCount, featureCount: problem.featureCount, fitIntercept: problem.fitIntercept)
+    }
+
+    deinit {
+        logits.deallocate()
+        scratch.deallocate()
+        block.deallocate()
+    }
+
+    func matches(_ problem: LogisticProblem) -> Bool {
+        n == problem.sampleCount && d == problem.featureCount && p == problem.parameterCount
+    }
+}
+
+/// The numerically stable pieces of the logistic loss.
+@usableFromInline
+enum Logistic {
+    /// `log(1 + eᶻ) = max(z, 0) + log1p(e^{−|z|})`: finite for every finite `z`.
+    @inlinable
+    static func softplus(_ z: Double) -> Double { max(z, 0) + log1p(exp(-abs(z))) }
+
+    /// `σ(z)`, without overflow for either sign.
+    @inlinable
+    static func sigmoid(_ z: Double) -> Double {
+        let e = exp(-abs(z))
+        return z >= 0 ? 1 / (1 + e) : e / (1 + e)
+    }
+
+    /// `σ(z)(1 − σ(z)) = e^{−|z|} / (1 + e^{−|z|})²`, accurate in both tails.
+    @inlinable
+    static func sigmoidSlope(_ z: Double) -> Double {
+        let e = exp(-abs(z))
+        return e / ((1 + e) * (1 + e))
+    }
+}
+
+extension LogisticProblem {
+    // MARK: z = Xβ + β₀   (gemv)
+
+    func computeLogits(_ beta: UnsafePointer<Double>, into z: UnsafeMutablePointer<Double>) {
+        let n = sampleCount, d = featureCount
+        if n == 0 { return }
+        let intercept = fitIntercept ? beta[d] : 0
+        if d == 0 {
+            z.update(repeating: intercept, count: n)
+            return
+        }
+        x.withUnsafeBufferPointer { px in
+            Double.blasGemv(transpose: false, m: n, n: d, alpha: 1, a: px.baseAddress!, lda: d,
+                            x: beta, incx: 1, beta: 0, y: z, incy: 1)
+        }
+        if intercept != 0 { for i in 0..<n { z[i] += intercept } }
+    }
+
+    /// `β₁² + … + β_d²` (the intercept is not penalised).
+    func penaltyNorm(_ beta: UnsafePointer<Double>) -> Double {
+        var sum = 0.0
+        for j in 0..<featureCount { sum += beta[j] * beta[j] }
+        return sum
+    }
+
+    // MARK: L = Σ w_i [log(1 + e^{z_i}) − y_i z_i] + λβᵀβ
+
+    /// The loss from precomputed logits: `−[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + eᶻ) − y z`.
+    func loss(logits z: UnsafePointer<Double>, beta: UnsafePointer<Double>) -> Double {
+        var sum = 0.0
+        for i in 0..<sampleCount { sum += weight(i) * (Logistic.softplus(z[i]) - y[i] * z[i]) }
+        return sum + lambda * penaltyNorm(beta)
+    }
+
+    // MARK: ∇L = Xᵀ(w ∘ (p − y)) + 2λβ,   ∂L/∂β₀ = Σ w_i (p_i − y_i)
+
+    func gradient(logits z: UnsafePointer<Double>, beta: UnsafePointer<Double>, scratch r: UnsafeMutablePointer<Double>,
+                  into g: UnsafeMutablePointer<Double>) {
+        let n = sampleCount, d = featureCount
+        var interceptGradient = 0.0
+        for i in 0..<n {
+            r[i] = weight(i) * (Logistic.sigmoid(z[i]) - y[i])
+            interceptGradient += r[i]
+        }
+        if d > 0 {
+            if n == 0 {
+                g.update(repeating: 0, count: d)
+            } else {
+                x.withUnsafeBufferPointer { px in
+                    Double.blasGemv(transpose: true, m: n, n: d, alpha: 1, a: px.baseAddress!, lda: d,
+                                    x: r, incx: 1, beta: 0, y: g, incy: 1)
+                }
+            }
+            for j in 0..<d { g[j] += 2 * lambda * beta[j] }
+        }
+        if fitIntercept { g[d] = interceptGradient }
+    }
+
+    // MARK: ∇²L = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI   (blocked syrk on √h-scaled rows)
+
+    /// Writes the full symmetric `p × p` Hessian into `hessian` (row-major). The `Xᵀ diag(h) X`
+    /// part is accumulated block by block: rows `√h_i x_i` are copied into the workspace block
+    /// and `H ← H + BᵀB` by `syrk`, so no `n × d` copy of `X` is made.
+    func hessian(logits z: UnsafePointer<Double>, workspace: LogisticWorkspace, into hessian: UnsafeMutablePointer<Double>) {
+        let n = sampleCount, d = featureCount, p = parameterCount
+        let h = workspace.scratch
+        for i in 0..<n { h[i] = weight(i) * Logistic.sigmoidSlope(z[i]) }
+        hessian.update(repeating: 0, count: p * p)
+        if d > 0 && n > 0 {
+            x.withUnsafeBufferPointer { px in
+                let xp = px.baseAddress!
+                var start = 0
+                var first = true
+                while start < n {
+                    let rows = min(workspace.blockRows, n - start)
+                    for r in 0..<rows {
+                        let s = h[start + r].squareRoot()
+                        let source = xp + (start + r) * d, target = workspace.block + r * d
+                        for j in 0..<d { target[j] = s * source[j] }
+                    }
+                    // H[0..<d, 0..<d] ← BᵀB + (first ? 0 : 1)·H   (lower triangle)
+                    Double.blasSyrkLower(transpose: true, n: d, k: rows, alpha: 1, a: workspace.block, lda: d,
+                                         beta: first ? 0 : 1, c: hessian, ldc: p)
+                    first = false
+                    start += rows
+                }
+                if fitIntercept {
+                    // H[d, j] = Σ_i h_i x_ij = (Xᵀh)_j,  H[d, d] = Σ_i h_i
+                    Double.blasGemv(transpose: true, m: n, n: d, alpha: 1, a: xp, lda: d, x: h, incx: 1,
+                                    beta: 0, y: hessian + d * p, incy: 1)
+                }
+            }
+        }
+        if fitIntercept {
+            var total = 0.0
+            for i in 0..<n { total += h[i] }
+            hessian[d * p + d] = total
+        }
+        for j in 0..<d { hessian[j * p + j] += 2 * lambda }
+        BLAS.mirrorLowerToUpper(hessian, n: p, ld: p)
+    }
+}
+
+/// The exercise's objective and its derivatives as plain functions (part 2 of the exercise):
+///
+/// - `L(β) = −Σ_i w_i [y_i log σ(x_iᵀβ) + (1 − y_i) log(1 − σ(x_iᵀβ))] + λβᵀβ`
+/// - `∇L(β) = Xᵀ(w ∘ (p − y)) + 2λβ`, with `p = σ(Xβ)`
+/// - `∇²L(β) = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI`
+///
+/// With an intercept, `z = Xβ + β₀`, `∂L/∂β₀ = Σ w_i(p_i − y_i)`, and the intercept's row and
+/// column of the Hessian are `Xᵀ(w ∘ p ∘ (1 − p))` and `Σ w_i p_i(1 − p_i)`, without the `2λ`.
+public enum LogisticRegression {
+    static func withLogits<R>(_ problem: LogisticProblem, _ beta: [Double],
+                              _ body: (UnsafePointer<Double>, UnsafePointer<Double>, LogisticWorkspace) -> R) throws(LinalgError) -> R {
+        try problem.validate(parameters: beta)
+        let workspace = LogisticWorkspace(for: problem)
+        return beta.withUnsafeBufferPointer { b in
+            let pointer = b.baseAddress ?? UnsafePointer(workspace.logits)
+            problem.computeLogits(pointer, into: workspace.logits)
+            return body(pointer, UnsafePointer(workspace.logits), workspace)
+        }
+    }
+
+    /// `L(β)`; finite for every finite `β`, however large the logits.
+    public static func loss(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> Double {
+        try withLogits(problem, beta) { b, z, _ in problem.loss(logits: z, beta: b) }
+    }
+
+    /// `∇L(β) = Xᵀ(w ∘ (σ(Xβ) − y)) + 2λβ` (intercept entry last, unpenalised).
+    public static func gradient(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> [Double] {
+        try withLogits(problem, beta) { b, z, workspace in
+            var g = [Double](repeating: 0, count: problem.parameterCount)
+            g.withUnsafeMutableBufferPointer { out in
+                if let base = out.baseAddress { problem.gradient(logits: z, beta: b, scratch: workspace.scratch, into: base) }
+            }
+            return g
+        }
+    }
+
+    /// `∇²L(β) = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI`, built with BLAS `syrk`.
+    public static func hessian(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> Matrix<Double> {
+        let p = problem.parameterCount
+        var result = Matrix<Double>(rows: p, columns: p)
+        try withLogits(problem, beta) { _, z, workspace in
+            result.withUnsafeMutableBufferPointer { out in
+                if let base = out.baseAddress { problem.hessian(logits: z, workspace: workspace, into: base) }
+            }
+        }
+        return result
+    }
+
+    /// ``loss(_:problem:)`` for data given directly (see ``LogisticProblem`` for the checks).
+    public static func loss(_ beta: [Double], x: Matrix<Double>, y: [Double], lambda: Double,
+                            sampleWeights: [Double]? = nil) throws(LinalgError) -> Double {
+        try loss(beta, problem: LogisticProblem(x: x, y: y, lambda: lambda, sampleWeights: sampleWeights))
+    }
+
+    /// ``gradient(_:problem:)`` for data given directly.
+    public static func gradient(_ beta: [Double], x: Matrix<Double>, y: [Double], lambda: Double,
+                                sampleWeights: [Double]? = nil) throws(LinalgError) -> [Double] {
+        try gradient(beta, problem: LogisticProblem(x: x, y: y, lambda: lambda, sampleWeights: sampleWeights))
+    }
+
+    /// ``hessian(_:problem:)`` for data given directly.
+    public static func hessian(_ beta: [Double], x: Matrix<Double>, y: [Double], lambda: Double,
+                               sampleWeights: [Double]? = nil) throws(LinalgError) -> Matrix<Double> {
+        try hessian(beta, problem: LogisticProblem(x: x, y: y, lambda: lambda, sampleWeights: sampleWeights))
+    }
+}

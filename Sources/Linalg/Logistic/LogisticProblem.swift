@@ -1,0 +1,69 @@
+/// The data of an L2-regularised logistic regression, checked once:
+/// `L(β) = −Σ_i w_i [y_i log σ(x_iᵀβ) + (1 − y_i) log(1 − σ(x_iᵀβ))] + λ βᵀβ`.
+///
+/// `x_i` is row `i` of `X` (`n × d`), `y_i ∈ {0, 1}`, `w_i ≥ 0` (1 when no weights are given).
+/// With `fitIntercept` the model is `z_i = x_iᵀβ + β₀` and the intercept `β₀` is not penalised;
+/// the parameter vector is then `(β₁ … β_d, β₀)`, the intercept last.
+public struct LogisticProblem: Sendable {
+    /// The design matrix `X`, `n × d`, one sample per row.
+    public let x: Matrix<Double>
+    /// The labels `y_i ∈ {0, 1}`.
+    public let y: [Double]
+    /// The per-sample weights `w_i ≥ 0`, or `nil` for all ones.
+    public let sampleWeights: [Double]?
+    /// The regularisation strength `λ ≥ 0` of `λ βᵀβ`.
+    public let lambda: Double
+    /// Whether an unpenalised intercept is fitted.
+    public let fitIntercept: Bool
+
+    /// `n`.
+    public var sampleCount: Int { x.rows }
+    /// `d`.
+    public var featureCount: Int { x.columns }
+    /// The length of the parameter vector: `d`, or `d + 1` with an intercept.
+    public var parameterCount: Int { x.columns + (fitIntercept ? 1 : 0) }
+
+    /// Checks and stores the data. Throws, naming the row (and column), when `X` and `y`
+    /// differ in length, a label is not 0 or 1, any value is NaN or infinite, `λ < 0`, or a
+    /// weight is negative.
+    public init(x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
+                fitIntercept: Bool = false) throws(LinalgError) {
+        guard x.rows == y.count else {
+            throw .shapeMismatch(operation: "logistic regression", detail: "X has \(x.rows) rows but y has \(y.count) labels")
+        }
+        guard lambda.isFinite, lambda >= 0 else {
+            throw .invalidValue(what: "lambda", detail: "must be finite and ≥ 0, got \(lambda)")
+        }
+        if let (i, j) = x.firstNonFinite { throw .nonFinite(what: "X", row: i, column: j) }
+        for (i, label) in y.enumerated() where label != 0 && label != 1 {
+            if !label.isFinite { throw .nonFinite(what: "y", row: i, column: 0) }
+            throw .invalidValue(what: "y", detail: "row \(i) is \(label); labels must be 0 or 1")
+        }
+        if let weights = sampleWeights {
+            guard weights.count == y.count else {
+                throw .shapeMismatch(operation: "logistic regression", detail: "\(weights.count) sample weights for \(y.count) samples")
+            }
+            for (i, w) in weights.enumerated() {
+                if !w.isFinite { throw .nonFinite(what: "sample weights", row: i, column: 0) }
+                if w < 0 { throw .invalidValue(what: "sample weights", detail: "row \(i) is \(w); weights must be ≥ 0") }
+            }
+        }
+        self.x = x
+        self.y = y
+        self.sampleWeights = sampleWeights
+        self.lambda = lambda
+        self.fitIntercept = fitIntercept
+    }
+
+    @inlinable
+    func weight(_ i: Int) -> Double { sampleWeights?[i] ?? 1 }
+
+    /// Checks that a parameter vector has ``parameterCount`` finite entries.
+    func validate(parameters: [Double]) throws(LinalgError) {
+        guard parameters.count == parameterCount else {
+            throw .shapeMismatch(operation: "logistic regression",
+                                 detail: "β has \(parameters.count) entries, expected \(parameterCount) (d = \(featureCount)\(fitIntercept ? " + intercept" : ""))")
+        }
+        if let i = parameters.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "β", row: i, column: 0) }
+    }
+}

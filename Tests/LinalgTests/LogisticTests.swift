@@ -1,0 +1,165 @@
+import Linalg
+import LinalgReference
+import Testing
+
+/// A synthetic problem: `X ~ randn(n, d)`, `y_i ~ Bernoulli(σ(x_iᵀβ_true))`.
+func syntheticLogistic(n: Int, d: Int, seed: UInt64, scale: Double = 1) -> (Matrix<Double>, [Double]) {
+    var g = Xoshiro256StarStar(seed: seed)
+    let x = Matrix<Double>.random(rows: n, columns: d, distribution: .randn, using: &g)
+    let truth = (0..<d).map { _ in scale * g.nextNormal() }
+    let y = (0..<n).map { i -> Double in
+        let z = (0..<d).reduce(0.0) { $0 + x[i, $1] * truth[$1] }
+        return g.nextUniform() < 1 / (1 + Double.exp(-z)) ? 1 : 0
+    }
+    return (x, y)
+}
+
+struct LogisticCase: CustomTestStringConvertible, Sendable {
+    var n: Int, d: Int, lambda: Double, weighted: Bool, intercept: Bool
+    var testDescription: String { "n=\(n) d=\(d) λ=\(lambda) weights=\(weighted) intercept=\(intercept)" }
+}
+
+let logisticCases: [LogisticCase] = [
+    .init(n: 1, d: 1, lambda: 1, weighted: false, intercept: false),
+    .init(n: 20, d: 3, lambda: 0.5, weighted: false, intercept: false),
+    .init(n: 50, d: 5, lambda: 0.1, weighted: true, intercept: false),
+    .init(n: 50, d: 5, lambda: 2, weighted: true, intercept: true),
+    .init(n: 300, d: 12, lambda: 1, weighted: false, intercept: true),
+    .init(n: 3000, d: 7, lambda: 1e-3, weighted: false, intercept: false),
+]
+
+func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem, Reference.LogisticRegression) {
+    let (x, y) = syntheticLogistic(n: c.n, d: c.d, seed: seed)
+    var g = Xoshiro256StarStar(seed: seed + 1)
+    let weights = c.weighted ? (0..<c.n).map { _ in 2 * g.nextUniform() } : nil
+    return (try LogisticProblem(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept),
+            Reference.LogisticRegression(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept))
+}
+
+@Suite struct LogisticTests {
+    @Test(arguments: logisticCases)
+    func gradientAndHessianMatchFiniteDifferencesAndReference(_ c: LogisticCase) throws {
+        let (problem, reference) = try makeProblem(c)
+        var g = Xoshiro256StarStar(seed: 3)
+        let beta = (0..<problem.parameterCount).map { _ in g.nextNormal() }
+        let loss = try LogisticRegression.loss(beta, problem: problem)
+        #expect(abs(loss - reference.loss(beta)) <= 1e-12 * max(1, abs(loss)))
+
+        let gradient = try LogisticRegression.gradient(beta, problem: problem)
+        let numericGradient = try FiniteDifferences.gradient(of: { try LogisticRegression.loss($0, problem: problem) }, at: beta)
+        let gradientCheck = FiniteDifferences.compare(analytic: gradient, numeric: numericGradient)
+        #expect(gradientCheck.passes(tolerance: 1e-7), "∇L: \(gradientCheck)")
+        #expect(FiniteDifferences.compare(analytic: gradient, numeric: reference.gradient(beta)).maxRelativeError <= 1e-12)
+
+        let hessian = try LogisticRegression.hessian(beta, problem: problem)
+        let numericHessian = try FiniteDifferences.jacobian(of: { try LogisticRegression.gradient($0, problem: problem) }, at: beta)
+        let hessianCheck = FiniteDifferences.compare(analytic: hessian.scalars, numeric: numericHessian.scalars)
+        #expect(hessianCheck.passes(tolerance: 1e-7), "∇²L: \(hessianCheck)")
+        expectClose(hessian, reference.hessian(beta), tolerance: 1e-12)
+        #expect(hessian == hessian.transposed())
+    }
+
+    @Test(arguments: logisticCases)
+    func newtonReachesTheMinimiserQuadratically(_ c: LogisticCase) throws {
+        let (problem, reference) = try makeProblem(c)
+        let fit = try LogisticRegression.fit(problem)
+        #expect(fit.converged && fit.reason == .converged)
+        #expect(fit.iterations <= 15)
+        let beta = fit.coefficients + (fit.intercept.map { [$0] } ?? [])
+        #expect(fit.gradientNorm <= 1e-10 * max(1, fit.trace[0].gradientNorm))
+        #expect(abs(fit.loss - (try LogisticRegression.loss(beta, problem: problem))) <= 1e-12 * max(1, fit.loss))
+        #expect(throws: Never.self) { try LAPACK.choleskyFactor(LogisticRegression.hessian(beta, problem: problem)) }
+        let expected = try reference.newton()
+        let check = FiniteDifferences.compare(analytic: beta, numeric: expected.beta)
+        #expect(check.maxRelativeError <= 1e-9, "β vs reference: \(check)")
+        // Quadratic convergence: once the gradient is small, each step roughly squares it.
+        let norms = fit.trace.map(\.gradientNorm)
+        if norms.count >= 3, c.n > 1 {
+            let k = norms.count - 2
+            #expect(norms[k + 1] < norms[k] * 1e-2 || norms[k + 1] <= 1e-10 * max(1, norms[0]))
+        }
+        #expect(fit.trace.dropFirst().allSatisfy { $0.stepSize > 0 && $0.newtonDecrement >= 0 })
+        #expect(zip(fit.trace, fit.trace.dropFirst()).allSatisfy { $1.loss <= $0.loss + 1e-12 * abs($0.loss) })
+    }
+
+    @Test func dampedSolverConvergesFromFarWhereFullNewtonDiverges() throws {
+        // Separable 2-d data with a small penalty, started at β₀ = (50, −50).
+        let x = try Matrix<Double>([[1, 2], [2, 1], [-1, -2], [-2, -1], [1.5, 1.5], [-1.5, -1.2]])
+        let y: [Double] = [1, 1, 0, 0, 1, 0]
+        let problem = try LogisticProblem(x: x, y: y, lambda: 1e-3)
+        let start = [50.0, -50.0]
+        // Undamped full Newton steps from there blow up.
+        var beta = start
+        for _ in 0..<5 {
+            let g = try LogisticRegression.gradient(beta, problem: problem)
+            let h = try LogisticRegression.hessian(beta, problem: problem)
+            let step = try LAPACK.solveSPD(h, g.map { -$0 })
+            beta = zip(beta, step).map { $0 + $1 }
+        }
+        let fullNewtonLoss = try LogisticRegression.loss(beta, problem: problem)
+        let fit = try LogisticRegression.fit(problem, initial: start)
+        #expect(fit.converged, "\(fit.reason) after \(fit.iterations)")
+        #expect(fit.loss.isFinite && fit.coefficients.allSatisfy(\.isFinite))
+        #expect(fullNewtonLoss > 10 * fit.loss || !fullNewtonLoss.isFinite, "full Newton \(fullNewtonLoss) vs damped \(fit.loss)")
+        #expect(fit.trace.contains { $0.stepSize < 1 }, "the line search must have shortened a step")
+    }
+
+    @Test func unpenalisedSeparableDataAreReportedNotLoopedOn() throws {
+        let x = try Matrix<Double>([[1, 2], [2, 1], [-1, -2], [-2, -1]])
+        let fit = try LogisticRegression.fit(LogisticProblem(x: x, y: [1, 1, 0, 0], lambda: 0))
+        #expect(!fit.converged && fit.reason == .separable)
+        #expect(fit.loss.isFinite && fit.coefficients.allSatisfy(\.isFinite))
+        #expect(fit.iterations < 100)
+    }
+
+    @Test func duplicatedColumnWithoutPenaltyUsesDamping() throws {
+        let (x0, y) = syntheticLogistic(n: 200, d: 3, seed: 8, scale: 0.3)
+        let x = try Matrix<Double>(x0.rowArrays.map { $0 + [$0[0]] })   // column 3 = column 0
+        let fit = try LogisticRegression.fit(LogisticProblem(x: x, y: y, lambda: 0))
+        #expect(fit.trace.contains { $0.damping > 0 }, "collinear columns make ∇²L singular")
+        #expect(fit.loss.isFinite && fit.coefficients.allSatisfy(\.isFinite))
+        // Only β₀ + β₃ is identified; it must match the fit without the duplicate.
+        let plain = try LogisticRegression.fit(LogisticProblem(x: x0, y: y, lambda: 0))
+        #expect(abs(fit.coefficients[0] + fit.coefficients[3] - plain.coefficients[0]) < 1e-6)
+        #expect(abs(fit.loss - plain.loss) < 1e-9 * plain.loss)
+    }
+
+    @Test func extremeLogitsStayFinite() throws {
+        let x = try Matrix<Double>([[1e3], [-1e3], [5e3], [-1e5], [1e300]])
+        let y: [Double] = [0, 1, 1, 0, 0]
+        let problem = try LogisticProblem(x: x, y: y, lambda: 1)
+        for beta in [[1.0], [-1.0], [1e3]] {
+            let loss = try LogisticRegression.loss(beta, problem: problem)
+            let gradient = try LogisticRegression.gradient(beta, problem: problem)
+            let hessian = try LogisticRegression.hessian(beta, problem: problem)
+            #expect(loss.isFinite && gradient.allSatisfy(\.isFinite) && hessian.scalars.allSatisfy(\.isFinite),
+                    "β = \(beta): L = \(loss), ∇L = \(gradient), H = \(hessian)")
+        }
+        // log(1 + e^1000) − 0 = 1000 exactly in double precision for the first sample.
+        let single = try LogisticRegression.loss([1], x: Matrix([[1000]]), y: [0], lambda: 0)
+        #expect(single == 1000)
+    }
+
+    @Test func badInputIsATypedErrorNamingTheRow() throws {
+        let x = try Matrix<Double>([[1, 2], [3, 4]])
+        #expect(throws: LinalgError.self) { try LogisticProblem(x: x, y: [1], lambda: 1) }
+        let label = #expect(throws: LinalgError.self) { try LogisticProblem(x: x, y: [1, 0.5], lambda: 1) }
+        #expect(label?.description.contains("row 1") == true)
+        #expect(throws: LinalgError.nonFinite(what: "X", row: 1, column: 0)) {
+            try LogisticProblem(x: Matrix([[1, 2], [.nan, 4]]), y: [1, 0], lambda: 1)
+        }
+        #expect(throws: LinalgError.self) { try LogisticProblem(x: x, y: [1, 0], lambda: -1) }
+        let weight = #expect(throws: LinalgError.self) { try LogisticProblem(x: x, y: [1, 0], lambda: 1, sampleWeights: [1, -2]) }
+        #expect(weight?.description.contains("row 1") == true)
+        let problem = try LogisticProblem(x: x, y: [1, 0], lambda: 1)
+        #expect(throws: LinalgError.self) { try LogisticRegression.loss([1, 2, 3], problem: problem) }
+    }
+
+    @Test func zeroWeightSamplesAreIgnored() throws {
+        let (x, y) = syntheticLogistic(n: 40, d: 3, seed: 2)
+        let weights = (0..<40).map { $0 < 30 ? 1.0 : 0.0 }
+        let weighted = try LogisticRegression.fit(LogisticProblem(x: x, y: y, lambda: 0.5, sampleWeights: weights))
+        let truncated = try LogisticRegression.fit(LogisticProblem(x: Matrix(x.rowArrays.prefix(30).map { $0 }), y: Array(y.prefix(30)), lambda: 0.5))
+        #expect(FiniteDifferences.compare(analytic: weighted.coefficients, numeric: truncated.coefficients).maxRelativeError < 1e-9)
+    }
+}
