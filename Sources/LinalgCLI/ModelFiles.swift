@@ -19,7 +19,9 @@ enum ModelFiles {
         guard !isBoolean(value), let number = value as? NSNumber else {
             throw UserError("\(path): \(place) is not a number")
         }
-        let double = number.doubleValue
+        // Foundation hands long mantissas back as NSDecimalNumber, whose doubleValue is not
+        // correctly rounded; its decimal text parsed by Double(_:) is.
+        let double = (number as? NSDecimalNumber).flatMap { Double($0.stringValue) } ?? number.doubleValue
         guard double.isFinite else { throw UserError("\(path): \(place) is not finite (\(double))") }
         return double
     }
