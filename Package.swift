@@ -18,13 +18,15 @@ let package = Package(
         // MARK: - Public API
         .target(
             name: "Linalg",
-            dependencies: ["LinalgCore", "CLinalgBLAS", "CLinalgLAPACKE"]
+            dependencies: ["LinalgCore", "CLinalgBLAS", "CLinalgLAPACKE", "CLinalgKernels"]
         ),
         .target(name: "LinalgReference", dependencies: ["LinalgCore"]),
 
         // MARK: - Implementation details
         /// Matrix storage, errors and random numbers shared by `Linalg` and `LinalgReference` (pure Swift).
         .target(name: "LinalgCore"),
+        /// Vectorised element-wise kernels (exp, sigmoid) with run-time AVX2+FMA dispatch.
+        .target(name: "CLinalgKernels"),
         .systemLibrary(
             name: "CLinalgBLAS",
             pkgConfig: "openblas",

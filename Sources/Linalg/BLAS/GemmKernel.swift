@@ -35,6 +35,21 @@ public enum GemmKernel {
         a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int,
         beta: S, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
+        if n == 1 {
+            // A matrix–vector product: c_i = α Σ_p op(A)_ip b_p + β c_i.
+            let bStride = transposeB ? 1 : ldb
+            for i in 0..<m {
+                var sum: S = 0
+                if transposeA {
+                    for p in 0..<k { sum += a[p * lda + i] * b[p * bStride] }
+                } else {
+                    let aRow = a + i * lda
+                    for p in 0..<k { sum += aRow[p] * b[p * bStride] }
+                }
+                c[i * ldc] = beta == 0 ? alpha * sum : alpha * sum + beta * c[i * ldc]
+            }
+            return
+        }
         for i in 0..<m {
             let cRow = c + i * ldc
             if beta == 0 {

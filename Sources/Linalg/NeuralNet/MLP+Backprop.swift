@@ -8,20 +8,21 @@ extension MLP {
     func backwardInWorkspace(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
         let batch = workspace.batchSize
         let last = layerCount - 1
-        scaleByDerivative(workspace.errors[last], output: workspace.activations[last + 1],
+        let errors = workspace.errors, activations = workspace.activations, gradient = workspace.gradient
+        scaleByDerivative(errors[last], output: activations[last + 1],
                           count: sizes[last + 1] * batch, activation: outputActivation)
         for l in stride(from: last, through: 0, by: -1) {
             let rows = sizes[l + 1], inner = sizes[l]
             // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
             GemmKernel.run(transposeA: false, transposeB: true, m: rows, n: inner, k: batch, alpha: scale,
-                           a: workspace.errors[l], lda: batch, b: workspace.activations[l], ldb: batch,
-                           beta: 0.0, c: workspace.gradient + weightOffsets[l], ldc: inner)
+                           a: errors[l], lda: batch, b: activations[l], ldb: batch,
+                           beta: 0.0, c: gradient + weightOffsets[l], ldc: inner)
             if l > 0 {
                 // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
                 GemmKernel.run(transposeA: true, transposeB: false, m: inner, n: batch, k: rows, alpha: 1.0,
-                               a: parameters + weightOffsets[l], lda: inner, b: workspace.errors[l], ldb: batch,
-                               beta: 0.0, c: workspace.errors[l - 1], ldc: batch)
-                scaleByDerivative(workspace.errors[l - 1], output: workspace.activations[l],
+                               a: parameters + weightOffsets[l], lda: inner, b: errors[l], ldb: batch,
+                               beta: 0.0, c: errors[l - 1], ldc: batch)
+                scaleByDerivative(errors[l - 1], output: activations[l],
                                   count: inner * batch, activation: activation)
             }
         }

@@ -6,13 +6,14 @@ extension MLP {
     @inlinable
     func forwardInWorkspace(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace) {
         let batch = workspace.batchSize
+        let activations = workspace.activations   // one access to the class, not one per layer
         for l in 0..<layerCount {
             let rows = sizes[l + 1], inner = sizes[l]
             GemmKernel.run(transposeA: false, transposeB: false, m: rows, n: batch, k: inner, alpha: 1.0,
                            a: parameters + weightOffsets[l], lda: inner,
-                           b: workspace.activations[l], ldb: batch,
-                           beta: 0.0, c: workspace.activations[l + 1], ldc: batch)
-            VectorMath.applyInPlace(activation(afterLayer: l), workspace.activations[l + 1], count: rows * batch)
+                           b: activations[l], ldb: batch,
+                           beta: 0.0, c: activations[l + 1], ldc: batch)
+            VectorMath.applyInPlace(activation(afterLayer: l), activations[l + 1], count: rows * batch)
         }
     }
 

@@ -25,25 +25,39 @@ extension MLP {
         workspace.prepareSensitivities()
         let batch = workspace.batchSize, outputs = outputSize, stacked = batch * outputs
         let last = layerCount - 1
-        let top = workspace.sensitivities[last], f = workspace.activations[last + 1]
+        let sensitivities = workspace.sensitivities, activations = workspace.activations, slopes = workspace.slopes
+        let top = sensitivities[last], f = activations[last + 1]
         top.update(repeating: 0, count: stacked * outputs)
         for b in 0..<batch {
             for i in 0..<outputs {
                 top[(b * outputs + i) * outputs + i] = outputActivation.derivative(atOutput: f[i * batch + b])
             }
         }
-        for l in stride(from: last, to: 0, by: -1) {
+        if last == 0 { return }
+        // δ_{L−2} = diag(a_out'(f)) W_{L−1} diag(σ'(x_{L−1})): a scaling of W_{L−1}, no product needed.
+        let width = sizes[last], wLast = parameters + weightOffsets[last]
+        let x = activations[last], below = sensitivities[last - 1]
+        for b in 0..<batch {
+            for k in 0..<width { slopes[k] = activation.derivative(atOutput: x[k * batch + b]) }
+            for i in 0..<outputs {
+                let scale = top[(b * outputs + i) * outputs + i]
+                let row = below + (b * outputs + i) * width, w = wLast + i * width
+                for k in 0..<width { row[k] = scale * w[k] * slopes[k] }
+            }
+        }
+        // δ_{l−1} = δ_l W_l diag(σ'(x_l)): one GEMM for the whole batch, then a row-wise scaling.
+        for l in stride(from: last - 1, to: 0, by: -1) {
             let width = sizes[l], next = sizes[l + 1]
-            let below = workspace.sensitivities[l - 1]
+            let below = sensitivities[l - 1]
             GemmKernel.run(transposeA: false, transposeB: false, m: stacked, n: width, k: next, alpha: 1.0,
-                           a: workspace.sensitivities[l], lda: next, b: parameters + weightOffsets[l], ldb: width,
+                           a: sensitivities[l], lda: next, b: parameters + weightOffsets[l], ldb: width,
                            beta: 0.0, c: below, ldc: width)
-            let x = workspace.activations[l]
+            let x = activations[l]
             for b in 0..<batch {
-                for k in 0..<width {
-                    let slope = activation.derivative(atOutput: x[k * batch + b])
-                    var row = below + b * outputs * width + k
-                    for _ in 0..<outputs { row.pointee *= slope; row += width }
+                for k in 0..<width { slopes[k] = activation.derivative(atOutput: x[k * batch + b]) }
+                for i in 0..<outputs {
+                    let row = below + (b * outputs + i) * width
+                    for k in 0..<width { row[k] *= slopes[k] }
                 }
             }
         }

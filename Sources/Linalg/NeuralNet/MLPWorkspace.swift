@@ -21,6 +21,8 @@ public final class MLPWorkspace {
     /// Forward-mode tangents `∂x_l/∂x₀`, `h_l × (B·h₀)`, two buffers used alternately.
     @usableFromInline var tangents: [UnsafeMutablePointer<Double>] = []
     @usableFromInline var tangentCapacity = 0
+    /// One activation slope per unit of the widest layer.
+    @usableFromInline let slopes: UnsafeMutablePointer<Double>
 
     /// Buffers for a net with `sizes` and batches of up to `batchSize` samples.
     public init(sizes: [Int], batchSize: Int) {
@@ -32,12 +34,14 @@ public final class MLPWorkspace {
         for l in 0..<(sizes.count - 1) { count += sizes[l] * sizes[l + 1] }
         parameterCount = count
         gradient = .allocate(capacity: max(1, count))
+        slopes = .allocate(capacity: sizes.max()!)
         allocateBatchBuffers()
     }
 
     deinit {
         freeBatchBuffers()
         gradient.deallocate()
+        slopes.deallocate()
     }
 
     @usableFromInline

@@ -1,0 +1,163 @@
+import BenchSupport
+import Linalg
+import LinalgReference
+
+/// A benchmark case: what it computes, for which sizes, and how to set it up.
+struct BenchCase {
+    var name: String
+    var sizes: [Int]
+    var batch: Int?
+    /// Whether the case is bound by GEMM-like work (its rate is compared with dgemm's).
+    var gemmBound: Bool
+    var note: String?
+    /// Builds the data (outside the timing) and returns the timed bodies.
+    var prepare: () -> PreparedCase
+}
+
+/// The timed bodies of a case and its flop count (a closure: a fit knows its count only after running).
+struct PreparedCase {
+    var linalg: () -> Void
+    var reference: (() -> Void)?
+    var flops: () -> Double?
+}
+
+enum BenchCases {
+    static let exerciseNet = [2, 10, 10, 2]
+    static let wideNet = [256, 512, 512, 256]
+
+    static func all(_ settings: BenchSettings) -> [BenchCase] {
+        var cases: [BenchCase] = []
+        for n in [64, 256, 1024] { cases.append(gemm(n, withReference: n <= 256)) }
+        for batch in [1, 64, 1024] { cases += mlpCases(exerciseNet, batch: batch, jacobianBatch: batch) }
+        cases += mlpCases(wideNet, batch: 1024, jacobianBatch: 4)
+        cases.append(sgd())
+        let (n, d) = settings.quick ? (20_000, 50) : (100_000, 100)
+        cases += logistic(n: n, d: d)
+        return cases
+    }
+
+    // MARK: C = AB, square   (flops 2n³)
+
+    static func gemm(_ n: Int, withReference: Bool) -> BenchCase {
+        BenchCase(name: "gemm", sizes: [n, n, n], batch: nil, gemmBound: true,
+                  note: withReference ? nil : "reference skipped: too slow at this size") {
+            var generator = Xoshiro256StarStar(seed: UInt64(n))
+            let a = Matrix<Double>.random(rows: n, columns: n, distribution: .randn, using: &generator)
+            let b = Matrix<Double>.random(rows: n, columns: n, distribution: .randn, using: &generator)
+            var c = Matrix<Double>(rows: n, columns: n)
+            return PreparedCase(
+                linalg: { try! BLAS.gemm(a, b, into: &c) },
+                reference: withReference ? { blackHole(Reference.matmul(a, b)) } : nil,
+                flops: { FlopCount.gemm(m: n, n: n, k: n) })
+        }
+    }
+
+    // MARK: MLP forward, gradient, Jacobians
+
+    static func mlpCases(_ sizes: [Int], batch: Int, jacobianBatch: Int) -> [BenchCase] {
+        let wide = sizes.max()! > 64
+        func setup(_ batch: Int) -> (MLP, Reference.MLP, Matrix<Double>, [[Double]], MLPWorkspace) {
+            var generator = Xoshiro256StarStar(seed: 7)
+            let net = try! MLP(sizes: sizes, using: &generator)
+            let x = Matrix<Double>.random(rows: sizes[0], columns: batch, distribution: .randn, using: &generator)
+            let reference = Reference.MLP(weights: net.weights)
+            return (net, reference, x, (0..<batch).map(x.column), MLPWorkspace(sizes: sizes, batchSize: batch))
+        }
+        let jacobianNote = jacobianBatch != batch ? "batch \(jacobianBatch): the per-sample reference is too slow at 1024" : nil
+        return [
+            // flops 2BΣ h_{l+1}h_l
+            BenchCase(name: "mlp.forward", sizes: sizes, batch: batch, gemmBound: wide, note: nil) {
+                let (net, reference, x, columns, workspace) = setup(batch)
+                return PreparedCase(
+                    linalg: { try! net.forward(x, workspace: workspace) },
+                    reference: { for column in columns { blackHole(reference(column)) } },
+                    flops: { FlopCount.mlpForward(sizes, batch: batch) })
+            },
+            // flops 2B(3Σ − h₁h₀): forward, Δ_l x_lᵀ, W_lᵀ Δ_l
+            BenchCase(name: "mlp.gradient", sizes: sizes, batch: batch, gemmBound: wide, note: "squared error, forward + backprop") {
+                let (net, reference, x, columns, workspace) = setup(batch)
+                let targets = x.map { 0.5 * $0 }
+                let targetColumns = (0..<batch).map(targets.column)
+                return PreparedCase(
+                    linalg: { blackHole(try! net.squaredError(x, targets: targets, workspace: workspace)) },
+                    reference: { blackHole(reference.squaredError(columns, targets: targetColumns).loss) },
+                    flops: { FlopCount.mlpGradient(sizes, batch: batch) })
+            },
+            // flops 2BΣ + 2B min(h₀,h_L) Σ
+            BenchCase(name: "mlp.jacobian_x0", sizes: sizes, batch: jacobianBatch, gemmBound: wide, note: jacobianNote) {
+                let (net, reference, x, columns, workspace) = setup(jacobianBatch)
+                var result = Matrix<Double>(rows: jacobianBatch * sizes.last!, columns: sizes[0])
+                return PreparedCase(
+                    linalg: { try! net.inputJacobians(x, workspace: workspace, into: &result) },
+                    reference: { for column in columns { blackHole(reference.inputJacobian(column)) } },
+                    flops: { FlopCount.mlpInputJacobian(sizes, batch: jacobianBatch) })
+            },
+            // flops 2BΣ + 2B h_L (Σ − h₁h₀): the factors δ_l, x_l of every df/dW_l
+            BenchCase(name: "mlp.jacobian_weights", sizes: sizes, batch: jacobianBatch, gemmBound: wide,
+                      note: "factors δ_l, x_l" + (jacobianNote.map { "; " + $0 } ?? "")) {
+                let (net, reference, x, columns, workspace) = setup(jacobianBatch)
+                return PreparedCase(
+                    linalg: { try! net.computeWeightJacobianFactors(x, workspace: workspace) },
+                    reference: { for column in columns { blackHole(reference.sensitivities(column)) } },
+                    flops: { FlopCount.mlpWeightJacobianFactors(sizes, batch: jacobianBatch) })
+            },
+        ]
+    }
+
+    // MARK: 20000 per-sample SGD steps towards the identity   (flops 20000 · 2(3Σ − h₁h₀))
+
+    static func sgd() -> BenchCase {
+        let steps = 20_000
+        return BenchCase(name: "mlp.sgd_identity", sizes: exerciseNet, batch: 1, gemmBound: false, note: "\(steps) steps") {
+            let net = try! MLP(sizes: exerciseNet, seed: 0)
+            let configuration = IdentityTrainingConfiguration(steps: steps, learningRate: 0.01, batchSize: 1, seed: 0, heldOutCount: 1)
+            return PreparedCase(
+                linalg: {
+                    var trained = net
+                    blackHole(try! trained.trainIdentity(configuration).finalHeldOutError)
+                },
+                reference: {
+                    var reference = Reference.MLP(weights: net.weights)
+                    blackHole(reference.trainIdentity(steps: steps, learningRate: 0.01, seed: 0, heldOutCount: 1).final)
+                },
+                flops: { FlopCount.sgd(exerciseNet, steps: steps) })
+        }
+    }
+
+    // MARK: Logistic regression: Hessian (flops n d (d+1) + 2nd) and Newton fit
+
+    static func logistic(n: Int, d: Int) -> [BenchCase] {
+        func data() -> (LogisticProblem, Reference.LogisticRegression, [Double]) {
+            var generator = Xoshiro256StarStar(seed: 3)
+            let x = Matrix<Double>.random(rows: n, columns: d, distribution: .randn, using: &generator)
+            let truth = (0..<d).map { _ in generator.nextNormal() / Double(d).squareRoot() }
+            let z = try! BLAS.gemv(x, truth)
+            let y = z.map { generator.nextUniform() < 1 / (1 + Double.exp(-$0)) ? 1.0 : 0.0 }
+            let beta = (0..<d).map { _ in 0.1 * generator.nextNormal() }
+            return (try! LogisticProblem(x: x, y: y, lambda: 1), Reference.LogisticRegression(x: x, y: y, lambda: 1), beta)
+        }
+        return [
+            BenchCase(name: "logistic.hessian", sizes: [n, d], batch: nil, gemmBound: true, note: "λ = 1") {
+                let (problem, reference, beta) = data()
+                return PreparedCase(
+                    linalg: { blackHole(try! LogisticRegression.hessian(beta, problem: problem)) },
+                    reference: { blackHole(reference.hessian(beta)) },
+                    flops: { FlopCount.logisticHessian(n: n, d: d) })
+            },
+            BenchCase(name: "logistic.fit", sizes: [n, d], batch: nil, gemmBound: true, note: "λ = 1, tol 1e-10") {
+                let (problem, reference, _) = data()
+                var iterations = 0
+                return PreparedCase(
+                    linalg: { iterations = try! LogisticRegression.fit(problem).iterations },
+                    reference: { blackHole(try! reference.newton().iterations) },
+                    flops: { FlopCount.logisticFit(n: n, d: d, iterations: iterations) })
+            },
+        ]
+    }
+}
+
+/// Keeps a result alive so the optimiser cannot drop the work that made it.
+@inline(never)
+func blackHole<T>(_ value: T) {
+    withExtendedLifetime(value) {}
+}

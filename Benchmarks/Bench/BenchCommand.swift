@@ -1,0 +1,102 @@
+import ArgumentParser
+import BenchSupport
+import Foundation
+import Linalg
+
+/// `swift run -c release bench`: Linalg against its pure-Swift reference and against the
+/// machine's measured dgemm rate.
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark Linalg (OpenBLAS) against LinalgReference (plain Swift) and the dgemm roofline."
+    )
+
+    @Flag(help: "Smaller sizes and time budgets (under a minute on 2 cores).") var quick = false
+    @Option(help: "Write the records as a JSON array to this file.") var json: String?
+    @Option(help: "Run only the cases whose name contains this text.") var filter: String?
+    @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).") var threads: Int?
+
+    func run() throws {
+        #if DEBUG
+        print("WARNING: DEBUG BUILD. These timings are meaningless: run `swift run -c release bench`.")
+        #endif
+        if let threads {
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+            OpenBLAS.threadCount = threads
+        }
+        let settings = BenchSettings(quick: quick, filter: filter)
+        printHeader(settings)
+        let roofline = measureDgemmRate(settings)
+        print(String(format: "dgemm roofline: %d×%d×%d at %.1f GFLOP/s\n", roofline.size, roofline.size, roofline.size, roofline.gflops))
+
+        var records: [BenchRecord] = []
+        let table = ResultTable(roofline: roofline.gflops)
+        table.printHeader()
+        for benchCase in BenchCases.all(settings) where settings.includes(benchCase.name) {
+            let prepared = benchCase.prepare()
+            let linalgTiming = measure(budget: settings.budget, prepared.linalg)
+            let linalg = BenchRecord(caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
+                                     implementation: "linalg", timing: linalgTiming, flops: prepared.flops())
+            records.append(linalg)
+            var reference: BenchRecord?
+            if let body = prepared.reference {
+                let timing = measure(budget: settings.budget, minimumSamples: 3, body)
+                reference = BenchRecord(caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
+                                        implementation: "reference", timing: timing, flops: prepared.flops())
+                records.append(reference!)
+            }
+            table.printRow(benchCase, linalg: linalg, reference: reference, gemmBound: benchCase.gemmBound, note: benchCase.note)
+        }
+        if let json {
+            try BenchRecord.json(records).write(to: URL(fileURLWithPath: json))
+            print("\nwrote \(records.count) records to \(json)")
+        }
+    }
+
+    func printHeader(_ settings: BenchSettings) {
+        #if DEBUG
+        let build = "debug"
+        #else
+        let build = "release"
+        #endif
+        print("Linalg benchmark (\(settings.quick ? "quick" : "full"))")
+        print("build: \(build)")
+        print("CPU: \(MachineInfo.cpuModel) (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+        print("OpenBLAS: core \(OpenBLAS.coreName), \(OpenBLAS.threadCount) threads, \(OpenBLAS.configuration)")
+        let coretype = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" } ?? "OPENBLAS_CORETYPE unset"
+        print("environment: \(coretype)")
+        print("small-product threshold: m·n·k < \(GemmKernel.blasThreshold) runs as a Swift loop")
+    }
+
+    func measureDgemmRate(_ settings: BenchSettings) -> (size: Int, gflops: Double) {
+        let n = settings.quick ? 512 : 1024
+        var generator = Xoshiro256StarStar(seed: 1)
+        let a = Matrix<Double>.random(rows: n, columns: n, distribution: .randn, using: &generator)
+        let b = Matrix<Double>.random(rows: n, columns: n, distribution: .randn, using: &generator)
+        var c = Matrix<Double>(rows: n, columns: n)
+        let timing = measure(budget: settings.quick ? 0.5 : 2) { try! BLAS.gemm(a, b, into: &c) }
+        return (n, FlopCount.gemm(m: n, n: n, k: n) / timing.median / 1e9)
+    }
+}
+
+/// Sizes and budgets of one run.
+struct BenchSettings {
+    var quick: Bool
+    var filter: String?
+    /// Seconds of timing per case and implementation.
+    var budget: Double { quick ? 0.25 : 1.0 }
+
+    func includes(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }
+}
+
+/// What the machine is.
+enum MachineInfo {
+    static var cpuModel: String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        }
+        return "unknown"
+    }
+}

@@ -1,0 +1,42 @@
+import BenchSupport
+import Foundation
+
+/// The console table: one row per case, Linalg and reference side by side.
+struct ResultTable {
+    var roofline: Double
+
+    func printHeader() {
+        print("case                        sizes              batch   linalg median     GFLOP/s  %dgemm   reference median  speed-up")
+    }
+
+    func printRow(_ benchCase: BenchCase, linalg: BenchRecord, reference: BenchRecord?, gemmBound: Bool, note: String?) {
+        let sizes = benchCase.sizes.map(String.init).joined(separator: ",")
+        let batch = benchCase.batch.map(String.init) ?? "-"
+        let gflops = linalg.gflops.map { String(format: "%8.2f", $0) } ?? "       -"
+        let fraction = gemmBound && linalg.gflops != nil ? String(format: "%5.0f%%", 100 * linalg.gflops! / roofline) : "     -"
+        let referenceText = reference.map { format($0.medianSeconds) } ?? "                 -"
+        let speedup = reference.map { String(format: "%8.1f×", $0.medianSeconds / linalg.medianSeconds) } ?? "        -"
+        var line = benchCase.name.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
+            + sizes.padding(toLength: 17, withPad: " ", startingAt: 0) + "  " + batch.leftPadded(5) + "  "
+            + format(linalg.medianSeconds) + "  " + gflops + "  " + fraction + "  " + referenceText + "  " + speedup
+        if let note { line += "  (\(note))" }
+        print(line)
+        fflush(nil)
+    }
+
+    /// A duration with a unit, right-aligned in 16 characters.
+    func format(_ seconds: Double) -> String {
+        let text: String
+        switch seconds {
+        case ..<1e-6: text = String(format: "%.1f ns", seconds * 1e9)
+        case ..<1e-3: text = String(format: "%.2f µs", seconds * 1e6)
+        case ..<1: text = String(format: "%.2f ms", seconds * 1e3)
+        default: text = String(format: "%.3f s", seconds)
+        }
+        return text.leftPadded(16)
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Median, min and max of repeated timings, in seconds per call.
+public struct TimingSummary: Equatable, Sendable {
+    public var median: Double
+    public var min: Double
+    public var max: Double
+    /// How many timed samples the summary is over.
+    public var repeats: Int
+
+    /// The summary of `samples` (median of an even count: mean of the middle two).
+    public init(samples: [Double]) {
+        precondition(!samples.isEmpty, "TimingSummary needs at least one sample")
+        let sorted = samples.sorted()
+        let middle = sorted.count / 2
+        median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        min = sorted[0]
+        max = sorted[sorted.count - 1]
+        repeats = sorted.count
+    }
+}
+
+/// Monotonic time in seconds.
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Times `body`: a warm-up call, then samples until `budget` seconds are spent (at least
+/// `minimumSamples`, unless one call alone exceeds the budget). Calls shorter than ~50 µs are
+/// batched `k` to a sample so the clock's resolution does not matter; each sample is the time
+/// of one call.
+public func measure(budget: Double, minimumSamples: Int = 5, maximumSamples: Int = 200, _ body: () -> Void) -> TimingSummary {
+    let warmStart = monotonicSeconds()
+    body()
+    let once = monotonicSeconds() - warmStart
+    if once >= budget { return TimingSummary(samples: [once]) }
+    let innerCount = once >= 5e-5 ? 1 : Swift.max(1, Int(5e-5 / Swift.max(once, 1e-9)))
+    var samples: [Double] = []
+    let start = monotonicSeconds()
+    while samples.count < maximumSamples && (samples.count < minimumSamples || monotonicSeconds() - start < budget) {
+        let t0 = monotonicSeconds()
+        for _ in 0..<innerCount { body() }
+        samples.append((monotonicSeconds() - t0) / Double(innerCount))
+        if samples.count >= 1 && samples[0] * Double(innerCount) > budget { break }
+    }
+    return TimingSummary(samples: samples)
+}

@@ -1,0 +1,19 @@
+#ifndef CLINALG_KERNELS_H
+#define CLINALG_KERNELS_H
+// Element-wise kernels that Swift cannot vectorise well on baseline x86-64: an AVX2+FMA version
+// is chosen at run time where the CPU has it (no special compiler flags needed), with a portable
+// scalar fallback computing the same formulas.
+
+#include <stddef.h>
+
+/// x[i] <- exp(x[i]) for i < n; arguments are clamped to [-708, 709] (no overflow, no NaN
+/// from finite input). Relative error a few ulp.
+void linalg_exp_inplace(double *x, size_t n);
+
+/// x[i] <- 1 / (1 + exp(-x[i])) for i < n, saturating to 0 and 1 for large |x|.
+void linalg_sigmoid_inplace(double *x, size_t n);
+
+/// 1 if the vectorised AVX2+FMA path is in use on this CPU, else 0.
+int linalg_kernels_vectorised(void);
+
+#endif

@@ -1,0 +1,116 @@
+#include "CLinalgKernels.h"
+#include <stdint.h>
+#include <string.h>
+
+// exp(t) = 2^n e^r with n = round(t / ln 2), r = t - n ln2 (Cody-Waite: ln 2 = LN2_HI + LN2_LO),
+// |r| <= ln2 / 2, and e^r by its Taylor polynomial of degree 13 (truncation < 2e-18 relative).
+// 2^n is assembled in the exponent bits; t is clamped to [-708, 709] so n + 1023 stays in 1..2046.
+#define EXP_LO (-708.0)
+#define EXP_HI (709.0)
+static const double LOG2E = 1.4426950408889634;
+static const double LN2_HI = 6.93147180369123816490e-01;
+static const double LN2_LO = 1.90821492927058770002e-10;
+static const double SHIFTER = 6755399441055744.0; /* 1.5 * 2^52 */
+static const double C[14] = {
+    1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
+    1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0,
+};
+
+static inline double exp_scalar(double t) {
+    t = t < EXP_LO ? EXP_LO : (t > EXP_HI ? EXP_HI : t);
+    double k = t * LOG2E + SHIFTER;
+    double n = k - SHIFTER;
+    double r = (t - n * LN2_HI) - n * LN2_LO;
+    double p = C[13];
+    for (int i = 12; i >= 0; --i) p = p * r + C[i];
+    uint64_t kb, sb;
+    memcpy(&kb, &k, 8);
+    memcpy(&sb, &SHIFTER, 8);
+    uint64_t bits = (kb - sb + 1023) << 52;
+    double scale;
+    memcpy(&scale, &bits, 8);
+    return p * scale;
+}
+
+static void exp_portable(double *x, size_t n) {
+    for (size_t i = 0; i < n; ++i) x[i] = exp_scalar(x[i]);
+}
+
+static void sigmoid_portable(double *x, size_t n) {
+    for (size_t i = 0; i < n; ++i) x[i] = 1.0 / (1.0 + exp_scalar(-x[i]));
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+#define TARGET_AVX2 __attribute__((target("avx2,fma")))
+
+TARGET_AVX2 static inline __m256d exp_avx2(__m256d t) {
+    t = _mm256_max_pd(_mm256_min_pd(t, _mm256_set1_pd(EXP_HI)), _mm256_set1_pd(EXP_LO));
+    const __m256d shifter = _mm256_set1_pd(SHIFTER);
+    __m256d k = _mm256_fmadd_pd(t, _mm256_set1_pd(LOG2E), shifter);
+    __m256d n = _mm256_sub_pd(k, shifter);
+    __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2_HI), t);
+    r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2_LO), r);
+    __m256d p = _mm256_set1_pd(C[13]);
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[12]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[11]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[10]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[9]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[8]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[7]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[6]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[5]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[4]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[3]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[2]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[1]));
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[0]));
+    __m256i bits = _mm256_sub_epi64(_mm256_castpd_si256(k), _mm256_castpd_si256(shifter));
+    bits = _mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52);
+    return _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
+}
+
+TARGET_AVX2 static void exp_vector(double *x, size_t n) {
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(x + i, exp_avx2(_mm256_loadu_pd(x + i)));
+    for (; i < n; ++i) x[i] = exp_scalar(x[i]);
+}
+
+TARGET_AVX2 static void sigmoid_vector(double *x, size_t n) {
+    const __m256d one = _mm256_set1_pd(1.0);
+    const __m256d zero = _mm256_setzero_pd();
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        __m256d z = _mm256_loadu_pd(x + i);
+        __m256d e = exp_avx2(_mm256_sub_pd(zero, z));
+        _mm256_storeu_pd(x + i, _mm256_div_pd(one, _mm256_add_pd(one, e)));
+    }
+    for (; i < n; ++i) x[i] = 1.0 / (1.0 + exp_scalar(-x[i]));
+}
+
+static int has_avx2_fma(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return cached;
+}
+
+void linalg_exp_inplace(double *x, size_t n) {
+    if (has_avx2_fma()) exp_vector(x, n); else exp_portable(x, n);
+}
+
+void linalg_sigmoid_inplace(double *x, size_t n) {
+    if (has_avx2_fma()) sigmoid_vector(x, n); else sigmoid_portable(x, n);
+}
+
+int linalg_kernels_vectorised(void) { return has_avx2_fma(); }
+
+#else
+
+void linalg_exp_inplace(double *x, size_t n) { exp_portable(x, n); }
+void linalg_sigmoid_inplace(double *x, size_t n) { sigmoid_portable(x, n); }
+int linalg_kernels_vectorised(void) { return 0; }
+
+#endif
