@@ -66,7 +66,7 @@ struct BenchCommand: ParsableCommand {
         print("OpenBLAS: core \(OpenBLAS.coreName), \(OpenBLAS.threadCount) threads, \(OpenBLAS.configuration)")
         let coretype = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" } ?? "OPENBLAS_CORETYPE unset"
         print("environment: \(coretype)")
-        print("small-product threshold: m·n·k < \(GemmKernel.blasThreshold) runs as a Swift loop")
+        print("small-product threshold: m·n·k < \(GemmKernel.blasThreshold) runs as plain vectorised loops")
     }
 
     func measureDgemmRate(_ settings: BenchSettings) -> (size: Int, gflops: Double) {

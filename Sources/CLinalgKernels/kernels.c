@@ -3,7 +3,8 @@
 #include <string.h>
 
 // exp(t) = 2^n e^r with n = round(t / ln 2), r = t - n ln2 (Cody-Waite: ln 2 = LN2_HI + LN2_LO),
-// |r| <= ln2 / 2, and e^r by its Taylor polynomial of degree 13 (truncation < 2e-18 relative).
+// |r| <= ln2 / 2, and e^r by its Taylor polynomial of degree 13 (truncation < 2e-18 relative),
+// evaluated by Estrin's scheme.
 // 2^n is assembled in the exponent bits; t is clamped to [-708, 709] so n + 1023 stays in 1..2046.
 #define EXP_LO (-708.0)
 #define EXP_HI (709.0)
@@ -21,8 +22,10 @@ static inline double exp_scalar(double t) {
     double k = t * LOG2E + SHIFTER;
     double n = k - SHIFTER;
     double r = (t - n * LN2_HI) - n * LN2_LO;
-    double p = C[13];
-    for (int i = 12; i >= 0; --i) p = p * r + C[i];
+    double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    double q0 = (C[0] + C[1] * r) + (C[2] + C[3] * r) * r2, q1 = (C[4] + C[5] * r) + (C[6] + C[7] * r) * r2;
+    double q2 = (C[8] + C[9] * r) + (C[10] + C[11] * r) * r2;
+    double p = (q0 + q1 * r4) + (q2 + (C[12] + C[13] * r) * r4) * r8;
     uint64_t kb, sb;
     memcpy(&kb, &k, 8);
     memcpy(&sb, &SHIFTER, 8);
@@ -44,6 +47,7 @@ static void sigmoid_portable(double *x, size_t n) {
 #include <immintrin.h>
 #define TARGET_AVX2 __attribute__((target("avx2,fma")))
 
+// e^r by Estrin's scheme (dependency depth 5 instead of Horner's 13, the same terms).
 TARGET_AVX2 static inline __m256d exp_avx2(__m256d t) {
     t = _mm256_max_pd(_mm256_min_pd(t, _mm256_set1_pd(EXP_HI)), _mm256_set1_pd(EXP_LO));
     const __m256d shifter = _mm256_set1_pd(SHIFTER);
@@ -51,42 +55,44 @@ TARGET_AVX2 static inline __m256d exp_avx2(__m256d t) {
     __m256d n = _mm256_sub_pd(k, shifter);
     __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2_HI), t);
     r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2_LO), r);
-    __m256d p = _mm256_set1_pd(C[13]);
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[12]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[11]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[10]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[9]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[8]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[7]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[6]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[5]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[4]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[3]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[2]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[1]));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(C[0]));
+    __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
+#define PAIR(i) _mm256_fmadd_pd(_mm256_set1_pd(C[i + 1]), r, _mm256_set1_pd(C[i]))
+    __m256d p01 = PAIR(0), p23 = PAIR(2), p45 = PAIR(4), p67 = PAIR(6), p89 = PAIR(8), p1011 = PAIR(10), p1213 = PAIR(12);
+#undef PAIR
+    __m256d q0 = _mm256_fmadd_pd(p23, r2, p01), q1 = _mm256_fmadd_pd(p67, r2, p45);
+    __m256d q2 = _mm256_fmadd_pd(p1011, r2, p89);
+    __m256d s0 = _mm256_fmadd_pd(q1, r4, q0), s1 = _mm256_fmadd_pd(p1213, r4, q2);
+    __m256d p = _mm256_fmadd_pd(s1, r8, s0);
     __m256i bits = _mm256_sub_epi64(_mm256_castpd_si256(k), _mm256_castpd_si256(shifter));
     bits = _mm256_slli_epi64(_mm256_add_epi64(bits, _mm256_set1_epi64x(1023)), 52);
     return _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
 }
 
-TARGET_AVX2 static void exp_vector(double *x, size_t n) {
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(x + i, exp_avx2(_mm256_loadu_pd(x + i)));
-    for (; i < n; ++i) x[i] = exp_scalar(x[i]);
+TARGET_AVX2 static inline __m256d sigmoid_avx2(__m256d z) {
+    const __m256d one = _mm256_set1_pd(1.0);
+    return _mm256_div_pd(one, _mm256_add_pd(one, exp_avx2(_mm256_sub_pd(_mm256_setzero_pd(), z))));
 }
 
-TARGET_AVX2 static void sigmoid_vector(double *x, size_t n) {
-    const __m256d one = _mm256_set1_pd(1.0);
-    const __m256d zero = _mm256_setzero_pd();
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        __m256d z = _mm256_loadu_pd(x + i);
-        __m256d e = exp_avx2(_mm256_sub_pd(zero, z));
-        _mm256_storeu_pd(x + i, _mm256_div_pd(one, _mm256_add_pd(one, e)));
+// Two vectors per iteration for instruction-level parallelism; the last 1-3 entries go through
+// a padded vector so that every entry gets the same arithmetic.
+#define VECTOR_LOOP(FN)                                                                      \
+    size_t i = 0;                                                                            \
+    for (; i + 8 <= n; i += 8) {                                                             \
+        __m256d u = FN(_mm256_loadu_pd(x + i)), v = FN(_mm256_loadu_pd(x + i + 4));          \
+        _mm256_storeu_pd(x + i, u);                                                          \
+        _mm256_storeu_pd(x + i + 4, v);                                                      \
+    }                                                                                        \
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(x + i, FN(_mm256_loadu_pd(x + i)));          \
+    if (i < n) {                                                                             \
+        double tail[4] = {0, 0, 0, 0};                                                       \
+        for (size_t j = i; j < n; ++j) tail[j - i] = x[j];                                   \
+        _mm256_storeu_pd(tail, FN(_mm256_loadu_pd(tail)));                                   \
+        for (size_t j = i; j < n; ++j) x[j] = tail[j - i];                                   \
     }
-    for (; i < n; ++i) x[i] = 1.0 / (1.0 + exp_scalar(-x[i]));
-}
+
+TARGET_AVX2 static void exp_vector(double *x, size_t n) { VECTOR_LOOP(exp_avx2) }
+
+TARGET_AVX2 static void sigmoid_vector(double *x, size_t n) { VECTOR_LOOP(sigmoid_avx2) }
 
 static int has_avx2_fma(void) {
     static int cached = -1;

@@ -82,6 +82,30 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
         #expect(zip(fit.trace, fit.trace.dropFirst()).allSatisfy { $1.loss <= $0.loss + 1e-12 * abs($0.loss) })
     }
 
+    @Test func parallelBlockedHessianEqualsTheDenseFormula() throws {
+        // Large enough that the rows are split among cores and into several blocks each.
+        for intercept in [false, true] {
+            let (x, y) = syntheticLogistic(n: 12_000, d: 40, seed: 21)
+            let problem = try LogisticProblem(x: x, y: y, lambda: 0.7, fitIntercept: intercept)
+            var g = Xoshiro256StarStar(seed: 4)
+            let beta = (0..<problem.parameterCount).map { _ in 0.2 * g.nextNormal() }
+            let hessian = try LogisticRegression.hessian(beta, problem: problem)
+            // H = Sᵀ S + 2λI with S = diag(√(p(1 − p))) [X, 1], formed explicitly.
+            let columns = problem.parameterCount
+            var s = Matrix<Double>(rows: x.rows, columns: columns)
+            for i in 0..<x.rows {
+                var z = intercept ? beta[40] : 0
+                for j in 0..<40 { z += x[i, j] * beta[j] }
+                let p = 1 / (1 + Double.exp(-z)), w = (p * (1 - p)).squareRoot()
+                for j in 0..<40 { s[i, j] = w * x[i, j] }
+                if intercept { s[i, 40] = w }
+            }
+            var expected = try BLAS.gemm(s, s, transposeA: true)
+            for j in 0..<40 { expected[j, j] += 1.4 }
+            expectClose(hessian, expected, tolerance: 1e-12, "intercept \(intercept)")
+        }
+    }
+
     @Test func dampedSolverConvergesFromFarWhereFullNewtonDiverges() throws {
         // Separable 2-d data with a small penalty, started at β₀ = (50, −50).
         let x = try Matrix<Double>([[1, 2], [2, 1], [-1, -2], [-2, -1], [1.5, 1.5], [-1.5, -1.2]])

@@ -13,6 +13,16 @@ void linalg_exp_inplace(double *x, size_t n);
 /// x[i] <- 1 / (1 + exp(-x[i])) for i < n, saturating to 0 and 1 for large |x|.
 void linalg_sigmoid_inplace(double *x, size_t n);
 
+/// Row-major C <- alpha op(A) op(B) + beta C for small products (below the size where a BLAS
+/// call pays off): plain loops the compiler vectorises, no threads, no allocation. op(A) is
+/// m x k, op(B) is k x n; trans_a / trans_b select the transposes. With beta = 0, C is not read.
+void linalg_dgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, double alpha,
+                        const double *a, size_t lda, const double *b, size_t ldb,
+                        double beta, double *c, size_t ldc);
+void linalg_sgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                        const float *a, size_t lda, const float *b, size_t ldb,
+                        float beta, float *c, size_t ldc);
+
 /// 1 if the vectorised AVX2+FMA path is in use on this CPU, else 0.
 int linalg_kernels_vectorised(void);
 

@@ -1,4 +1,5 @@
 import CLinalgBLAS
+import CLinalgKernels
 import CLinalgLAPACKE
 
 /// A scalar type with BLAS and LAPACK routines: `Float` dispatches to the `s` routines,
@@ -10,6 +11,11 @@ import CLinalgLAPACKE
 public protocol BLASScalar: MatrixScalar {
     /// `C ← α op(A) op(B) + β C` (`?gemm`), `op(A)` is `m × k`, `op(B)` is `k × n`.
     static func blasGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// The same product as ``blasGemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+    /// as plain vectorised loops (no threads, no call overhead), for small sizes.
+    static func loopGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                          a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                          beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     /// `y ← α op(A) x + β y` (`?gemv`), `A` is `m × n`.
@@ -49,6 +55,12 @@ public protocol BLASScalar: MatrixScalar {
 @usableFromInline let upperInColumnMajor = Int8(UInt8(ascii: "U"))
 
 extension Double: BLASScalar {
+    @inlinable
+    public static func loopGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                                a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                                beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        linalg_dgemm_small(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
     @inlinable
     public static func blasGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                                 a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
@@ -102,6 +114,12 @@ extension Double: BLASScalar {
 }
 
 extension Float: BLASScalar {
+    @inlinable
+    public static func loopGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        linalg_sgemm_small(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
     @inlinable
     public static func blasGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                                 a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

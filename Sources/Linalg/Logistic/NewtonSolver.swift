@@ -129,7 +129,9 @@ extension LogisticRegression {
             iteration += 1
 
             // Hessian at β (the logits of β are in the workspace), then the damped factorisation.
-            hessian.withUnsafeMutableBufferPointer { h in problem.hessian(logits: workspace.logits, workspace: workspace, into: h.baseAddress!) }
+            hessian.withUnsafeMutableBufferPointer { h in
+                problem.hessian(beta: nil, logits: workspace.logits, workspace: workspace, into: h.baseAddress!)
+            }
             let damping = try factorise(hessian, into: &factor)
             for j in 0..<p { step[j] = -gradient[j] }
             try LAPACK.choleskySolve(factor: factor, &step)

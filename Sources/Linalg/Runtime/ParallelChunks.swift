@@ -1,0 +1,50 @@
+import Dispatch
+
+/// A pointer that may cross into the worker threads of ``ParallelChunks`` (each worker touches
+/// a disjoint part of what it points to).
+@usableFromInline
+struct SendablePointer<T>: @unchecked Sendable {
+    @usableFromInline let pointer: UnsafeMutablePointer<T>
+    @usableFromInline init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
+
+/// Splits `0..<count` into contiguous chunks processed on separate cores.
+enum ParallelChunks {
+    /// The number of worker threads worth using for `count` items of which each chunk should
+    /// have at least `minimumPerChunk`.
+    static func parts(count: Int, minimumPerChunk: Int) -> Int {
+        max(1, min(ProcessInfoCores.active, count / max(1, minimumPerChunk)))
+    }
+
+    /// Runs `body(part, range)` for `parts` contiguous ranges covering `0..<count`, in parallel.
+    /// While the workers run, OpenBLAS is made single-threaded (each worker's BLAS calls then run
+    /// on its own core instead of competing for OpenBLAS's thread pool) and restored afterwards.
+    static func run(count: Int, parts: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
+        if parts <= 1 {
+            body(0, 0..<count)
+            return
+        }
+        let threads = OpenBLAS.threadCount
+        OpenBLAS.threadCount = 1
+        defer { OpenBLAS.threadCount = threads }
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            body(part, (part * count / parts)..<((part + 1) * count / parts))
+        }
+    }
+}
+
+/// The number of cores the process may use.
+enum ProcessInfoCores {
+    static let active: Int = {
+        #if canImport(Glibc)
+        let n = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return max(1, n)
+        #else
+        return 1
+        #endif
+    }()
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
