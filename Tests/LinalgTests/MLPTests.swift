@@ -233,6 +233,25 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
         }
     }
 
+    @Test func largeBuffersAreSplitAcrossCoresWithTheSameResults() {
+        let count = 3 * VectorMath.parallelThreshold + 5
+        var g = Xoshiro256StarStar(seed: 8)
+        let z = (0..<count).map { _ in 8 * g.nextNormal() }
+        for activation in Activation.allCases {
+            var x = z
+            x.withUnsafeMutableBufferPointer { VectorMath.applyInPlace(activation, $0.baseAddress!, count: count) }
+            #expect(zip(x, z).allSatisfy { abs($0 - activation.value($1)) <= 4 * Double.ulpOfOne }, "\(activation)")
+            var v = z
+            x.withUnsafeBufferPointer { xp in
+                v.withUnsafeMutableBufferPointer { VectorMath.scaleByDerivative(activation, $0.baseAddress!, output: xp.baseAddress!, count: count) }
+            }
+            // The C kernel may fuse 1 − x² into one rounding: agreement to a few ulp.
+            #expect((0..<count).allSatisfy {
+                abs(v[$0] - z[$0] * activation.derivative(atOutput: x[$0])) <= 4 * Double.ulpOfOne * abs(z[$0])
+            }, "\(activation)")
+        }
+    }
+
     @Test func expIsAccurateToAFewUlp() {
         var values = Array(stride(from: -700.0, to: 700.0, by: 0.0813))
         var exps = values

@@ -23,6 +23,22 @@ void linalg_sgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, 
                         const float *a, size_t lda, const float *b, size_t ldb,
                         float beta, float *c, size_t ldc);
 
+/// v[i] <- v[i] * x[i] * (1 - x[i]) for i < n: multiplies by the sigmoid's slope written through
+/// its output x = sigmoid(z).
+void linalg_scale_by_sigmoid_slope(double *v, const double *x, size_t n);
+
+/// v[i] <- v[i] * (1 - x[i]^2) for i < n: the slope of tanh through its output x = tanh(z).
+void linalg_scale_by_tanh_slope(double *v, const double *x, size_t n);
+
+/// dst[r*cols + j] <- sqrt(w[r]) * src[r*cols + j] for r < rows, j < cols (row-major; the rows
+/// of src are `cols` apart, as are those of dst).
+void linalg_scale_rows_by_sqrt(double *dst, const double *src, const double *w, size_t rows, size_t cols);
+
+/// For each of `blocks` consecutive row-major blocks of `rows_per_block` rows of `width`
+/// entries: m[(b*rows_per_block + r)*width + k] *= v[b*width + k] (block b's columns scaled by
+/// row b of v).
+void linalg_scale_column_blocks(double *m, size_t blocks, size_t rows_per_block, size_t width, const double *v);
+
 /// 1 if the vectorised AVX2+FMA path is in use on this CPU, else 0.
 int linalg_kernels_vectorised(void);
 

@@ -1,3 +1,4 @@
+import CLinalgKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -171,11 +172,7 @@ extension LogisticProblem {
                             let i = start + r
                             weights.pointer[i] = (sampleWeights?[i] ?? 1) * Logistic.sigmoidSlope(logits.pointer[i])
                         }
-                        for r in 0..<count {
-                            let s = weights.pointer[start + r].squareRoot()
-                            let source = xp.pointer + (start + r) * d, target = block + r * d
-                            for j in 0..<d { target[j] = s * source[j] }
-                        }
+                        linalg_scale_rows_by_sqrt(block, xp.pointer + start * d, weights.pointer + start, count, d)
                         // partial ← BᵀB + partial   (lower triangle)
                         Double.blasSyrkLower(transpose: true, n: d, k: count, alpha: 1, a: block, lda: d,
                                              beta: 1, c: partial, ldc: d)

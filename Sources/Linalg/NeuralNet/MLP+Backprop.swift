@@ -32,11 +32,7 @@ extension MLP {
     @inlinable
     func scaleByDerivative(_ v: UnsafeMutablePointer<Double>, output x: UnsafePointer<Double>, count: Int,
                            activation: Activation) {
-        switch activation {
-        case .sigmoid: for i in 0..<count { v[i] *= x[i] * (1 - x[i]) }
-        case .tanh: for i in 0..<count { v[i] *= 1 - x[i] * x[i] }
-        case .identity: break
-        }
+        VectorMath.scaleByDerivative(activation, v, output: x, count: count)
     }
 
     /// The gradient of a scalar loss with respect to every `W_l` (a vector–Jacobian product),

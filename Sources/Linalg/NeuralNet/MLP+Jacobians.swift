@@ -1,3 +1,5 @@
+import CLinalgKernels
+
 /// How ``MLP/inputJacobians(_:mode:workspace:into:)`` accumulates the chain rule.
 public enum JacobianMode: String, Sendable, CaseIterable {
     /// Forward when it needs fewer flops (roughly: fewer inputs than outputs), else reverse.
@@ -36,30 +38,40 @@ extension MLP {
         if last == 0 { return }
         // δ_{L−2} = diag(a_out'(f)) W_{L−1} diag(σ'(x_{L−1})): a scaling of W_{L−1}, no product needed.
         let width = sizes[last], wLast = parameters + weightOffsets[last]
-        let x = activations[last], below = sensitivities[last - 1]
+        let below = sensitivities[last - 1]
+        transposedSlopes(of: activations[last], rows: width, batch: batch, into: slopes)
         for b in 0..<batch {
-            for k in 0..<width { slopes[k] = activation.derivative(atOutput: x[k * batch + b]) }
             for i in 0..<outputs {
                 let scale = top[(b * outputs + i) * outputs + i]
                 let row = below + (b * outputs + i) * width, w = wLast + i * width
-                for k in 0..<width { row[k] = scale * w[k] * slopes[k] }
+                for k in 0..<width { row[k] = scale * w[k] }
             }
         }
-        // δ_{l−1} = δ_l W_l diag(σ'(x_l)): one GEMM for the whole batch, then a row-wise scaling.
+        linalg_scale_column_blocks(below, batch, outputs, width, slopes)
+        // δ_{l−1} = δ_l W_l diag(σ'(x_l)): one GEMM for the whole batch, then each sample's
+        // block of rows is scaled column-wise by its slopes.
         for l in stride(from: last - 1, to: 0, by: -1) {
             let width = sizes[l], next = sizes[l + 1]
             let below = sensitivities[l - 1]
             GemmKernel.run(transposeA: false, transposeB: false, m: stacked, n: width, k: next, alpha: 1.0,
                            a: sensitivities[l], lda: next, b: parameters + weightOffsets[l], ldb: width,
                            beta: 0.0, c: below, ldc: width)
-            let x = activations[l]
-            for b in 0..<batch {
-                for k in 0..<width { slopes[k] = activation.derivative(atOutput: x[k * batch + b]) }
-                for i in 0..<outputs {
-                    let row = below + (b * outputs + i) * width
-                    for k in 0..<width { row[k] *= slopes[k] }
-                }
-            }
+            transposedSlopes(of: activations[l], rows: width, batch: batch, into: slopes)
+            linalg_scale_column_blocks(below, batch, outputs, width, slopes)
+        }
+    }
+
+    /// `S[b, k] = σ'(x[k, b])` for an `h × B` activation `x`: the hidden activation's slopes,
+    /// one row per sample.
+    @inlinable
+    func transposedSlopes(of x: UnsafePointer<Double>, rows: Int, batch: Int, into s: UnsafeMutablePointer<Double>) {
+        switch activation {
+        case .sigmoid:
+            for k in 0..<rows { for b in 0..<batch { let v = x[k * batch + b]; s[b * rows + k] = v * (1 - v) } }
+        case .tanh:
+            for k in 0..<rows { for b in 0..<batch { let v = x[k * batch + b]; s[b * rows + k] = 1 - v * v } }
+        case .identity:
+            (s).update(repeating: 1, count: rows * batch)
         }
     }
 

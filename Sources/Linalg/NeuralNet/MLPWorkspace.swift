@@ -21,8 +21,8 @@ public final class MLPWorkspace {
     /// Forward-mode tangents `∂x_l/∂x₀`, `h_l × (B·h₀)`, two buffers used alternately.
     @usableFromInline var tangents: [UnsafeMutablePointer<Double>] = []
     @usableFromInline var tangentCapacity = 0
-    /// One activation slope per unit of the widest layer.
-    @usableFromInline let slopes: UnsafeMutablePointer<Double>
+    /// The activation slopes `a'(x_l)` of one layer, transposed to `B × h_l` (row `b` for sample `b`).
+    @usableFromInline var slopes: UnsafeMutablePointer<Double>
 
     /// Buffers for a net with `sizes` and batches of up to `batchSize` samples.
     public init(sizes: [Int], batchSize: Int) {
@@ -34,7 +34,7 @@ public final class MLPWorkspace {
         for l in 0..<(sizes.count - 1) { count += sizes[l] * sizes[l + 1] }
         parameterCount = count
         gradient = .allocate(capacity: max(1, count))
-        slopes = .allocate(capacity: sizes.max()!)
+        slopes = .allocate(capacity: 1)
         allocateBatchBuffers()
     }
 
@@ -48,6 +48,8 @@ public final class MLPWorkspace {
     func allocateBatchBuffers() {
         let b = max(1, batchSize)
         activations = sizes.map { .allocate(capacity: $0 * b) }
+        slopes.deallocate()
+        slopes = .allocate(capacity: sizes.max()! * b)
         errors = sizes.dropFirst().map { .allocate(capacity: $0 * b) }
         sensitivities = []
     }

@@ -34,8 +34,9 @@ enum ParallelChunks {
 }
 
 /// The number of cores the process may use.
+@usableFromInline
 enum ProcessInfoCores {
-    static let active: Int = {
+    @usableFromInline static let active: Int = {
         #if canImport(Glibc)
         let n = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         return max(1, n)

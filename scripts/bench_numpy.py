@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""The benchmark's MLP and logistic cases written by hand in numpy, and the logistic fit with
+scikit-learn's newton-cholesky solver, timed like `swift run -c release bench`.
+
+Writes the same JSON records (case, sizes, batch, implementation, median_seconds, min_seconds,
+max_seconds, gflops, repeats) with implementation "numpy" or "sklearn", so that
+scripts/compare.py can put them beside Linalg's. Installs nothing: run
+`python3 -m pip install numpy scikit-learn` first.
+
+    python3 scripts/bench_numpy.py [--quick] [--json FILE] [--filter TEXT]
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+
+EXERCISE = [2, 10, 10, 2]
+WIDE = [256, 512, 512, 256]
+
+
+def measure(body, budget, minimum=5, maximum=200):
+    """Warm-up, then samples until `budget` seconds (calls under 50 µs are batched)."""
+    start = time.perf_counter()
+    body()
+    once = time.perf_counter() - start
+    if once >= budget:
+        return [once]
+    inner = 1 if once >= 5e-5 else max(1, int(5e-5 / max(once, 1e-9)))
+    samples = []
+    begin = time.perf_counter()
+    while len(samples) < maximum and (len(samples) < minimum or time.perf_counter() - begin < budget):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            body()
+        samples.append((time.perf_counter() - t0) / inner)
+    return samples
+
+
+def record(case, sizes, batch, implementation, samples, flops):
+    median = statistics.median(samples)
+    return {
+        "case": case, "sizes": sizes, "batch": batch, "implementation": implementation,
+        "median_seconds": median, "min_seconds": min(samples), "max_seconds": max(samples),
+        "gflops": (flops / median / 1e9) if flops is not None else None, "repeats": len(samples),
+    }
+
+
+def weight_count(sizes):
+    return sum(a * b for a, b in zip(sizes, sizes[1:]))
+
+
+def make_net(sizes, rng):
+    return [rng.random((sizes[l + 1], sizes[l])) / np.sqrt(sizes[l + 1]) for l in range(len(sizes) - 1)]
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def forward(weights, x):
+    """x_{l+1} = σ(W_l x_l), identity on the last layer; returns every x_l (h_l × B)."""
+    xs = [x]
+    for l, w in enumerate(weights):
+        z = w @ xs[-1]
+        xs.append(z if l == len(weights) - 1 else sigmoid(z))
+    return xs
+
+
+def gradient(weights, x, y):
+    """Σ_b ‖f − y‖² and ∂/∂W_l = Δ_l x_lᵀ by backprop."""
+    xs = forward(weights, x)
+    delta = 2.0 * (xs[-1] - y)
+    grads = [None] * len(weights)
+    for l in range(len(weights) - 1, -1, -1):
+        grads[l] = delta @ xs[l].T
+        if l > 0:
+            delta = (weights[l].T @ delta) * xs[l] * (1.0 - xs[l])
+    return float(np.sum((xs[-1] - y) ** 2)), grads
+
+
+def sensitivities(weights, x):
+    """δ_l = ∂f/∂z_{l+1} for every sample, batched as (B, h_L, h_{l+1}) with matmul."""
+    xs = forward(weights, x)
+    batch, outputs = x.shape[1], weights[-1].shape[0]
+    delta = np.broadcast_to(np.eye(outputs), (batch, outputs, outputs))
+    result = [delta]
+    for l in range(len(weights) - 1, 0, -1):
+        slope = (xs[l] * (1.0 - xs[l])).T[:, None, :]       # (B, 1, h_l)
+        delta = (delta @ weights[l]) * slope
+        result.insert(0, delta)
+    return result
+
+
+def input_jacobians(weights, x):
+    """df/dx₀ = δ₀ W₀ for every sample (reverse accumulation), shape (B, h_L, h₀)."""
+    return sensitivities(weights, x)[0] @ weights[0]
+
+
+def mlp_cases(sizes, batch, jacobian_batch, budget):
+    rng = np.random.default_rng(7)
+    weights = make_net(sizes, rng)
+    out = []
+    x = rng.standard_normal((sizes[0], batch))
+    y = 0.5 * x[: sizes[-1]]
+    xj = x[:, :jacobian_batch]
+    s = weight_count(sizes)
+    h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
+    out.append(record("mlp.forward", sizes, batch, "numpy", measure(lambda: forward(weights, x), budget), 2 * batch * s))
+    out.append(record("mlp.gradient", sizes, batch, "numpy", measure(lambda: gradient(weights, x, y), budget),
+                      2 * batch * (3 * s - h0 * h1)))
+    edge = h0 * h1 if h0 < hl else hl * hl1
+    out.append(record("mlp.jacobian_x0", sizes, jacobian_batch, "numpy", measure(lambda: input_jacobians(weights, xj), budget),
+                      2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge)))
+    inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
+    out.append(record("mlp.jacobian_weights", sizes, jacobian_batch, "numpy", measure(lambda: sensitivities(weights, xj), budget),
+                      2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner))
+    return out
+
+
+def sgd_case(budget, steps=20000):
+    sizes = EXERCISE
+
+    def train():
+        rng = np.random.default_rng(0)
+        weights = make_net(sizes, rng)
+        for _ in range(steps):
+            x = rng.standard_normal((2, 1))
+            _, grads = gradient(weights, x, x)
+            for w, g in zip(weights, grads):
+                w -= 0.01 * g
+
+    return record("mlp.sgd_identity", sizes, 1, "numpy", measure(train, budget, minimum=3),
+                  steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]))
+
+
+def logistic_data(n, d):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((n, d))
+    truth = rng.standard_normal(d) / np.sqrt(d)
+    y = (rng.random(n) < sigmoid(x @ truth)).astype(float)
+    return x, y, 0.1 * rng.standard_normal(d)
+
+
+def logistic_cases(n, d, budget, lam=1.0, tol=1e-10):
+    x, y, beta = logistic_data(n, d)
+    out = []
+
+    def hessian():
+        p = sigmoid(x @ beta)
+        return x.T @ ((p * (1 - p))[:, None] * x) + 2 * lam * np.eye(d)
+
+    out.append(record("logistic.hessian", [n, d], None, "numpy", measure(hessian, budget),
+                      n * d * (d + 1) + 2 * n * d))
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        print("scikit-learn is not installed: logistic.fit skipped (python3 -m pip install scikit-learn)", file=sys.stderr)
+        return out
+    # sklearn minimises C Σ loss + ½‖β‖², which is Σ loss + λ‖β‖² for C = 1/(2λ).
+    model = LogisticRegression(solver="newton-cholesky", C=1 / (2 * lam), fit_intercept=False, tol=tol, max_iter=100)
+    samples = measure(lambda: model.fit(x, y), budget, minimum=3)
+    iterations = int(np.max(model.n_iter_))
+    flops = iterations * (n * d * (d + 1) + 4 * n * d) + 4 * n * d
+    out.append(record("logistic.fit", [n, d], None, "sklearn", samples, flops))
+    return out
+
+
+def gemm_cases(budget):
+    out = []
+    rng = np.random.default_rng(1)
+    for n in (64, 256, 1024):
+        a, b = rng.standard_normal((n, n)), rng.standard_normal((n, n))
+        out.append(record("gemm", [n, n, n], None, "numpy", measure(lambda: a @ b, budget), 2 * n ** 3))
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller logistic problem, shorter budgets")
+    parser.add_argument("--json", help="write the records to this file")
+    parser.add_argument("--filter", help="only cases whose name contains this text")
+    args = parser.parse_args()
+    budget = 0.25 if args.quick else 1.0
+    n, d = (20000, 50) if args.quick else (100000, 100)
+    wanted = lambda name: args.filter is None or args.filter in name
+
+    records = []
+    if wanted("gemm"):
+        records += gemm_cases(budget)
+    for batch in (1, 64, 1024):
+        if wanted("mlp"):
+            records += [r for r in mlp_cases(EXERCISE, batch, batch, budget) if wanted(r["case"])]
+    if wanted("mlp"):
+        records += [r for r in mlp_cases(WIDE, 1024, 4, budget) if wanted(r["case"])]
+    if wanted("mlp.sgd_identity"):
+        records.append(sgd_case(budget))
+    if wanted("logistic"):
+        records += [r for r in logistic_cases(n, d, budget) if wanted(r["case"])]
+
+    for r in records:
+        gflops = "-" if r["gflops"] is None else f"{r['gflops']:.2f}"
+        print(f"{r['case']:<22} {','.join(map(str, r['sizes'])):<17} {str(r['batch']):>5}  "
+              f"{r['implementation']:<8} {r['median_seconds'] * 1e6:>12.2f} µs  {gflops:>8} GFLOP/s")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(records, f, indent=2)
+        print(f"wrote {len(records)} records to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
