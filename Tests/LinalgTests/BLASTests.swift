@@ -6,7 +6,7 @@ import Testing
 /// batch-like, zero-size and one large enough for the BLAS path.
 let productShapes: [(Int, Int, Int)] = [
     (1, 1, 1), (2, 3, 4), (7, 1, 5), (1, 9, 3), (512, 3, 10), (3, 512, 10),
-    (64, 64, 64), (300, 100, 200), (0, 4, 3), (4, 0, 3), (4, 3, 0),
+    (64, 64, 64), (300, 100, 200), (5, 7, 1), (40, 30, 1), (0, 4, 3), (4, 0, 3), (4, 3, 0),
 ]
 
 @Suite struct BLASTests {

@@ -153,12 +153,14 @@ extension BLAS {
         guard x.count == y.count else {
             throw .shapeMismatch(operation: "axpy", detail: "x has \(x.count) entries, y has \(y.count)")
         }
-        if x.isEmpty { return }
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                S.blasAxpy(n: px.count, alpha: alpha, x: px.baseAddress!, incx: 1, y: py.baseAddress!, incy: 1)
-            }
-        }
+        x.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { py in axpy(alpha, px, py) } }
+    }
+
+    /// `y ← α x + y` on two buffers of equal length.
+    @inlinable
+    static func axpy<S: BLASScalar>(_ alpha: S, _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>) {
+        guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
+        S.blasAxpy(n: x.count, alpha: alpha, x: xp, incx: 1, y: yp, incy: 1)
     }
 
     /// `Y ← α X + Y` for matrices of the same shape (`?axpy` on the storage).
@@ -167,12 +169,7 @@ extension BLAS {
         guard x.rows == y.rows, x.columns == y.columns else {
             throw .shapeMismatch(operation: "axpy", detail: "X is \(shapeText(x)), Y is \(shapeText(y))")
         }
-        if x.isEmpty { return }
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                S.blasAxpy(n: px.count, alpha: alpha, x: px.baseAddress!, incx: 1, y: py.baseAddress!, incy: 1)
-            }
-        }
+        x.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { py in axpy(alpha, px, py) } }
     }
 
     // MARK: x = α x   (scal)

@@ -72,16 +72,24 @@ extension LAPACK {
         guard b.rows == factor.rows else {
             throw .shapeMismatch(operation: "potrs", detail: "L is \(factor.rows)×\(factor.columns), B is \(b.rows)×\(b.columns)")
         }
-        let n = factor.rows, nrhs = b.columns
-        if n == 0 || nrhs == 0 { return b }
-        // LAPACK wants B column-major: that is Bᵀ in row-major.
-        var columnMajor = b.transposed()
-        let info = factor.withUnsafeBufferPointer { pl in
-            columnMajor.withUnsafeMutableBufferPointer { pb in
-                S.lapackPotrsLower(n: n, nrhs: nrhs, factor: pl.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n)
+        return try solvingColumnMajor(b, routine: "potrs") { n, nrhs, pb in
+            factor.withUnsafeBufferPointer { pl in
+                S.lapackPotrsLower(n: n, nrhs: nrhs, factor: pl.baseAddress!, lda: n, b: pb, ldb: n)
             }
         }
-        try check(info, routine: "potrs")
+    }
+
+    /// Runs a LAPACK solve on `B` laid out column-major (which is `Bᵀ` in row-major) and
+    /// returns the solution row-major; `solve(n, nrhs, B)` returns LAPACK's `info`.
+    @inlinable
+    static func solvingColumnMajor<S: BLASScalar>(
+        _ b: Matrix<S>, routine: String, _ solve: (Int, Int, UnsafeMutablePointer<S>) -> Int
+    ) throws(LinalgError) -> Matrix<S> {
+        let n = b.rows, nrhs = b.columns
+        if n == 0 || nrhs == 0 { return b }
+        var columnMajor = b.transposed()
+        let info = columnMajor.withUnsafeMutableBufferPointer { pb in solve(n, nrhs, pb.baseAddress!) }
+        try check(info, routine: routine)
         return columnMajor.transposed()
     }
 
@@ -95,17 +103,12 @@ extension LAPACK {
         guard b.rows == a.rows else {
             throw .shapeMismatch(operation: "posv", detail: "A is \(a.rows)×\(a.columns), B is \(b.rows)×\(b.columns)")
         }
-        let n = a.rows, nrhs = b.columns
-        if n == 0 || nrhs == 0 { return b }
         var factor = a
-        var columnMajor = b.transposed()
-        let info = factor.withUnsafeMutableBufferPointer { pa in
-            columnMajor.withUnsafeMutableBufferPointer { pb in
-                S.lapackPosvLower(n: n, nrhs: nrhs, a: pa.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n)
+        return try solvingColumnMajor(b, routine: "posv") { n, nrhs, pb in
+            factor.withUnsafeMutableBufferPointer { pa in
+                S.lapackPosvLower(n: n, nrhs: nrhs, a: pa.baseAddress!, lda: n, b: pb, ldb: n)
             }
         }
-        try check(info, routine: "posv")
-        return columnMajor.transposed()
     }
 
     /// Solves `Ax = b` for symmetric positive definite `A` (`?posv`); neither input is changed.

@@ -57,6 +57,15 @@ public enum VectorMath {
     @inlinable
     public static func scaleByDerivative(_ activation: Activation, _ v: UnsafeMutablePointer<Double>,
                                          output x: UnsafePointer<Double>, count: Int) {
+        if count < 64 {
+            // A few entries (one sample of a small net): inline, no call.
+            switch activation {
+            case .sigmoid: for i in 0..<count { v[i] *= x[i] * (1 - x[i]) }
+            case .tanh: for i in 0..<count { v[i] *= 1 - x[i] * x[i] }
+            case .identity: break
+            }
+            return
+        }
         switch activation {
         case .sigmoid:
             forEachChunk(count) { range in linalg_scale_by_sigmoid_slope(v + range.lowerBound, x + range.lowerBound, range.count) }
