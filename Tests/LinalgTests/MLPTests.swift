@@ -109,6 +109,23 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
         }
     }
 
+    @Test func directionalCheckOfALargeNetCatchesAWrongJacobian() throws {
+        // 64 inputs × 48 outputs: the full FD Jacobian would need 128 evaluations; one
+        // direction needs two.
+        let net = try MLP(sizes: [64, 96, 80, 48], activation: .tanh, seed: 6)
+        let x0 = inputs(64, 1, seed: 12).scalars
+        var g = Xoshiro256StarStar(seed: 13)
+        let v = (0..<64).map { _ in g.nextNormal() }
+        let jacobian = try net.inputJacobians(Matrix(rows: 64, columns: 1, scalars: x0))[0]
+        let jv = try BLAS.gemv(jacobian, v)
+        let check = try FiniteDifferences.checkDirectional(jv, of: { try net($0) }, at: x0, along: v)
+        #expect(check.passes(tolerance: 1e-7), "J v: \(check)")
+        var wrong = jv
+        wrong[5] *= 1.001
+        let bad = try FiniteDifferences.checkDirectional(wrong, of: { try net($0) }, at: x0, along: v)
+        #expect(!bad.passes(tolerance: 1e-7) && bad.worstIndex == 5)
+    }
+
     @Test func vectorJacobianProductEqualsSumOfWeightJacobians() throws {
         let net = try MLP(sizes: [2, 10, 10, 2], seed: 3)
         let x = inputs(2, 5), g = inputs(2, 5, seed: 4)
