@@ -29,7 +29,7 @@ public final class LogisticWorkspace {
         // two cores against 31-37 with one single-threaded syrk per core over half the rows).
         parts = d <= 512 ? ParallelChunks.parts(count: n, minimumPerChunk: 4 * blockRows) : 1
         blocks = .allocate(capacity: max(1, parts * blockRows * d))
-        partials = .allocate(capacity: max(1, parts * d * d))
+        partials = .allocate(capacity: max(1, parts * max(d * d, d + 2)))
     }
 
     /// Buffers sized for `problem`.
@@ -72,23 +72,6 @@ enum Logistic {
 }
 
 extension LogisticProblem {
-    // MARK: z = Xβ + β₀   (gemv)
-
-    func computeLogits(_ beta: UnsafePointer<Double>, into z: UnsafeMutablePointer<Double>) {
-        let n = sampleCount, d = featureCount
-        if n == 0 { return }
-        let intercept = fitIntercept ? beta[d] : 0
-        if d == 0 {
-            z.update(repeating: intercept, count: n)
-            return
-        }
-        x.withUnsafeBufferPointer { px in
-            Double.blasGemv(transpose: false, m: n, n: d, alpha: 1, a: px.baseAddress!, lda: d,
-                            x: beta, incx: 1, beta: 0, y: z, incy: 1)
-        }
-        if intercept != 0 { for i in 0..<n { z[i] += intercept } }
-    }
-
     /// `β₁² + … + β_d²` (the intercept is not penalised).
     func penaltyNorm(_ beta: UnsafePointer<Double>) -> Double {
         var sum = 0.0
@@ -96,37 +79,69 @@ extension LogisticProblem {
         return sum
     }
 
-    // MARK: L = Σ w_i [log(1 + e^{z_i}) − y_i z_i] + λβᵀβ
+    // MARK: z = Xβ + β₀,  L = Σ w_i [log(1 + e^{z_i}) − y_i z_i] + λβᵀβ,  ∇L = Xᵀ(w ∘ (p − y)) + 2λβ
 
-    /// The loss from precomputed logits: `−[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + eᶻ) − y z`.
-    func loss(logits z: UnsafePointer<Double>, beta: UnsafePointer<Double>) -> Double {
-        var sum = 0.0
-        for i in 0..<sampleCount { sum += weight(i) * (Logistic.softplus(z[i]) - y[i] * z[i]) }
-        return sum + lambda * penaltyNorm(beta)
-    }
-
-    // MARK: ∇L = Xᵀ(w ∘ (p − y)) + 2λβ,   ∂L/∂β₀ = Σ w_i (p_i − y_i)
-
-    func gradient(logits z: UnsafePointer<Double>, beta: UnsafePointer<Double>, scratch r: UnsafeMutablePointer<Double>,
-                  into g: UnsafeMutablePointer<Double>) {
+    /// The logits `z = Xβ (+ β₀)` (left in the workspace), the loss, and, when `gradient` is
+    /// given, `∇L` with the intercept entry `Σ w_i(p_i − y_i)` last — in one pass over `X`: each
+    /// block of rows gives its logits (`gemv`) and, while still in cache, its share `X_bᵀ r_b` of
+    /// the gradient, `r = w ∘ (σ(z) − y)`. The rows are split across the cores like the Hessian's.
+    func evaluate(_ beta: UnsafePointer<Double>, workspace: LogisticWorkspace,
+                  gradient: UnsafeMutablePointer<Double>?) -> Double {
         let n = sampleCount, d = featureCount
-        var interceptGradient = 0.0
-        for i in 0..<n {
-            r[i] = weight(i) * (Logistic.sigmoid(z[i]) - y[i])
-            interceptGradient += r[i]
-        }
-        if d > 0 {
-            if n == 0 {
-                g.update(repeating: 0, count: d)
-            } else {
-                x.withUnsafeBufferPointer { px in
-                    Double.blasGemv(transpose: true, m: n, n: d, alpha: 1, a: px.baseAddress!, lda: d,
-                                    x: r, incx: 1, beta: 0, y: g, incy: 1)
+        let parts = workspace.parts, rowsPerBlock = workspace.blockRows
+        // Per part: d gradient entries, then the intercept gradient and the loss.
+        let partials = workspace.partials, stride = d + 2
+        let intercept = fitIntercept ? beta[d] : 0
+        x.withUnsafeBufferPointer { px in
+            let xp = SendablePointer(UnsafeMutablePointer(mutating: px.baseAddress ?? UnsafePointer(workspace.logits)))
+            let coefficients = SendablePointer(UnsafeMutablePointer(mutating: beta))
+            let logits = SendablePointer(workspace.logits), residuals = SendablePointer(workspace.scratch)
+            let sums = SendablePointer(partials)
+            let labels = y, sampleWeights = self.sampleWeights, wantGradient = gradient != nil
+            ParallelChunks.run(count: n, parts: parts) { part, rows in
+                let partial = sums.pointer + part * stride
+                partial.update(repeating: 0, count: stride)
+                var start = rows.lowerBound
+                while start < rows.upperBound {
+                    let count = min(rowsPerBlock, rows.upperBound - start)
+                    let z = logits.pointer + start, r = residuals.pointer + start
+                    if d > 0 {
+                        Double.blasGemv(transpose: false, m: count, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
+                                        x: coefficients.pointer, incx: 1, beta: 0, y: z, incy: 1)
+                    } else {
+                        z.update(repeating: 0, count: count)
+                    }
+                    var loss = 0.0, interceptGradient = 0.0
+                    for i in 0..<count {
+                        z[i] += intercept
+                        let w = sampleWeights?[start + i] ?? 1, label = labels[start + i]
+                        loss += w * (Logistic.softplus(z[i]) - label * z[i])
+                        r[i] = w * (Logistic.sigmoid(z[i]) - label)
+                        interceptGradient += r[i]
+                    }
+                    partial[d] += interceptGradient
+                    partial[d + 1] += loss
+                    if wantGradient && d > 0 {
+                        Double.blasGemv(transpose: true, m: count, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
+                                        x: r, incx: 1, beta: 1, y: partial, incy: 1)
+                    }
+                    start += count
                 }
             }
-            for j in 0..<d { g[j] += 2 * lambda * beta[j] }
         }
-        if fitIntercept { g[d] = interceptGradient }
+        var loss = lambda * penaltyNorm(beta)
+        for part in 0..<parts { loss += partials[part * stride + d + 1] }
+        if let gradient {
+            for j in 0..<d { gradient[j] = 2 * lambda * beta[j] }
+            var interceptGradient = 0.0
+            for part in 0..<parts {
+                let partial = partials + part * stride
+                for j in 0..<d { gradient[j] += partial[j] }
+                interceptGradient += partial[d]
+            }
+            if fitIntercept { gradient[d] = interceptGradient }
+        }
+        return loss
     }
 
     // MARK: ∇²L = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI   (blocked syrk on √h-scaled rows)
@@ -212,31 +227,27 @@ extension LogisticProblem {
 /// With an intercept, `z = Xβ + β₀`, `∂L/∂β₀ = Σ w_i(p_i − y_i)`, and the intercept's row and
 /// column of the Hessian are `Xᵀ(w ∘ p ∘ (1 − p))` and `Σ w_i p_i(1 − p_i)`, without the `2λ`.
 public enum LogisticRegression {
-    static func withLogits<R>(_ problem: LogisticProblem, _ beta: [Double],
-                              _ body: (UnsafePointer<Double>, UnsafePointer<Double>, LogisticWorkspace) -> R) throws(LinalgError) -> R {
+    /// `L(β)`; finite for every finite `β`, however large the logits.
+    public static func loss(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> Double {
         try problem.validate(parameters: beta)
         let workspace = LogisticWorkspace(for: problem)
         return beta.withUnsafeBufferPointer { b in
-            let pointer = b.baseAddress ?? UnsafePointer(workspace.logits)
-            problem.computeLogits(pointer, into: workspace.logits)
-            return body(pointer, UnsafePointer(workspace.logits), workspace)
+            problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace, gradient: nil)
         }
-    }
-
-    /// `L(β)`; finite for every finite `β`, however large the logits.
-    public static func loss(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> Double {
-        try withLogits(problem, beta) { b, z, _ in problem.loss(logits: z, beta: b) }
     }
 
     /// `∇L(β) = Xᵀ(w ∘ (σ(Xβ) − y)) + 2λβ` (intercept entry last, unpenalised).
     public static func gradient(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> [Double] {
-        try withLogits(problem, beta) { b, z, workspace in
-            var g = [Double](repeating: 0, count: problem.parameterCount)
+        try problem.validate(parameters: beta)
+        let workspace = LogisticWorkspace(for: problem)
+        var g = [Double](repeating: 0, count: problem.parameterCount)
+        beta.withUnsafeBufferPointer { b in
             g.withUnsafeMutableBufferPointer { out in
-                if let base = out.baseAddress { problem.gradient(logits: z, beta: b, scratch: workspace.scratch, into: base) }
+                _ = problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
+                                     gradient: out.baseAddress ?? workspace.scratch)
             }
-            return g
         }
+        return g
     }
 
     /// `∇²L(β) = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI`, built with BLAS `syrk`.

@@ -102,17 +102,13 @@ extension LogisticRegression {
         var trace: [NewtonIteration] = []
         var reason = NewtonStopReason.maxIterations
 
+        /// `L(β)`, with `∇L(β)` into `g` and the logits of `β` left in the workspace.
         func evaluate(_ beta: [Double], gradientInto g: inout [Double]) -> Double {
             beta.withUnsafeBufferPointer { b in
-                let bp = b.baseAddress ?? UnsafePointer(workspace.logits)
-                problem.computeLogits(bp, into: workspace.logits)
-                let loss = problem.loss(logits: workspace.logits, beta: bp)
                 g.withUnsafeMutableBufferPointer { out in
-                    if let base = out.baseAddress {
-                        problem.gradient(logits: workspace.logits, beta: bp, scratch: workspace.scratch, into: base)
-                    }
+                    problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
+                                     gradient: out.baseAddress ?? workspace.scratch)
                 }
-                return loss
             }
         }
 
