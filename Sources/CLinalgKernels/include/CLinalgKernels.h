@@ -30,9 +30,20 @@ void linalg_scale_by_sigmoid_slope(double *v, const double *x, size_t n);
 /// v[i] <- v[i] * (1 - x[i]^2) for i < n: the slope of tanh through its output x = tanh(z).
 void linalg_scale_by_tanh_slope(double *v, const double *x, size_t n);
 
-/// dst[r*cols + j] <- sqrt(w[r]) * src[r*cols + j] for r < rows, j < cols (row-major; the rows
-/// of src are `cols` apart, as are those of dst).
-void linalg_scale_rows_by_sqrt(double *dst, const double *src, const double *w, size_t rows, size_t cols);
+/// dst[r*dst_stride + j] <- sqrt(w[r]) * src[r*cols + j] for r < rows, j < cols, and zero for
+/// cols <= j < dst_stride (row-major; a zero-padded, scaled copy of a block of rows).
+void linalg_scale_rows_by_sqrt(double *dst, size_t dst_stride, const double *src, const double *w, size_t rows,
+                               size_t cols);
+
+/// Tile width of linalg_syrk_lower_padded: the padded dimension must be a multiple of it.
+#define LINALG_SYRK_TILE 8
+
+/// C <- C + A^T A on the lower triangle (tiles on the diagonal also touch a few entries just
+/// above it), for A k x dp and C dp x dp, both row-major with leading dimension dp, dp a
+/// multiple of LINALG_SYRK_TILE. Register-tiled for AVX2+FMA (4 x 8 tiles of C kept in
+/// registers while a block of A's rows streams from L1). Returns 0 without doing anything when
+/// the CPU lacks AVX2+FMA (use BLAS syrk then), 1 otherwise.
+int linalg_syrk_lower_padded(size_t k, size_t dp, const double *a, double *c);
 
 /// For each of `blocks` consecutive row-major blocks of `rows_per_block` rows of `width`
 /// entries: m[(b*rows_per_block + r)*width + k] *= v[b*width + k] (block b's columns scaled by
