@@ -115,6 +115,26 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
         }
     }
 
+    @Test func wideProblemsUseOneBLASSyrkPass() throws {
+        // d > 512: one part, OpenBLAS's own threads, BLAS syrk on zero-padded blocks.
+        let (x, y) = syntheticLogistic(n: 700, d: 530, seed: 31, scale: 0.05)
+        let problem = try LogisticProblem(x: x, y: y, lambda: 0.3, fitIntercept: true)
+        var g = Xoshiro256StarStar(seed: 2)
+        let beta = (0..<531).map { _ in 0.01 * g.nextNormal() }
+        let hessian = try LogisticRegression.hessian(beta, problem: problem)
+        var s = Matrix<Double>(rows: 700, columns: 531)
+        for i in 0..<700 {
+            var z = beta[530]
+            for j in 0..<530 { z += x[i, j] * beta[j] }
+            let p = 1 / (1 + Double.exp(-z)), w = (p * (1 - p)).squareRoot()
+            for j in 0..<530 { s[i, j] = w * x[i, j] }
+            s[i, 530] = w
+        }
+        var expected = try BLAS.gemm(s, s, transposeA: true)
+        for j in 0..<530 { expected[j, j] += 0.6 }
+        expectClose(hessian, expected, tolerance: 1e-12)
+    }
+
     @Test func dampedSolverConvergesFromFarWhereFullNewtonDiverges() throws {
         // Separable 2-d data with a small penalty, started at β₀ = (50, −50).
         let x = try Matrix<Double>([[1, 2], [2, 1], [-1, -2], [-2, -1], [1.5, 1.5], [-1.5, -1.2]])
