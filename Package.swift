@@ -23,9 +23,11 @@ let package = Package(
         .target(name: "LinalgReference", dependencies: ["LinalgCore"]),
 
         // MARK: - Implementation details
-        /// Matrix storage, errors and random numbers shared by `Linalg` and `LinalgReference` (pure Swift).
+        /// Matrix storage, errors, random numbers and activations shared by `Linalg` and
+        /// `LinalgReference` (pure Swift).
         .target(name: "LinalgCore"),
-        /// Vectorised element-wise kernels (exp, sigmoid) with run-time AVX2+FMA dispatch.
+        /// C kernels with run-time AVX2+FMA dispatch: exp/sigmoid, element-wise scalings, the
+        /// small-GEMM loops and the register-tiled `C += BᵀB` of the logistic Hessian.
         .target(name: "CLinalgKernels"),
         .systemLibrary(
             name: "CLinalgBLAS",
