@@ -3,17 +3,15 @@ import Foundation
 
 /// The console table: one row per case, Linalg and reference side by side.
 struct ResultTable {
-    var roofline: Double
-
     func printHeader() {
         print("case                        sizes              batch   linalg median     GFLOP/s  %dgemm   reference median  speed-up")
     }
 
-    func printRow(_ benchCase: BenchCase, linalg: BenchRecord, reference: BenchRecord?, gemmBound: Bool, note: String?) {
+    func printRow(_ benchCase: BenchCase, linalg: BenchRecord, reference: BenchRecord?, dgemmRate: Double?, note: String?) {
         let sizes = benchCase.sizes.map(String.init).joined(separator: ",")
         let batch = benchCase.batch.map(String.init) ?? "-"
         let gflops = linalg.gflops.map { String(format: "%8.2f", $0) } ?? "       -"
-        let fraction = gemmBound && linalg.gflops != nil ? String(format: "%5.0f%%", 100 * linalg.gflops! / roofline) : "     -"
+        let fraction = dgemmRate.flatMap { rate in linalg.gflops.map { String(format: "%5.0f%%", 100 * $0 / rate) } } ?? "     -"
         let referenceText = reference.map { format($0.medianSeconds) } ?? "                 -"
         let speedup = reference.map { String(format: "%8.1f×", $0.medianSeconds / linalg.medianSeconds) } ?? "        -"
         var line = benchCase.name.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
