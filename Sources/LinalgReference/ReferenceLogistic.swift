@@ -7,12 +7,18 @@ extension Reference {
     /// `L(β) = Σ_i w_i [log(1 + e^{z_i}) − y_i z_i] + λ Σ_{j<d} β_j²` with `z_i = x_iᵀβ (+ β₀)`.
     /// The intercept, if any, is the last parameter and is not penalised.
     public struct LogisticRegression: Sendable {
+        /// `X`, `n × d`, one sample per row.
         public var x: Matrix<Double>
+        /// Labels in {0, 1}.
         public var y: [Double]
+        /// `λ` of `λ Σ_{j<d} β_j²`.
         public var lambda: Double
+        /// Per-sample weights `w_i`, or `nil` for all ones.
         public var sampleWeights: [Double]?
+        /// Whether `β` ends with an unpenalised intercept.
         public var fitIntercept: Bool
 
+        /// The problem as given (not validated: this is an oracle, not an API).
         public init(x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil, fitIntercept: Bool = false) {
             self.x = x
             self.y = y

@@ -6,8 +6,9 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     public var file: String
     /// The line, 1-based (`nil` for whole-file problems).
     public var line: Int?
-    /// The column, 1-based, and its header name when known.
+    /// The column, 1-based (`nil` for whole-line problems).
     public var column: Int?
+    /// The column's header name, when known.
     public var columnName: String?
     /// What is wrong.
     public var message: String

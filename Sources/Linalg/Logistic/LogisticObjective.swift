@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Reusable buffers of the logistic objective: `O(n + d²)` memory beside `X`.
-public final class LogisticWorkspace {
+final class LogisticWorkspace {
     let n: Int, d: Int, p: Int
     /// `z = Xβ (+ β₀)`, then per-sample scratch.
     let logits: UnsafeMutablePointer<Double>
@@ -24,7 +24,7 @@ public final class LogisticWorkspace {
     let parts: Int
 
     /// Buffers for `n` samples and `d` features (plus an intercept).
-    public init(sampleCount n: Int, featureCount d: Int, fitIntercept: Bool) {
+    init(sampleCount n: Int, featureCount d: Int, fitIntercept: Bool) {
         self.n = n
         self.d = d
         self.p = d + (fitIntercept ? 1 : 0)
@@ -47,7 +47,7 @@ public final class LogisticWorkspace {
     }
 
     /// Buffers sized for `problem`.
-    public convenience init(for problem: LogisticProblem) {
+    convenience init(for problem: LogisticProblem) {
         self.init(sampleCount: problem.sampleCount, featureCount: problem.featureCount, fitIntercept: problem.fitIntercept)
     }
 
@@ -56,10 +56,6 @@ public final class LogisticWorkspace {
         scratch.deallocate()
         blocks.deallocate()
         partials.deallocate()
-    }
-
-    func matches(_ problem: LogisticProblem) -> Bool {
-        n == problem.sampleCount && d == problem.featureCount && p == problem.parameterCount
     }
 }
 
