@@ -154,11 +154,12 @@ extension LogisticProblem {
         return loss
     }
 
-    // MARK: ∇²L = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI   (blocked syrk on √h-scaled rows)
+    // MARK: ∇²L = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI   (blocked BᵀB on √h-scaled rows)
 
     /// Writes the full symmetric `p × p` Hessian into `hessian` (row-major). The `Xᵀ diag(h) X`
     /// part is accumulated block by block: rows `√h_i x_i` are copied into a cache-sized block
-    /// and `H ← H + BᵀB` by `syrk`, so no `n × d` copy of `X` is made. The rows are split among
+    /// and `H ← H + BᵀB` by the register-tiled kernel (BLAS `syrk` without AVX2), so no `n × d`
+    /// copy of `X` is made. The rows are split among
     /// the cores, each with its own block and partial sum, added at the end.
     ///
     /// With `beta`, the logits `z = Xβ (+ β₀)` are computed block by block in the same pass
@@ -269,7 +270,8 @@ public enum LogisticRegression {
         return g
     }
 
-    /// `∇²L(β) = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI`, built with BLAS `syrk`.
+    /// `∇²L(β) = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI`, built block by block in one pass over `X`
+    /// (register-tiled `BᵀB` kernel, or BLAS `syrk` without AVX2).
     public static func hessian(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> Matrix<Double> {
         try problem.validate(parameters: beta)
         let p = problem.parameterCount

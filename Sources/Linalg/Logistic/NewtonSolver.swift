@@ -87,8 +87,9 @@ extension LogisticRegression {
     /// Stops when `‖∇L‖ ≤ tol · max(1, ‖∇L(β₀)‖)`, after `maxIterations`, when λ = 0 and the data
     /// are separated by the iterate (no finite minimiser), or when the line search fails.
     ///
-    /// The `X`-sized work per iteration is one `syrk` pass for the Hessian (`n d²` flops) and a
-    /// few `gemv`s; everything else is `O(n + d²)` and reuses one workspace.
+    /// The `X`-sized work per iteration is one blocked pass for the Hessian (`n d²` flops) and a
+    /// blocked loss-and-gradient pass per trial step; everything else is `O(n + d²)` and reuses
+    /// one workspace.
     public static func fit(_ problem: LogisticProblem, options: NewtonOptions = NewtonOptions(),
                            initial: [Double]? = nil) throws(LinalgError) -> LogisticFit {
         try options.validate()
