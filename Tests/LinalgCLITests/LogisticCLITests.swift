@@ -44,6 +44,16 @@ struct FitOutput: Decodable {
         #expect(text.status == 0 && text.stdout.contains("converged") && text.stdout.contains("weight"))
     }
 
+    @Test func csvTableAcceptsByteOrderMarkAndCRLF() throws {
+        let table = try CSVTable(text: "\u{FEFF}a,\"y\"\r\n1.5,1\r\n\r\n-2,0\r\n", file: "t.csv")
+        #expect(table.columnNames == ["a", "y"])
+        #expect(table.values.rowArrays == [[1.5, 1], [-2, 0]])
+        #expect(table.lineNumbers == [2, 4])
+        #expect(throws: CSVError(file: "t.csv", line: 2, column: 1, columnName: "a", message: "empty cell, expected a number")) {
+            try CSVTable(text: "a,y\n,1\n", file: "t.csv")
+        }
+    }
+
     @Test func labelColumnCanBeChosen() throws {
         let directory = try CLI.temporaryDirectory()
         let path = try CLI.write("y,a\n1,0.5\n0,-1\n1,2\n0,-0.3\n", "first.csv", in: directory)

@@ -13,6 +13,15 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What is wrong.
     public var message: String
 
+    /// A problem at `file:line:column`.
+    public init(file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.columnName = columnName
+        self.message = message
+    }
+
     public var description: String {
         var place = file
         if let line { place += ":\(line)" }
@@ -25,8 +34,8 @@ public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
 /// A numeric CSV table: a header row of column names, then rows of numbers only.
 ///
 /// Fields are separated by commas; surrounding spaces and double quotes around header names are
-/// removed; blank lines are skipped; `\r\n` line ends are accepted. Every data cell must parse
-/// as a finite `Double`.
+/// removed; blank lines are skipped; `\r\n` line ends and a leading byte-order mark are
+/// accepted. Every data cell must parse as a finite `Double`.
 public struct CSVTable: Sendable {
     /// The header names, in file order.
     public let columnNames: [String]
@@ -49,7 +58,10 @@ public struct CSVTable: Sendable {
         var scalars: [Double] = []
         var lines: [Int] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Spreadsheet exports often start with a UTF-8 byte-order mark; it is not part of a name.
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+        // "\r\n" is a single Character in Swift, so split on each kind of line end.
+        for rawLine in body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }
