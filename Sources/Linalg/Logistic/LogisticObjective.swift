@@ -188,7 +188,10 @@ extension LogisticProblem {
                     partial.update(repeating: 0, count: dp * dp)
                     var start = rows.lowerBound
                     while start < rows.upperBound {
-                        let chunk = min(logitRows, rows.upperBound - start)
+                        // Odd parts start with half a chunk, so that the cores take turns streaming X
+                        // from memory (bandwidth-bound) and computing on it (FMA-bound).
+                        let first = start == rows.lowerBound && part % 2 == 1
+                        let chunk = min(first ? max(1, logitRows / 2) : logitRows, rows.upperBound - start)
                         if let coefficients {
                             // z = X β + β₀ for a cache-sized chunk of rows, which the blocks below reuse.
                             Double.blasGemv(transpose: false, m: chunk, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
