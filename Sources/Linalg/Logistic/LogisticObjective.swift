@@ -73,11 +73,13 @@ enum Logistic {
         return z >= 0 ? 1 / (1 + e) : e / (1 + e)
     }
 
-    /// `σ(z)(1 − σ(z)) = e^{−|z|} / (1 + e^{−|z|})²`, accurate in both tails.
-    @inlinable
-    static func sigmoidSlope(_ z: Double) -> Double {
-        let e = exp(-abs(z))
-        return e / ((1 + e) * (1 + e))
+    /// `h_i = w_i σ(z_i)(1 − σ(z_i)) = w_i e^{−|z_i|} / (1 + e^{−|z_i|})²` for `i` in `rows`
+    /// (accurate in both tails; the exponentials vectorised).
+    static func slopeWeights(_ z: UnsafePointer<Double>, _ weights: [Double]?, rows: Range<Int>,
+                             into h: UnsafeMutablePointer<Double>) {
+        for i in rows { h[i] = -abs(z[i]) }
+        linalg_exp_inplace(h + rows.lowerBound, rows.count)
+        for i in rows { h[i] = (weights?[i] ?? 1) * h[i] / ((1 + h[i]) * (1 + h[i])) }
     }
 }
 
@@ -159,8 +161,8 @@ extension LogisticProblem {
     /// Writes the full symmetric `p × p` Hessian into `hessian` (row-major). The `Xᵀ diag(h) X`
     /// part is accumulated block by block: rows `√h_i x_i` are copied into a cache-sized block
     /// and `H ← H + BᵀB` by the register-tiled kernel (BLAS `syrk` without AVX2), so no `n × d`
-    /// copy of `X` is made. The rows are split among
-    /// the cores, each with its own block and partial sum, added at the end.
+    /// copy of `X` is made. The rows are split among the cores, each with its own block and
+    /// partial sum, added at the end.
     ///
     /// With `beta`, the logits `z = Xβ (+ β₀)` are computed block by block in the same pass
     /// (so `X` is read from memory once) and written to `z`; without, `z` must hold them.
@@ -198,11 +200,7 @@ extension LogisticProblem {
                                             x: coefficients.pointer, incx: 1, beta: 0, y: logits.pointer + start, incy: 1)
                             if intercept != 0 { for r in 0..<chunk { logits.pointer[start + r] += intercept } }
                         }
-                        // h = w σ(z)(1 − σ(z)) = w e^{−|z|} / (1 + e^{−|z|})², the exponentials vectorised.
-                        let h = weights.pointer + start, z = logits.pointer + start
-                        for r in 0..<chunk { h[r] = -abs(z[r]) }
-                        linalg_exp_inplace(h, chunk)
-                        for r in 0..<chunk { h[r] = (sampleWeights?[start + r] ?? 1) * h[r] / ((1 + h[r]) * (1 + h[r])) }
+                        Logistic.slopeWeights(logits.pointer, sampleWeights, rows: start..<(start + chunk), into: weights.pointer)
                         var blockStart = start
                         while blockStart < start + chunk {
                             let count = min(rowsPerBlock, start + chunk - blockStart)
@@ -232,7 +230,7 @@ extension LogisticProblem {
         }
         if fitIntercept {
             var total = 0.0
-            if d == 0 { for i in 0..<n { h[i] = weight(i) * Logistic.sigmoidSlope(z[i]) } }
+            if d == 0 { Logistic.slopeWeights(z, sampleWeights, rows: 0..<n, into: h) }
             for i in 0..<n { total += h[i] }
             hessian[d * p + d] = total
         }

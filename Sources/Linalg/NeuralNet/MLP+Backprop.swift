@@ -9,8 +9,8 @@ extension MLP {
         let batch = workspace.batchSize
         let last = layerCount - 1
         let errors = workspace.errors, activations = workspace.activations, gradient = workspace.gradient
-        scaleByDerivative(errors[last], output: activations[last + 1],
-                          count: sizes[last + 1] * batch, activation: outputActivation)
+        VectorMath.scaleByDerivative(outputActivation, errors[last], output: activations[last + 1],
+                                     count: sizes[last + 1] * batch)
         for l in stride(from: last, through: 0, by: -1) {
             let rows = sizes[l + 1], inner = sizes[l]
             // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
@@ -22,17 +22,9 @@ extension MLP {
                 GemmKernel.run(transposeA: true, transposeB: false, m: inner, n: batch, k: rows, alpha: 1.0,
                                a: parameters + weightOffsets[l], lda: inner, b: errors[l], ldb: batch,
                                beta: 0.0, c: errors[l - 1], ldc: batch)
-                scaleByDerivative(errors[l - 1], output: activations[l],
-                                  count: inner * batch, activation: activation)
+                VectorMath.scaleByDerivative(activation, errors[l - 1], output: activations[l], count: inner * batch)
             }
         }
-    }
-
-    /// `v_i ← a'(x_i) v_i`, with `a'` written through the output `x`.
-    @inlinable
-    func scaleByDerivative(_ v: UnsafeMutablePointer<Double>, output x: UnsafePointer<Double>, count: Int,
-                           activation: Activation) {
-        VectorMath.scaleByDerivative(activation, v, output: x, count: count)
     }
 
     /// The gradient of a scalar loss with respect to every `W_l` (a vector–Jacobian product),

@@ -65,13 +65,8 @@ extension MLP {
     /// one row per sample.
     @inlinable
     func transposedSlopes(of x: UnsafePointer<Double>, rows: Int, batch: Int, into s: UnsafeMutablePointer<Double>) {
-        switch activation {
-        case .sigmoid:
-            for k in 0..<rows { for b in 0..<batch { let v = x[k * batch + b]; s[b * rows + k] = v * (1 - v) } }
-        case .tanh:
-            for k in 0..<rows { for b in 0..<batch { let v = x[k * batch + b]; s[b * rows + k] = 1 - v * v } }
-        case .identity:
-            (s).update(repeating: 1, count: rows * batch)
+        for k in 0..<rows {
+            for b in 0..<batch { s[b * rows + k] = activation.derivative(atOutput: x[k * batch + b]) }
         }
     }
 

@@ -59,11 +59,7 @@ public enum VectorMath {
                                          output x: UnsafePointer<Double>, count: Int) {
         if count < 64 {
             // A few entries (one sample of a small net): inline, no call.
-            switch activation {
-            case .sigmoid: for i in 0..<count { v[i] *= x[i] * (1 - x[i]) }
-            case .tanh: for i in 0..<count { v[i] *= 1 - x[i] * x[i] }
-            case .identity: break
-            }
+            for i in 0..<count { v[i] *= activation.derivative(atOutput: x[i]) }
             return
         }
         switch activation {
