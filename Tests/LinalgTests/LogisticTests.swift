@@ -83,9 +83,10 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
     }
 
     @Test func parallelBlockedPassesEqualTheDenseFormulas() throws {
-        // Large enough that the rows are split among cores and into several blocks each.
-        for intercept in [false, true] {
-            let (x, y) = syntheticLogistic(n: 12_000, d: 40, seed: 21)
+        // Large enough that the rows are split among cores and into several blocks each; d = 37
+        // leaves a partial group of four rows and zero-padded columns in the tiled kernel.
+        for (d, intercept) in [(40, false), (40, true), (37, false)] {
+            let (x, y) = syntheticLogistic(n: 12_000, d: d, seed: 21)
             let problem = try LogisticProblem(x: x, y: y, lambda: 0.7, fitIntercept: intercept)
             var g = Xoshiro256StarStar(seed: 4)
             let beta = (0..<problem.parameterCount).map { _ in 0.2 * g.nextNormal() }
@@ -93,25 +94,25 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
             // H = Sᵀ S + 2λI with S = diag(√(p(1 − p))) [X, 1], formed explicitly.
             let columns = problem.parameterCount
             var s = Matrix<Double>(rows: x.rows, columns: columns)
-            var loss = 0.7 * beta.prefix(40).reduce(0) { $0 + $1 * $1 }
-            var gradient = beta.enumerated().map { $0.offset < 40 ? 1.4 * $0.element : 0 }
+            var loss = 0.7 * beta.prefix(d).reduce(0) { $0 + $1 * $1 }
+            var gradient = beta.enumerated().map { $0.offset < d ? 1.4 * $0.element : 0 }
             for i in 0..<x.rows {
-                var z = intercept ? beta[40] : 0
-                for j in 0..<40 { z += x[i, j] * beta[j] }
+                var z = intercept ? beta[d] : 0
+                for j in 0..<d { z += x[i, j] * beta[j] }
                 let p = 1 / (1 + Double.exp(-z)), w = (p * (1 - p)).squareRoot()
-                for j in 0..<40 { s[i, j] = w * x[i, j] }
-                if intercept { s[i, 40] = w }
+                for j in 0..<d { s[i, j] = w * x[i, j] }
+                if intercept { s[i, d] = w }
                 loss += Double.log(1 + Double.exp(z)) - y[i] * z
-                for j in 0..<40 { gradient[j] += (p - y[i]) * x[i, j] }
-                if intercept { gradient[40] += p - y[i] }
+                for j in 0..<d { gradient[j] += (p - y[i]) * x[i, j] }
+                if intercept { gradient[d] += p - y[i] }
             }
             let blockedLoss = try LogisticRegression.loss(beta, problem: problem)
             #expect(abs(blockedLoss - loss) <= 1e-11 * loss)
             let blockedGradient = try LogisticRegression.gradient(beta, problem: problem)
             #expect(FiniteDifferences.compare(analytic: blockedGradient, numeric: gradient).maxRelativeError <= 1e-11)
             var expected = try BLAS.gemm(s, s, transposeA: true)
-            for j in 0..<40 { expected[j, j] += 1.4 }
-            expectClose(hessian, expected, tolerance: 1e-12, "intercept \(intercept)")
+            for j in 0..<d { expected[j, j] += 1.4 }
+            expectClose(hessian, expected, tolerance: 1e-12, "d \(d), intercept \(intercept)")
         }
     }
 

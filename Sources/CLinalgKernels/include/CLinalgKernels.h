@@ -38,12 +38,17 @@ void linalg_scale_rows_by_sqrt(double *dst, size_t dst_stride, const double *src
 /// Tile width of linalg_syrk_lower_padded: the padded dimension must be a multiple of it.
 #define LINALG_SYRK_TILE 8
 
-/// C <- C + A^T A on the lower triangle (tiles on the diagonal also touch a few entries just
-/// above it), for A k x dp and C dp x dp, both row-major with leading dimension dp, dp a
-/// multiple of LINALG_SYRK_TILE. Register-tiled for AVX2+FMA (4 x 8 tiles of C kept in
-/// registers while a block of A's rows streams from L1). Returns 0 without doing anything when
-/// the CPU lacks AVX2+FMA (use BLAS syrk then), 1 otherwise.
-int linalg_syrk_lower_padded(size_t k, size_t dp, const double *a, double *c);
+/// C <- C + A^T A on the lower triangle of C's first `rows` rows (rows <= dp; tiles on the
+/// diagonal also touch a few entries just above it, and rows are done in groups of four, so rows
+/// up to the next multiple of 4 (at most dp) may be written), for A k x dp and C dp x dp, both
+/// row-major with leading dimension dp, dp a multiple of LINALG_SYRK_TILE. Register-tiled for
+/// AVX2+FMA (4 x 8 tiles of C kept in registers while a block of A's rows streams from L1/L2).
+/// While it computes, it asks for the `prefetch_bytes` bytes at `prefetch` (may be NULL when 0)
+/// to be brought into L2, a few cache lines per tile, so that the caller's next rows arrive from
+/// memory while this block is being multiplied. Returns 0 without doing anything when the CPU
+/// lacks AVX2+FMA (use BLAS syrk then), 1 otherwise.
+int linalg_syrk_lower_padded(size_t k, size_t dp, size_t rows, const double *a, double *c, const void *prefetch,
+                             size_t prefetch_bytes);
 
 /// For each of `blocks` consecutive row-major blocks of `rows_per_block` rows of `width`
 /// entries: m[(b*rows_per_block + r)*width + k] *= v[b*width + k] (block b's columns scaled by

@@ -201,12 +201,21 @@ extension LogisticProblem {
                             if intercept != 0 { for r in 0..<chunk { logits.pointer[start + r] += intercept } }
                         }
                         Logistic.slopeWeights(logits.pointer, sampleWeights, rows: start..<(start + chunk), into: weights.pointer)
-                        var blockStart = start
+                        // While this chunk is multiplied, the next one is fetched from memory, a share
+                        // per block, so that the next gemv finds it in L2.
+                        let next = start + chunk, nextCount = min(logitRows, rows.upperBound - next)
+                        let nextBytes = nextCount * d * MemoryLayout<Double>.stride
+                        let blockCount = (chunk + rowsPerBlock - 1) / rowsPerBlock
+                        let bytesPerBlock = (nextBytes + blockCount - 1) / blockCount
+                        var blockStart = start, prefetchOffset = 0
                         while blockStart < start + chunk {
                             let count = min(rowsPerBlock, start + chunk - blockStart)
                             linalg_scale_rows_by_sqrt(block, dp, xp.pointer + blockStart * d, weights.pointer + blockStart, count, d)
-                            // partial ← BᵀB + partial   (lower triangle)
-                            if !tiled || linalg_syrk_lower_padded(count, dp, block, partial) == 0 {
+                            let prefetchBytes = min(bytesPerBlock, nextBytes - prefetchOffset)
+                            let prefetch = UnsafeRawPointer(xp.pointer + next * d) + prefetchOffset
+                            prefetchOffset += prefetchBytes
+                            // partial ← BᵀB + partial   (lower triangle, rows < d)
+                            if !tiled || linalg_syrk_lower_padded(count, dp, d, block, partial, prefetch, prefetchBytes) == 0 {
                                 Double.blasSyrkLower(transpose: true, n: dp, k: count, alpha: 1, a: block, lda: dp,
                                                      beta: 1, c: partial, ldc: dp)
                             }
