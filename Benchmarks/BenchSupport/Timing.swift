@@ -29,15 +29,21 @@ public func monotonicSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
-/// Times `body`: a warm-up call, then samples until `budget` seconds are spent (at least
-/// `minimumSamples`, unless one call alone exceeds the budget). Calls shorter than ~50 µs are
-/// batched `k` to a sample so the clock's resolution does not matter; each sample is the time
-/// of one call.
-public func measure(budget: Double, minimumSamples: Int = 5, maximumSamples: Int = 200, _ body: () -> Void) -> TimingSummary {
+/// Times `body`: warm-up calls for `warmUp` seconds (at least one), then samples until `budget`
+/// seconds are spent (at least `minimumSamples`, unless one call alone exceeds the budget). Calls
+/// shorter than ~50 µs are batched `k` to a sample so the clock's resolution does not matter;
+/// each sample is the time of one call.
+///
+/// The warm-up period is longer than OpenBLAS's idle spin: after a threaded BLAS call its worker
+/// threads keep polling for about 0.1 s (2²⁸ cycles), and calls timed meanwhile share a core
+/// with them (measured here: the logistic Hessian's first calls after a 1024³ dgemm at half speed).
+public func measure(budget: Double, warmUp: Double = 0.15, minimumSamples: Int = 5, maximumSamples: Int = 200,
+                    _ body: () -> Void) -> TimingSummary {
     let warmStart = monotonicSeconds()
     body()
     let once = monotonicSeconds() - warmStart
     if once >= budget { return TimingSummary(samples: [once]) }
+    while monotonicSeconds() - warmStart < warmUp { body() }
     let innerCount = once >= 5e-5 ? 1 : Swift.max(1, Int(5e-5 / Swift.max(once, 1e-9)))
     var samples: [Double] = []
     let start = monotonicSeconds()

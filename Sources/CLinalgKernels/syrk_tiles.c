@@ -15,43 +15,82 @@
 
 enum { CACHE_LINE = 64 };
 
+// One register tile: c[i0+p][j0..j0+7] += Σ_r a[r][i0+p] a[r][j0..j0+7] for p < ROWS (4 or 6).
+#define SYRK_TILE_BODY(ROWS)                                                                       \
+    do {                                                                                           \
+        __m256d acc[ROWS][2];                                                                      \
+        for (int p = 0; p < ROWS; ++p) {                                                           \
+            acc[p][0] = _mm256_loadu_pd(c + (i0 + p) * dp + j0);                                   \
+            acc[p][1] = _mm256_loadu_pd(c + (i0 + p) * dp + j0 + 4);                               \
+        }                                                                                          \
+        const double *row = a;                                                                     \
+        for (size_t r = 0; r < k; ++r, row += dp) {                                                \
+            const __m256d b0 = _mm256_loadu_pd(row + j0), b1 = _mm256_loadu_pd(row + j0 + 4);     \
+            for (int p = 0; p < ROWS; ++p) {                                                       \
+                const __m256d x = _mm256_broadcast_sd(row + i0 + p);                               \
+                acc[p][0] = _mm256_fmadd_pd(x, b0, acc[p][0]);                                     \
+                acc[p][1] = _mm256_fmadd_pd(x, b1, acc[p][1]);                                     \
+            }                                                                                      \
+        }                                                                                          \
+        for (int p = 0; p < ROWS; ++p) {                                                           \
+            _mm256_storeu_pd(c + (i0 + p) * dp + j0, acc[p][0]);                                   \
+            _mm256_storeu_pd(c + (i0 + p) * dp + j0 + 4, acc[p][1]);                               \
+        }                                                                                          \
+    } while (0)
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile4(size_t k, size_t dp, size_t i0, size_t j0, const double *restrict a, double *restrict c) {
+    SYRK_TILE_BODY(4);
+}
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile6(size_t k, size_t dp, size_t i0, size_t j0, const double *restrict a, double *restrict c) {
+    SYRK_TILE_BODY(6);
+}
+
+typedef struct { const char *base; size_t lines, per_tile, done; } prefetcher;
+
+__attribute__((always_inline))
+static inline void prefetch_share(prefetcher *p) {
+    for (size_t q = 0; q < p->per_tile && p->done < p->lines; ++q, ++p->done) {
+        _mm_prefetch(p->base + CACHE_LINE * p->done, _MM_HINT_T1);
+    }
+}
+
+// Of a block of `height` rows (a multiple of 4, at most 24), how many go in 6-row tiles, so that
+// the rest is whole groups of four.
+static inline size_t six_tile_rows(size_t height) {
+    size_t sixes = height / 6;
+    if ((height - 6 * sixes) % 4 != 0) sixes -= 1;
+    return 6 * sixes;
+}
+
+// Rows of C in blocks of 24 (= lcm(6, 8)): left of the block's diagonal square, 6 x 8 tiles
+// (twelve accumulators: more independent FMAs in flight); the square itself in 4 x 8 tiles, which
+// compute fewer entries above the diagonal.
 __attribute__((target("avx2,fma")))
 static void syrk_tiles_avx2(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                             const char *prefetch, size_t prefetch_lines) {
+    const size_t rows4 = (rows + 3) / 4 * 4;
     size_t tiles = 0;
-    for (size_t i0 = 0; i0 < rows; i0 += 4) {
-        const size_t last = i0 + 3 < dp ? i0 + 3 : dp - 1;
-        tiles += last / LINALG_SYRK_TILE + 1;
+    for (size_t block = 0; block < rows4; block += 24) {
+        const size_t height = rows4 - block < 24 ? rows4 - block : 24;
+        tiles += (six_tile_rows(height) / 6 + (height - six_tile_rows(height)) / 4) * (block / LINALG_SYRK_TILE);
+        for (size_t i0 = block; i0 < block + height; i0 += 4) tiles += (i0 - block) / LINALG_SYRK_TILE + 1;
     }
-    const size_t lines_per_tile = tiles ? (prefetch_lines + tiles - 1) / tiles : 0;
-    size_t prefetched = 0;
-    for (size_t i0 = 0; i0 < rows; i0 += 4) {
-        for (size_t j0 = 0; j0 <= i0 + 3 && j0 < dp; j0 += LINALG_SYRK_TILE) {
-            for (size_t q = 0; q < lines_per_tile && prefetched < prefetch_lines; ++q, ++prefetched) {
-                _mm_prefetch(prefetch + CACHE_LINE * prefetched, _MM_HINT_T1);
-            }
-            double *c0 = c + (i0 + 0) * dp + j0, *c1 = c + (i0 + 1) * dp + j0;
-            double *c2 = c + (i0 + 2) * dp + j0, *c3 = c + (i0 + 3) * dp + j0;
-            __m256d c00 = _mm256_loadu_pd(c0), c01 = _mm256_loadu_pd(c0 + 4);
-            __m256d c10 = _mm256_loadu_pd(c1), c11 = _mm256_loadu_pd(c1 + 4);
-            __m256d c20 = _mm256_loadu_pd(c2), c21 = _mm256_loadu_pd(c2 + 4);
-            __m256d c30 = _mm256_loadu_pd(c3), c31 = _mm256_loadu_pd(c3 + 4);
-            const double *row = a;
-            for (size_t r = 0; r < k; ++r, row += dp) {
-                const __m256d b0 = _mm256_loadu_pd(row + j0), b1 = _mm256_loadu_pd(row + j0 + 4);
-                __m256d x = _mm256_broadcast_sd(row + i0);
-                c00 = _mm256_fmadd_pd(x, b0, c00); c01 = _mm256_fmadd_pd(x, b1, c01);
-                x = _mm256_broadcast_sd(row + i0 + 1);
-                c10 = _mm256_fmadd_pd(x, b0, c10); c11 = _mm256_fmadd_pd(x, b1, c11);
-                x = _mm256_broadcast_sd(row + i0 + 2);
-                c20 = _mm256_fmadd_pd(x, b0, c20); c21 = _mm256_fmadd_pd(x, b1, c21);
-                x = _mm256_broadcast_sd(row + i0 + 3);
-                c30 = _mm256_fmadd_pd(x, b0, c30); c31 = _mm256_fmadd_pd(x, b1, c31);
-            }
-            _mm256_storeu_pd(c0, c00); _mm256_storeu_pd(c0 + 4, c01);
-            _mm256_storeu_pd(c1, c10); _mm256_storeu_pd(c1 + 4, c11);
-            _mm256_storeu_pd(c2, c20); _mm256_storeu_pd(c2 + 4, c21);
-            _mm256_storeu_pd(c3, c30); _mm256_storeu_pd(c3 + 4, c31);
+    prefetcher pf = { prefetch, prefetch_lines, tiles ? (prefetch_lines + tiles - 1) / tiles : 0, 0 };
+    for (size_t block = 0; block < rows4; block += 24) {
+        const size_t height = rows4 - block < 24 ? rows4 - block : 24;
+        const size_t sixes = six_tile_rows(height) / 6;
+        for (size_t s = 0; s < sixes; ++s) {
+            const size_t i0 = block + 6 * s;
+            for (size_t j0 = 0; j0 < block; j0 += LINALG_SYRK_TILE) { prefetch_share(&pf); tile6(k, dp, i0, j0, a, c); }
+        }
+        for (size_t i0 = block + 6 * sixes; i0 < block + height; i0 += 4) {
+            for (size_t j0 = 0; j0 < block; j0 += LINALG_SYRK_TILE) { prefetch_share(&pf); tile4(k, dp, i0, j0, a, c); }
+        }
+        for (size_t i0 = block; i0 < block + height; i0 += 4) {
+            for (size_t j0 = block; j0 <= i0 + 3; j0 += LINALG_SYRK_TILE) { prefetch_share(&pf); tile4(k, dp, i0, j0, a, c); }
         }
     }
 }
