@@ -39,7 +39,6 @@ extension MLP {
         // δ_{L−2} = diag(a_out'(f)) W_{L−1} diag(σ'(x_{L−1})): a scaling of W_{L−1}, no product needed.
         let width = sizes[last], wLast = parameters + weightOffsets[last]
         let below = sensitivities[last - 1]
-        transposedSlopes(of: activations[last], rows: width, batch: batch, into: slopes)
         for b in 0..<batch {
             for i in 0..<outputs {
                 let scale = top[(b * outputs + i) * outputs + i]
@@ -47,7 +46,7 @@ extension MLP {
                 for k in 0..<width { row[k] = scale * w[k] }
             }
         }
-        linalg_scale_column_blocks(below, batch, outputs, width, slopes)
+        scaleBySlopes(below, of: activations[last], width: width, batch: batch, slopes: slopes)
         // δ_{l−1} = δ_l W_l diag(σ'(x_l)): one GEMM for the whole batch, then each sample's
         // block of rows is scaled column-wise by its slopes.
         for l in stride(from: last - 1, to: 0, by: -1) {
@@ -56,9 +55,23 @@ extension MLP {
             GemmKernel.run(transposeA: false, transposeB: false, m: stacked, n: width, k: next, alpha: 1.0,
                            a: sensitivities[l], lda: next, b: parameters + weightOffsets[l], ldb: width,
                            beta: 0.0, c: below, ldc: width)
-            transposedSlopes(of: activations[l], rows: width, batch: batch, into: slopes)
-            linalg_scale_column_blocks(below, batch, outputs, width, slopes)
+            scaleBySlopes(below, of: activations[l], width: width, batch: batch, slopes: slopes)
         }
+    }
+
+    /// `δ[b·h_L + i, k] *= σ'(x[k, b])`: each sample's `h_L × h` block of stacked sensitivities
+    /// scaled column-wise by the slopes of its hidden activation `x` (`h × B`).
+    @inlinable
+    func scaleBySlopes(_ blocks: UnsafeMutablePointer<Double>, of x: UnsafePointer<Double>, width: Int, batch: Int,
+                       slopes: UnsafeMutablePointer<Double>) {
+        let outputs = outputSize
+        if batch == 1 {
+            // One sample: x is already a contiguous row of h slopes' arguments.
+            for i in 0..<outputs { VectorMath.scaleByDerivative(activation, blocks + i * width, output: x, count: width) }
+            return
+        }
+        transposedSlopes(of: x, rows: width, batch: batch, into: slopes)
+        linalg_scale_column_blocks(blocks, batch, outputs, width, slopes)
     }
 
     /// `S[b, k] = σ'(x[k, b])` for an `h × B` activation `x`: the hidden activation's slopes,
