@@ -30,16 +30,20 @@ struct BenchCommand: ParsableCommand {
         let roofline = DgemmRoofline(size: settings.quick ? 512 : 1024)
         let rate = roofline.measure(budget: settings.quick ? 0.5 : 2)
         print(String(format: "dgemm roofline: %d×%d×%d at %.1f GFLOP/s", roofline.size, roofline.size, roofline.size, rate))
-        print("(%dgemm compares each GEMM-bound case with the dgemm rate re-measured just before it,")
-        print(" so that the machine's drift in speed between cases does not enter the ratio)\n")
+        print("(%dgemm compares each GEMM-bound case with the dgemm rate re-measured just before and just")
+        print(" after it, averaged, so that the machine's drift in speed between cases does not enter the ratio)\n")
 
         var records: [BenchRecord] = []
         let table = ResultTable()
         table.printHeader()
         for benchCase in BenchCases.all(settings) where settings.includes(benchCase.name) {
             let prepared = benchCase.prepare()
-            let adjacentRate = benchCase.gemmBound ? roofline.measure(budget: settings.quick ? 0.1 : 0.3) : nil
+            // The dgemm rate right before and right after the linalg timing, averaged: the
+            // roofline of the same minute, with the machine's drift between the two windows halved.
+            let rooflineBudget = settings.quick ? 0.1 : 0.3
+            let rateBefore = benchCase.gemmBound ? roofline.measure(budget: rooflineBudget) : nil
             let linalgTiming = measure(budget: settings.budget, prepared.linalg)
+            let adjacentRate = rateBefore.map { ($0 + roofline.measure(budget: rooflineBudget)) / 2 }
             let linalg = BenchRecord(caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
                                      implementation: "linalg", timing: linalgTiming, flops: prepared.flops())
             records.append(linalg)

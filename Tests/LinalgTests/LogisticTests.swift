@@ -116,6 +116,36 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
         }
     }
 
+    @Test func callsOnOneProblemFromSeveralThreadsAgree() async throws {
+        // Each call takes its own workspace from the problem's pool, and the parallel passes
+        // share OpenBLAS's global thread count: it must be back to its value afterwards.
+        let threads = OpenBLAS.threadCount
+        let (x, y) = syntheticLogistic(n: 20_000, d: 21, seed: 12)  // large enough for two parallel parts
+        let problem = try LogisticProblem(x: x, y: y, lambda: 0.3, fitIntercept: true)
+        let betas = (0..<8).map { k in (0..<problem.parameterCount).map { 0.05 * Double(($0 + k) % 7) - 0.1 } }
+        let expected = try betas.map { try LogisticRegression.hessian($0, problem: problem) }
+        let gradients = try betas.map { try LogisticRegression.gradient($0, problem: problem) }
+        let results = try await withThrowingTaskGroup(of: (Int, Matrix<Double>, [Double]).self) { group in
+            for _ in 0..<4 {
+                for (k, beta) in betas.enumerated() {
+                    group.addTask {
+                        (k, try LogisticRegression.hessian(beta, problem: problem), try LogisticRegression.gradient(beta, problem: problem))
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 4 * betas.count)
+        for (k, hessian, gradient) in results {
+            // Equal up to rounding: OpenBLAS's gemv may sum in another order for another
+            // workspace's alignment.
+            expectClose(hessian, expected[k], tolerance: 1e-13, "Hessian \(k) computed concurrently")
+            #expect(FiniteDifferences.compare(analytic: gradient, numeric: gradients[k]).maxRelativeError <= 1e-13,
+                    "gradient \(k) computed concurrently")
+        }
+        #expect(OpenBLAS.threadCount == threads)
+    }
+
     @Test func wideProblemsUseOneBLASSyrkPass() throws {
         // d > 512: one part, OpenBLAS's own threads, BLAS syrk on zero-padded blocks.
         let (x, y) = syntheticLogistic(n: 700, d: 530, seed: 31, scale: 0.05)

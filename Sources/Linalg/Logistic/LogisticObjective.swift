@@ -3,62 +3,6 @@ import CLinalgKernels
 import Glibc
 #endif
 
-/// Reusable buffers of the logistic objective: `O(n + d²)` memory beside `X`.
-final class LogisticWorkspace {
-    let n: Int, d: Int, p: Int
-    /// `z = Xβ (+ β₀)`, then per-sample scratch.
-    let logits: UnsafeMutablePointer<Double>
-    let scratch: UnsafeMutablePointer<Double>
-    /// Per worker: a block of rows `√h_i x_i` (zero-padded to `paddedWidth` columns) for the
-    /// Hessian, and a `paddedWidth²` partial sum (also the loss/gradient partials).
-    let blocks: UnsafeMutablePointer<Double>
-    let partials: UnsafeMutablePointer<Double>
-    /// Rows per Hessian block, and per block of the loss/gradient pass.
-    let blockRows: Int
-    let evaluationRows: Int
-    /// `d` rounded up to the tile width of the Hessian kernel.
-    let paddedWidth: Int
-    /// Whether the Hessian uses the register-tiled AVX2 kernel (else BLAS `syrk`).
-    let usesTiledKernel: Bool
-    /// How many cores share the rows.
-    let parts: Int
-
-    /// Buffers for `n` samples and `d` features (plus an intercept).
-    init(sampleCount n: Int, featureCount d: Int, fitIntercept: Bool) {
-        self.n = n
-        self.d = d
-        self.p = d + (fitIntercept ? 1 : 0)
-        logits = .allocate(capacity: max(1, n))
-        scratch = .allocate(capacity: max(1, n))
-        let tile = Int(LINALG_SYRK_TILE)
-        paddedWidth = (d + tile - 1) / tile * tile
-        // The tiled kernel keeps a 4 × 8 tile of H in registers while a block of rows streams
-        // from L1/L2 (52 KiB; measured best at 64 rows for d = 100); BLAS syrk wants blocks of about
-        // 400 KiB (L2).
-        usesTiledKernel = VectorMath.isVectorised && d <= 512
-        let cacheBlock = usesTiledKernel ? 6_656 : 51_200
-        blockRows = max(1, min(n, max(16, cacheBlock / max(1, paddedWidth))))
-        evaluationRows = max(1, min(n, max(64, 51_200 / max(1, d))))
-        // OpenBLAS's own threading of syrk scales poorly for d ≲ 500 (measured: 12-22 GFLOP/s on
-        // two cores against 31-37 with one single-threaded syrk per core over half the rows).
-        parts = d <= 512 ? ParallelChunks.parts(count: n, minimumPerChunk: 4 * evaluationRows) : 1
-        blocks = .allocate(capacity: max(1, parts * blockRows * paddedWidth))
-        partials = .allocate(capacity: max(1, parts * max(paddedWidth * paddedWidth, d + 2)))
-    }
-
-    /// Buffers sized for `problem`.
-    convenience init(for problem: LogisticProblem) {
-        self.init(sampleCount: problem.sampleCount, featureCount: problem.featureCount, fitIntercept: problem.fitIntercept)
-    }
-
-    deinit {
-        logits.deallocate()
-        scratch.deallocate()
-        blocks.deallocate()
-        partials.deallocate()
-    }
-}
-
 /// The numerically stable pieces of the logistic loss.
 @usableFromInline
 enum Logistic {
@@ -260,21 +204,23 @@ public enum LogisticRegression {
     /// `L(β)`; finite for every finite `β`, however large the logits.
     public static func loss(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> Double {
         try problem.validate(parameters: beta)
-        let workspace = LogisticWorkspace(for: problem)
-        return beta.withUnsafeBufferPointer { b in
-            problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace, gradient: nil)
+        return problem.workspaces.withWorkspace(for: problem) { workspace in
+            beta.withUnsafeBufferPointer { b in
+                problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace, gradient: nil)
+            }
         }
     }
 
     /// `∇L(β) = Xᵀ(w ∘ (σ(Xβ) − y)) + 2λβ` (intercept entry last, unpenalised).
     public static func gradient(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> [Double] {
         try problem.validate(parameters: beta)
-        let workspace = LogisticWorkspace(for: problem)
         var g = [Double](repeating: 0, count: problem.parameterCount)
-        beta.withUnsafeBufferPointer { b in
-            g.withUnsafeMutableBufferPointer { out in
-                _ = problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                                     gradient: out.baseAddress ?? workspace.scratch)
+        problem.workspaces.withWorkspace(for: problem) { workspace in
+            beta.withUnsafeBufferPointer { b in
+                g.withUnsafeMutableBufferPointer { out in
+                    _ = problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
+                                         gradient: out.baseAddress ?? workspace.scratch)
+                }
             }
         }
         return g
@@ -286,12 +232,13 @@ public enum LogisticRegression {
         try problem.validate(parameters: beta)
         let p = problem.parameterCount
         var result = Matrix<Double>(rows: p, columns: p)
-        let workspace = LogisticWorkspace(for: problem)
-        beta.withUnsafeBufferPointer { b in
-            result.withUnsafeMutableBufferPointer { out in
-                if let base = out.baseAddress {
-                    // One pass over X: the logits are formed block by block with the Hessian.
-                    problem.hessian(beta: b.baseAddress, logits: workspace.logits, workspace: workspace, into: base)
+        problem.workspaces.withWorkspace(for: problem) { workspace in
+            beta.withUnsafeBufferPointer { b in
+                result.withUnsafeMutableBufferPointer { out in
+                    if let base = out.baseAddress {
+                        // One pass over X: the logits are formed block by block with the Hessian.
+                        problem.hessian(beta: b.baseAddress, logits: workspace.logits, workspace: workspace, into: base)
+                    }
                 }
             }
         }

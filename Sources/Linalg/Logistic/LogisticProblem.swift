@@ -15,6 +15,8 @@ public struct LogisticProblem: Sendable {
     public let lambda: Double
     /// Whether an unpenalised intercept is fitted.
     public let fitIntercept: Bool
+    /// Buffers kept between calls on this problem (shared by its copies).
+    let workspaces = LogisticWorkspacePool()
 
     /// `n`.
     public var sampleCount: Int { x.rows }
