@@ -1,10 +1,12 @@
 #include "CLinalgKernels.h"
 
-// C += A^T A, lower triangle, register-tiled: a 4 x 8 tile of C lives in eight 256-bit
-// accumulators while the rows r of the (L1/L2-resident) block of A stream past:
-//   c[i0+p][j0..j0+7] += A[r][i0+p] * A[r][j0..j0+7],  p = 0..3
-// per row: two vector loads, four broadcasts, eight FMAs. OpenBLAS's dsyrk reaches about 70 % of
-// its dgemm rate at d ~ 100 on this kind of machine; this kernel skips its packing.
+// C += A^T A, lower triangle, register-tiled: a ROWS x 8 tile of C (ROWS = 6 or 4) lives in
+// 2·ROWS 256-bit accumulators while the rows r of the (L1/L2-resident) block of A stream past:
+//   c[i0+p][j0..j0+7] += A[r][i0+p] * A[r][j0..j0+7],  p < ROWS
+// per row: two vector loads, ROWS broadcasts, 2·ROWS FMAs. Six rows keep twelve independent FMA
+// chains in flight (four rows only eight, just the FMA latency times the two pipes); four rows
+// waste less above the diagonal. OpenBLAS's dsyrk reaches about 70 % of its dgemm rate at
+// d ~ 100 on this kind of machine; this kernel skips its packing.
 //
 // Reading the caller's data from memory would otherwise stall between blocks (the hardware
 // prefetcher only runs ahead of loads that are already streaming), so each tile also issues a

@@ -42,7 +42,8 @@ void linalg_scale_rows_by_sqrt(double *dst, size_t dst_stride, const double *src
 /// diagonal also touch a few entries just above it, and rows are done in groups of four, so rows
 /// up to the next multiple of 4 (at most dp) may be written), for A k x dp and C dp x dp, both
 /// row-major with leading dimension dp, dp a multiple of LINALG_SYRK_TILE. Register-tiled for
-/// AVX2+FMA (4 x 8 tiles of C kept in registers while a block of A's rows streams from L1/L2).
+/// AVX2+FMA (6 x 8 tiles of C off the diagonal, 4 x 8 on it, kept in registers while a block of
+/// A's rows streams from L1/L2).
 /// While it computes, it asks for the `prefetch_bytes` bytes at `prefetch` (may be NULL when 0)
 /// to be brought into L2, a few cache lines per tile, so that the caller's next rows arrive from
 /// memory while this block is being multiplied. Returns 0 without doing anything when the CPU

@@ -32,9 +32,9 @@ final class LogisticWorkspace: @unchecked Sendable {
         scratch = .allocate(capacity: max(1, n))
         let tile = Int(LINALG_SYRK_TILE)
         paddedWidth = (d + tile - 1) / tile * tile
-        // The tiled kernel keeps a 4 × 8 tile of H in registers while a block of rows streams
-        // from L1/L2 (52 KiB; measured best at 64 rows for d = 100); BLAS syrk wants blocks of about
-        // 400 KiB (L2).
+        // The tiled kernel keeps a 6 × 8 or 4 × 8 tile of H in registers while a block of rows
+        // streams from L1/L2 (52 KiB; measured best at 64-128 rows for d = 100); BLAS syrk wants
+        // blocks of about 400 KiB (L2).
         usesTiledKernel = VectorMath.isVectorised && d <= 512
         let cacheBlock = usesTiledKernel ? 6_656 : 51_200
         blockRows = max(1, min(n, max(16, cacheBlock / max(1, paddedWidth))))
