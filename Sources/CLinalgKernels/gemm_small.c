@@ -73,13 +73,18 @@ __attribute__((target("avx2,fma"))) static void GEMM_SIGNATURE(sgemm_avx2, float
 // scalar remainders.
 #include <immintrin.h>
 
-// The first `count` (1...4) lanes of v to dst. Masked stores (vmaskmovpd) are microcoded and slow
-// on AMD cores; a spill and a few scalar copies are not.
+// The first `count` (1...4) lanes of v to dst, by 128- and 64-bit stores: masked stores
+// (vmaskmovpd) are microcoded and slow on AMD cores.
 __attribute__((target("avx2,fma"), always_inline))
 static inline void store_first(double *dst, __m256d v, size_t count) {
-    double lanes[4];
-    _mm256_storeu_pd(lanes, v);
-    for (size_t j = 0; j < count; ++j) dst[j] = lanes[j];
+    const __m128d low = _mm256_castpd256_pd128(v);
+    if (count == 1) {
+        _mm_store_sd(dst, low);
+        return;
+    }
+    _mm_storeu_pd(dst, low);
+    if (count == 3) _mm_store_sd(dst + 2, _mm256_extractf128_pd(v, 1));
+    else if (count == 4) _mm_storeu_pd(dst + 2, _mm256_extractf128_pd(v, 1));
 }
 
 #define NARROW_ROWS(V)                                                                            \
