@@ -171,12 +171,35 @@ static void dgemv_rows_avx2(size_t m, size_t k, double alpha, const double *rest
 }
 
 // One term (k = 1, the rows of b contiguous): the outer product c_ij = alpha a_i b_j + beta c_ij,
-// a row of C in 256-bit pieces, the last one masked.
+// a row of C in 256-bit pieces, the last one masked. Rows of up to 16 (one sample's weight
+// gradient in a small net) keep all of b in registers: per row one broadcast, V products, V stores.
+#define OUTER_ROWS(V)                                                                             \
+    {                                                                                             \
+        __m256d piece[V];                                                                         \
+        for (int q = 0; q < V; ++q) {                                                             \
+            piece[q] = q < V - 1 ? _mm256_loadu_pd(b + 4 * q) : _mm256_maskload_pd(b + 4 * q, tail); \
+        }                                                                                         \
+        for (size_t i = 0; i < m; ++i) {                                                          \
+            const __m256d x = _mm256_set1_pd(alpha * (trans_a ? a[i] : a[i * lda]));              \
+            double *restrict crow = c + i * ldc;                                                  \
+            for (int q = 0; q < V - 1; ++q) _mm256_storeu_pd(crow + 4 * q, _mm256_mul_pd(x, piece[q])); \
+            store_first(crow + 4 * (V - 1), _mm256_mul_pd(x, piece[V - 1]), n - 4 * (V - 1));     \
+        }                                                                                         \
+    }
+
 __attribute__((target("avx2,fma")))
 static void dger_avx2(int trans_a, size_t m, size_t n, double alpha, const double *restrict a, size_t lda,
                       const double *restrict b, double beta, double *restrict c, size_t ldc) {
     const size_t full = n / 4, last = n - 4 * full;
-    const __m256i tail = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)last), _mm256_setr_epi64x(0, 1, 2, 3));
+    const __m256i tail = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(last ? last : 4)), _mm256_setr_epi64x(0, 1, 2, 3));
+    if (beta == 0 && n <= 16) {
+        switch ((n + 3) / 4) {
+        case 1: OUTER_ROWS(1) return;
+        case 2: OUTER_ROWS(2) return;
+        case 3: OUTER_ROWS(3) return;
+        default: OUTER_ROWS(4) return;
+        }
+    }
     const __m256d scale = _mm256_set1_pd(beta);
     for (size_t i = 0; i < m; ++i) {
         const __m256d x = _mm256_set1_pd(alpha * (trans_a ? a[i] : a[i * lda]));
