@@ -146,6 +146,15 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
         #expect(OpenBLAS.threadCount == threads)
     }
 
+    @Test func fitRestoresOpenBLASThreadCount() throws {
+        // Large enough for the parallel passes, during which OpenBLAS is kept single-threaded.
+        let threads = OpenBLAS.threadCount
+        let (x, y) = syntheticLogistic(n: 20_000, d: 12, seed: 13)
+        let fit = try LogisticRegression.fit(try LogisticProblem(x: x, y: y, lambda: 0.5))
+        #expect(fit.converged)
+        #expect(OpenBLAS.threadCount == threads)
+    }
+
     @Test func wideProblemsUseOneBLASSyrkPass() throws {
         // d > 512: one part, OpenBLAS's own threads, BLAS syrk on zero-padded blocks.
         let (x, y) = syntheticLogistic(n: 700, d: 530, seed: 31, scale: 0.05)

