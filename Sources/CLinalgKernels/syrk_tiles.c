@@ -50,6 +50,32 @@ static inline void tile6(size_t k, size_t dp, size_t i0, size_t j0, const double
     SYRK_TILE_BODY(6);
 }
 
+// The 4 x 4 tile on the diagonal where a 4 x 8 tile would compute 22 entries above it for 10
+// below: four accumulators only, so two rows at a time into two sets (eight FMA chains in
+// flight), added at the end.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile4x4(size_t k, size_t dp, size_t i0, size_t j0, const double *restrict a, double *restrict c) {
+    __m256d even[4], odd[4];
+    for (int p = 0; p < 4; ++p) {
+        even[p] = _mm256_loadu_pd(c + (i0 + p) * dp + j0);
+        odd[p] = _mm256_setzero_pd();
+    }
+    const double *row = a;
+    size_t r = 0;
+    for (; r + 2 <= k; r += 2, row += 2 * dp) {
+        const __m256d b0 = _mm256_loadu_pd(row + j0), b1 = _mm256_loadu_pd(row + dp + j0);
+        for (int p = 0; p < 4; ++p) {
+            even[p] = _mm256_fmadd_pd(_mm256_broadcast_sd(row + i0 + p), b0, even[p]);
+            odd[p] = _mm256_fmadd_pd(_mm256_broadcast_sd(row + dp + i0 + p), b1, odd[p]);
+        }
+    }
+    if (r < k) {
+        const __m256d b0 = _mm256_loadu_pd(row + j0);
+        for (int p = 0; p < 4; ++p) even[p] = _mm256_fmadd_pd(_mm256_broadcast_sd(row + i0 + p), b0, even[p]);
+    }
+    for (int p = 0; p < 4; ++p) _mm256_storeu_pd(c + (i0 + p) * dp + j0, _mm256_add_pd(even[p], odd[p]));
+}
+
 typedef struct { const char *base; size_t lines, per_tile, done; } prefetcher;
 
 __attribute__((always_inline))
@@ -68,8 +94,8 @@ static inline size_t six_tile_rows(size_t height) {
 }
 
 // Rows of C in blocks of 24 (= lcm(6, 8)): left of the block's diagonal square, 6 x 8 tiles
-// (twelve accumulators: more independent FMAs in flight); the square itself in 4 x 8 tiles, which
-// compute fewer entries above the diagonal.
+// (twelve accumulators: more independent FMAs in flight); the square itself in 4 x 8 and 4 x 4
+// tiles, which compute fewer entries above the diagonal.
 __attribute__((target("avx2,fma")))
 static void syrk_tiles_avx2(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                             const char *prefetch, size_t prefetch_lines) {
@@ -78,7 +104,9 @@ static void syrk_tiles_avx2(size_t k, size_t dp, size_t rows, const double *rest
     for (size_t block = 0; block < rows4; block += 24) {
         const size_t height = rows4 - block < 24 ? rows4 - block : 24;
         tiles += (six_tile_rows(height) / 6 + (height - six_tile_rows(height)) / 4) * (block / LINALG_SYRK_TILE);
-        for (size_t i0 = block; i0 < block + height; i0 += 4) tiles += (i0 - block) / LINALG_SYRK_TILE + 1;
+        for (size_t i0 = block; i0 < block + height; i0 += 4) {
+            tiles += (i0 + 4 - block) / LINALG_SYRK_TILE + (i0 % LINALG_SYRK_TILE == 0 ? 1 : 0);
+        }
     }
     prefetcher pf = { prefetch, prefetch_lines, tiles ? (prefetch_lines + tiles - 1) / tiles : 0, 0 };
     for (size_t block = 0; block < rows4; block += 24) {
@@ -92,7 +120,13 @@ static void syrk_tiles_avx2(size_t k, size_t dp, size_t rows, const double *rest
             for (size_t j0 = 0; j0 < block; j0 += LINALG_SYRK_TILE) { prefetch_share(&pf); tile4(k, dp, i0, j0, a, c); }
         }
         for (size_t i0 = block; i0 < block + height; i0 += 4) {
-            for (size_t j0 = block; j0 <= i0 + 3; j0 += LINALG_SYRK_TILE) { prefetch_share(&pf); tile4(k, dp, i0, j0, a, c); }
+            // 4 x 8 tiles up to the diagonal; where it falls in the left half of a tile (i0 a
+            // multiple of 8), a 4 x 4 one instead.
+            for (size_t j0 = block; j0 + LINALG_SYRK_TILE <= i0 + 4; j0 += LINALG_SYRK_TILE) {
+                prefetch_share(&pf);
+                tile4(k, dp, i0, j0, a, c);
+            }
+            if (i0 % LINALG_SYRK_TILE == 0) { prefetch_share(&pf); tile4x4(k, dp, i0, i0, a, c); }
         }
     }
 }
