@@ -1,7 +1,14 @@
 import CLinalgKernels
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// Hands out piece numbers 0, 1, 2, … to the workers of a parallel pass, each number once.
+final class PieceCounter: Sendable {
+    private let counter = Atomic<Int>(0)
+    func next() -> Int { counter.wrappingAdd(1, ordering: .relaxed).oldValue }
+}
 
 /// The numerically stable pieces of the logistic loss.
 @usableFromInline
@@ -105,8 +112,9 @@ extension LogisticProblem {
     /// Writes the full symmetric `p × p` Hessian into `hessian` (row-major). The `Xᵀ diag(h) X`
     /// part is accumulated block by block: rows `√h_i x_i` are copied into a cache-sized block
     /// and `H ← H + BᵀB` by the register-tiled kernel (BLAS `syrk` without AVX2), so no `n × d`
-    /// copy of `X` is made. The rows are split among the cores, each with its own block and
-    /// partial sum, added at the end.
+    /// copy of `X` is made. The rows are cut into pieces, each with its own partial sum, which the
+    /// cores take one after another (each core with its own block); the partials are added in
+    /// piece order at the end, so the result is the same whichever core took which piece.
     ///
     /// With `beta`, the logits `z = Xβ (+ β₀)` are computed block by block in the same pass
     /// (so `X` is read from memory once) and written to `z`; without, `z` must hold them.
@@ -128,16 +136,24 @@ extension LogisticProblem {
                 let rowsPerBlock = workspace.blockRows, logitRows = workspace.evaluationRows
                 let sampleWeights = self.sampleWeights
                 let dp = workspace.paddedWidth, tiled = workspace.usesTiledKernel
-                ParallelChunks.run(count: n, parts: workspace.parts) { part, rows in
-                    let block = blocks.pointer + part * rowsPerBlock * dp
-                    let partial = partials.pointer + part * dp * dp
-                    partial.update(repeating: 0, count: dp * dp)
-                    var start = rows.lowerBound
-                    while start < rows.upperBound {
-                        // Odd parts start with half a chunk, so that the cores take turns streaming X
-                        // from memory (bandwidth-bound) and computing on it (FMA-bound).
-                        let first = start == rows.lowerBound && part % 2 == 1
-                        let chunk = min(first ? max(1, logitRows / 2) : logitRows, rows.upperBound - start)
+                // The rows are cut into `pieces` contiguous pieces, each with its own partial sum;
+                // the cores take the next piece as they finish one (a core slowed by a neighbour
+                // takes fewer), and the partials are added in piece order, so the result does not
+                // depend on which core took which piece.
+                let pieces = workspace.pieces
+                let claims = PieceCounter()
+                ParallelChunks.run(count: workspace.parts, parts: workspace.parts) { worker, _ in
+                    let block = blocks.pointer + worker * rowsPerBlock * dp
+                    func rows(of piece: Int) -> Range<Int> { (piece * n / pieces)..<((piece + 1) * n / pieces) }
+                    var piece = claims.next()
+                    guard piece < pieces else { return }
+                    var upcoming = pieces   // the piece after this one, claimed with its last chunk
+                    var start = rows(of: piece).lowerBound
+                    partials.pointer.advanced(by: piece * dp * dp).update(repeating: 0, count: dp * dp)
+                    while true {
+                        let end = rows(of: piece).upperBound
+                        let partial = partials.pointer + piece * dp * dp
+                        let chunk = min(logitRows, end - start)
                         if let coefficients {
                             // z = X β + β₀ for a cache-sized chunk of rows, which the blocks below reuse.
                             Double.blasGemv(transpose: false, m: chunk, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
@@ -145,9 +161,16 @@ extension LogisticProblem {
                             if intercept != 0 { for r in 0..<chunk { logits.pointer[start + r] += intercept } }
                         }
                         Logistic.slopeWeights(logits.pointer, sampleWeights, rows: start..<(start + chunk), into: weights.pointer)
-                        // While this chunk is multiplied, the next one is fetched from memory, a share
-                        // per block, so that the next gemv finds it in L2.
-                        let next = start + chunk, nextCount = min(logitRows, rows.upperBound - next)
+                        // While this chunk is multiplied, the next one (of this piece, or the first of
+                        // the next piece claimed) is fetched from memory, a share per block, so that the
+                        // next gemv finds it in L2.
+                        var next = start + chunk
+                        if next == end {
+                            upcoming = claims.next()
+                            next = upcoming < pieces ? rows(of: upcoming).lowerBound : next
+                        }
+                        let nextEnd = next == start + chunk && next < end ? end : (upcoming < pieces ? rows(of: upcoming).upperBound : next)
+                        let nextCount = min(logitRows, nextEnd - next)
                         let nextBytes = nextCount * d * MemoryLayout<Double>.stride
                         let blockCount = (chunk + rowsPerBlock - 1) / rowsPerBlock
                         let bytesPerBlock = (nextBytes + blockCount - 1) / blockCount
@@ -166,10 +189,17 @@ extension LogisticProblem {
                             blockStart += count
                         }
                         start += chunk
+                        if start == end {
+                            guard upcoming < pieces else { break }
+                            piece = upcoming
+                            upcoming = pieces
+                            start = rows(of: piece).lowerBound
+                            partials.pointer.advanced(by: piece * dp * dp).update(repeating: 0, count: dp * dp)
+                        }
                     }
                 }
-                for part in 0..<workspace.parts {
-                    let partial = workspace.partials + part * dp * dp
+                for piece in 0..<pieces {
+                    let partial = workspace.partials + piece * dp * dp
                     for i in 0..<d {
                         for j in 0...i { hessian[i * p + j] += partial[i * dp + j] }
                     }

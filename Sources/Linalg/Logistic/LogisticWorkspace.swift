@@ -10,7 +10,8 @@ final class LogisticWorkspace: @unchecked Sendable {
     let logits: UnsafeMutablePointer<Double>
     let scratch: UnsafeMutablePointer<Double>
     /// Per worker: a block of rows `√h_i x_i` (zero-padded to `paddedWidth` columns) for the
-    /// Hessian, and a `paddedWidth²` partial sum (also the loss/gradient partials).
+    /// Hessian; per piece of rows a `paddedWidth²` partial sum (also the loss/gradient partials,
+    /// one per worker).
     let blocks: UnsafeMutablePointer<Double>
     let partials: UnsafeMutablePointer<Double>
     /// Rows per Hessian block, and per block of the loss/gradient pass.
@@ -22,6 +23,8 @@ final class LogisticWorkspace: @unchecked Sendable {
     let usesTiledKernel: Bool
     /// How many cores share the rows.
     let parts: Int
+    /// How many pieces of rows the Hessian pass hands out to the cores (one partial sum each).
+    let pieces: Int
 
     /// Buffers for `n` samples and `d` features (plus an intercept).
     init(sampleCount n: Int, featureCount d: Int, fitIntercept: Bool) {
@@ -42,8 +45,11 @@ final class LogisticWorkspace: @unchecked Sendable {
         // OpenBLAS's own threading of syrk scales poorly for d ≲ 500 (measured: 12-22 GFLOP/s on
         // two cores against 31-37 with one single-threaded syrk per core over half the rows).
         parts = d <= 512 ? ParallelChunks.parts(count: n, minimumPerChunk: 4 * evaluationRows) : 1
+        // The Hessian's rows in pieces of at least two chunks, four per core: a core that runs
+        // slower (another tenant on its host core) takes fewer of them.
+        pieces = parts > 1 ? max(parts, min(4 * parts, n / (2 * evaluationRows))) : 1
         blocks = .allocate(capacity: max(1, parts * blockRows * paddedWidth))
-        partials = .allocate(capacity: max(1, parts * max(paddedWidth * paddedWidth, d + 2)))
+        partials = .allocate(capacity: max(1, max(pieces * paddedWidth * paddedWidth, parts * (d + 2))))
     }
 
     /// Buffers sized for `problem`.
