@@ -73,7 +73,7 @@ __attribute__((target("avx2,fma"))) static void GEMM_SIGNATURE(sgemm_avx2, float
 void GEMM_SIGNATURE(linalg_dgemm_small, double) {
     if (!linalg_kernels_vectorised()) {
         dgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    } else if (k == 1 && (!trans_b || ldb == 1)) {
+    } else if (k == 1 && n >= 1 && (!trans_b || ldb == 1)) {
         linalg_dger_avx2(trans_a, m, n, alpha, a, lda, b, beta, c, ldc);
     } else if (n == 1 && m >= 1 && (trans_b || ldb == 1) && ldc == 1 && (!trans_a || m <= 16)) {
         // c = alpha A b + beta c by rows; c^T = alpha b^T A + beta c^T (op(A) = A^T) as one narrow row.
