@@ -164,13 +164,12 @@ extension LogisticProblem {
                         // While this chunk is multiplied, the next one (of this piece, or the first of
                         // the next piece claimed) is fetched from memory, a share per block, so that the
                         // next gemv finds it in L2.
-                        var next = start + chunk
-                        if next == end {
+                        var following = (start + chunk)..<end
+                        if following.isEmpty {
                             upcoming = claims.next()
-                            next = upcoming < pieces ? rows(of: upcoming).lowerBound : next
+                            if upcoming < pieces { following = rows(of: upcoming) }
                         }
-                        let nextEnd = next == start + chunk && next < end ? end : (upcoming < pieces ? rows(of: upcoming).upperBound : next)
-                        let nextCount = min(logitRows, nextEnd - next)
+                        let next = following.lowerBound, nextCount = min(logitRows, following.count)
                         let nextBytes = nextCount * d * MemoryLayout<Double>.stride
                         let blockCount = (chunk + rowsPerBlock - 1) / rowsPerBlock
                         let bytesPerBlock = (nextBytes + blockCount - 1) / blockCount
