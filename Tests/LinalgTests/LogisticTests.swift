@@ -36,7 +36,9 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
             Reference.LogisticRegression(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept))
 }
 
-@Suite struct LogisticTests {
+/// Serialized: the parallel passes make OpenBLAS's (process-global) thread count 1 while they
+/// run, and two tests check that it is restored afterwards.
+@Suite(.serialized) struct LogisticTests {
     @Test(arguments: logisticCases)
     func gradientAndHessianMatchFiniteDifferencesAndReference(_ c: LogisticCase) throws {
         let (problem, reference) = try makeProblem(c)

@@ -10,20 +10,10 @@ final class PieceCounter: Sendable {
     func next() -> Int { counter.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
 
-/// The numerically stable pieces of the logistic loss.
-@usableFromInline
+/// The numerically stable pieces of the logistic loss, all through `e^{−|z|} ∈ (0, 1]`:
+/// `log(1 + eᶻ) = max(z, 0) + log1p(e^{−|z|})`, `σ(z) = 1/(1 + e^{−|z|})` for `z ≥ 0` and
+/// `e^{−|z|}/(1 + e^{−|z|})` otherwise, `σ'(z) = e^{−|z|}/(1 + e^{−|z|})²`: finite for every finite `z`.
 enum Logistic {
-    /// `log(1 + eᶻ) = max(z, 0) + log1p(e^{−|z|})`: finite for every finite `z`.
-    @inlinable
-    static func softplus(_ z: Double) -> Double { max(z, 0) + log1p(exp(-abs(z))) }
-
-    /// `σ(z)`, without overflow for either sign.
-    @inlinable
-    static func sigmoid(_ z: Double) -> Double {
-        let e = exp(-abs(z))
-        return z >= 0 ? 1 / (1 + e) : e / (1 + e)
-    }
-
     /// `h_i = w_i σ(z_i)(1 − σ(z_i)) = w_i e^{−|z_i|} / (1 + e^{−|z_i|})²` for `i` in `rows`
     /// (accurate in both tails; the exponentials vectorised).
     static func slopeWeights(_ z: UnsafePointer<Double>, _ weights: [Double]?, rows: Range<Int>,
@@ -74,12 +64,20 @@ extension LogisticProblem {
                     } else {
                         z.update(repeating: 0, count: count)
                     }
-                    var loss = 0.0, interceptGradient = 0.0
+                    // e_i = e^{−|z_i|} for the whole block (vectorised), then per sample
+                    // log(1 + e^{z}) = max(z, 0) + log1p(e) and σ(z) = 1/(1 + e) or e/(1 + e).
                     for i in 0..<count {
                         z[i] += intercept
+                        r[i] = -abs(z[i])
+                    }
+                    linalg_exp_inplace(r, count)
+                    var loss = 0.0, interceptGradient = 0.0
+                    for i in 0..<count {
                         let w = sampleWeights?[start + i] ?? 1, label = labels[start + i]
-                        loss += w * (Logistic.softplus(z[i]) - label * z[i])
-                        r[i] = w * (Logistic.sigmoid(z[i]) - label)
+                        let e = r[i], zi = z[i]
+                        loss += w * (max(zi, 0) + log1p(e) - label * zi)
+                        let sigma = zi >= 0 ? 1 / (1 + e) : e / (1 + e)
+                        r[i] = w * (sigma - label)
                         interceptGradient += r[i]
                     }
                     partial[d] += interceptGradient

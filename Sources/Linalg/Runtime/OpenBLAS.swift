@@ -4,9 +4,13 @@ import CLinalgBLAS
 public enum OpenBLAS {
     /// The number of threads OpenBLAS uses for one call (`openblas_get/set_num_threads`).
     /// Setting it to 1 removes thread start-up cost for many small calls.
+    ///
+    /// While Linalg's own parallel passes run (the logistic loss, gradient and Hessian on large
+    /// data, and a Newton fit), OpenBLAS is single-threaded; this property then reads and sets the
+    /// count that applies again when they end.
     public static var threadCount: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        get { SingleThreadedBLAS.threadCount }
+        set { SingleThreadedBLAS.setThreadCount(max(1, newValue)) }
     }
 
     /// The name of the CPU core kernels OpenBLAS selected, e.g. `"Haswell"` or `"Zen"`

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// A pointer that may cross into the worker threads of ``ParallelChunks`` (each worker touches
 /// a disjoint part of what it points to).
@@ -29,32 +28,6 @@ enum ParallelChunks {
         defer { SingleThreadedBLAS.leave() }
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             body(part, (part * count / parts)..<((part + 1) * count / parts))
-        }
-    }
-}
-
-/// OpenBLAS's thread count is one global: parallel regions running at once (calls on several
-/// threads) must not restore it under each other's feet, or a region's BLAS calls would run
-/// multi-threaded (changing the rounding of its sums) and the last one out could leave OpenBLAS
-/// single-threaded for good. The first region in saves the count and sets 1; the last one out
-/// restores it.
-enum SingleThreadedBLAS {
-    private static let state = Mutex<(active: Int, saved: Int)>((0, 1))
-
-    static func enter() {
-        state.withLock { state in
-            if state.active == 0 {
-                state.saved = OpenBLAS.threadCount
-                OpenBLAS.threadCount = 1
-            }
-            state.active += 1
-        }
-    }
-
-    static func leave() {
-        state.withLock { state in
-            state.active -= 1
-            if state.active == 0 { OpenBLAS.threadCount = state.saved }
         }
     }
 }
