@@ -18,9 +18,14 @@ enum Logistic {
     /// (accurate in both tails; the exponentials vectorised).
     static func slopeWeights(_ z: UnsafePointer<Double>, _ weights: [Double]?, rows: Range<Int>,
                              into h: UnsafeMutablePointer<Double>) {
-        for i in rows { h[i] = -abs(z[i]) }
-        linalg_exp_inplace(h + rows.lowerBound, rows.count)
+        expOfMinusAbs(z + rows.lowerBound, count: rows.count, into: h + rows.lowerBound)
         for i in rows { h[i] = (weights?[i] ?? 1) * h[i] / ((1 + h[i]) * (1 + h[i])) }
+    }
+
+    /// `e_i = e^{−|z_i|} ∈ (0, 1]` for `count` entries (vectorised).
+    static func expOfMinusAbs(_ z: UnsafePointer<Double>, count: Int, into e: UnsafeMutablePointer<Double>) {
+        for i in 0..<count { e[i] = -abs(z[i]) }
+        linalg_exp_inplace(e, count)
     }
 }
 
@@ -66,11 +71,8 @@ extension LogisticProblem {
                     }
                     // e_i = e^{−|z_i|} for the whole block (vectorised), then per sample
                     // log(1 + e^{z}) = max(z, 0) + log1p(e) and σ(z) = 1/(1 + e) or e/(1 + e).
-                    for i in 0..<count {
-                        z[i] += intercept
-                        r[i] = -abs(z[i])
-                    }
-                    linalg_exp_inplace(r, count)
+                    if intercept != 0 { for i in 0..<count { z[i] += intercept } }
+                    Logistic.expOfMinusAbs(z, count: count, into: r)
                     var loss = 0.0, interceptGradient = 0.0
                     for i in 0..<count {
                         let w = sampleWeights?[start + i] ?? 1, label = labels[start + i]
