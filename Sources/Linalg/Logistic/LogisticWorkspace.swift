@@ -75,14 +75,22 @@ final class LogisticWorkspacePool: Sendable {
 
     init() {}
 
+    /// An idle workspace, or a new one for `problem`; hand it back with ``giveBack(_:)``.
+    func take(for problem: LogisticProblem) -> LogisticWorkspace {
+        idle.withLock { $0.popLast() } ?? LogisticWorkspace(for: problem)
+    }
+
+    /// Keeps `workspace` for a later call (up to `capacity` are kept).
+    func giveBack(_ workspace: LogisticWorkspace) {
+        idle.withLock { pool in
+            if pool.count < capacity { pool.append(workspace) }
+        }
+    }
+
     /// Runs `body` with a workspace for `problem`, returned to the pool afterwards.
     func withWorkspace<R, E: Error>(for problem: LogisticProblem, _ body: (LogisticWorkspace) throws(E) -> R) throws(E) -> R {
-        let workspace = idle.withLock { $0.popLast() } ?? LogisticWorkspace(for: problem)
-        defer {
-            idle.withLock { pool in
-                if pool.count < capacity { pool.append(workspace) }
-            }
-        }
+        let workspace = take(for: problem)
+        defer { giveBack(workspace) }
         return try body(workspace)
     }
 }

@@ -98,7 +98,8 @@ extension LogisticRegression {
         let p = problem.parameterCount, d = problem.featureCount
         var beta = initial ?? [Double](repeating: 0, count: p)
         try problem.validate(parameters: beta)
-        let workspace = LogisticWorkspace(for: problem)
+        let workspace = problem.workspaces.take(for: problem)
+        defer { problem.workspaces.giveBack(workspace) }
         // When the passes over X run on our own threads (d ≤ 512), the p × p factorisations and
         // solves between them are small: OpenBLAS stays single-threaded for the whole fit, so
         // that its workers do not wake for a potrf and then poll for ~0.1 s on the cores the next
