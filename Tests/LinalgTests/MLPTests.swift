@@ -22,6 +22,11 @@ func makeNet(_ c: NetCase, seed: UInt64 = 1) throws -> (MLP, Reference.MLP) {
     return (net, Reference.MLP(weights: net.weights, activation: c.activation, outputActivation: c.outputActivation))
 }
 
+/// The columns `range` of `m` as a matrix of their own.
+func columns(_ range: Range<Int>, of m: Matrix<Double>) throws -> Matrix<Double> {
+    try Matrix(rows: m.rows, columns: range.count, scalars: (0..<m.rows).flatMap { m.row($0)[range] })
+}
+
 func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
     var g = Xoshiro256StarStar(seed: seed)
     return Matrix.random(rows: h0, columns: batch, distribution: .randn, using: &g)
@@ -153,6 +158,43 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
                     .isApproximatelyEqual(to: factors.sensitivity(layer: l, sample: b), relativeTolerance: 1e-14))
             }
         }
+    }
+
+    /// The split path (batch × Σ h_{l+1}h_l ≥ ``MLP/columnSplitMultiplyAdds``) against the
+    /// one-core path on 64-sample slices of the same batch, and a few samples against the reference.
+    @Test(arguments: [Activation.sigmoid, .tanh], [345, 1031])
+    func batchesSplitAcrossCoresMatchSmallBatches(_ activation: Activation, batch: Int) throws {
+        let sizes = [64, 128, 96, 48]
+        let madds = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.reduce(0, +)
+        #expect(batch * madds >= MLP.columnSplitMultiplyAdds && 64 * madds < MLP.columnSplitMultiplyAdds,
+                "the batch must take the split path, its slices the one-core path")
+        let (net, reference) = try makeNet(NetCase(sizes: sizes, activation: activation, outputActivation: .identity))
+        let x = inputs(sizes[0], batch), y = inputs(sizes.last!, batch, seed: 5)
+        let f = try net(x)
+        let workspace = MLPWorkspace(sizes: sizes, batchSize: batch)
+        let loss = try net.squaredError(x, targets: y, workspace: workspace)
+        var sliceLoss = 0.0
+        var sliceGradients = (0..<net.layerCount).map { Matrix<Double>(rows: sizes[$0 + 1], columns: sizes[$0]) }
+        for start in stride(from: 0, to: batch, by: 64) {
+            let samples = start..<min(batch, start + 64)
+            let xs = try columns(samples, of: x), ys = try columns(samples, of: y)
+            let fs = try net(xs)
+            for (j, b) in samples.enumerated() {
+                for i in 0..<sizes.last! { #expect(abs(f[i, b] - fs[i, j]) <= 1e-13 * max(1, abs(fs[i, j])), "sample \(b) row \(i)") }
+            }
+            let sliceWorkspace = MLPWorkspace(sizes: sizes, batchSize: samples.count)
+            sliceLoss += try net.squaredError(xs, targets: ys, workspace: sliceWorkspace)
+            for l in 0..<net.layerCount { sliceGradients[l] = sliceGradients[l].elementwise(sliceWorkspace.gradient(l), +) }
+        }
+        #expect(abs(loss - sliceLoss) <= 1e-12 * sliceLoss)
+        for l in 0..<net.layerCount {
+            expectClose(workspace.gradient(l), sliceGradients[l], tolerance: 1e-11, "∂loss/∂W_\(l), split vs slices")
+        }
+        for b in [0, batch / 2 - 1, batch / 2, batch - 1] {
+            let expected = reference(x.column(b))
+            for i in expected.indices { #expect(abs(f[i, b] - expected[i]) <= 1e-12 * max(1, abs(expected[i]))) }
+        }
+        #expect(try net.squaredError(x, targets: y, workspace: workspace) == loss, "repeatable")
     }
 
     @Test func zeroBatchGivesEmptyResults() throws {

@@ -4,26 +4,64 @@ extension MLP {
     /// Backpropagation of `Δ_{L−1} = a_out'(f) ∘ ∂loss/∂f`, already in `workspace.errors[L−1]`
     /// as `∂loss/∂f`, after a forward pass: writes `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ` into
     /// the workspace gradient. Two GEMMs per layer.
+    ///
+    /// A large batch splits each layer across the cores (single-threaded GEMMs): the rows of
+    /// `∂loss/∂W_l` and the columns (samples) of `Δ_{l−1}`, which both only read `Δ_l`.
     @inlinable
     func backwardInWorkspace(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
         let batch = workspace.batchSize
         let last = layerCount - 1
-        let errors = workspace.errors, activations = workspace.activations, gradient = workspace.gradient
+        let errors = workspace.errors, activations = workspace.activations
         VectorMath.scaleByDerivative(outputActivation, errors[last], output: activations[last + 1],
                                      count: sizes[last + 1] * batch)
+        if batch * multiplyAddsPerSample >= MLP.columnSplitMultiplyAdds {
+            backwardSplittingLayers(parameters, workspace, scale: scale)
+            return
+        }
         for l in stride(from: last, through: 0, by: -1) {
-            let rows = sizes[l + 1], inner = sizes[l]
-            // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
-            GemmKernel.run(transposeA: false, transposeB: true, m: rows, n: inner, k: batch, alpha: scale,
-                           a: errors[l], lda: batch, b: activations[l], ldb: batch,
-                           beta: 0.0, c: gradient + weightOffsets[l], ldc: inner)
-            if l > 0 {
-                // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
-                GemmKernel.run(transposeA: true, transposeB: false, m: inner, n: batch, k: rows, alpha: 1.0,
-                               a: parameters + weightOffsets[l], lda: inner, b: errors[l], ldb: batch,
-                               beta: 0.0, c: errors[l - 1], ldc: batch)
-                VectorMath.scaleByDerivative(activation, errors[l - 1], output: activations[l], count: inner * batch)
+            backwardLayer(l, parameters, workspace, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch)
+        }
+    }
+
+    /// ``backwardInWorkspace(_:_:scale:)``'s layers with each one split across the cores.
+    @usableFromInline
+    func backwardSplittingLayers(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
+        let batch = workspace.batchSize
+        let parts = ParallelChunks.parts(count: batch, minimumPerChunk: 64)
+        let weights = UncheckedSendable(parameters), buffers = UncheckedSendable(workspace)
+        for l in stride(from: layerCount - 1, through: 0, by: -1) {
+            let rows = sizes[l + 1]
+            ParallelChunks.run(count: parts, parts: parts) { part, _ in
+                backwardLayer(l, weights.value, buffers.value, scale: scale,
+                              gradientRows: ParallelChunks.chunk(part, of: parts, count: rows),
+                              samples: ParallelChunks.chunk(part, of: parts, count: batch, alignment: 8))
             }
+        }
+    }
+
+    /// One layer of backprop: rows `gradientRows` of `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ`,
+    /// and, for `l > 0`, the columns `samples` of `Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l`.
+    @inlinable
+    func backwardLayer(_ l: Int, _ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double,
+                       gradientRows: Range<Int>, samples: Range<Int>) {
+        let batch = workspace.batchSize
+        let errors = workspace.errors, activations = workspace.activations
+        let rows = sizes[l + 1], inner = sizes[l]
+        // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
+        GemmKernel.run(transposeA: false, transposeB: true, m: gradientRows.count, n: inner, k: batch, alpha: scale,
+                       a: errors[l] + gradientRows.lowerBound * batch, lda: batch, b: activations[l], ldb: batch,
+                       beta: 0.0, c: workspace.gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
+        guard l > 0 else { return }
+        // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
+        let first = samples.lowerBound, width = samples.count
+        let delta = errors[l - 1] + first, x = activations[l] + first
+        GemmKernel.run(transposeA: true, transposeB: false, m: inner, n: width, k: rows, alpha: 1.0,
+                       a: parameters + weightOffsets[l], lda: inner, b: errors[l] + first, ldb: batch,
+                       beta: 0.0, c: delta, ldc: batch)
+        if width == batch {
+            VectorMath.scaleByDerivative(activation, delta, output: x, count: inner * batch)
+        } else {
+            for r in 0..<inner { VectorMath.scaleByDerivative(activation, delta + r * batch, output: x + r * batch, count: width) }
         }
     }
 

@@ -9,9 +9,11 @@ struct SendablePointer<T>: @unchecked Sendable {
 }
 
 /// Splits `0..<count` into contiguous chunks processed on separate cores.
+@usableFromInline
 enum ParallelChunks {
     /// The number of worker threads worth using for `count` items of which each chunk should
     /// have at least `minimumPerChunk`.
+    @usableFromInline
     static func parts(count: Int, minimumPerChunk: Int) -> Int {
         max(1, min(ProcessInfoCores.active, count / max(1, minimumPerChunk)))
     }
@@ -19,7 +21,10 @@ enum ParallelChunks {
     /// Runs `body(part, range)` for `parts` contiguous ranges covering `0..<count`, in parallel.
     /// While the workers run, OpenBLAS is made single-threaded (each worker's BLAS calls then run
     /// on its own core instead of competing for OpenBLAS's thread pool) and restored afterwards.
-    static func run(count: Int, parts: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
+    /// Inner boundaries are multiples of `alignment` (say 8 doubles, so that two cores never
+    /// write to one cache line).
+    @usableFromInline
+    static func run(count: Int, parts: Int, alignment: Int = 1, _ body: @Sendable (Int, Range<Int>) -> Void) {
         if parts <= 1 {
             body(0, 0..<count)
             return
@@ -27,8 +32,18 @@ enum ParallelChunks {
         SingleThreadedBLAS.enter()
         defer { SingleThreadedBLAS.leave() }
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            body(part, (part * count / parts)..<((part + 1) * count / parts))
+            body(part, chunk(part, of: parts, count: count, alignment: alignment))
         }
+    }
+
+    /// Part `part` of `0..<count` cut into `parts` nearly equal contiguous ranges whose inner
+    /// boundaries are multiples of `alignment`.
+    @usableFromInline
+    static func chunk(_ part: Int, of parts: Int, count: Int, alignment: Int = 1) -> Range<Int> {
+        func boundary(_ part: Int) -> Int {
+            part == parts ? count : min(count, (part * count / parts) / alignment * alignment)
+        }
+        return boundary(part)..<boundary(part + 1)
     }
 }
 
