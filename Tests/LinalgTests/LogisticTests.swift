@@ -1,4 +1,4 @@
-import Linalg
+@testable import Linalg
 import LinalgReference
 import Testing
 
@@ -158,6 +158,25 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
         let fit = try LogisticRegression.fit(try LogisticProblem(x: x, y: y, lambda: 0.5))
         #expect(fit.converged)
         #expect(OpenBLAS.threadCount == threads)
+    }
+
+    @Test func oneOpenBLASThreadKeepsTheParallelPassesOnOneCore() throws {
+        let threads = OpenBLAS.threadCount
+        defer { OpenBLAS.threadCount = threads }
+        let (x, y) = syntheticLogistic(n: 20_000, d: 21, seed: 14)
+        let problem = try LogisticProblem(x: x, y: y, lambda: 0.3)
+        let beta = (0..<problem.parameterCount).map { 0.03 * Double($0 % 5) - 0.05 }
+        OpenBLAS.threadCount = 1
+        #expect(ParallelChunks.coreLimit == 1)
+        let single = try LogisticRegression.hessian(beta, problem: problem)
+        let workspace = problem.workspaces.take(for: problem)
+        #expect(workspace.parts == 1 && workspace.pieces == 1)
+        problem.workspaces.giveBack(workspace)
+        OpenBLAS.threadCount = 2
+        let split = problem.workspaces.take(for: problem)
+        #expect(split.parts == min(2, ProcessInfoCores.active), "a workspace made for one core is not reused")
+        problem.workspaces.giveBack(split)
+        expectClose(try LogisticRegression.hessian(beta, problem: problem), single, tolerance: 1e-12, "Hessian on one core vs split")
     }
 
     @Test func wideProblemsUseOneBLASSyrkPass() throws {

@@ -162,9 +162,9 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
 
     /// The split path (batch × Σ h_{l+1}h_l ≥ ``MLP/columnSplitMultiplyAdds``) against the
     /// one-core path on 64-sample slices of the same batch, and a few samples against the reference.
-    @Test(arguments: [Activation.sigmoid, .tanh], [345, 1031])
-    func batchesSplitAcrossCoresMatchSmallBatches(_ activation: Activation, batch: Int) throws {
-        let sizes = [64, 128, 96, 48]
+    @Test(arguments: [(Activation.sigmoid, [64, 128, 96, 48], 345), (.tanh, [64, 128, 96, 48], 1031),
+                      (.sigmoid, [64, 128, 96, 1], 420), (.tanh, [64, 128, 96, 1], 1031)])
+    func batchesSplitAcrossCoresMatchSmallBatches(_ activation: Activation, sizes: [Int], batch: Int) throws {
         let madds = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.reduce(0, +)
         #expect(batch * madds >= MLP.columnSplitMultiplyAdds && 64 * madds < MLP.columnSplitMultiplyAdds,
                 "the batch must take the split path, its slices the one-core path")

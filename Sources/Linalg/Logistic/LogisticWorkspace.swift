@@ -23,6 +23,8 @@ final class LogisticWorkspace: @unchecked Sendable {
     let usesTiledKernel: Bool
     /// How many cores share the rows.
     let parts: Int
+    /// ``ParallelChunks/coreLimit`` when it was made (a workspace made for another limit is not reused).
+    let coreLimit: Int
     /// How many pieces of rows the Hessian pass hands out to the cores (one partial sum each).
     let pieces: Int
 
@@ -44,6 +46,7 @@ final class LogisticWorkspace: @unchecked Sendable {
         evaluationRows = max(1, min(n, max(64, 51_200 / max(1, d))))
         // OpenBLAS's own threading of syrk scales poorly for d ≲ 500 (measured: 12-22 GFLOP/s on
         // two cores against 31-37 with one single-threaded syrk per core over half the rows).
+        coreLimit = ParallelChunks.coreLimit
         parts = d <= 512 ? ParallelChunks.parts(count: n, minimumPerChunk: 4 * evaluationRows) : 1
         // The Hessian's rows in pieces of at least two chunks, four per core: a core that runs
         // slower (another tenant on its host core) takes fewer of them.
@@ -75,9 +78,14 @@ final class LogisticWorkspacePool: Sendable {
 
     init() {}
 
-    /// An idle workspace, or a new one for `problem`; hand it back with ``giveBack(_:)``.
+    /// An idle workspace, or a new one for `problem`; hand it back with ``giveBack(_:)``. Idle
+    /// workspaces split for another core limit (``OpenBLAS/threadCount`` changed) are dropped.
     func take(for problem: LogisticProblem) -> LogisticWorkspace {
-        idle.withLock { $0.popLast() } ?? LogisticWorkspace(for: problem)
+        let limit = ParallelChunks.coreLimit
+        return idle.withLock { pool in
+            pool.removeAll { $0.coreLimit != limit }
+            return pool.popLast()
+        } ?? LogisticWorkspace(for: problem)
     }
 
     /// Keeps `workspace` for a later call (up to `capacity` are kept).

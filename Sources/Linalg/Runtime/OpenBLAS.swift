@@ -5,8 +5,11 @@ public enum OpenBLAS {
     /// The number of threads OpenBLAS uses for one call (`openblas_get/set_num_threads`).
     /// Setting it to 1 removes thread start-up cost for many small calls.
     ///
+    /// Linalg's own parallel passes (large logistic problems, wide nets on large batches) use at
+    /// most this many cores as well: with 1, everything runs on the calling thread.
+    ///
     /// While Linalg's own parallel passes run (the logistic loss, gradient and Hessian on large
-    /// data, and a Newton fit), OpenBLAS is single-threaded; this property then reads and sets the
+    /// data, a Newton fit, and a wide net's passes on a large batch), OpenBLAS is single-threaded; this property then reads and sets the
     /// count that applies again when they end.
     public static var threadCount: Int {
         get { SingleThreadedBLAS.threadCount }

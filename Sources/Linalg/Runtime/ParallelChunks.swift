@@ -15,8 +15,14 @@ enum ParallelChunks {
     /// have at least `minimumPerChunk`.
     @usableFromInline
     static func parts(count: Int, minimumPerChunk: Int) -> Int {
-        max(1, min(ProcessInfoCores.active, count / max(1, minimumPerChunk)))
+        max(1, min(coreLimit, count / max(1, minimumPerChunk)))
     }
+
+    /// The most cores Linalg's own passes use: the cores the process may run on, and no more
+    /// than the threads OpenBLAS is configured for (``OpenBLAS/threadCount``), so that a user who
+    /// limits BLAS to one thread gets single-core passes throughout.
+    @usableFromInline
+    static var coreLimit: Int { max(1, min(ProcessInfoCores.active, SingleThreadedBLAS.threadCount)) }
 
     /// Runs `body(part, range)` for `parts` contiguous ranges covering `0..<count`, in parallel.
     /// While the workers run, OpenBLAS is made single-threaded (each worker's BLAS calls then run

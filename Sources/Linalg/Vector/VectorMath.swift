@@ -75,7 +75,7 @@ public enum VectorMath {
     /// Runs `body` over `0..<count`, split across the cores when `count` is large.
     @usableFromInline
     static func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
-        let parts = count >= parallelThreshold ? ProcessInfoCores.active : 1
+        let parts = count >= parallelThreshold ? ParallelChunks.coreLimit : 1
         if parts <= 1 {
             body(0..<count)
             return
