@@ -154,7 +154,7 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     /// The first entry that is NaN or ±∞, as `(row, column)`, or `nil` if all are finite.
     @inlinable
     public var firstNonFinite: (row: Int, column: Int)? {
-        guard let index = scalars.firstIndex(where: { !$0.isFinite }) else { return nil }
+        guard let index = scalars.withUnsafeBufferPointer(NonFiniteScan.firstIndex) else { return nil }
         return (index / max(columns, 1), index % max(columns, 1))
     }
 

@@ -56,4 +56,26 @@ import Testing
         #expect(!a.isApproximatelyEqual(to: nan))
         #expect(nan.firstNonFinite! == (0, 0))
     }
+
+    @Test func firstNonFiniteFindsTheFirstBadEntryAtEveryPosition() throws {
+        // Around the scan's 2048-entry blocks, at the ends, and several bad entries at once.
+        let rows = 7, columns = 900   // 6300 entries: three blocks, the last one partial
+        let finite: [Double] = [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
+                                -.greatestFiniteMagnitude, 1, -3.5]
+        let base = (0..<(rows * columns)).map { finite[$0 % finite.count] }
+        #expect(try Matrix(rows: rows, columns: columns, scalars: base).firstNonFinite == nil)
+        for bad in [Double.nan, .infinity, -.infinity, -.nan, .signalingNaN] {
+            for position in [0, 1, 2046, 2047, 2048, 2049, 4095, 4096, 6298, 6299] {
+                var scalars = base
+                scalars[position] = bad
+                if position + 5 < scalars.count { scalars[position + 5] = .nan }
+                let found = try Matrix(rows: rows, columns: columns, scalars: scalars).firstNonFinite
+                #expect(found.map { $0.row * columns + $0.column } == position, "\(bad) at \(position)")
+            }
+        }
+        let floats = try Matrix<Float>(rows: 3, columns: 1000, scalars: (0..<3000).map { $0 == 2500 ? .infinity : Float($0) })
+        #expect(floats.firstNonFinite! == (2, 500))
+        #expect(try Matrix<Float>(rows: 1, columns: 3, scalars: [.greatestFiniteMagnitude, 0, -1]).firstNonFinite == nil)
+        #expect(Matrix<Double>(rows: 0, columns: 3).firstNonFinite == nil)
+    }
 }
