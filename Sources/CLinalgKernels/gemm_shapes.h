@@ -10,6 +10,10 @@
 void linalg_dgemm_narrow_avx2(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
                               const double *b, size_t ldb, double beta, double *c, size_t ldc);
 
+/// C = alpha op(A) B + beta C for n > 16 (panels of 16 columns, two rows at a time).
+void linalg_dgemm_panels_avx2(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                              const double *b, size_t ldb, double beta, double *c, size_t ldc);
+
 /// c_i = alpha <a_i, b> + beta c_i for the m rows of A (b, c contiguous).
 void linalg_dgemv_rows_avx2(size_t m, size_t k, double alpha, const double *a, size_t lda, const double *b,
                             double beta, double *c);

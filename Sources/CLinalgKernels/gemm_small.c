@@ -68,8 +68,9 @@ static void GEMM_SIGNATURE(sgemm_portable, float) { GEMM_BODY(float) }
 __attribute__((target("avx2,fma"))) static void GEMM_SIGNATURE(dgemm_avx2, double) { GEMM_BODY(double) }
 __attribute__((target("avx2,fma"))) static void GEMM_SIGNATURE(sgemm_avx2, float) { GEMM_BODY(float) }
 
-// Picks the loop by shape: outer products (k = 1), one-sample products (n = 1) and narrow rows
-// (n <= 16) have kernels of their own (gemm_shapes.c), everything else the general loops above.
+// Picks the loop by shape: outer products (k = 1), one-sample products (n = 1), narrow rows
+// (n <= 16) and wider rows of op(B) = B (panels) have kernels of their own (gemm_shapes.c);
+// op(B) = B^T and k = 0 take the general loops above.
 void GEMM_SIGNATURE(linalg_dgemm_small, double) {
     if (!linalg_kernels_vectorised()) {
         dgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -81,6 +82,8 @@ void GEMM_SIGNATURE(linalg_dgemm_small, double) {
         else linalg_dgemm_narrow_avx2(0, 1, m, k, alpha, b, k, a, lda, beta, c, m);
     } else if (!trans_b && n >= 1 && n <= 16) {
         linalg_dgemm_narrow_avx2(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    } else if (!trans_b && k >= 1) {
+        linalg_dgemm_panels_avx2(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     } else {
         dgemm_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }

@@ -5,13 +5,16 @@ import Testing
 /// (m, n, k) for `C = op(A) op(B)` with `op(A)` `m × k`: 1×1, non-square, tall, wide,
 /// batch-like, zero-size and one large enough for the BLAS path; n = 2…17 around the widths of
 /// the narrow-row kernel (one to four 4-wide accumulators, the last one masked), one-sample
-/// products (n = 1: rows four at a time, and op(A) = Aᵀ with m on both sides of 16) and outer
-/// products (k = 1).
+/// products (n = 1: rows four at a time, and op(A) = Aᵀ with m on both sides of 16), outer
+/// products (k = 1), and wider rows for the panel kernel (n > 16: 16-column panels two rows at a
+/// time, odd m, a partial last panel; B copied panel by panel when it exceeds 32 KiB and k ≤ 64).
 let productShapes: [(Int, Int, Int)] = [
     (1, 1, 1), (2, 3, 4), (7, 1, 5), (1, 9, 3), (512, 3, 10), (3, 512, 10),
     (64, 64, 64), (300, 100, 200), (5, 7, 1), (40, 30, 1), (0, 4, 3), (4, 0, 3), (4, 3, 0),
     (2, 2, 10), (6, 4, 5), (3, 8, 2), (20, 10, 10), (9, 12, 7), (5, 13, 3), (2, 16, 11), (4, 17, 6),
     (8, 1, 4), (20, 1, 7), (6, 9, 1),
+    (10, 1024, 2), (10, 1024, 10), (2, 1024, 10), (5, 100, 64), (7, 200, 40), (4, 70, 65), (3, 33, 9),
+    (1, 48, 5), (2, 32, 3), (6, 17, 4),
 ]
 
 @Suite struct BLASTests {
