@@ -14,12 +14,14 @@ extension MLP {
         let errors = workspace.errors, activations = workspace.activations
         VectorMath.scaleByDerivative(outputActivation, errors[last], output: activations[last + 1],
                                      count: sizes[last + 1] * batch)
-        if batch * multiplyAddsPerSample >= MLP.columnSplitMultiplyAdds {
+        if splitsAcrossCores(batch: batch) {
             backwardSplittingLayers(parameters, workspace, scale: scale)
             return
         }
+        let gradient = workspace.gradient
         for l in stride(from: last, through: 0, by: -1) {
-            backwardLayer(l, parameters, workspace, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch)
+            backwardLayer(l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
+                          scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch)
         }
     }
 
@@ -27,12 +29,14 @@ extension MLP {
     @usableFromInline
     func backwardSplittingLayers(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
         let batch = workspace.batchSize
-        let parts = ParallelChunks.parts(count: batch, minimumPerChunk: 64)
-        let weights = UncheckedSendable(parameters), buffers = UncheckedSendable(workspace)
+        let parts = ParallelChunks.parts(count: batch, minimumPerChunk: MLP.minimumColumnsPerPart)
+        let weights = UncheckedSendable(parameters), gradient = UncheckedSendable(workspace.gradient)
+        let errors = UncheckedSendable(workspace.errors), activations = UncheckedSendable(workspace.activations)
         for l in stride(from: layerCount - 1, through: 0, by: -1) {
             let rows = sizes[l + 1]
             ParallelChunks.run(count: parts, parts: parts) { part, _ in
-                backwardLayer(l, weights.value, buffers.value, scale: scale,
+                backwardLayer(l, weights.value, errors: errors.value, activations: activations.value,
+                              gradient: gradient.value, batch: batch, scale: scale,
                               gradientRows: ParallelChunks.chunk(part, of: parts, count: rows),
                               samples: ParallelChunks.chunk(part, of: parts, count: batch, alignment: 8))
             }
@@ -41,16 +45,15 @@ extension MLP {
 
     /// One layer of backprop: rows `gradientRows` of `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ`,
     /// and, for `l > 0`, the columns `samples` of `Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l`.
-    @inlinable
-    func backwardLayer(_ l: Int, _ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double,
-                       gradientRows: Range<Int>, samples: Range<Int>) {
-        let batch = workspace.batchSize
-        let errors = workspace.errors, activations = workspace.activations
+    @inlinable @inline(__always)
+    func backwardLayer(_ l: Int, _ parameters: UnsafePointer<Double>, errors: [UnsafeMutablePointer<Double>],
+                       activations: [UnsafeMutablePointer<Double>], gradient: UnsafeMutablePointer<Double>, batch: Int,
+                       scale: Double, gradientRows: Range<Int>, samples: Range<Int>) {
         let rows = sizes[l + 1], inner = sizes[l]
         // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
         GemmKernel.run(transposeA: false, transposeB: true, m: gradientRows.count, n: inner, k: batch, alpha: scale,
                        a: errors[l] + gradientRows.lowerBound * batch, lda: batch, b: activations[l], ldb: batch,
-                       beta: 0.0, c: workspace.gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
+                       beta: 0.0, c: gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
         guard l > 0 else { return }
         // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
         let first = samples.lowerBound, width = samples.count

@@ -10,12 +10,23 @@ extension MLP {
     @inlinable
     func forwardInWorkspace(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace) {
         let batch = workspace.batchSize
-        if batch * multiplyAddsPerSample >= MLP.columnSplitMultiplyAdds {
+        if splitsAcrossCores(batch: batch) {
             forwardSplittingColumns(parameters, workspace)
         } else {
             forwardColumns(parameters, workspace.activations, batch: batch, columns: 0..<batch)
         }
     }
+
+    /// Whether a pass over a batch of `batch` is split across the cores: at least two parts of
+    /// ``MLP/minimumColumnsPerPart`` samples and ``MLP/columnSplitMultiplyAdds`` multiply-adds.
+    @inlinable
+    func splitsAcrossCores(batch: Int) -> Bool {
+        batch >= 2 * MLP.minimumColumnsPerPart && batch * multiplyAddsPerSample >= MLP.columnSplitMultiplyAdds
+    }
+
+    /// The fewest samples a core takes of a split pass.
+    @usableFromInline
+    static let minimumColumnsPerPart = 64
 
     /// `Σ_l h_{l+1} h_l`: the multiply-adds of one sample's forward pass.
     @inlinable
@@ -35,7 +46,7 @@ extension MLP {
     @usableFromInline
     func forwardSplittingColumns(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace) {
         let batch = workspace.batchSize
-        let parts = ParallelChunks.parts(count: batch, minimumPerChunk: 64)
+        let parts = ParallelChunks.parts(count: batch, minimumPerChunk: MLP.minimumColumnsPerPart)
         let activations = UncheckedSendable(workspace.activations)
         let weights = UncheckedSendable(parameters)
         ParallelChunks.run(count: batch, parts: parts, alignment: 8) { _, columns in
@@ -45,7 +56,7 @@ extension MLP {
 
     /// The forward pass for the samples in `columns` of a batch of `batch` (row-major `h_l × B`
     /// activations, leading dimension `batch`).
-    @inlinable
+    @inlinable @inline(__always)
     func forwardColumns(_ parameters: UnsafePointer<Double>, _ activations: [UnsafeMutablePointer<Double>],
                         batch: Int, columns: Range<Int>) {
         let width = columns.count, first = columns.lowerBound
