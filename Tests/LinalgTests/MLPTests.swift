@@ -27,6 +27,11 @@ func columns(_ range: Range<Int>, of m: Matrix<Double>) throws -> Matrix<Double>
     try Matrix(rows: m.rows, columns: range.count, scalars: (0..<m.rows).flatMap { m.row($0)[range] })
 }
 
+extension Matrix<Double> {
+    /// The first `count` columns.
+    func columnsPrefix(_ count: Int) throws -> Matrix<Double> { try LinalgTests.columns(0..<count, of: self) }
+}
+
 func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
     var g = Xoshiro256StarStar(seed: seed)
     return Matrix.random(rows: h0, columns: batch, distribution: .randn, using: &g)
@@ -163,7 +168,8 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
     /// The split path (batch × Σ h_{l+1}h_l ≥ ``MLP/columnSplitMultiplyAdds``) against the
     /// one-core path on 64-sample slices of the same batch, and a few samples against the reference.
     @Test(arguments: [(Activation.sigmoid, [64, 128, 96, 48], 345), (.tanh, [64, 128, 96, 48], 1031),
-                      (.sigmoid, [64, 128, 96, 1], 420), (.tanh, [64, 128, 96, 1], 1031)])
+                      (.sigmoid, [64, 128, 96, 1], 420), (.tanh, [64, 128, 96, 1], 1031),
+                      (.sigmoid, [64, 128, 96, 48], 512)])   // 512: rows padded to 520 entries
     func batchesSplitAcrossCoresMatchSmallBatches(_ activation: Activation, sizes: [Int], batch: Int) throws {
         let madds = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.reduce(0, +)
         #expect(batch * madds >= MLP.columnSplitMultiplyAdds && 64 * madds < MLP.columnSplitMultiplyAdds,
@@ -195,6 +201,52 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
             for i in expected.indices { #expect(abs(f[i, b] - expected[i]) <= 1e-12 * max(1, abs(expected[i]))) }
         }
         #expect(try net.squaredError(x, targets: y, workspace: workspace) == loss, "repeatable")
+    }
+
+    /// Batches of a multiple of 256 samples keep their activations and errors in rows padded by
+    /// 8 entries: every result against the per-sample reference (forward, loss gradient, input
+    /// Jacobians in both modes, weight-Jacobian factors, SGD) at 256 and 512, and a workspace
+    /// reused from 256 or 512 to 200 samples and back.
+    @Test(arguments: [256, 512])
+    func paddedBatchesMatchTheReference(_ batch: Int) throws {
+        let c = NetCase(sizes: [2, 10, 10, 2], activation: .sigmoid, outputActivation: .tanh)
+        let (net, reference) = try makeNet(c)
+        let x = inputs(2, batch), y = inputs(2, batch, seed: 21)
+        let columns = (0..<batch).map(x.column)
+        let workspace = MLPWorkspace(sizes: c.sizes, batchSize: batch)
+        try net.forward(x, workspace: workspace)
+        for b in [0, 1, batch / 2, batch - 1] {
+            let expected = reference(columns[b])
+            for i in 0..<2 { #expect(abs(workspace.output[i, b] - expected[i]) <= 1e-13, "f sample \(b)") }
+            let hidden = reference.activations(columns[b])
+            for l in 0...2 {
+                for k in 0..<c.sizes[l] { #expect(abs(workspace.activation(l)[k, b] - hidden[l][k]) <= 1e-13, "x_\(l) sample \(b)") }
+            }
+        }
+        let loss = try net.squaredError(x, targets: y, workspace: workspace)
+        let expected = reference.squaredError(columns, targets: (0..<batch).map(y.column))
+        #expect(abs(loss - expected.loss) <= 1e-12 * expected.loss)
+        for l in 0..<3 { expectClose(workspace.gradient(l), expected.gradients[l], tolerance: 1e-12, "∂loss/∂W_\(l)") }
+        for mode in [JacobianMode.forward, .reverse] {
+            var stacked = Matrix<Double>(rows: 2 * batch, columns: 2)
+            try net.inputJacobians(x, mode: mode, workspace: workspace, into: &stacked)
+            for b in [0, batch / 2, batch - 1] {
+                let j = reference.inputJacobian(columns[b])
+                for i in 0..<2 { for k in 0..<2 { #expect(abs(stacked[2 * b + i, k] - j[i, k]) <= 1e-12, "\(mode) df/dx₀ sample \(b)") } }
+            }
+        }
+        let factors = try net.weightJacobianFactors(x)
+        for b in [0, batch - 1] {
+            let sensitivities = reference.sensitivities(columns[b])
+            for l in 0..<3 {
+                let delta = factors.sensitivity(layer: l, sample: b)
+                for i in 0..<2 { for k in 0..<c.sizes[l + 1] { #expect(abs(delta[i, k] - sensitivities[l][i, k]) <= 1e-12) } }
+            }
+        }
+        let head = try x.columnsPrefix(200), headTargets = try y.columnsPrefix(200)
+        let headLoss = try net.squaredError(head, targets: headTargets, workspace: workspace)   // unpadded rows
+        #expect(abs(headLoss - reference.squaredError(Array(columns.prefix(200)), targets: (0..<200).map(headTargets.column)).loss) <= 1e-12 * headLoss)
+        #expect(try net.squaredError(x, targets: y, workspace: workspace) == loss, "reused workspace")
     }
 
     @Test func zeroBatchGivesEmptyResults() throws {
@@ -256,13 +308,14 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
     }
 
     @Test func trainingIsReproducibleAndMatchesReference() throws {
-        for batch in [1, 4] {
+        for batch in [1, 4, 256] {   // 256: rows padded in the workspace
+            let steps = batch == 256 ? 20 : 200
             var a = try MLP(sizes: [2, 10, 10, 2], seed: 3), b = a
-            let config = IdentityTrainingConfiguration(steps: 200, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
+            let config = IdentityTrainingConfiguration(steps: steps, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
             let ra = try a.trainIdentity(config), rb = try b.trainIdentity(config)
             #expect(ra.lossHistory == rb.lossHistory && a == b)
             var reference = Reference.MLP(weights: try MLP(sizes: [2, 10, 10, 2], seed: 3).weights)
-            let expected = reference.trainIdentity(steps: 200, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
+            let expected = reference.trainIdentity(steps: steps, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
             #expect(FiniteDifferences.compare(analytic: ra.lossHistory, numeric: expected.history).maxRelativeError < 1e-10)
             #expect(abs(ra.finalHeldOutError - expected.final) < 1e-10)
             for l in 0..<3 { expectClose(a.weight(l), reference.weights[l], tolerance: 1e-10) }

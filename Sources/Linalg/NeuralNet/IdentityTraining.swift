@@ -81,15 +81,18 @@ extension MLP {
         let workspace = MLPWorkspace(sizes: sizes, batchSize: batch)
         var history = [Double](repeating: 0, count: configuration.steps)
         let step = -configuration.learningRate / Double(batch)
-        let count = inputSize * batch, parameterCount = parameters.count
+        let ld = workspace.rowStride, parameterCount = parameters.count
         let net = self
         parameters.withUnsafeMutableBufferPointer { p in
             let weights = p.baseAddress!
             let input = workspace.activations[0], gradient = workspace.gradient
             for t in 0..<configuration.steps {
-                for i in 0..<count { input[i] = generator.nextNormal() }
+                for r in 0..<net.inputSize {
+                    for b in 0..<batch { input[r * ld + b] = generator.nextNormal() }
+                }
                 // Targets equal the inputs; x₀ is not overwritten by the pass.
-                let loss = net.squaredErrorStep(UnsafePointer(weights), targets: input, workspace: workspace, scale: step)
+                let loss = net.squaredErrorStep(UnsafePointer(weights), targets: input, targetStride: ld,
+                                                workspace: workspace, scale: step)
                 for i in 0..<parameterCount { weights[i] += gradient[i] }
                 history[t] = loss / Double(batch)
                 if let progress, progressInterval > 0, (t + 1) % progressInterval == 0 { progress(t + 1, history[t]) }

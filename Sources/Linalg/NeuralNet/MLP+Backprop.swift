@@ -9,11 +9,12 @@ extension MLP {
     /// `∂loss/∂W_l` and the columns (samples) of `Δ_{l−1}`, which both only read `Δ_l`.
     @inlinable
     func backwardInWorkspace(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
-        let batch = workspace.batchSize
+        let batch = workspace.batchSize, ld = workspace.rowStride
         let last = layerCount - 1
         let errors = workspace.errors, activations = workspace.activations
+        // Padding entries are zero in both, so the whole rows × stride block can be scaled.
         VectorMath.scaleByDerivative(outputActivation, errors[last], output: activations[last + 1],
-                                     count: sizes[last + 1] * batch)
+                                     count: sizes[last + 1] * ld)
         if splitsAcrossCores(batch: batch) {
             backwardSplittingLayers(parameters, workspace, scale: scale)
             return
@@ -21,14 +22,14 @@ extension MLP {
         let gradient = workspace.gradient
         for l in stride(from: last, through: 0, by: -1) {
             backwardLayer(l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
-                          scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch)
+                          rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch)
         }
     }
 
     /// ``backwardInWorkspace(_:_:scale:)``'s layers with each one split across the cores.
     @usableFromInline
     func backwardSplittingLayers(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
-        let batch = workspace.batchSize
+        let batch = workspace.batchSize, ld = workspace.rowStride
         let parts = ParallelChunks.parts(count: batch, minimumPerChunk: MLP.minimumColumnsPerPart)
         let weights = UncheckedSendable(parameters), gradient = UncheckedSendable(workspace.gradient)
         let errors = UncheckedSendable(workspace.errors), activations = UncheckedSendable(workspace.activations)
@@ -36,7 +37,7 @@ extension MLP {
             let rows = sizes[l + 1]
             ParallelChunks.run(count: parts, parts: parts) { part, _ in
                 backwardLayer(l, weights.value, errors: errors.value, activations: activations.value,
-                              gradient: gradient.value, batch: batch, scale: scale,
+                              gradient: gradient.value, batch: batch, rowStride: ld, scale: scale,
                               gradientRows: ParallelChunks.chunk(part, of: parts, count: rows),
                               samples: ParallelChunks.chunk(part, of: parts, count: batch, alignment: 8))
             }
@@ -48,23 +49,23 @@ extension MLP {
     @inlinable @inline(__always)
     func backwardLayer(_ l: Int, _ parameters: UnsafePointer<Double>, errors: [UnsafeMutablePointer<Double>],
                        activations: [UnsafeMutablePointer<Double>], gradient: UnsafeMutablePointer<Double>, batch: Int,
-                       scale: Double, gradientRows: Range<Int>, samples: Range<Int>) {
+                       rowStride ld: Int, scale: Double, gradientRows: Range<Int>, samples: Range<Int>) {
         let rows = sizes[l + 1], inner = sizes[l]
         // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
         GemmKernel.run(transposeA: false, transposeB: true, m: gradientRows.count, n: inner, k: batch, alpha: scale,
-                       a: errors[l] + gradientRows.lowerBound * batch, lda: batch, b: activations[l], ldb: batch,
+                       a: errors[l] + gradientRows.lowerBound * ld, lda: ld, b: activations[l], ldb: ld,
                        beta: 0.0, c: gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
         guard l > 0 else { return }
         // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
         let first = samples.lowerBound, width = samples.count
         let delta = errors[l - 1] + first, x = activations[l] + first
         GemmKernel.run(transposeA: true, transposeB: false, m: inner, n: width, k: rows, alpha: 1.0,
-                       a: parameters + weightOffsets[l], lda: inner, b: errors[l] + first, ldb: batch,
-                       beta: 0.0, c: delta, ldc: batch)
+                       a: parameters + weightOffsets[l], lda: inner, b: errors[l] + first, ldb: ld,
+                       beta: 0.0, c: delta, ldc: ld)
         if width == batch {
-            VectorMath.scaleByDerivative(activation, delta, output: x, count: inner * batch)
+            VectorMath.scaleByDerivative(activation, delta, output: x, count: inner * ld)
         } else {
-            for r in 0..<inner { VectorMath.scaleByDerivative(activation, delta + r * batch, output: x + r * batch, count: width) }
+            for r in 0..<inner { VectorMath.scaleByDerivative(activation, delta + r * ld, output: x + r * ld, count: width) }
         }
     }
 
@@ -82,7 +83,7 @@ extension MLP {
         parameters.withUnsafeBufferPointer { p in
             forwardInWorkspace(p.baseAddress!, workspace)
             g.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress { workspace.errors[layerCount - 1].update(from: base, count: source.count) }
+                if let base = source.baseAddress { workspace.copyRows(outputSize, from: base, into: workspace.errors[layerCount - 1]) }
             }
             backwardInWorkspace(p.baseAddress!, workspace, scale: 1)
         }
@@ -110,23 +111,26 @@ extension MLP {
         load(x, into: workspace)
         return parameters.withUnsafeBufferPointer { p in
             y.withUnsafeBufferPointer { t in
-                squaredErrorStep(p.baseAddress!, targets: t.baseAddress!, workspace: workspace, scale: 1)
+                squaredErrorStep(p.baseAddress!, targets: t.baseAddress!, targetStride: y.columns, workspace: workspace, scale: 1)
             }
         }
     }
 
-    /// Forward pass, `loss = Σ ‖f − y‖²`, `∂loss/∂f = 2(f − y)`, backward pass with `scale`.
+    /// Forward pass, `loss = Σ ‖f − y‖²`, `∂loss/∂f = 2(f − y)`, backward pass with `scale`;
+    /// the targets' rows are `targetStride` apart.
     @inlinable
-    func squaredErrorStep(_ parameters: UnsafePointer<Double>, targets: UnsafePointer<Double>,
+    func squaredErrorStep(_ parameters: UnsafePointer<Double>, targets: UnsafePointer<Double>, targetStride: Int,
                           workspace: MLPWorkspace, scale: Double) -> Double {
         forwardInWorkspace(parameters, workspace)
-        let count = outputSize * workspace.batchSize
+        let batch = workspace.batchSize, ld = workspace.rowStride
         let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1]
         var loss = 0.0
-        for i in 0..<count {
-            let residual = f[i] - targets[i]
-            loss += residual * residual
-            g[i] = 2 * residual
+        for i in 0..<outputSize {
+            for b in 0..<batch {
+                let residual = f[i * ld + b] - targets[i * targetStride + b]
+                loss += residual * residual
+                g[i * ld + b] = 2 * residual
+            }
         }
         backwardInWorkspace(parameters, workspace, scale: scale)
         return loss

@@ -13,7 +13,7 @@ extension MLP {
         if splitsAcrossCores(batch: batch) {
             forwardSplittingColumns(parameters, workspace)
         } else {
-            forwardColumns(parameters, workspace.activations, batch: batch, columns: 0..<batch)
+            forwardColumns(parameters, workspace.activations, rowStride: workspace.rowStride, columns: 0..<batch)
         }
     }
 
@@ -48,30 +48,30 @@ extension MLP {
         let batch = workspace.batchSize
         let parts = ParallelChunks.parts(count: batch, minimumPerChunk: MLP.minimumColumnsPerPart)
         let activations = UncheckedSendable(workspace.activations)
-        let weights = UncheckedSendable(parameters)
+        let weights = UncheckedSendable(parameters), ld = workspace.rowStride
         ParallelChunks.run(count: batch, parts: parts, alignment: 8) { _, columns in
-            forwardColumns(weights.value, activations.value, batch: batch, columns: columns)
+            forwardColumns(weights.value, activations.value, rowStride: ld, columns: columns)
         }
     }
 
-    /// The forward pass for the samples in `columns` of a batch of `batch` (row-major `h_l × B`
-    /// activations, leading dimension `batch`).
+    /// The forward pass for the samples in `columns` (row-major `h_l × B` activations whose
+    /// rows are `rowStride` apart).
     @inlinable @inline(__always)
     func forwardColumns(_ parameters: UnsafePointer<Double>, _ activations: [UnsafeMutablePointer<Double>],
-                        batch: Int, columns: Range<Int>) {
+                        rowStride ld: Int, columns: Range<Int>) {
         let width = columns.count, first = columns.lowerBound
         for l in 0..<layerCount {
             let rows = sizes[l + 1], inner = sizes[l]
             let x = activations[l + 1] + first
             GemmKernel.run(transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1.0,
                            a: parameters + weightOffsets[l], lda: inner,
-                           b: activations[l] + first, ldb: batch,
-                           beta: 0.0, c: x, ldc: batch)
+                           b: activations[l] + first, ldb: ld,
+                           beta: 0.0, c: x, ldc: ld)
             let a = activation(afterLayer: l)
-            if width == batch {
-                VectorMath.applyInPlace(a, x, count: rows * batch)
+            if width == ld {
+                VectorMath.applyInPlace(a, x, count: rows * ld)
             } else {
-                for r in 0..<rows { VectorMath.applyInPlace(a, x + r * batch, count: width) }
+                for r in 0..<rows { VectorMath.applyInPlace(a, x + r * ld, count: width) }
             }
         }
     }
@@ -82,7 +82,7 @@ extension MLP {
         precondition(workspace.sizes == sizes, "MLPWorkspace for sizes \(workspace.sizes) used with a net of sizes \(sizes)")
         workspace.prepare(batchSize: x.columns)
         x.withUnsafeBufferPointer { source in
-            if let base = source.baseAddress { workspace.activations[0].update(from: base, count: source.count) }
+            if let base = source.baseAddress { workspace.copyRows(inputSize, from: base, into: workspace.activations[0]) }
         }
     }
 

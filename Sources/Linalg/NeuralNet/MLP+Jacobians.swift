@@ -25,14 +25,14 @@ extension MLP {
     @inlinable
     func reverseSensitivities(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace) {
         workspace.prepareSensitivities()
-        let batch = workspace.batchSize, outputs = outputSize, stacked = batch * outputs
+        let batch = workspace.batchSize, ld = workspace.rowStride, outputs = outputSize, stacked = batch * outputs
         let last = layerCount - 1
         let sensitivities = workspace.sensitivities, activations = workspace.activations, slopes = workspace.slopes
         let top = sensitivities[last], f = activations[last + 1]
         top.update(repeating: 0, count: stacked * outputs)
         for b in 0..<batch {
             for i in 0..<outputs {
-                top[(b * outputs + i) * outputs + i] = outputActivation.derivative(atOutput: f[i * batch + b])
+                top[(b * outputs + i) * outputs + i] = outputActivation.derivative(atOutput: f[i * ld + b])
             }
         }
         if last == 0 { return }
@@ -46,7 +46,7 @@ extension MLP {
                 for k in 0..<width { row[k] = scale * w[k] }
             }
         }
-        scaleBySlopes(below, of: activations[last], width: width, batch: batch, slopes: slopes)
+        scaleBySlopes(below, of: activations[last], width: width, batch: batch, rowStride: ld, slopes: slopes)
         // δ_{l−1} = δ_l W_l diag(σ'(x_l)): one GEMM for the whole batch, then each sample's
         // block of rows is scaled column-wise by its slopes.
         for l in stride(from: last - 1, to: 0, by: -1) {
@@ -55,31 +55,32 @@ extension MLP {
             GemmKernel.run(transposeA: false, transposeB: false, m: stacked, n: width, k: next, alpha: 1.0,
                            a: sensitivities[l], lda: next, b: parameters + weightOffsets[l], ldb: width,
                            beta: 0.0, c: below, ldc: width)
-            scaleBySlopes(below, of: activations[l], width: width, batch: batch, slopes: slopes)
+            scaleBySlopes(below, of: activations[l], width: width, batch: batch, rowStride: ld, slopes: slopes)
         }
     }
 
     /// `δ[b·h_L + i, k] *= σ'(x[k, b])`: each sample's `h_L × h` block of stacked sensitivities
-    /// scaled column-wise by the slopes of its hidden activation `x` (`h × B`).
+    /// scaled column-wise by the slopes of its hidden activation `x` (`h × B`, rows `rowStride` apart).
     @inlinable
     func scaleBySlopes(_ blocks: UnsafeMutablePointer<Double>, of x: UnsafePointer<Double>, width: Int, batch: Int,
-                       slopes: UnsafeMutablePointer<Double>) {
+                       rowStride: Int, slopes: UnsafeMutablePointer<Double>) {
         let outputs = outputSize
         if batch == 1 {
             // One sample: x is already a contiguous row of h slopes' arguments.
             for i in 0..<outputs { VectorMath.scaleByDerivative(activation, blocks + i * width, output: x, count: width) }
             return
         }
-        transposedSlopes(of: x, rows: width, batch: batch, into: slopes)
+        transposedSlopes(of: x, rows: width, batch: batch, rowStride: rowStride, into: slopes)
         linalg_scale_column_blocks(blocks, batch, outputs, width, slopes)
     }
 
-    /// `S[b, k] = σ'(x[k, b])` for an `h × B` activation `x`: the hidden activation's slopes,
-    /// one row per sample.
+    /// `S[b, k] = σ'(x[k, b])` for an `h × B` activation `x` (rows `rowStride` apart): the hidden
+    /// activation's slopes, one row per sample.
     @inlinable
-    func transposedSlopes(of x: UnsafePointer<Double>, rows: Int, batch: Int, into s: UnsafeMutablePointer<Double>) {
+    func transposedSlopes(of x: UnsafePointer<Double>, rows: Int, batch: Int, rowStride: Int,
+                          into s: UnsafeMutablePointer<Double>) {
         for k in 0..<rows {
-            for b in 0..<batch { s[b * rows + k] = activation.derivative(atOutput: x[k * batch + b]) }
+            for b in 0..<batch { s[b * rows + k] = activation.derivative(atOutput: x[k * rowStride + b]) }
         }
     }
 
@@ -121,14 +122,14 @@ extension MLP {
     func forwardTangents(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace,
                          into out: UnsafeMutablePointer<Double>) {
         workspace.prepareTangents()
-        let batch = workspace.batchSize, inputs = inputSize, wide = batch * inputs
+        let batch = workspace.batchSize, ld = workspace.rowStride, inputs = inputSize, wide = batch * inputs
         var current = workspace.tangents[0], spare = workspace.tangents[1]
         // T₁[j, b·h₀ + k] = a'(x₁[j, b]) (W₀)_{jk}
         let x1 = workspace.activations[1], h1 = sizes[1]
         let a1 = activation(afterLayer: 0)
         for j in 0..<h1 {
             for b in 0..<batch {
-                let slope = a1.derivative(atOutput: x1[j * batch + b])
+                let slope = a1.derivative(atOutput: x1[j * ld + b])
                 for k in 0..<inputs { current[j * wide + b * inputs + k] = slope * parameters[j * inputs + k] }
             }
         }
@@ -141,7 +142,7 @@ extension MLP {
             if a != .identity {
                 for i in 0..<rows {
                     for b in 0..<batch {
-                        let slope = a.derivative(atOutput: x[i * batch + b])
+                        let slope = a.derivative(atOutput: x[i * ld + b])
                         let row = spare + i * wide + b * inputs
                         for k in 0..<inputs { row[k] *= slope }
                     }

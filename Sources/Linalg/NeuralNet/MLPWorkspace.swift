@@ -13,9 +13,11 @@ public final class MLPWorkspace {
     @usableFromInline
     struct BatchBuffers {
         @usableFromInline var batchSize: Int
-        /// `x_l`, `h_l × B`, for `l = 0 … L` (`x_L = f`).
+        /// The distance between rows of `x_l` and `Δ_l` (see ``MLPWorkspace/rowStride(forBatch:)``).
+        @usableFromInline var rowStride: Int
+        /// `x_l`, `h_l × B` (rows `rowStride` apart), for `l = 0 … L` (`x_L = f`).
         @usableFromInline var activations: [UnsafeMutablePointer<Double>] = []
-        /// `Δ_l = ∂loss/∂z_{l+1}`, `h_{l+1} × B`.
+        /// `Δ_l = ∂loss/∂z_{l+1}`, `h_{l+1} × B` (rows `rowStride` apart).
         @usableFromInline var errors: [UnsafeMutablePointer<Double>] = []
         /// `δ_l = ∂f/∂z_{l+1}` for every sample, stacked: `(B·h_L) × h_{l+1}` (reverse mode).
         @usableFromInline var sensitivities: [UnsafeMutablePointer<Double>] = []
@@ -25,13 +27,25 @@ public final class MLPWorkspace {
         /// The activation slopes `a'(x_l)` of one layer, transposed to `B × h_l`.
         @usableFromInline var slopes: UnsafeMutablePointer<Double>?
 
-        @usableFromInline init(batchSize: Int) { self.batchSize = batchSize }
+        @usableFromInline init(batchSize: Int) {
+            self.batchSize = batchSize
+            rowStride = MLPWorkspace.rowStride(forBatch: batchSize)
+        }
     }
 
     @usableFromInline let buffers: UnsafeMutablePointer<BatchBuffers>
 
     /// The batch size `B` it holds buffers for.
     @inlinable public var batchSize: Int { buffers.pointee.batchSize }
+    /// The distance between consecutive rows of the activations `x_l` and errors `Δ_l`.
+    @inlinable var rowStride: Int { buffers.pointee.rowStride }
+
+    /// The row stride for a batch of `b`: `b`, or `b + 8` when rows of `b` doubles would be a
+    /// multiple of 2 KiB apart. Rows a power of two apart map to the same L1 sets, and OpenBLAS's
+    /// GEMMs over such activations ran 5 % slower (wide net, 512-sample halves: 31.4-31.9
+    /// against 33.1-33.7 GFLOP/s on one core). The 8 padding entries of each row stay zero.
+    @inlinable
+    static func rowStride(forBatch b: Int) -> Int { b >= 256 && b % 256 == 0 ? b + 8 : b }
     @inlinable var activations: [UnsafeMutablePointer<Double>] { buffers.pointee.activations }
     @inlinable var errors: [UnsafeMutablePointer<Double>] { buffers.pointee.errors }
     @inlinable var sensitivities: [UnsafeMutablePointer<Double>] { buffers.pointee.sensitivities }
@@ -65,9 +79,14 @@ public final class MLPWorkspace {
 
     @usableFromInline
     func allocateBatchBuffers() {
-        let b = max(1, batchSize)
-        buffers.pointee.activations = sizes.map { .allocate(capacity: $0 * b) }
-        buffers.pointee.errors = sizes.dropFirst().map { .allocate(capacity: $0 * b) }
+        let b = max(1, batchSize), ld = max(1, rowStride)
+        func zeroed(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: count)
+            p.initialize(repeating: 0, count: count)
+            return p
+        }
+        buffers.pointee.activations = sizes.map { zeroed($0 * ld) }
+        buffers.pointee.errors = sizes.dropFirst().map { zeroed($0 * ld) }
         buffers.pointee.slopes = .allocate(capacity: sizes.max()! * b)
         buffers.pointee.sensitivities = []
     }
@@ -90,7 +109,20 @@ public final class MLPWorkspace {
     func resize(_ b: Int) {
         freeBatchBuffers()
         buffers.pointee.batchSize = b
+        buffers.pointee.rowStride = MLPWorkspace.rowStride(forBatch: b)
         allocateBatchBuffers()
+    }
+
+    /// Copies `rows` rows of `batchSize` entries from a contiguous `rows × B` source into a
+    /// buffer with rows ``rowStride`` apart.
+    @inlinable
+    func copyRows(_ rows: Int, from source: UnsafePointer<Double>, into destination: UnsafeMutablePointer<Double>) {
+        let b = batchSize, ld = rowStride
+        if ld == b {
+            destination.update(from: source, count: rows * b)
+        } else {
+            for r in 0..<rows { (destination + r * ld).update(from: source + r * b, count: b) }
+        }
     }
 
     /// Allocates the reverse-mode Jacobian buffers on first use.
@@ -112,10 +144,16 @@ public final class MLPWorkspace {
     }
 
     /// The output `f = x_L` of the last forward pass, `h_L × B`.
-    public var output: Matrix<Double> { matrix(activations[sizes.count - 1], rows: sizes[sizes.count - 1], columns: batchSize) }
+    public var output: Matrix<Double> { activation(sizes.count - 1) }
 
     /// The activation `x_l` of the last forward pass, `h_l × B`.
-    public func activation(_ l: Int) -> Matrix<Double> { matrix(activations[l], rows: sizes[l], columns: batchSize) }
+    public func activation(_ l: Int) -> Matrix<Double> {
+        let rows = sizes[l], b = batchSize, ld = rowStride, x = activations[l]
+        var scalars: [Double] = []
+        scalars.reserveCapacity(rows * b)
+        for r in 0..<rows { scalars.append(contentsOf: UnsafeBufferPointer(start: x + r * ld, count: b)) }
+        return try! Matrix(rows: rows, columns: b, scalars: scalars)
+    }
 
     /// The gradient `∂loss/∂W_l` of the last backward pass, `h_{l+1} × h_l`.
     public func gradient(_ l: Int) -> Matrix<Double> {
