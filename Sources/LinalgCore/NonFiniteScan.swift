@@ -3,8 +3,8 @@
 /// An IEEE 754 value is non-finite exactly when its exponent bits are all ones: with `E` the
 /// exponent mask and `u` its lowest bit, `(bits & E) + u` carries into the sign bit exactly
 /// then. OR-ing that over a block is plain integer arithmetic (the compiler vectorises it); only
-/// a block whose OR has the sign bit set is searched entry by entry. Input validation of a large batch then
-/// costs ~0.1 ns per entry instead of ~0.7 with `firstIndex(where: { !$0.isFinite })`.
+/// a block whose OR has the sign bit set is searched entry by entry. Input validation of a
+/// large batch then costs ~0.2 ns per entry instead of ~0.7 with a plain `firstIndex`.
 @usableFromInline
 enum NonFiniteScan {
     /// Entries per branch-free block.

@@ -30,7 +30,7 @@ extension MLP {
     @usableFromInline
     func backwardSplittingLayers(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
         let batch = workspace.batchSize, ld = workspace.rowStride
-        let parts = ParallelChunks.parts(count: batch, minimumPerChunk: MLP.minimumColumnsPerPart)
+        let parts = MLP.splitParts(batch: batch)
         let weights = UncheckedSendable(parameters), gradient = UncheckedSendable(workspace.gradient)
         let errors = UncheckedSendable(workspace.errors), activations = UncheckedSendable(workspace.activations)
         for l in stride(from: layerCount - 1, through: 0, by: -1) {

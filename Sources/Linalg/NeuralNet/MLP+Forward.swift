@@ -28,6 +28,12 @@ extension MLP {
     @usableFromInline
     static let minimumColumnsPerPart = 64
 
+    /// How many cores share a split pass over `batch` samples.
+    @usableFromInline
+    static func splitParts(batch: Int) -> Int {
+        ParallelChunks.parts(count: batch, minimumPerChunk: minimumColumnsPerPart)
+    }
+
     /// `Σ_l h_{l+1} h_l`: the multiply-adds of one sample's forward pass.
     @inlinable
     var multiplyAddsPerSample: Int {
@@ -46,7 +52,7 @@ extension MLP {
     @usableFromInline
     func forwardSplittingColumns(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace) {
         let batch = workspace.batchSize
-        let parts = ParallelChunks.parts(count: batch, minimumPerChunk: MLP.minimumColumnsPerPart)
+        let parts = MLP.splitParts(batch: batch)
         let activations = UncheckedSendable(workspace.activations)
         let weights = UncheckedSendable(parameters), ld = workspace.rowStride
         ParallelChunks.run(count: batch, parts: parts, alignment: 8) { _, columns in

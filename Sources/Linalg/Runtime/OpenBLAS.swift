@@ -9,8 +9,9 @@ public enum OpenBLAS {
     /// most this many cores as well: with 1, everything runs on the calling thread.
     ///
     /// While Linalg's own parallel passes run (the logistic loss, gradient and Hessian on large
-    /// data, a Newton fit, and a wide net's passes on a large batch), OpenBLAS is single-threaded; this property then reads and sets the
-    /// count that applies again when they end.
+    /// data, a Newton fit, and a wide net's passes on a large batch), OpenBLAS is
+    /// single-threaded; this property then reads and sets the count that applies again when
+    /// they end.
     public static var threadCount: Int {
         get { SingleThreadedBLAS.threadCount }
         set { SingleThreadedBLAS.setThreadCount(max(1, newValue)) }
