@@ -18,7 +18,7 @@ let package = Package(
         // MARK: - Public API
         .target(
             name: "Linalg",
-            dependencies: ["LinalgCore", "CLinalgBLAS", "CLinalgLAPACKE", "CLinalgKernels"]
+            dependencies: ["LinalgCore", "LinalgKernels"]
         ),
         .target(name: "LinalgReference", dependencies: ["LinalgCore"]),
 
@@ -26,6 +26,13 @@ let package = Package(
         /// Matrix storage, errors, random numbers and activations shared by `Linalg` and
         /// `LinalgReference` (pure Swift).
         .target(name: "LinalgCore"),
+        /// The checked kernel layer, the only importer of the C modules: BLAS and LAPACK with
+        /// shapes checked and `info` codes as errors, the vectorised element-wise kernels, the
+        /// parallel runtime and OpenBLAS's thread control.
+        .target(
+            name: "LinalgKernels",
+            dependencies: ["LinalgCore", "CLinalgBLAS", "CLinalgLAPACKE", "CLinalgKernels"]
+        ),
         /// C kernels with run-time AVX2+FMA dispatch: exp/sigmoid, element-wise scalings, the
         /// small-GEMM loops and the register-tiled `C += BᵀB` of the logistic Hessian.
         .target(name: "CLinalgKernels"),

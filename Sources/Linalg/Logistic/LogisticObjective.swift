@@ -1,4 +1,3 @@
-import CLinalgKernels
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +24,7 @@ enum Logistic {
     /// `e_i = e^{−|z_i|} ∈ (0, 1]` for `count` entries (vectorised).
     static func expOfMinusAbs(_ z: UnsafePointer<Double>, count: Int, into e: UnsafeMutablePointer<Double>) {
         for i in 0..<count { e[i] = -abs(z[i]) }
-        linalg_exp_inplace(e, count)
+        VectorMath.expInPlace(e, count: count)
     }
 }
 
@@ -176,12 +175,14 @@ extension LogisticProblem {
                         var blockStart = start, prefetchOffset = 0
                         while blockStart < start + chunk {
                             let count = min(rowsPerBlock, start + chunk - blockStart)
-                            linalg_scale_rows_by_sqrt(block, dp, xp.pointer + blockStart * d, weights.pointer + blockStart, count, d)
+                            ScalingKernels.scaleRowsBySqrt(into: block, stride: dp, from: xp.pointer + blockStart * d,
+                                                           weights: weights.pointer + blockStart, rows: count, columns: d)
                             let prefetchBytes = min(bytesPerBlock, nextBytes - prefetchOffset)
                             let prefetch = UnsafeRawPointer(xp.pointer + next * d) + prefetchOffset
                             prefetchOffset += prefetchBytes
                             // partial ← BᵀB + partial   (lower triangle, rows < d)
-                            if !tiled || linalg_syrk_lower_padded(count, dp, d, block, partial, prefetch, prefetchBytes) == 0 {
+                            if !tiled || !ScalingKernels.syrkLowerPadded(rows: count, paddedWidth: dp, usedRows: d, a: block, c: partial,
+                                                                              prefetch: prefetch, prefetchBytes: prefetchBytes) {
                                 Double.blasSyrkLower(transpose: true, n: dp, k: count, alpha: 1, a: block, lda: dp,
                                                      beta: 1, c: partial, ldc: dp)
                             }

@@ -1,4 +1,3 @@
-import CLinalgKernels
 import Synchronization
 
 /// Reusable buffers of the logistic objective: `O(n + d²)` memory beside `X`. One call uses a
@@ -35,7 +34,7 @@ final class LogisticWorkspace: @unchecked Sendable {
         self.p = d + (fitIntercept ? 1 : 0)
         logits = .allocate(capacity: max(1, n))
         scratch = .allocate(capacity: max(1, n))
-        let tile = Int(LINALG_SYRK_TILE)
+        let tile = ScalingKernels.syrkTileWidth
         paddedWidth = (d + tile - 1) / tile * tile
         // The tiled kernel keeps a 6 × 8 or 4 × 8 tile of H in registers while a block of rows
         // streams from L1/L2 (52 KiB; measured best at 64-128 rows for d = 100); BLAS syrk wants

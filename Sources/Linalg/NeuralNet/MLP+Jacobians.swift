@@ -1,4 +1,3 @@
-import CLinalgKernels
 
 /// How ``MLP/inputJacobians(_:mode:workspace:into:)`` accumulates the chain rule.
 public enum JacobianMode: String, Sendable, CaseIterable {
@@ -71,7 +70,7 @@ extension MLP {
             return
         }
         transposedSlopes(of: x, rows: width, batch: batch, rowStride: rowStride, into: slopes)
-        linalg_scale_column_blocks(blocks, batch, outputs, width, slopes)
+        ScalingKernels.scaleColumnBlocks(blocks, blocks: batch, rowsPerBlock: outputs, width: width, by: slopes)
     }
 
     /// `S[b, k] = σ'(x[k, b])` for an `h × B` activation `x` (rows `rowStride` apart): the hidden

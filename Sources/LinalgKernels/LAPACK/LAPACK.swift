@@ -1,3 +1,4 @@
+import LinalgCore
 /// Checked LAPACK routines on ``Matrix``: Cholesky factorisation and SPD solves.
 ///
 /// LAPACK's `info` becomes a typed error: `info < 0` is
@@ -6,14 +7,14 @@
 public enum LAPACK {}
 
 extension LAPACK {
-    @inlinable
-    static func check(_ info: Int, routine: String) throws(LinalgError) {
+    @inlinable @usableFromInline
+    package static func check(_ info: Int, routine: String) throws(LinalgError) {
         if info < 0 { throw .invalidArgument(routine: routine, position: -info) }
         if info > 0 { throw .notPositiveDefinite(minor: info) }
     }
 
-    @inlinable
-    static func requireSquare<S>(_ a: Matrix<S>, _ routine: String) throws(LinalgError) {
+    @inlinable @usableFromInline
+    package static func requireSquare<S>(_ a: Matrix<S>, _ routine: String) throws(LinalgError) {
         guard a.rows == a.columns else {
             throw .shapeMismatch(operation: routine, detail: "A must be square, is \(a.rows)×\(a.columns)")
         }
@@ -81,8 +82,8 @@ extension LAPACK {
 
     /// Runs a LAPACK solve on `B` laid out column-major (which is `Bᵀ` in row-major) and
     /// returns the solution row-major; `solve(n, nrhs, B)` returns LAPACK's `info`.
-    @inlinable
-    static func solvingColumnMajor<S: BLASScalar>(
+    @inlinable @usableFromInline
+    package static func solvingColumnMajor<S: BLASScalar>(
         _ b: Matrix<S>, routine: String, _ solve: (Int, Int, UnsafeMutablePointer<S>) -> Int
     ) throws(LinalgError) -> Matrix<S> {
         let n = b.rows, nrhs = b.columns

@@ -5,14 +5,15 @@
 /// ``blasThreshold`` multiply-adds (`m·n·k`) plain vectorised loops (``BLASScalar/loopGemm``,
 /// C with run-time AVX2 dispatch) are faster; above it BLAS wins.
 /// The threshold was measured with `swift run -c release bench` (see the README).
-public enum GemmKernel {
+@usableFromInline
+package enum GemmKernel {
     /// The smallest `m·n·k` sent to BLAS.
-    public static let blasThreshold = 48 * 48 * 48
+    @usableFromInline package static let blasThreshold = 48 * 48 * 48
 
     /// `C ← α op(A) op(B) + β C` for `op(A)` `m × k` and `op(B)` `k × n` (unchecked: the caller
     /// guarantees the shapes and leading dimensions). With `β = 0`, `C` need not be initialised.
-    @inlinable
-    public static func run<S: BLASScalar>(
+    @inlinable @usableFromInline
+    package static func run<S: BLASScalar>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
         a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int,
         beta: S, c: UnsafeMutablePointer<S>, ldc: Int

@@ -1,3 +1,4 @@
+import LinalgCore
 import CLinalgBLAS
 import CLinalgKernels
 import CLinalgLAPACKE
@@ -46,13 +47,13 @@ public protocol BLASScalar: MatrixScalar {
                                 b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
 }
 
-@usableFromInline let rowMajor = CblasRowMajor
-@inlinable func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
+@usableFromInline package let rowMajor = CblasRowMajor
+@inlinable package func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
 // A row-major symmetric matrix read as column-major is the same matrix, with its lower triangle
 // in the column-major "U" position: hence the column-major LAPACKE calls with uplo "U" below,
 // which skip the transposed copy LAPACKE's row-major entry points make.
-@usableFromInline let upperInColumnMajor = Int8(UInt8(ascii: "U"))
+@usableFromInline package let upperInColumnMajor = Int8(UInt8(ascii: "U"))
 
 extension Double: BLASScalar {
     @inlinable

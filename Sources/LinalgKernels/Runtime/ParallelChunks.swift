@@ -3,18 +3,18 @@ import Dispatch
 /// A pointer that may cross into the worker threads of ``ParallelChunks`` (each worker touches
 /// a disjoint part of what it points to).
 @usableFromInline
-struct SendablePointer<T>: @unchecked Sendable {
-    @usableFromInline let pointer: UnsafeMutablePointer<T>
-    @usableFromInline init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+package struct SendablePointer<T>: @unchecked Sendable {
+    @usableFromInline package let pointer: UnsafeMutablePointer<T>
+    @usableFromInline package init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
 
 /// Splits `0..<count` into contiguous chunks processed on separate cores.
 @usableFromInline
-enum ParallelChunks {
+package enum ParallelChunks {
     /// The number of worker threads worth using for `count` items of which each chunk should
     /// have at least `minimumPerChunk`.
     @usableFromInline
-    static func parts(count: Int, minimumPerChunk: Int) -> Int {
+    package static func parts(count: Int, minimumPerChunk: Int) -> Int {
         max(1, min(coreLimit, count / max(1, minimumPerChunk)))
     }
 
@@ -22,7 +22,7 @@ enum ParallelChunks {
     /// than the threads OpenBLAS is configured for (``OpenBLAS/threadCount``), so that a user who
     /// limits BLAS to one thread gets single-core passes throughout.
     @usableFromInline
-    static var coreLimit: Int { max(1, min(ProcessInfoCores.active, SingleThreadedBLAS.threadCount)) }
+    package static var coreLimit: Int { max(1, min(ProcessInfoCores.active, SingleThreadedBLAS.threadCount)) }
 
     /// Runs `body(part, range)` for `parts` contiguous ranges covering `0..<count`, in parallel.
     /// While the workers run, OpenBLAS is made single-threaded (each worker's BLAS calls then run
@@ -30,7 +30,7 @@ enum ParallelChunks {
     /// Inner boundaries are multiples of `alignment` (say 8 doubles, so that two cores never
     /// write to one cache line).
     @usableFromInline
-    static func run(count: Int, parts: Int, alignment: Int = 1, _ body: @Sendable (Int, Range<Int>) -> Void) {
+    package static func run(count: Int, parts: Int, alignment: Int = 1, _ body: @Sendable (Int, Range<Int>) -> Void) {
         if parts <= 1 {
             body(0, 0..<count)
             return
@@ -45,7 +45,7 @@ enum ParallelChunks {
     /// Part `part` of `0..<count` cut into `parts` nearly equal contiguous ranges whose inner
     /// boundaries are multiples of `alignment`.
     @usableFromInline
-    static func chunk(_ part: Int, of parts: Int, count: Int, alignment: Int = 1) -> Range<Int> {
+    package static func chunk(_ part: Int, of parts: Int, count: Int, alignment: Int = 1) -> Range<Int> {
         func boundary(_ part: Int) -> Int {
             part == parts ? count : min(count, (part * count / parts) / alignment * alignment)
         }
@@ -55,8 +55,8 @@ enum ParallelChunks {
 
 /// The number of cores the process may use.
 @usableFromInline
-enum ProcessInfoCores {
-    @usableFromInline static let active: Int = {
+package enum ProcessInfoCores {
+    @usableFromInline package static let active: Int = {
         #if canImport(Glibc)
         let n = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         return max(1, n)

@@ -1,3 +1,4 @@
+import LinalgCore
 /// Checked BLAS operations on ``Matrix`` and `[Scalar]` vectors.
 ///
 /// Every function checks shapes before calling C (OpenBLAS does not stop on illegal
@@ -7,11 +8,11 @@
 /// loops), one returns a new value.
 public enum BLAS {}
 
-@inlinable
-func shapeText<S>(_ m: Matrix<S>) -> String { "\(m.rows)×\(m.columns)" }
+@inlinable @usableFromInline
+package func shapeText<S>(_ m: Matrix<S>) -> String { "\(m.rows)×\(m.columns)" }
 
-@inlinable
-func operandShape<S>(_ m: Matrix<S>, transposed: Bool) -> (rows: Int, columns: Int) {
+@inlinable @usableFromInline
+package func operandShape<S>(_ m: Matrix<S>, transposed: Bool) -> (rows: Int, columns: Int) {
     transposed ? (m.columns, m.rows) : (m.rows, m.columns)
 }
 
@@ -138,8 +139,8 @@ extension BLAS {
     }
 
     /// Copies the lower triangle of a row-major `n × n` matrix onto its upper triangle.
-    @inlinable
-    static func mirrorLowerToUpper<S>(_ c: UnsafeMutablePointer<S>, n: Int, ld: Int) {
+    @inlinable @usableFromInline
+    package static func mirrorLowerToUpper<S>(_ c: UnsafeMutablePointer<S>, n: Int, ld: Int) {
         for i in 0..<n {
             for j in (i + 1)..<max(i + 1, n) { c[i * ld + j] = c[j * ld + i] }
         }
@@ -157,8 +158,8 @@ extension BLAS {
     }
 
     /// `y ← α x + y` on two buffers of equal length.
-    @inlinable
-    static func axpy<S: BLASScalar>(_ alpha: S, _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>) {
+    @inlinable @usableFromInline
+    package static func axpy<S: BLASScalar>(_ alpha: S, _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>) {
         guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
         S.blasAxpy(n: x.count, alpha: alpha, x: xp, incx: 1, y: yp, incy: 1)
     }

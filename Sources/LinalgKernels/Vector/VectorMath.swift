@@ -1,11 +1,12 @@
+import LinalgCore
 import CLinalgKernels
 import Dispatch
 
 /// A value handed to worker threads that touch disjoint data.
 @usableFromInline
-struct UncheckedSendable<T>: @unchecked Sendable {
-    @usableFromInline let value: T
-    @usableFromInline init(_ value: T) { self.value = value }
+package struct UncheckedSendable<T>: @unchecked Sendable {
+    @usableFromInline package let value: T
+    @usableFromInline package init(_ value: T) { self.value = value }
 }
 
 /// Vectorised elementary functions over contiguous buffers of `Double`.
@@ -21,14 +22,14 @@ public enum VectorMath {
     public static var isVectorised: Bool { linalg_kernels_vectorised() != 0 }
 
     /// `x_i ← eˣⁱ` for `count` entries.
-    @inlinable
-    public static func expInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
+    @inlinable @usableFromInline
+    package static func expInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
         linalg_exp_inplace(x, count)
     }
 
     /// `x_i ← σ(x_i) = 1 / (1 + e^{−x_i})` for `count` entries.
-    @inlinable
-    public static func sigmoidInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
+    @inlinable @usableFromInline
+    package static func sigmoidInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
         linalg_sigmoid_inplace(x, count)
     }
 
@@ -36,12 +37,12 @@ public enum VectorMath {
     /// between BLAS calls, whose worker threads keep spinning for a while after a call returns;
     /// extra threads of ours would then compete with them for the cores (measured: the wide
     /// net's backprop took twice as long), so the split is only worth it for very large buffers.
-    public static let parallelThreshold = 1 << 22
+    package static let parallelThreshold = 1 << 22
 
     /// `x_i ← a(x_i)` for `count` entries: vectorised for the sigmoid, scalar for tanh; very
     /// large buffers are split across the cores.
-    @inlinable
-    public static func applyInPlace(_ activation: Activation, _ x: UnsafeMutablePointer<Double>, count: Int) {
+    @inlinable @usableFromInline
+    package static func applyInPlace(_ activation: Activation, _ x: UnsafeMutablePointer<Double>, count: Int) {
         switch activation {
         case .sigmoid:
             forEachChunk(count) { range in linalg_sigmoid_inplace(x + range.lowerBound, range.count) }
@@ -54,8 +55,8 @@ public enum VectorMath {
 
     /// `v_i ← a'(x_i) v_i` for `count` entries, with `a'` written through the output `x = a(z)`:
     /// `x(1 − x)` for the sigmoid, `1 − x²` for tanh, 1 for the identity.
-    @inlinable
-    public static func scaleByDerivative(_ activation: Activation, _ v: UnsafeMutablePointer<Double>,
+    @inlinable @usableFromInline
+    package static func scaleByDerivative(_ activation: Activation, _ v: UnsafeMutablePointer<Double>,
                                          output x: UnsafePointer<Double>, count: Int) {
         if count < 64 {
             // A few entries (one sample of a small net): inline, no call.
@@ -74,7 +75,7 @@ public enum VectorMath {
 
     /// Runs `body` over `0..<count`, split across the cores when `count` is large.
     @usableFromInline
-    static func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
+    package static func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
         let parts = count >= parallelThreshold ? ParallelChunks.coreLimit : 1
         if parts <= 1 {
             body(0..<count)

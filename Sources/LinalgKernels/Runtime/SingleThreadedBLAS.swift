@@ -8,10 +8,11 @@ import Synchronization
 /// configured count and sets 1, the last one out restores it. A count set through
 /// ``OpenBLAS/threadCount`` while passes run is recorded and applied when the last one ends, so
 /// neither a pass nor a user's setting undoes the other.
-enum SingleThreadedBLAS {
+@usableFromInline
+package enum SingleThreadedBLAS {
     private static let state = Mutex<(active: Int, configured: Int)>((0, 1))
 
-    static func enter() {
+    package static func enter() {
         state.withLock { state in
             if state.active == 0 {
                 state.configured = Int(openblas_get_num_threads())
@@ -21,7 +22,7 @@ enum SingleThreadedBLAS {
         }
     }
 
-    static func leave() {
+    package static func leave() {
         state.withLock { state in
             state.active -= 1
             if state.active == 0 { openblas_set_num_threads(Int32(state.configured)) }
@@ -29,12 +30,12 @@ enum SingleThreadedBLAS {
     }
 
     /// The configured count: OpenBLAS's own, or the one to restore while passes run.
-    static var threadCount: Int {
+    package static var threadCount: Int {
         state.withLock { state in state.active > 0 ? state.configured : Int(openblas_get_num_threads()) }
     }
 
     /// Sets the count now, or records it for when the running passes end.
-    static func setThreadCount(_ count: Int) {
+    package static func setThreadCount(_ count: Int) {
         state.withLock { state in
             if state.active > 0 { state.configured = count } else { openblas_set_num_threads(Int32(count)) }
         }
