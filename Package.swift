@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "Linalg", targets: ["Linalg"]),
         .library(name: "LinalgReference", targets: ["LinalgReference"]),
+        .library(name: "LinalgData", targets: ["LinalgData"]),
         .executable(name: "linalg", targets: ["LinalgCLI"]),
         .executable(name: "bench", targets: ["Bench"]),
     ],
@@ -21,6 +22,11 @@ let package = Package(
             dependencies: ["LinalgCore", "LinalgKernels"]
         ),
         .target(name: "LinalgReference", dependencies: ["LinalgCore"]),
+        /// The data layer: CSV/TSV, .npy/.npz and libsvm readers and writers into `Matrix`.
+        .target(
+            name: "LinalgData",
+            dependencies: ["LinalgCore", "LinalgKernels", "CLinalgText", "CLinalgZlib"]
+        ),
 
         // MARK: - Implementation details
         /// Matrix storage, errors, random numbers and activations shared by `Linalg` and
@@ -36,6 +42,13 @@ let package = Package(
         /// C kernels with run-time AVX2+FMA dispatch: exp/sigmoid, element-wise scalings, the
         /// small-GEMM loops and the register-tiled `C += BᵀB` of the logistic Hessian.
         .target(name: "CLinalgKernels"),
+        /// Numbers as text (std::from_chars / std::to_chars) and the CSV and libsvm line scanners.
+        .target(name: "CLinalgText"),
+        .systemLibrary(
+            name: "CLinalgZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .systemLibrary(
             name: "CLinalgBLAS",
             pkgConfig: "openblas",
@@ -51,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "LinalgCLI",
             dependencies: [
-                "Linalg",
+                "Linalg", "LinalgData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,7 +81,9 @@ let package = Package(
 
         // MARK: - Unit test bundles
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "LinalgReference"]),
-        .testTarget(name: "LinalgCLITests", dependencies: ["LinalgCLI", "Linalg"]),
+        .testTarget(name: "LinalgDataTests", dependencies: ["LinalgData"]),
+        .testTarget(name: "LinalgCLITests", dependencies: ["LinalgCLI", "Linalg", "LinalgData"]),
         .testTarget(name: "BenchSupportTests", dependencies: ["BenchSupport"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -7,6 +7,6 @@ struct LinalgCommand: ParsableCommand {
         commandName: "linalg",
         abstract: "Neural-net Jacobians, backprop and logistic regression on OpenBLAS, checked against finite differences.",
         subcommands: [ExerciseCommand.self, GradcheckCommand.self, EvalCommand.self, TrainIdentityCommand.self,
-                      LogregCommand.self]
+                      LogregCommand.self, ConvertCommand.self]
     )
 }

@@ -1,16 +1,19 @@
 import ArgumentParser
 import Foundation
 import Linalg
+import LinalgData
 
-/// `linalg logreg`: fits L2-regularised logistic regression to a CSV file by damped Newton.
+/// `linalg logreg`: fits L2-regularised logistic regression to a data file by damped Newton.
 struct LogregCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logreg",
-        abstract: "Fit L(β) = −Σ[y log σ(xᵀβ) + (1−y) log(1−σ(xᵀβ))] + λβᵀβ to a CSV file by Newton's method with Cholesky."
+        abstract: "Fit L(β) = −Σ w[y log σ(xᵀβ) + (1−y) log(1−σ(xᵀβ))] + λβᵀβ to a data file by Newton's method with Cholesky."
     )
 
-    @Option(help: "CSV file: a header row, then numbers only.") var data: String
-    @Option(help: "The label column (0/1); default: the last column.") var label: String?
+    @OptionGroup var input: DataOptions
+    @Option(help: "The label column (0/1; −1/+1 in libsvm files); default: the last column, 'label' for libsvm, 'y' for npz.")
+    var label: String?
+    @Option(help: "A column of per-sample weights w ≥ 0.") var weights: String?
     @Option(parsing: .unconditional, help: "The regularisation strength λ ≥ 0.") var lambda = 1.0
     @Flag(help: "Fit an unpenalised intercept.") var fitIntercept = false
     @Option(parsing: .unconditional, help: "Relative gradient tolerance: stop when ‖∇L‖ ≤ tol·max(1, ‖∇L(β₀)‖).") var tol = 1e-10
@@ -22,10 +25,11 @@ struct LogregCommand: ParsableCommand {
             guard lambda.isFinite, lambda >= 0 else { throw UserError("--lambda must be a finite number ≥ 0, got \(lambda)") }
             guard tol.isFinite, tol >= 0 else { throw UserError("--tol must be a finite number ≥ 0, got \(tol)") }
             guard maxIter >= 0 else { throw UserError("--max-iter must be ≥ 0, got \(maxIter)") }
-            let table: CSVTable
-            do throws(CSVError) { table = try CSVTable(contentsOf: data) } catch { throw UserError(error.description) }
-            let (problem, featureNames) = try LogisticData.problem(from: table, file: data, label: label,
-                                                                   lambda: lambda, fitIntercept: fitIntercept)
+            let format = try input.resolvedFormat()
+            let table = try input.readTable()
+            let columns = LogisticColumns(label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
+                                          weights: weights, mapsSignedLabels: format == .libsvm)
+            let (problem, featureNames) = try columns.problem(from: table, lambda: lambda, fitIntercept: fitIntercept)
             let fit = try LogisticRegression.fit(problem, options: NewtonOptions(tolerance: tol, maxIterations: maxIter))
             return json ? LogisticReport.json(fit) : LogisticReport.text(fit, featureNames: featureNames)
         }
@@ -33,37 +37,54 @@ struct LogregCommand: ParsableCommand {
     }
 }
 
-/// Turns a CSV table into a ``LogisticProblem``, naming file, line and column of bad labels.
-enum LogisticData {
-    static func problem(from table: CSVTable, file: String, label: String?, lambda: Double,
-                        fitIntercept: Bool) throws -> (LogisticProblem, [String]) {
+/// Which columns of a table are the label and the weights; every other column is a feature.
+struct LogisticColumns {
+    /// The label column's name; `nil`: the last column.
+    var label: String?
+    /// The weights column's name, if any.
+    var weights: String?
+    /// Whether labels −1/+1 (libsvm's convention) become 0/1.
+    var mapsSignedLabels: Bool
+
+    /// The problem and the feature names; bad labels and weights are named by file, line and column.
+    func problem(from table: DataTable, lambda: Double, fitIntercept: Bool) throws -> (LogisticProblem, [String]) {
+        var table = table
         let labelIndex: Int
-        if let label {
-            guard let index = table.columnNames.firstIndex(of: label) else {
-                throw UserError("\(file): --label: no column named '\(label)' (columns: \(table.columnNames.joined(separator: ", ")))")
+        do throws(DataError) {
+            labelIndex = try label.map { name throws(DataError) in try table.columnIndex(named: name, option: "--label") }
+                ?? table.columnCount - 1
+        } catch { throw UserError(error.description) }
+        var weightIndex: Int?
+        if let weights {
+            do throws(DataError) { weightIndex = try table.columnIndex(named: weights, option: "--weights") } catch {
+                throw UserError(error.description)
             }
-            labelIndex = index
-        } else {
-            labelIndex = table.columnNames.count - 1
+            guard weightIndex != labelIndex else { throw UserError("--weights: '\(weights)' is the label column") }
         }
-        let values = table.values
-        var y: [Double] = []
-        y.reserveCapacity(values.rows)
-        var features: [Double] = []
-        features.reserveCapacity(values.rows * (values.columns - 1))
-        for i in 0..<values.rows {
-            let row = values.row(i)
-            let labelValue = row[labelIndex]
-            guard labelValue == 0 || labelValue == 1 else {
-                throw UserError("\(file):\(table.lineNumbers[i]):\(labelIndex + 1): label \(labelValue) is not 0 or 1 (column \"\(table.columnNames[labelIndex])\")")
+        guard table.columnCount - 1 - (weightIndex == nil ? 0 : 1) >= 1 else {
+            throw UserError("\(table.source): no feature columns besides the label\(weightIndex == nil ? "" : " and the weights")")
+        }
+        let signed = mapsSignedLabels && (0..<table.rowCount).contains { table.values[$0, labelIndex] == -1 }
+        for i in 0..<table.rowCount {
+            let value = table.values[i, labelIndex]
+            let valid = signed ? (value == -1 || value == 1) : (value == 0 || value == 1)
+            guard valid else {
+                throw UserError(table.error(row: i, column: labelIndex,
+                                            "label \(value) is not \(signed ? "-1 or +1" : "0 or 1")").description)
             }
-            y.append(labelValue)
-            for (j, value) in row.enumerated() where j != labelIndex { features.append(value) }
         }
-        let x = try Matrix(rows: values.rows, columns: values.columns - 1, scalars: features)
-        var names = table.columnNames
-        names.remove(at: labelIndex)
-        return (try LogisticProblem(x: x, y: y, lambda: lambda, fitIntercept: fitIntercept), names)
+        if let weightIndex {
+            for i in 0..<table.rowCount where table.values[i, weightIndex] < 0 {
+                throw UserError(table.error(row: i, column: weightIndex, "weight \(table.values[i, weightIndex]) is negative").description)
+            }
+        }
+        // Take the weights and the label out of the table in place: X is what remains.
+        let sampleWeights = weightIndex.map { table.removeColumn(at: $0) }
+        var y = table.removeColumn(at: labelIndex - (weightIndex.map { $0 < labelIndex ? 1 : 0 } ?? 0))
+        if signed { for i in y.indices { y[i] = y[i] > 0 ? 1 : 0 } }
+        let problem = try LogisticProblem(x: table.values, y: y, lambda: lambda, sampleWeights: sampleWeights,
+                                          fitIntercept: fitIntercept)
+        return (problem, table.columnNames)
     }
 }
 

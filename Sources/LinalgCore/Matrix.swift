@@ -14,8 +14,9 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     /// The `m·n` entries in row-major order: entry `(i, j)` is `scalars[i * columns + j]`.
     @inlinable public var scalars: [Scalar] { storage }
 
+    /// A matrix over `storage` (the caller guarantees `storage.count == rows * columns`).
     @inlinable
-    internal init(uncheckedRows rows: Int, columns: Int, storage: [Scalar]) {
+    package init(uncheckedRows rows: Int, columns: Int, storage: [Scalar]) {
         self.rows = rows
         self.columns = columns
         self.storage = storage

@@ -1,5 +1,6 @@
 import Foundation
 import Linalg
+import LinalgData
 import Testing
 
 struct FitOutput: Decodable {
@@ -29,7 +30,7 @@ struct FitOutput: Decodable {
         #expect(object["intercept"] is NSNull)
         #expect(object["converged"] as? Bool == true)
         let coefficients = try JSONDecoder().decode(FitOutput.self, from: Data(result.stdout.utf8)).coefficients
-        let table = try CSVTable(text: Self.csv, file: "data.csv")
+        let table = try DataTable(csvText: Self.csv, file: "data.csv")
         let x = try Matrix(rows: table.values.rows, columns: 2, scalars: (0..<table.values.rows).flatMap { Array(table.values.row($0).prefix(2)) })
         let fit = try LogisticRegression.fit(LogisticProblem(x: x, y: table.values.column(2), lambda: 0.5))
         #expect(coefficients == fit.coefficients, "numbers must round-trip to the same Double")
@@ -42,16 +43,6 @@ struct FitOutput: Decodable {
 
         let text = try CLI.run(["logreg", "--data", path])
         #expect(text.status == 0 && text.stdout.contains("converged") && text.stdout.contains("weight"))
-    }
-
-    @Test func csvTableAcceptsByteOrderMarkAndCRLF() throws {
-        let table = try CSVTable(text: "\u{FEFF}a,\"y\"\r\n1.5,1\r\n\r\n-2,0\r\n", file: "t.csv")
-        #expect(table.columnNames == ["a", "y"])
-        #expect(table.values.rowArrays == [[1.5, 1], [-2, 0]])
-        #expect(table.lineNumbers == [2, 4])
-        #expect(throws: CSVError(file: "t.csv", line: 2, column: 1, columnName: "a", message: "empty cell, expected a number")) {
-            try CSVTable(text: "a,y\n,1\n", file: "t.csv")
-        }
     }
 
     @Test func labelColumnCanBeChosen() throws {

@@ -8,10 +8,10 @@ import LinalgCore
 /// loops), one returns a new value.
 public enum BLAS {}
 
-@inlinable @usableFromInline
+@inlinable
 package func shapeText<S>(_ m: Matrix<S>) -> String { "\(m.rows)×\(m.columns)" }
 
-@inlinable @usableFromInline
+@inlinable
 package func operandShape<S>(_ m: Matrix<S>, transposed: Bool) -> (rows: Int, columns: Int) {
     transposed ? (m.columns, m.rows) : (m.rows, m.columns)
 }
@@ -139,7 +139,7 @@ extension BLAS {
     }
 
     /// Copies the lower triangle of a row-major `n × n` matrix onto its upper triangle.
-    @inlinable @usableFromInline
+    @inlinable
     package static func mirrorLowerToUpper<S>(_ c: UnsafeMutablePointer<S>, n: Int, ld: Int) {
         for i in 0..<n {
             for j in (i + 1)..<max(i + 1, n) { c[i * ld + j] = c[j * ld + i] }
@@ -158,7 +158,7 @@ extension BLAS {
     }
 
     /// `y ← α x + y` on two buffers of equal length.
-    @inlinable @usableFromInline
+    @inlinable
     package static func axpy<S: BLASScalar>(_ alpha: S, _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>) {
         guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
         S.blasAxpy(n: x.count, alpha: alpha, x: xp, incx: 1, y: yp, incy: 1)

@@ -12,7 +12,7 @@ package enum GemmKernel {
 
     /// `C ← α op(A) op(B) + β C` for `op(A)` `m × k` and `op(B)` `k × n` (unchecked: the caller
     /// guarantees the shapes and leading dimensions). With `β = 0`, `C` need not be initialised.
-    @inlinable @usableFromInline
+    @inlinable
     package static func run<S: BLASScalar>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
         a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int,

@@ -7,13 +7,13 @@ import LinalgCore
 public enum LAPACK {}
 
 extension LAPACK {
-    @inlinable @usableFromInline
+    @inlinable
     package static func check(_ info: Int, routine: String) throws(LinalgError) {
         if info < 0 { throw .invalidArgument(routine: routine, position: -info) }
         if info > 0 { throw .notPositiveDefinite(minor: info) }
     }
 
-    @inlinable @usableFromInline
+    @inlinable
     package static func requireSquare<S>(_ a: Matrix<S>, _ routine: String) throws(LinalgError) {
         guard a.rows == a.columns else {
             throw .shapeMismatch(operation: routine, detail: "A must be square, is \(a.rows)×\(a.columns)")
@@ -82,7 +82,7 @@ extension LAPACK {
 
     /// Runs a LAPACK solve on `B` laid out column-major (which is `Bᵀ` in row-major) and
     /// returns the solution row-major; `solve(n, nrhs, B)` returns LAPACK's `info`.
-    @inlinable @usableFromInline
+    @inlinable
     package static func solvingColumnMajor<S: BLASScalar>(
         _ b: Matrix<S>, routine: String, _ solve: (Int, Int, UnsafeMutablePointer<S>) -> Int
     ) throws(LinalgError) -> Matrix<S> {

@@ -10,7 +10,7 @@ package enum ScalingKernels {
 
     /// `dst[r·stride + j] = √w_r · src[r·columns + j]` for `j < columns`, zero for
     /// `columns ≤ j < stride`: a zero-padded copy of a block of rows scaled by `√w`.
-    @inlinable @usableFromInline
+    @inlinable
     package static func scaleRowsBySqrt(into dst: UnsafeMutablePointer<Double>, stride: Int,
                                         from src: UnsafePointer<Double>, weights: UnsafePointer<Double>,
                                         rows: Int, columns: Int) {
@@ -21,7 +21,7 @@ package enum ScalingKernels {
     /// and `C` `paddedWidth × paddedWidth` (row-major, leading dimension `paddedWidth`, a multiple of
     /// ``syrkTileWidth``), prefetching `prefetchBytes` at `prefetch` into L2 meanwhile. Returns
     /// `false` without computing anything when the CPU lacks AVX2+FMA (use BLAS `syrk` then).
-    @inlinable @usableFromInline
+    @inlinable
     package static func syrkLowerPadded(rows: Int, paddedWidth: Int, usedRows: Int, a: UnsafePointer<Double>,
                                         c: UnsafeMutablePointer<Double>, prefetch: UnsafeRawPointer?,
                                         prefetchBytes: Int) -> Bool {
@@ -30,7 +30,7 @@ package enum ScalingKernels {
 
     /// `m[(b·rowsPerBlock + r)·width + k] *= v[b·width + k]`: each of `blocks` consecutive
     /// `rowsPerBlock × width` blocks has its columns scaled by row `b` of `v`.
-    @inlinable @usableFromInline
+    @inlinable
     package static func scaleColumnBlocks(_ m: UnsafeMutablePointer<Double>, blocks: Int, rowsPerBlock: Int,
                                           width: Int, by v: UnsafePointer<Double>) {
         linalg_scale_column_blocks(m, blocks, rowsPerBlock, width, v)

@@ -22,13 +22,13 @@ public enum VectorMath {
     public static var isVectorised: Bool { linalg_kernels_vectorised() != 0 }
 
     /// `x_i ← eˣⁱ` for `count` entries.
-    @inlinable @usableFromInline
+    @inlinable
     package static func expInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
         linalg_exp_inplace(x, count)
     }
 
     /// `x_i ← σ(x_i) = 1 / (1 + e^{−x_i})` for `count` entries.
-    @inlinable @usableFromInline
+    @inlinable
     package static func sigmoidInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
         linalg_sigmoid_inplace(x, count)
     }
@@ -41,7 +41,7 @@ public enum VectorMath {
 
     /// `x_i ← a(x_i)` for `count` entries: vectorised for the sigmoid, scalar for tanh; very
     /// large buffers are split across the cores.
-    @inlinable @usableFromInline
+    @inlinable
     package static func applyInPlace(_ activation: Activation, _ x: UnsafeMutablePointer<Double>, count: Int) {
         switch activation {
         case .sigmoid:
@@ -55,7 +55,7 @@ public enum VectorMath {
 
     /// `v_i ← a'(x_i) v_i` for `count` entries, with `a'` written through the output `x = a(z)`:
     /// `x(1 − x)` for the sigmoid, `1 − x²` for tanh, 1 for the identity.
-    @inlinable @usableFromInline
+    @inlinable
     package static func scaleByDerivative(_ activation: Activation, _ v: UnsafeMutablePointer<Double>,
                                          output x: UnsafePointer<Double>, count: Int) {
         if count < 64 {

@@ -1,0 +1,249 @@
+// The line scanners of delimited numeric text (CSV, TSV) and of libsvm/svmlight text.
+#include "CLinalgText.h"
+
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <system_error>
+
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// The end of the line that starts at `p`: the '\n' or `end`.
+const char *line_end(const char *p, const char *end) {
+    const void *newline = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    return newline ? static_cast<const char *>(newline) : end;
+}
+
+// Whether the line starting at `p` holds only spaces, tabs and '\r'; sets `next` to the start
+// of the following line when it does.
+bool blank_line(const char *p, const char *end, const char **next) {
+    while (p < end && is_blank(*p)) ++p;
+    if (p == end) { *next = end; return true; }
+    if (*p == '\n') { *next = p + 1; return true; }
+    return false;
+}
+
+struct Scanner {
+    const char *start;  // start of the scanned range (offsets are relative to it)
+    const char *end;
+    linalg_scan_result result;
+
+    linalg_scan_result fail(int32_t status, int64_t field, const char *begin, const char *stop) {
+        result.status = status;
+        result.field = field;
+        result.error_begin = begin - start;
+        result.error_end = stop - start;
+        return result;
+    }
+};
+
+// The end of the field at `p`: the next delimiter, '\n' or `end` (for messages).
+const char *field_end(const char *p, const char *end, char delimiter) {
+    while (p < end && *p != delimiter && *p != '\n') ++p;
+    return p;
+}
+
+// Fields on the line from `p` (after the fields already counted).
+int64_t count_remaining_fields(const char *p, const char *end, char delimiter) {
+    const char *stop = line_end(p, end);
+    int64_t fields = 1;
+    for (; p < stop; ++p) fields += (*p == delimiter);
+    return fields;
+}
+
+}  // namespace
+
+extern "C" void linalg_count_lines(const char *data, size_t length, int64_t *lines, int64_t *rows) {
+    const char *p = data, *end = data + length;
+    int64_t line_count = 0, row_count = 0;
+    while (p < end) {
+        const char *next;
+        if (!blank_line(p, end, &next)) {
+            ++row_count;
+            const char *stop = line_end(p, end);
+            next = stop < end ? stop + 1 : end;
+        }
+        ++line_count;
+        p = next;
+    }
+    *lines = line_count;
+    *rows = row_count;
+}
+
+extern "C" linalg_scan_result linalg_scan_delimited(const char *data, size_t length, char delimiter, size_t columns,
+                                                    double *out, int64_t *line_of_row, int64_t max_rows) {
+    Scanner scanner{data, data + length, {}};
+    linalg_scan_result &result = scanner.result;
+    const char *p = data, *end = data + length;
+    const bool tab_is_space = delimiter != '\t';
+    auto is_space = [tab_is_space](char c) { return c == ' ' || (c == '\t' && tab_is_space); };
+    while (p < end) {
+        const char *next;
+        if (blank_line(p, end, &next)) {
+            p = next;
+            ++result.lines;
+            continue;
+        }
+        if (result.rows == max_rows) return scanner.fail(LINALG_SCAN_ROWS_CHANGED, 0, p, p);
+        double *row = out ? out + static_cast<size_t>(result.rows) * columns : nullptr;
+        for (size_t j = 0;; ++j) {
+            while (p < end && is_space(*p)) ++p;
+            const char *field = p;
+            double value = 0;
+            const char *after;
+            if (p < end && *p == '"') {
+                const char *close = p + 1;
+                while (close < end && *close != '"' && *close != '\n') ++close;
+                if (close == end || *close != '"') return scanner.fail(LINALG_SCAN_QUOTE, j, field, close);
+                const char *a = p + 1, *b = close;
+                while (a < b && is_space(*a)) ++a;
+                while (b > a && is_space(b[-1])) --b;
+                int status = linalg_parse_double(a, b, &value);
+                if (status == LINALG_NUMBER_EMPTY) return scanner.fail(LINALG_SCAN_EMPTY_CELL, j, field, close + 1);
+                if (status == LINALG_NUMBER_INVALID) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, j, field, close + 1);
+                if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, j, field, close + 1);
+                after = close + 1;
+            } else {
+                const char *digits = p;
+                if (digits < end && *digits == '+' && digits + 1 < end && digits[1] != '-' && digits[1] != '+') ++digits;
+                std::from_chars_result parsed = std::from_chars(digits, end, value, std::chars_format::general);
+                after = parsed.ptr;
+                if (parsed.ec == std::errc::invalid_argument) {
+                    const char *stop = field_end(p, end, delimiter);
+                    const char *trimmed = stop;
+                    while (trimmed > p && is_blank(trimmed[-1])) --trimmed;
+                    int status = trimmed == p ? LINALG_SCAN_EMPTY_CELL : LINALG_SCAN_NOT_A_NUMBER;
+                    return scanner.fail(status, j, field, trimmed);
+                }
+                if (parsed.ec == std::errc::result_out_of_range || !std::isfinite(value)) {
+                    // Rare: let the exact parser decide (underflow to 0 is a number; the rest is not).
+                    const char *stop = field_end(p, end, delimiter);
+                    while (stop > p && is_blank(stop[-1])) --stop;
+                    int status = linalg_parse_double(p, stop, &value);
+                    if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, j, field, stop);
+                    if (status != LINALG_NUMBER_OK) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, j, field, stop);
+                    after = stop;
+                }
+            }
+            while (after < end && is_space(*after)) ++after;
+            if (after < end && *after == '\r' && (after + 1 == end || after[1] == '\n')) ++after;
+            bool line_ends = after == end || *after == '\n';
+            if (!line_ends && *after != delimiter) {
+                const char *stop = field_end(field, end, delimiter);
+                while (stop > field && is_blank(stop[-1])) --stop;
+                return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, j, field, stop);
+            }
+            if (row) row[j] = value;
+            if (line_ends) {
+                if (j + 1 != columns) {
+                    result.fields = static_cast<int64_t>(j + 1);
+                    return scanner.fail(LINALG_SCAN_FIELD_COUNT, j, field, after);
+                }
+                p = after < end ? after + 1 : end;
+                break;
+            }
+            if (j + 1 == columns) {
+                result.fields = static_cast<int64_t>(columns) + count_remaining_fields(after + 1, end, delimiter);
+                return scanner.fail(LINALG_SCAN_FIELD_COUNT, j + 1, after + 1, after + 1);
+            }
+            p = after + 1;
+        }
+        if (line_of_row) line_of_row[result.rows] = result.lines;
+        ++result.rows;
+        ++result.lines;
+    }
+    return result;
+}
+
+namespace {
+
+// Parses the non-negative integer [p, stop); false when it is not one or exceeds INT32_MAX.
+bool parse_index(const char *p, const char *stop, int64_t *index) {
+    if (p == stop) return false;
+    int64_t value = 0;
+    for (; p < stop; ++p) {
+        if (*p < '0' || *p > '9') return false;
+        value = value * 10 + (*p - '0');
+        if (value > INT32_MAX) return false;
+    }
+    *index = value;
+    return true;
+}
+
+bool is_space_or_tab(char c) { return c == ' ' || c == '\t'; }
+
+}  // namespace
+
+extern "C" linalg_scan_result linalg_scan_libsvm(const char *data, size_t length, int64_t first_index,
+                                                 linalg_libsvm_rows *rows) {
+    Scanner scanner{data, data + length, {}};
+    linalg_scan_result &result = scanner.result;
+    const char *p = data, *end = data + length;
+    rows->nonzeros = 0;
+    rows->largest_index = -1;
+    while (p < end) {
+        const char *stop = line_end(p, end);
+        const char *next = stop < end ? stop + 1 : end;
+        const char *content_end = static_cast<const char *>(std::memchr(p, '#', static_cast<size_t>(stop - p)));
+        if (!content_end) content_end = stop;
+        while (content_end > p && is_blank(content_end[-1])) --content_end;
+        const char *q = p;
+        while (q < content_end && is_blank(*q)) ++q;
+        if (q == content_end) {
+            p = next;
+            ++result.lines;
+            continue;
+        }
+        if (rows->labels && result.rows == rows->max_rows) return scanner.fail(LINALG_SCAN_ROWS_CHANGED, 0, q, q);
+        // The label.
+        const char *token_end = q;
+        while (token_end < content_end && !is_space_or_tab(*token_end)) ++token_end;
+        double label = 0;
+        int status = linalg_parse_double(q, token_end, &label);
+        if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, 0, q, token_end);
+        if (status != LINALG_NUMBER_OK) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, 0, q, token_end);
+        if (rows->labels) rows->labels[result.rows] = label;
+        int64_t previous = -1;
+        int64_t field = 1;
+        q = token_end;
+        while (true) {
+            while (q < content_end && is_blank(*q)) ++q;
+            if (q == content_end) break;
+            token_end = q;
+            while (token_end < content_end && !is_blank(*token_end)) ++token_end;
+            const char *colon = static_cast<const char *>(std::memchr(q, ':', static_cast<size_t>(token_end - q)));
+            if (!colon) return scanner.fail(LINALG_SCAN_BAD_PAIR, field, q, token_end);
+            if (field == 1 && colon - q == 3 && std::memcmp(q, "qid", 3) == 0) {
+                q = token_end;  // a query id (ranking data) is not a feature
+                continue;
+            }
+            int64_t index = 0;
+            if (!parse_index(q, colon, &index) || index < first_index || index <= previous) {
+                return scanner.fail(LINALG_SCAN_BAD_INDEX, field, q, token_end);
+            }
+            double value = 0;
+            status = linalg_parse_double(colon + 1, token_end, &value);
+            if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, field, q, token_end);
+            if (status != LINALG_NUMBER_OK) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, field, q, token_end);
+            if (rows->indices) {
+                if (rows->nonzeros == rows->max_nonzeros) return scanner.fail(LINALG_SCAN_ROWS_CHANGED, field, q, q);
+                rows->indices[rows->nonzeros] = static_cast<int32_t>(index);
+                rows->values[rows->nonzeros] = value;
+            }
+            ++rows->nonzeros;
+            previous = index;
+            if (index > rows->largest_index) rows->largest_index = index;
+            ++field;
+            q = token_end;
+        }
+        if (rows->row_ends) rows->row_ends[result.rows] = rows->nonzeros;
+        if (rows->line_of_row) rows->line_of_row[result.rows] = result.lines;
+        ++result.rows;
+        ++result.lines;
+        p = next;
+    }
+    return result;
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import LinalgData
+
+/// The options every command that reads a data file shares.
+struct DataOptions: ParsableArguments {
+    @Option(help: "The data file: .csv, .tsv, .npy, .npz, .svm/.libsvm (or name the format with --format).")
+    var data: String
+    @Option(help: "The format, when the extension does not say: csv, tsv, npy, npz, libsvm.")
+    var format: String?
+    @Option(help: "The field separator of delimited text: comma, tab, semicolon, or one character.")
+    var delimiter: String?
+    @Flag(help: "libsvm: feature indices start at 0 instead of 1.")
+    var zeroBased = false
+
+    /// The options as the data layer takes them; throws a one-line error for a bad value.
+    func readOptions() throws -> DataReadOptions {
+        var options = DataReadOptions(zeroBasedIndices: zeroBased)
+        if let format {
+            guard let parsed = DataFormat(rawValue: format.lowercased()) else {
+                throw UserError("--format: unknown format '\(format)' (expected csv, tsv, npy, npz or libsvm)")
+            }
+            options.format = parsed
+        }
+        if let delimiter {
+            switch delimiter.lowercased() {
+            case "comma", ",": options.delimiter = UInt8(ascii: ",")
+            case "tab", "\\t", "\t": options.delimiter = UInt8(ascii: "\t")
+            case "semicolon", ";": options.delimiter = UInt8(ascii: ";")
+            default:
+                guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first, byte != UInt8(ascii: "\""),
+                      byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") else {
+                    throw UserError("--delimiter: expected comma, tab, semicolon or one character, got '\(delimiter)'")
+                }
+                options.delimiter = byte
+            }
+        }
+        return options
+    }
+
+    /// The format the file is read as (for defaults that depend on it).
+    func resolvedFormat() throws -> DataFormat? { try readOptions().format ?? DataFormat(path: data) }
+
+    /// Reads the table, turning a ``DataError`` into a one-line user error.
+    func readTable() throws -> DataTable {
+        let options = try readOptions()
+        do throws(DataError) { return try DataTable(contentsOf: data, options: options) } catch {
+            throw UserError(error.description)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// Bytes read front to back with a known length: a file region, or a zip entry (stored or
+/// deflated) whose checksum is verified once it has been read to its end.
+package protocol ByteStream {
+    /// The name used in messages (file, and entry for archives).
+    var name: String { get }
+    /// The bytes not read yet.
+    var remaining: Int { get }
+    /// Reads exactly `count` bytes into `buffer`; throws when fewer remain or the data are damaged.
+    mutating func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(DataError)
+}
+
+extension ByteStream {
+    /// Reads and discards what remains (so that an archive entry's checksum is verified).
+    package mutating func drain() throws(DataError) {
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { scratch.deallocate() }
+        while remaining > 0 { try read(into: scratch, count: min(1 << 16, remaining)) }
+    }
+
+    /// Reads exactly `count` bytes into a new array (`count` is checked against ``remaining`` first).
+    package mutating func readBytes(_ count: Int) throws(DataError) -> [UInt8] {
+        guard count <= remaining else { throw DataError(file: name, message: "ended early: \(count) bytes wanted, \(remaining) left") }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var failure: DataError?
+        bytes.withUnsafeMutableBytes { buffer in
+            do throws(DataError) { if count > 0 { try read(into: buffer.baseAddress!, count: count) } } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+}
+
+/// A region of a source read front to back.
+package struct SourceStream<Source: ByteSource>: ByteStream {
+    let source: Source
+    package let name: String
+    var offset: Int
+    let end: Int
+
+    package init(_ source: Source, range: Range<Int>, name: String? = nil) {
+        self.source = source
+        self.name = name ?? source.name
+        offset = range.lowerBound
+        end = range.upperBound
+    }
+
+    package var remaining: Int { end - offset }
+
+    package mutating func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(DataError) {
+        guard count <= remaining else { throw DataError(file: name, message: "ended early: \(count) bytes wanted, \(remaining) left") }
+        try source.read(at: offset, count: count, into: buffer)
+        offset += count
+    }
+}

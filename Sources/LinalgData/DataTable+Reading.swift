@@ -1,0 +1,50 @@
+/// How to read a data file.
+public struct DataReadOptions: Sendable {
+    /// The format; `nil` infers it from the path's extension (``DataFormat/init(path:)``).
+    public var format: DataFormat?
+    /// The field separator of delimited text: `,` for CSV, tab for TSV unless set (`;` for
+    /// semicolon-separated files).
+    public var delimiter: UInt8?
+    /// libsvm: indices start at 0 instead of 1.
+    public var zeroBasedIndices: Bool
+
+    public init(format: DataFormat? = nil, delimiter: UInt8? = nil, zeroBasedIndices: Bool = false) {
+        self.format = format
+        self.delimiter = delimiter
+        self.zeroBasedIndices = zeroBasedIndices
+    }
+}
+
+extension DataTable {
+    /// Reads a table from `path` in any format of the data layer:
+    /// - CSV/TSV: the header's names and the rows' numbers;
+    /// - `.npy`: a 1-D or 2-D array, columns named `0`, `1`, …;
+    /// - `.npz`: `X`'s columns named `0` … `d−1`, then `y`, then `sample_weight` when present;
+    /// - libsvm: `label`, then `f1` … `fD` (`D` the largest index), zeros where a row has no entry.
+    ///
+    /// Throws a ``DataError`` naming the file and, for text, the line and column of the first
+    /// problem; every value must be finite.
+    public init(contentsOf path: String, options: DataReadOptions = DataReadOptions()) throws(DataError) {
+        guard let format = options.format ?? DataFormat(path: path) else {
+            throw DataError(file: path, message: "unknown format: name it with --format (csv, tsv, npy, npz, libsvm) "
+                + "or use the extension .csv, .tsv, .npy, .npz, .svm or .libsvm")
+        }
+        let file = try InputFile(path: path)
+        switch format {
+        case .csv, .tsv:
+            let delimiter = options.delimiter ?? (format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
+            self = try DelimitedReader.read(file, delimiter: delimiter)
+        case .npy:
+            self = try NumpyFile.read(file).table(source: path)
+        case .npz:
+            self = try NumpyArchive(file).dataSet().table(source: path)
+        case .libsvm:
+            self = try LibSVMReader.read(file, firstIndex: options.zeroBasedIndices ? 0 : 1).table()
+        }
+    }
+
+    /// Parses delimited text held in memory; `file` names it in errors.
+    public init(csvText text: String, file: String, delimiter: UInt8 = UInt8(ascii: ",")) throws(DataError) {
+        self = try DelimitedReader.read(MemorySource(bytes: Array(text.utf8), name: file), delimiter: delimiter)
+    }
+}

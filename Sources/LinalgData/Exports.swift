@@ -1,0 +1,2 @@
+// Tables are `Matrix` values: the data layer speaks the core vocabulary.
+@_exported import LinalgCore

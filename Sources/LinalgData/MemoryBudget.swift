@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Sizes computed from a file's claims are checked before anything is allocated: with overflow
+/// checks, and against the machine's physical memory, so that a small hostile file cannot make
+/// the process allocate what it cannot back.
+package enum MemoryBudget {
+    /// The machine's physical memory in bytes.
+    package static let physicalMemory: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return Int.max }
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+        return overflow ? Int.max : bytes
+    }()
+
+    /// `count · elementSize` bytes, or a thrown error naming `what` when the product overflows
+    /// or exceeds physical memory.
+    package static func bytes(count: Int, elementSize: Int, what: String, file: String) throws(DataError) -> Int {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: elementSize)
+        guard !overflow, count >= 0, bytes <= physicalMemory else {
+            let needed = overflow ? "more than 2^63 bytes" : formatted(bytes)
+            throw DataError(file: file, message: "\(what) would need \(needed); this machine has \(formatted(physicalMemory))")
+        }
+        return bytes
+    }
+
+    /// `a · b` with an overflow check (element counts of claimed shapes).
+    package static func product(_ a: Int, _ b: Int, what: String, file: String) throws(DataError) -> Int {
+        let (count, overflow) = a.multipliedReportingOverflow(by: b)
+        guard !overflow, a >= 0, b >= 0 else { throw DataError(file: file, message: "\(what): \(a) × \(b) entries overflow") }
+        return count
+    }
+
+    /// `1.5 GB`, `80 MB`: a size for messages.
+    package static func formatted(_ bytes: Int) -> String {
+        let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+        if unit == 0 { return "\(bytes) bytes" }
+        let rounded = (value * 10).rounded() / 10
+        return (rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)) + " " + units[unit]
+    }
+}

@@ -1,0 +1,70 @@
+/// A `.npz` file: numpy arrays in a zip archive, each member `NAME.npy`.
+public struct NumpyArchive {
+    let archive: ZipArchive<InputFile>
+
+    /// Opens the archive at `path` and reads its directory.
+    public init(contentsOf path: String) throws(DataError) {
+        try self.init(InputFile(path: path))
+    }
+
+    init(_ file: InputFile) throws(DataError) {
+        archive = try ZipArchive(file)
+    }
+
+    /// The arrays' names (members without the `.npy` ending), in archive order.
+    public var arrayNames: [String] {
+        archive.entries.map { $0.name.hasSuffix(".npy") ? String($0.name.dropLast(4)) : $0.name }
+    }
+
+    /// The array called `name`, or `nil` when there is none.
+    public func array(named name: String) throws(DataError) -> NumpyArray? {
+        guard let entry = archive.entries.first(where: { $0.name == name + ".npy" || $0.name == name }) else { return nil }
+        var stream = try archive.stream(entry)
+        return try NumpyFile.read(&stream)
+    }
+
+    /// The data set of a `.npz`: `X` (`n × d`), `y` (`n`) and optional `sample_weight` (`n`),
+    /// as one table (`X`'s columns named `0` … `d−1`, then `y`, then `sample_weight`).
+    func dataSet() throws(DataError) -> NumpyDataSet {
+        let file = archive.source.name
+        guard let x = try array(named: "X") else {
+            throw DataError(file: file, message: "no array 'X' (arrays: \(arrayNames.joined(separator: ", ")))")
+        }
+        let rows = x.shape[0]
+        var extra: [(String, NumpyArray)] = []
+        for name in ["y", "sample_weight"] {
+            guard let array = try array(named: name) else { continue }
+            guard array.shape[0] == rows, array.shape.count == 1 || array.shape[1] == 1 else {
+                throw DataError(file: file, message: "'\(name)' has shape (\(array.shape.map(String.init).joined(separator: ", "))); "
+                    + "X has \(rows) rows, so '\(name)' needs shape (\(rows),)")
+            }
+            extra.append((name, array))
+        }
+        return NumpyDataSet(x: x, columns: extra)
+    }
+}
+
+/// `X` and the 1-D arrays beside it, joined into one table.
+struct NumpyDataSet {
+    var x: NumpyArray
+    var columns: [(String, NumpyArray)]
+
+    func table(source: String) throws(DataError) -> DataTable {
+        let n = x.shape[0], d = x.shape.count == 2 ? x.shape[1] : 1
+        let width = d + columns.count
+        let cells = try MemoryBudget.product(n, width, what: "the table", file: source)
+        var scalars = [Double](repeating: 0, count: cells)
+        scalars.withUnsafeMutableBufferPointer { out in
+            x.values.withUnsafeBufferPointer { a in
+                for i in 0..<n {
+                    (out.baseAddress! + i * width).update(from: a.baseAddress! + i * d, count: d)
+                    for (k, column) in columns.enumerated() { out[i * width + d + k] = column.1.values[i] }
+                }
+            }
+        }
+        let names = (0..<d).map(String.init) + columns.map(\.0)
+        let table = DataTable(source: source, columnNames: names, values: Matrix(uncheckedRows: n, columns: width, storage: scalars))
+        try table.requireFinite()
+        return table
+    }
+}

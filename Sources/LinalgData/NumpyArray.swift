@@ -1,0 +1,140 @@
+/// A 1-D or 2-D numpy array read as `Double`s (row-major, whatever the file's order).
+public struct NumpyArray: Sendable {
+    /// `[n]` or `[n, d]`.
+    public var shape: [Int]
+    /// The entries in row-major order, converted to `Double` (exactly, except for 64-bit
+    /// integers beyond 2⁵³, which round to nearest).
+    public var values: [Double]
+
+    /// The array as an `n × d` matrix (a 1-D array is one column).
+    public var matrix: Matrix<Double> {
+        Matrix(uncheckedRows: shape[0], columns: shape.count == 2 ? shape[1] : 1, storage: values)
+    }
+
+    /// The array as a table with columns named `0`, `1`, …; throws on a non-finite entry.
+    func table(source: String) throws(DataError) -> DataTable {
+        let matrix = self.matrix
+        let table = DataTable(source: source, columnNames: (0..<matrix.columns).map(String.init), values: matrix)
+        try table.requireFinite()
+        return table
+    }
+}
+
+extension DataTable {
+    /// Throws, naming row and column, when an entry is NaN or infinite (text readers check as
+    /// they parse; binary formats are checked after reading).
+    func requireFinite() throws(DataError) {
+        if let (i, j) = values.firstNonFinite { throw error(row: i, column: j, "\(values[i, j]) is not a finite number") }
+    }
+}
+
+/// Reading and writing `.npy` files.
+public enum NumpyFile {
+    /// Reads the `.npy` array at `path`.
+    public static func read(contentsOf path: String) throws(DataError) -> NumpyArray {
+        try read(InputFile(path: path))
+    }
+
+    static func read(_ source: some ByteSource) throws(DataError) -> NumpyArray {
+        var stream = SourceStream(source, range: 0..<source.size)
+        return try read(&stream)
+    }
+
+    /// Reads a header and the array after it from `stream`; the claimed size is checked against
+    /// the bytes the stream holds before anything is allocated.
+    package static func read(_ stream: inout some ByteStream) throws(DataError) -> NumpyArray {
+        let header = try NumpyHeader(&stream)
+        let file = stream.name
+        let (rows, columns) = header.tableShape
+        let count = try MemoryBudget.product(rows, columns, what: "the array's shape", file: file)
+        let bytes = try MemoryBudget.bytes(count: count, elementSize: header.itemSize, what: "the array's data", file: file)
+        guard bytes <= stream.remaining else {
+            throw DataError(file: file, message: "the header claims shape (\(header.shape.map(String.init).joined(separator: ", "))) "
+                + "of \(header.itemSize)-byte items, \(MemoryBudget.formatted(bytes)); the file holds \(MemoryBudget.formatted(stream.remaining))")
+        }
+        _ = try MemoryBudget.bytes(count: count, elementSize: 8, what: "the array as doubles", file: file)
+        var failure: DataError?
+        var values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(DataError) {
+                try readValues(header, count: count, from: &stream, into: buffer.baseAddress!)
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        if header.fortranOrder && header.shape.count == 2 && rows > 1 && columns > 1 {
+            values = transposed(values, rows: columns, columns: rows)
+        }
+        try stream.drain()
+        return NumpyArray(shape: header.shape, values: values)
+    }
+
+    /// Reads `count` items into `out` as `Double`s: `<f8` straight into place, other types
+    /// through a block buffer.
+    static func readValues(_ header: NumpyHeader, count: Int, from stream: inout some ByteStream,
+                           into out: UnsafeMutablePointer<Double>) throws(DataError) {
+        if header.kind == "f" && header.itemSize == 8 && !header.bigEndian {
+            try stream.read(into: out, count: count * 8)
+            return
+        }
+        let blockItems = 1 << 16
+        let block = UnsafeMutableRawPointer.allocate(byteCount: blockItems * header.itemSize, alignment: 16)
+        defer { block.deallocate() }
+        var done = 0
+        while done < count {
+            let n = min(blockItems, count - done)
+            try stream.read(into: block, count: n * header.itemSize)
+            convert(block, count: n, header: header, into: out + done)
+            done += n
+        }
+    }
+
+    static func convert(_ raw: UnsafeMutableRawPointer, count n: Int, header: NumpyHeader, into out: UnsafeMutablePointer<Double>) {
+        func load<T: FixedWidthInteger>(_: T.Type, _ i: Int) -> T {
+            let v = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
+            return header.bigEndian ? T(bigEndian: v) : T(littleEndian: v)
+        }
+        switch (header.kind, header.itemSize) {
+        case ("f", 8): for i in 0..<n { out[i] = Double(bitPattern: load(UInt64.self, i)) }
+        case ("f", 4): for i in 0..<n { out[i] = Double(Float(bitPattern: load(UInt32.self, i))) }
+        case ("i", 8): for i in 0..<n { out[i] = Double(load(Int64.self, i)) }
+        case ("i", 4): for i in 0..<n { out[i] = Double(load(Int32.self, i)) }
+        case ("i", 2): for i in 0..<n { out[i] = Double(load(Int16.self, i)) }
+        case ("i", 1): for i in 0..<n { out[i] = Double(load(Int8.self, i)) }
+        case ("u", 8): for i in 0..<n { out[i] = Double(load(UInt64.self, i)) }
+        case ("u", 4): for i in 0..<n { out[i] = Double(load(UInt32.self, i)) }
+        case ("u", 2): for i in 0..<n { out[i] = Double(load(UInt16.self, i)) }
+        case ("u", 1): for i in 0..<n { out[i] = Double(load(UInt8.self, i)) }
+        case ("b", 1): for i in 0..<n { out[i] = load(UInt8.self, i) != 0 ? 1 : 0 }
+        default: preconditionFailure("NumpyHeader admits only the types above")
+        }
+    }
+
+    /// The transpose of a row-major `rows × columns` buffer, in 32 × 32 blocks.
+    static func transposed(_ values: [Double], rows: Int, columns: Int) -> [Double] {
+        [Double](unsafeUninitializedCapacity: values.count) { out, initialized in
+            values.withUnsafeBufferPointer { a in
+                let tile = 32
+                for i0 in stride(from: 0, to: rows, by: tile) {
+                    for j0 in stride(from: 0, to: columns, by: tile) {
+                        for i in i0..<min(rows, i0 + tile) {
+                            for j in j0..<min(columns, j0 + tile) { out[j * rows + i] = a[i * columns + j] }
+                        }
+                    }
+                }
+            }
+            initialized = values.count
+        }
+    }
+
+    /// Writes `matrix` as a `<f8` C-order `.npy` file (shape `(rows, columns)`), through a
+    /// temporary file renamed into place.
+    public static func write(_ matrix: Matrix<Double>, to path: String) throws(DataError) {
+        let output = try OutputFile(path: path)
+        try output.write(NumpyHeader.encoded(shape: [matrix.rows, matrix.columns]))
+        try output.write(matrix.scalars)
+        try output.commit()
+    }
+}
