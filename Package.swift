@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "Bench",
             dependencies: [
-                "Linalg", "LinalgReference", "BenchSupport",
+                "Linalg", "LinalgData", "LinalgReference", "BenchSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/Bench"

@@ -33,6 +33,7 @@ enum BenchCases {
         cases.append(sgd())
         let (n, d) = settings.quick ? (20_000, 50) : (100_000, 100)
         cases += logistic(n: n, d: d)
+        cases += IOCases.all(n: settings.quick ? 20_000 : 100_000, d: settings.quick ? 50 : 100)
         return cases
     }
 

@@ -14,6 +14,49 @@ package protocol ByteSource: Sendable {
     /// Copies `count` bytes from `offset` into `buffer`; throws when fewer are there (the
     /// file shrank while being read) or the system reports an error.
     func read(at offset: Int, count: Int, into buffer: UnsafeMutableRawPointer) throws(DataError)
+    /// `range` mapped into memory read-only, or `nil` when the source cannot be mapped (the
+    /// caller then reads with ``read(at:count:into:)``).
+    func map(_ range: Range<Int>) -> MappedBytes?
+}
+
+extension ByteSource {
+    package func map(_ range: Range<Int>) -> MappedBytes? { nil }
+}
+
+/// A read-only mapping of part of a file: pages come from the page cache without a copy, and
+/// ``release(upTo:)`` drops those already scanned from the process's resident set, so that
+/// scanning a large file keeps memory flat.
+package final class MappedBytes {
+    private let base: UnsafeMutableRawPointer
+    private let length: Int
+    /// The bytes of the requested range.
+    package let bytes: UnsafeRawBufferPointer
+    private let lead: Int
+    private var released = 0
+
+    init?(descriptor: Int32, range: Range<Int>) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        lead = range.lowerBound % page
+        length = range.count + lead
+        guard range.count > 0,
+              let address = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, off_t(range.lowerBound - lead)),
+              address != MAP_FAILED else { return nil }
+        base = address
+        madvise(base, length, MADV_SEQUENTIAL)
+        bytes = UnsafeRawBufferPointer(start: base + lead, count: range.count)
+    }
+
+    /// Drops the whole pages before byte `offset` of ``bytes`` from the resident set.
+    package func release(upTo offset: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = (lead + offset) / page * page
+        if end > released {
+            madvise(base + released, end - released, MADV_DONTNEED)
+            released = end
+        }
+    }
+
+    deinit { munmap(base, length) }
 }
 
 /// A regular file opened for reading, checked before anything is read: a missing file, a
@@ -47,6 +90,8 @@ package final class InputFile: ByteSource, @unchecked Sendable {
     }
 
     deinit { close(descriptor) }
+
+    package func map(_ range: Range<Int>) -> MappedBytes? { MappedBytes(descriptor: descriptor, range: range) }
 
     package func read(at offset: Int, count: Int, into buffer: UnsafeMutableRawPointer) throws(DataError) {
         var done = 0

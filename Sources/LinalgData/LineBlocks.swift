@@ -15,6 +15,28 @@ package struct LineBlocks {
         in source: some ByteSource, range: Range<Int>,
         _ body: (UnsafeRawBufferPointer, Int) throws(DataError) -> Bool
     ) throws(DataError) {
+        if let mapped = source.map(range) {
+            // Mapped: blocks are windows of the mapping, cut after their last line end.
+            let bytes = mapped.bytes
+            var start = 0
+            while start < bytes.count {
+                var stop = min(bytes.count, start + blockSize)
+                if stop < bytes.count {
+                    let window = UnsafeMutableRawPointer(mutating: bytes.baseAddress! + start)
+                    if let newline = lastNewline(window, count: stop - start) {
+                        stop = start + newline + 1
+                    } else {
+                        // A line longer than a block: take it whole.
+                        let rest = UnsafeRawBufferPointer(rebasing: bytes[stop...])
+                        stop = rest.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
+                    }
+                }
+                guard try body(UnsafeRawBufferPointer(rebasing: bytes[start..<stop]), range.lowerBound + start) else { return }
+                start = stop
+                mapped.release(upTo: start)
+            }
+            return
+        }
         var capacity = min(blockSize, max(1, range.count))
         var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
         defer { buffer.deallocate() }
