@@ -76,6 +76,8 @@ let package = Package(
             ],
             path: "Benchmarks/Bench"
         ),
+        /// The readers' fuzz target: libFuzzer with `-DFUZZING` (scripts/fuzz.sh), else a corpus replayer.
+        .executableTarget(name: "linalg-fuzz", dependencies: ["LinalgData"], path: "Fuzz/LinalgFuzz"),
         /// Flop counts, statistics and the JSON record writer of the benchmark (unit-tested).
         .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
 

@@ -5,7 +5,7 @@ scikit-learn's newton-cholesky solver, timed like `swift run -c release bench`.
 Writes the same JSON records (case, sizes, batch, implementation, median_seconds, min_seconds,
 max_seconds, gflops, repeats) with implementation "numpy" or "sklearn", so that
 scripts/compare.py can put them beside Linalg's. Installs nothing: run
-`python3 -m pip install numpy scikit-learn` first.
+`python3 -m pip install numpy pandas scikit-learn` first.
 
     python3 scripts/bench_numpy.py [--quick] [--json FILE] [--filter TEXT]
 """
@@ -177,6 +177,46 @@ def gemm_cases(budget):
     return out
 
 
+def io_cases(n, d, budget):
+    """The bench's io cases: a table of n rows of d normal deviates and a 0/1 label, written once
+    (CSV by pandas with shortest round-trip decimals as Linalg's writer, .npy, libsvm with every
+    feature present), read back by pandas.read_csv, numpy.loadtxt, numpy.load and
+    sklearn.datasets.load_svmlight_file. Peers that are not installed are skipped."""
+    import os
+    import tempfile
+    records = []
+    rng = np.random.default_rng(5)
+    table = rng.standard_normal((n, d + 1))
+    table[:, d] = table[:, d] > 0
+    folder = tempfile.mkdtemp(prefix="linalg-bench-")
+    csv_path, npy_path, svm_path = (os.path.join(folder, name) for name in ("table.csv", "table.npy", "table.svm"))
+    np.save(npy_path, table)
+    with open(svm_path, "w") as f:
+        for row in table:
+            f.write(("+1" if row[d] else "-1") + " " + " ".join(f"{j + 1}:{float(v)!r}" for j, v in enumerate(row[:d])) + "\n")
+    sizes = [n, d + 1]
+    try:
+        import pandas as pd
+        pd.DataFrame(table, columns=[f"x{j}" for j in range(d)] + ["y"]).to_csv(csv_path, index=False)
+        records.append(record("io.csv_read", sizes, None, "pandas", measure(lambda: pd.read_csv(csv_path), budget, 3), None))
+    except ImportError:
+        print("pandas not installed: io.csv_read by pandas skipped", file=sys.stderr)
+        np.savetxt(csv_path, table, delimiter=",", fmt="%r", header=",".join(f"x{j}" for j in range(d + 1)), comments="")
+    records.append(record("io.csv_read", sizes, None, "numpy",
+                          measure(lambda: np.loadtxt(csv_path, delimiter=",", skiprows=1), budget, 1), None))
+    records.append(record("io.npy_read", sizes, None, "numpy", measure(lambda: np.load(npy_path), budget), None))
+    try:
+        from sklearn.datasets import load_svmlight_file
+        records.append(record("io.libsvm_read", sizes, None, "sklearn",
+                              measure(lambda: load_svmlight_file(svm_path), budget, 1), None))
+    except ImportError:
+        print("scikit-learn not installed: io.libsvm_read skipped", file=sys.stderr)
+    for name in (csv_path, npy_path, svm_path):
+        os.remove(name)
+    os.rmdir(folder)
+    return records
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller logistic problem, shorter budgets")
@@ -199,6 +239,9 @@ def main():
         records.append(sgd_case(budget))
     if wanted("logistic"):
         records += [r for r in logistic_cases(n, d, budget) if wanted(r["case"])]
+    if wanted("io"):
+        io_n, io_d = (20000, 50) if args.quick else (100000, 100)
+        records += [r for r in io_cases(io_n, io_d, budget) if wanted(r["case"])]
 
     for r in records:
         gflops = "-" if r["gflops"] is None else f"{r['gflops']:.2f}"

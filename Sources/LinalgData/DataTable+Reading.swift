@@ -29,17 +29,26 @@ extension DataTable {
             throw DataError(file: path, message: "unknown format: name it with --format (csv, tsv, npy, npz, libsvm) "
                 + "or use the extension .csv, .tsv, .npy, .npz, .svm or .libsvm")
         }
-        let file = try InputFile(path: path)
+        self = try DataTable.read(InputFile(path: path), format: format, options: options)
+    }
+
+    /// Reads a table from bytes in memory, as ``init(contentsOf:options:)`` reads a file;
+    /// `name` stands for the file in errors.
+    public init(bytes: [UInt8], name: String, format: DataFormat, options: DataReadOptions = DataReadOptions()) throws(DataError) {
+        self = try DataTable.read(MemorySource(bytes: bytes, name: name), format: format, options: options)
+    }
+
+    static func read(_ file: some ByteSource, format: DataFormat, options: DataReadOptions) throws(DataError) -> DataTable {
         switch format {
         case .csv, .tsv:
             let delimiter = options.delimiter ?? (format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
-            self = try DelimitedReader.read(file, delimiter: delimiter)
+            return try DelimitedReader.read(file, delimiter: delimiter)
         case .npy:
-            self = try NumpyFile.read(file).table(source: path)
+            return try NumpyFile.read(file).table(source: file.name)
         case .npz:
-            self = try NumpyArchive(file).dataSet().table(source: path)
+            return try NumpyArchive(file).dataSet().table(source: file.name)
         case .libsvm:
-            self = try LibSVMReader.read(file, firstIndex: options.zeroBasedIndices ? 0 : 1).table()
+            return try LibSVMReader.read(file, firstIndex: options.zeroBasedIndices ? 0 : 1).table()
         }
     }
 

@@ -23,6 +23,7 @@ public struct SparseRows: Sendable {
     /// The rows as a dense table: `label`, then `f1` … `fD`, zeros where a row has no entry.
     public func table() throws(DataError) -> DataTable {
         let n = labels.count, width = columnCount + 1
+        try MemoryBudget.checkNames(width, file: source)
         let cells = try MemoryBudget.product(n, width, what: "the dense table", file: source)
         _ = try MemoryBudget.bytes(count: cells, elementSize: 8, what: "the dense table (\(n) rows × \(width) columns)", file: source)
         var scalars = [Double](repeating: 0, count: cells)
@@ -87,6 +88,8 @@ public enum LibSVMReader {
             rowsSoFar.append(rowsSoFar.last! + count.rows)
             nonzerosSoFar.append(nonzerosSoFar.last! + count.nonzeros)
         }
+        _ = try MemoryBudget.bytes(count: n, elementSize: 32, what: "\(n) rows", file: file)
+        _ = try MemoryBudget.bytes(count: nonzeros, elementSize: 12, what: "\(nonzeros) entries", file: file)
         var labels = [Double](repeating: 0, count: n), rowEnds = [Int64](repeating: 0, count: n)
         var lineOfRow = [Int64](repeating: 0, count: n)
         var indices = [Int32](repeating: 0, count: nonzeros), values = [Double](repeating: 0, count: nonzeros)

@@ -1,14 +1,14 @@
 /// A `.npz` file: numpy arrays in a zip archive, each member `NAME.npy`.
 public struct NumpyArchive {
-    let archive: ZipArchive<InputFile>
+    let archive: ZipArchive
 
     /// Opens the archive at `path` and reads its directory.
     public init(contentsOf path: String) throws(DataError) {
         try self.init(InputFile(path: path))
     }
 
-    init(_ file: InputFile) throws(DataError) {
-        archive = try ZipArchive(file)
+    init(_ source: any ByteSource) throws(DataError) {
+        archive = try ZipArchive(source)
     }
 
     /// The arrays' names (members without the `.npy` ending), in archive order.
@@ -52,7 +52,10 @@ struct NumpyDataSet {
     func table(source: String) throws(DataError) -> DataTable {
         let n = x.shape[0], d = x.shape.count == 2 ? x.shape[1] : 1
         let width = d + columns.count
+        guard n > 0, d > 0 else { throw DataError(file: source, message: "'X' is empty") }
+        try MemoryBudget.checkNames(width, file: source)
         let cells = try MemoryBudget.product(n, width, what: "the table", file: source)
+        _ = try MemoryBudget.bytes(count: cells, elementSize: 8, what: "the table", file: source)
         var scalars = [Double](repeating: 0, count: cells)
         scalars.withUnsafeMutableBufferPointer { out in
             x.values.withUnsafeBufferPointer { a in

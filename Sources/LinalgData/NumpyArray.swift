@@ -14,6 +14,10 @@ public struct NumpyArray: Sendable {
     /// The array as a table with columns named `0`, `1`, …; throws on a non-finite entry.
     func table(source: String) throws(DataError) -> DataTable {
         let matrix = self.matrix
+        guard matrix.rows > 0, matrix.columns > 0 else {
+            throw DataError(file: source, message: "the array is empty (shape (\(shape.map(String.init).joined(separator: ", "))))")
+        }
+        try MemoryBudget.checkNames(matrix.columns, file: source)
         let table = DataTable(source: source, columnNames: (0..<matrix.columns).map(String.init), values: matrix)
         try table.requireFinite()
         return table

@@ -2,7 +2,7 @@ import CLinalgZlib
 
 /// The entries of a zip archive, read from its central directory (zip64 included), as
 /// `numpy.savez` (stored) and `numpy.savez_compressed` (deflate) write them.
-package struct ZipArchive<Source: ByteSource> {
+package struct ZipArchive {
     /// One member: where its data start, how it is stored, and its checksum.
     package struct Entry: Sendable {
         package var name: String
@@ -14,11 +14,11 @@ package struct ZipArchive<Source: ByteSource> {
         package var flags: UInt16
     }
 
-    let source: Source
+    let source: any ByteSource
     /// The members in directory order.
     package let entries: [Entry]
 
-    package init(_ source: Source) throws(DataError) {
+    package init(_ source: any ByteSource) throws(DataError) {
         self.source = source
         let file = source.name
         // The end-of-central-directory record: 22 bytes plus a comment of up to 65535.
@@ -96,7 +96,7 @@ package struct ZipArchive<Source: ByteSource> {
     }
 
     /// A stream over the uncompressed bytes of `entry`, checked against its CRC-32 at the end.
-    package func stream(_ entry: Entry) throws(DataError) -> EntryStream<Source> {
+    package func stream(_ entry: Entry) throws(DataError) -> EntryStream {
         let name = "\(source.name)[\(entry.name)]"
         guard entry.flags & 1 == 0 else { throw DataError(file: name, message: "encrypted zip entries are not supported") }
         guard entry.method == 0 || entry.method == 8 else {
@@ -123,7 +123,7 @@ package struct ZipArchive<Source: ByteSource> {
         return try EntryStream(source: source, name: name, entry: entry, dataStart: dataStart)
     }
 
-    static func read(_ source: Source, at offset: Int, into bytes: inout [UInt8]) throws(DataError) {
+    static func read(_ source: any ByteSource, at offset: Int, into bytes: inout [UInt8]) throws(DataError) {
         var failure: DataError?
         let count = bytes.count
         bytes.withUnsafeMutableBytes { buffer in
@@ -140,11 +140,11 @@ func le64(_ b: [UInt8], _ i: Int) -> UInt64 { UInt64(le32(b, i)) | UInt64(le32(b
 
 /// The uncompressed bytes of one zip entry: read in place (stored) or inflated by zlib
 /// (deflate); the CRC-32 and the size are checked when the last byte has been read.
-package final class EntryStream<Source: ByteSource>: ByteStream {
+package final class EntryStream: ByteStream {
     package let name: String
     package private(set) var remaining: Int
-    let source: Source
-    let entry: ZipArchive<Source>.Entry
+    let source: any ByteSource
+    let entry: ZipArchive.Entry
     var compressedOffset: Int
     let compressedEnd: Int
     var crc: UInt = 0
@@ -152,7 +152,7 @@ package final class EntryStream<Source: ByteSource>: ByteStream {
     var input: UnsafeMutablePointer<UInt8>?
     static var inputSize: Int { 1 << 18 }
 
-    init(source: Source, name: String, entry: ZipArchive<Source>.Entry, dataStart: Int) throws(DataError) {
+    init(source: any ByteSource, name: String, entry: ZipArchive.Entry, dataStart: Int) throws(DataError) {
         self.source = source
         self.name = name
         self.entry = entry
