@@ -65,6 +65,7 @@ package enum DelimitedReader {
         var failure: DataError?
         var lineNumbers = [Int](repeating: 0, count: rowCount)
         let scalars = [Double](unsafeUninitializedCapacity: cells) { buffer, initialized in
+            HugePages.advise(buffer.baseAddress!, count: cells)
             lineNumbers.withUnsafeMutableBufferPointer { lines in
                 failure = scan(source, delimiter: delimiter, ranges: ranges, firstRow: firstRow, firstLine: firstLine, header: header.names,
                                out: buffer.baseAddress!, lineNumbers: lines.baseAddress!)

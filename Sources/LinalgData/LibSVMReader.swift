@@ -26,7 +26,7 @@ public struct SparseRows: Sendable {
         try MemoryBudget.checkNames(width, file: source)
         let cells = try MemoryBudget.product(n, width, what: "the dense table", file: source)
         _ = try MemoryBudget.bytes(count: cells, elementSize: 8, what: "the dense table (\(n) rows × \(width) columns)", file: source)
-        var scalars = [Double](repeating: 0, count: cells)
+        var scalars = zeroedDoubles(cells)
         scalars.withUnsafeMutableBufferPointer { out in
             for i in 0..<n {
                 out[i * width] = labels[i]

@@ -56,7 +56,7 @@ struct NumpyDataSet {
         try MemoryBudget.checkNames(width, file: source)
         let cells = try MemoryBudget.product(n, width, what: "the table", file: source)
         _ = try MemoryBudget.bytes(count: cells, elementSize: 8, what: "the table", file: source)
-        var scalars = [Double](repeating: 0, count: cells)
+        var scalars = zeroedDoubles(cells)
         scalars.withUnsafeMutableBufferPointer { out in
             x.values.withUnsafeBufferPointer { a in
                 for i in 0..<n {

@@ -59,6 +59,7 @@ public enum NumpyFile {
         _ = try MemoryBudget.bytes(count: count, elementSize: 8, what: "the array as doubles", file: file)
         var failure: DataError?
         var values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            HugePages.advise(buffer.baseAddress!, count: count)
             do throws(DataError) {
                 try readValues(header, count: count, from: &stream, into: buffer.baseAddress!)
                 initialized = count
