@@ -40,8 +40,10 @@ enum BenchCases {
     // MARK: C = AB, square   (flops 2n³)
 
     static func gemm(_ n: Int, withReference: Bool) -> BenchCase {
-        BenchCase(name: "gemm", sizes: [n, n, n], batch: nil, gemmBound: true,
-                  note: withReference ? nil : "reference skipped: too slow at this size") {
+        BenchCase(
+            name: "gemm", sizes: [n, n, n], batch: nil, gemmBound: true,
+            note: withReference ? nil : "reference skipped: too slow at this size"
+        ) {
             var generator = Xoshiro256StarStar(seed: UInt64(n))
             let a = Matrix<Double>.random(rows: n, columns: n, distribution: .randn, using: &generator)
             let b = Matrix<Double>.random(rows: n, columns: n, distribution: .randn, using: &generator)
@@ -64,7 +66,8 @@ enum BenchCases {
             let reference = Reference.MLP(weights: net.weights)
             return (net, reference, x, (0..<batch).map(x.column), MLPWorkspace(sizes: sizes, batchSize: batch))
         }
-        let jacobianNote = jacobianBatch != batch ? "batch \(jacobianBatch): the per-sample reference is too slow at 1024" : nil
+        let jacobianNote =
+            jacobianBatch != batch ? "batch \(jacobianBatch): the per-sample reference is too slow at 1024" : nil
         return [
             // flops 2BΣ h_{l+1}h_l
             BenchCase(name: "mlp.forward", sizes: sizes, batch: batch, gemmBound: wide, note: nil) {
@@ -75,17 +78,21 @@ enum BenchCases {
                     flops: { FlopCount.mlpForward(sizes, batch: batch) })
             },
             // flops 2B(3Σ − h₁h₀): forward, Δ_l x_lᵀ, W_lᵀ Δ_l
-            BenchCase(name: "mlp.gradient", sizes: sizes, batch: batch, gemmBound: wide, note: "squared error, forward + backprop") {
+            BenchCase(
+                name: "mlp.gradient", sizes: sizes, batch: batch, gemmBound: wide,
+                note: "squared error, forward + backprop"
+            ) {
                 let (net, reference, x, columns, workspace) = setup(batch)
                 let targets = x.map { 0.5 * $0 }
                 let targetColumns = (0..<batch).map(targets.column)
                 return PreparedCase(
-                    linalg: { blackHole(try! net.squaredError(x, targets: targets, workspace: workspace)) },
+                    linalg: { blackHole(try! net.squaredErrorAndGradient(x, targets: targets, workspace: workspace)) },
                     reference: { blackHole(reference.squaredError(columns, targets: targetColumns).loss) },
                     flops: { FlopCount.mlpGradient(sizes, batch: batch) })
             },
             // flops 2BΣ + 2B min(h₀,h_L) Σ
-            BenchCase(name: "mlp.jacobian_x0", sizes: sizes, batch: jacobianBatch, gemmBound: wide, note: jacobianNote) {
+            BenchCase(name: "mlp.jacobian_x0", sizes: sizes, batch: jacobianBatch, gemmBound: wide, note: jacobianNote)
+            {
                 let (net, reference, x, columns, workspace) = setup(jacobianBatch)
                 var result = Matrix<Double>(rows: jacobianBatch * sizes.last!, columns: sizes[0])
                 return PreparedCase(
@@ -94,8 +101,10 @@ enum BenchCases {
                     flops: { FlopCount.mlpInputJacobian(sizes, batch: jacobianBatch) })
             },
             // flops 2BΣ + 2B h_L (Σ − h₁h₀): the factors δ_l, x_l of every df/dW_l
-            BenchCase(name: "mlp.jacobian_weights", sizes: sizes, batch: jacobianBatch, gemmBound: wide,
-                      note: "factors δ_l, x_l" + (jacobianNote.map { "; " + $0 } ?? "")) {
+            BenchCase(
+                name: "mlp.jacobian_weights", sizes: sizes, batch: jacobianBatch, gemmBound: wide,
+                note: "factors δ_l, x_l" + (jacobianNote.map { "; " + $0 } ?? "")
+            ) {
                 let (net, reference, x, columns, workspace) = setup(jacobianBatch)
                 return PreparedCase(
                     linalg: { try! net.computeWeightJacobianFactors(x, workspace: workspace) },
@@ -109,9 +118,12 @@ enum BenchCases {
 
     static func sgd() -> BenchCase {
         let steps = 20_000
-        return BenchCase(name: "mlp.sgd_identity", sizes: exerciseNet, batch: 1, gemmBound: false, note: "\(steps) steps") {
+        return BenchCase(
+            name: "mlp.sgd_identity", sizes: exerciseNet, batch: 1, gemmBound: false, note: "\(steps) steps"
+        ) {
             let net = try! MLP(sizes: exerciseNet, seed: 0)
-            let configuration = IdentityTrainingConfiguration(steps: steps, learningRate: 0.01, batchSize: 1, seed: 0, heldOutCount: 1)
+            let configuration = IdentityTrainingConfiguration(
+                steps: steps, learningRate: 0.01, batchSize: 1, seed: 0, heldOutCount: 1)
             return PreparedCase(
                 linalg: {
                     var trained = net
@@ -135,7 +147,9 @@ enum BenchCases {
             let z = try! BLAS.gemv(x, truth)
             let y = z.map { generator.nextUniform() < 1 / (1 + Double.exp(-$0)) ? 1.0 : 0.0 }
             let beta = (0..<d).map { _ in 0.1 * generator.nextNormal() }
-            return (try! LogisticProblem(x: x, y: y, lambda: 1), Reference.LogisticRegression(x: x, y: y, lambda: 1), beta)
+            return (
+                try! LogisticProblem(x: x, y: y, lambda: 1), Reference.LogisticRegression(x: x, y: y, lambda: 1), beta
+            )
         }
         return [
             BenchCase(name: "logistic.hessian", sizes: [n, d], batch: nil, gemmBound: true, note: "λ = 1") {

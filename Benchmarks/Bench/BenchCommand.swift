@@ -29,7 +29,10 @@ struct BenchCommand: ParsableCommand {
         printHeader(settings)
         let roofline = DgemmRoofline(size: settings.quick ? 512 : 1024)
         let rate = roofline.measure(budget: settings.quick ? 0.5 : 2)
-        print(String(format: "dgemm roofline: %d×%d×%d at %.1f GFLOP/s", roofline.size, roofline.size, roofline.size, rate))
+        print(
+            String(
+                format: "dgemm roofline: %d×%d×%d at %.1f GFLOP/s", roofline.size, roofline.size, roofline.size,
+                rate))
         print("(%dgemm compares each GEMM-bound case with the dgemm rate re-measured just before and just")
         print(" after it, averaged, so that the machine's drift in speed between cases does not enter the ratio)\n")
 
@@ -44,17 +47,20 @@ struct BenchCommand: ParsableCommand {
             let rateBefore = benchCase.gemmBound ? roofline.measure(budget: rooflineBudget) : nil
             let linalgTiming = measure(budget: settings.budget, prepared.linalg)
             let adjacentRate = rateBefore.map { ($0 + roofline.measure(budget: rooflineBudget)) / 2 }
-            let linalg = BenchRecord(caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
-                                     implementation: "linalg", timing: linalgTiming, flops: prepared.flops())
+            let linalg = BenchRecord(
+                caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
+                implementation: "linalg", timing: linalgTiming, flops: prepared.flops())
             records.append(linalg)
             var reference: BenchRecord?
             if let body = prepared.reference {
                 let timing = measure(budget: settings.budget, minimumSamples: 3, body)
-                reference = BenchRecord(caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
-                                        implementation: "reference", timing: timing, flops: prepared.flops())
+                reference = BenchRecord(
+                    caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
+                    implementation: "reference", timing: timing, flops: prepared.flops())
                 records.append(reference!)
             }
-            table.printRow(benchCase, linalg: linalg, reference: reference, dgemmRate: adjacentRate, note: benchCase.note)
+            table.printRow(
+                benchCase, linalg: linalg, reference: reference, dgemmRate: adjacentRate, note: benchCase.note)
         }
         if let json {
             try BenchRecord.json(records).write(to: URL(fileURLWithPath: json))
@@ -72,7 +78,9 @@ struct BenchCommand: ParsableCommand {
         print("build: \(build)")
         print("CPU: \(MachineInfo.cpuModel) (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
         print("OpenBLAS: core \(OpenBLAS.coreName), \(OpenBLAS.threadCount) threads, \(OpenBLAS.configuration)")
-        let coretype = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" } ?? "OPENBLAS_CORETYPE unset"
+        let coretype =
+            ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" }
+            ?? "OPENBLAS_CORETYPE unset"
         print("environment: \(coretype)")
         print("small-product threshold: m·n·k < \(GemmKernel.blasThreshold) runs as plain vectorised loops")
     }
@@ -115,7 +123,8 @@ enum MachineInfo {
     static var cpuModel: String {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
         for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+                ?? "unknown"
         }
         return "unknown"
     }

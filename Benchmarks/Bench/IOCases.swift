@@ -37,9 +37,12 @@ enum IOCases {
         BenchCase(name: name, sizes: [n, d + 1], batch: nil, gemmBound: false, note: "whole file into a table") {
             var generator = Xoshiro256StarStar(seed: 5)
             var values = Matrix<Double>.random(rows: n, columns: d + 1, distribution: .randn, using: &generator)
-            values.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i * (d + 1) + d] = p[i * (d + 1) + d] > 0 ? 1 : 0 } }
+            values.withUnsafeMutableBufferPointer { p in
+                for i in 0..<n { p[i * (d + 1) + d] = p[i * (d + 1) + d] > 0 ? 1 : 0 }
+            }
             let table = DataTable(source: name, columnNames: (0..<d).map { "x\($0)" } + ["y"], values: values)
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("linalg-bench-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "linalg-bench-\(UUID().uuidString)")
             try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let path = try! write(directory, table)
             return PreparedCase(

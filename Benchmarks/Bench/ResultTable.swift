@@ -4,17 +4,25 @@ import Foundation
 /// The console table: one row per case, Linalg and reference side by side.
 struct ResultTable {
     func printHeader() {
-        print("case                        sizes              batch   linalg median     GFLOP/s  %dgemm   reference median  speed-up")
+        print(
+            "case                        sizes              batch   linalg median     GFLOP/s  %dgemm   "
+                + "reference median  speed-up"
+        )
     }
 
-    func printRow(_ benchCase: BenchCase, linalg: BenchRecord, reference: BenchRecord?, dgemmRate: Double?, note: String?) {
+    func printRow(
+        _ benchCase: BenchCase, linalg: BenchRecord, reference: BenchRecord?, dgemmRate: Double?, note: String?
+    ) {
         let sizes = benchCase.sizes.map(String.init).joined(separator: ",")
         let batch = benchCase.batch.map(String.init) ?? "-"
         let gflops = linalg.gflops.map { String(format: "%8.2f", $0) } ?? "       -"
-        let fraction = dgemmRate.flatMap { rate in linalg.gflops.map { String(format: "%5.0f%%", 100 * $0 / rate) } } ?? "     -"
+        let fraction =
+            dgemmRate.flatMap { rate in linalg.gflops.map { String(format: "%5.0f%%", 100 * $0 / rate) } } ?? "     -"
         let referenceText = reference.map { format($0.medianSeconds) } ?? "                 -"
-        let speedup = reference.map { String(format: "%8.1f×", $0.medianSeconds / linalg.medianSeconds) } ?? "        -"
-        var line = benchCase.name.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
+        let speedup =
+            reference.map { String(format: "%8.1f×", $0.medianSeconds / linalg.medianSeconds) } ?? "        -"
+        var line =
+            benchCase.name.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
             + sizes.padding(toLength: 17, withPad: " ", startingAt: 0) + "  " + batch.leftPadded(5) + "  "
             + format(linalg.medianSeconds) + "  " + gflops + "  " + fraction + "  " + referenceText + "  " + speedup
         if let note { line += "  (\(note))" }
@@ -36,5 +44,7 @@ struct ResultTable {
 }
 
 extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
 }

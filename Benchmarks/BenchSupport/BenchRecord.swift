@@ -14,7 +14,9 @@ public struct BenchRecord: Codable, Equatable, Sendable {
     public var gflops: Double?
     public var repeats: Int
 
-    public init(caseName: String, sizes: [Int], batch: Int?, implementation: String, timing: TimingSummary, flops: Double?) {
+    public init(
+        caseName: String, sizes: [Int], batch: Int?, implementation: String, timing: TimingSummary, flops: Double?
+    ) {
         self.caseName = caseName
         self.sizes = sizes
         self.batch = batch
@@ -41,7 +43,11 @@ public struct BenchRecord: Codable, Equatable, Sendable {
         try container.encode(medianSeconds, forKey: .medianSeconds)
         try container.encode(minSeconds, forKey: .minSeconds)
         try container.encode(maxSeconds, forKey: .maxSeconds)
-        if let gflops, gflops.isFinite { try container.encode(gflops, forKey: .gflops) } else { try container.encodeNil(forKey: .gflops) }
+        if let gflops, gflops.isFinite {
+            try container.encode(gflops, forKey: .gflops)
+        } else {
+            try container.encodeNil(forKey: .gflops)
+        }
         try container.encode(repeats, forKey: .repeats)
     }
 

@@ -26,15 +26,19 @@ public enum FlopCount {
     public static func mlpInputJacobian(_ sizes: [Int], batch: Int) -> Double {
         let (h0, hL) = (sizes.first!, sizes.last!)
         let edge = h0 < hL ? sizes[0] * sizes[1] : sizes[sizes.count - 1] * sizes[sizes.count - 2]
-        return mlpForward(sizes, batch: batch) + 2 * Double(batch) * Double(min(h0, hL)) * (weightCount(sizes) - Double(edge))
+        return mlpForward(sizes, batch: batch) + 2 * Double(batch) * Double(min(h0, hL))
+            * (weightCount(sizes) - Double(edge))
     }
 
     /// Forward pass plus the sensitivities `δ_l` of every layer (the factors of `df/dW_l`):
     /// `δ_{l−1} = δ_l W_l` for `1 ≤ l ≤ L − 2` (`δ_{L−1}` is diagonal, `δ_{L−2}` a scaling):
     /// `2B Σ + 2B h_L (Σ − h₁h₀ − h_L h_{L−1})` for `L ≥ 2`.
     public static func mlpWeightJacobianFactors(_ sizes: [Int], batch: Int) -> Double {
-        let inner = sizes.count < 3 ? 0 : weightCount(sizes) - Double(sizes[0] * sizes[1])
-            - Double(sizes[sizes.count - 1] * sizes[sizes.count - 2])
+        let inner =
+            sizes.count < 3
+            ? 0
+            : weightCount(sizes) - Double(sizes[0] * sizes[1])
+                - Double(sizes[sizes.count - 1] * sizes[sizes.count - 2])
         return mlpForward(sizes, batch: batch) + 2 * Double(batch) * Double(sizes.last!) * inner
     }
 

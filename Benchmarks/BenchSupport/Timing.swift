@@ -37,8 +37,10 @@ public func monotonicSeconds() -> Double {
 /// The warm-up period is longer than OpenBLAS's idle spin: after a threaded BLAS call its worker
 /// threads keep polling for about 0.1 s (2²⁸ cycles), and calls timed meanwhile share a core
 /// with them (measured here: the logistic Hessian's first calls after a 1024³ dgemm at half speed).
-public func measure(budget: Double, warmUp: Double = 0.15, minimumSamples: Int = 5, maximumSamples: Int = 200,
-                    _ body: () -> Void) -> TimingSummary {
+public func measure(
+    budget: Double, warmUp: Double = 0.15, minimumSamples: Int = 5, maximumSamples: Int = 200,
+    _ body: () -> Void
+) -> TimingSummary {
     let warmStart = monotonicSeconds()
     body()
     let once = monotonicSeconds() - warmStart

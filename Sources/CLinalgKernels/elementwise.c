@@ -34,7 +34,9 @@ static void scale_rows_portable(double *restrict dst, size_t dst_stride, const d
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define TARGET_AVX2 __attribute__((target("avx2,fma")))
-TARGET_AVX2 static void sigmoid_slope_avx2(double *restrict v, const double *restrict x, size_t n) { SIGMOID_SLOPE_BODY }
+TARGET_AVX2 static void sigmoid_slope_avx2(double *restrict v, const double *restrict x, size_t n) {
+    SIGMOID_SLOPE_BODY
+}
 TARGET_AVX2 static void tanh_slope_avx2(double *restrict v, const double *restrict x, size_t n) { TANH_SLOPE_BODY }
 TARGET_AVX2 static void scale_columns_avx2(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
                                            const double *restrict v) {

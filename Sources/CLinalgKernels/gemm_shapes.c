@@ -108,13 +108,16 @@ void linalg_dgemm_panels_avx2(int trans_a, size_t m, size_t n, size_t k, double 
         double packed[PANEL_PACK_MAX_K * 16] __attribute__((aligned(32)));
         for (size_t j = 0; j < full; j += 16) {
             for (size_t p = 0; p < k; ++p) {
-                for (int q = 0; q < 4; ++q) _mm256_store_pd(packed + 16 * p + 4 * q, _mm256_loadu_pd(b + p * ldb + j + 4 * q));
+                for (int q = 0; q < 4; ++q)
+                    _mm256_store_pd(packed + 16 * p + 4 * q, _mm256_loadu_pd(b + p * ldb + j + 4 * q));
             }
             for (size_t i = 0; i < pairs; i += 2) {
                 panel_two_rows(a + i * row_step, a + (i + 1) * row_step, p_step, k, packed, 16, alpha, beta,
                                c + i * ldc + j, c + (i + 1) * ldc + j);
             }
-            if (pairs < m) linalg_dgemm_narrow_avx2(trans_a, 1, 16, k, alpha, a + pairs * row_step, lda, packed, 16, beta, c + pairs * ldc + j, ldc);
+            if (pairs < m)
+                linalg_dgemm_narrow_avx2(trans_a, 1, 16, k, alpha, a + pairs * row_step, lda, packed, 16, beta,
+                                         c + pairs * ldc + j, ldc);
         }
     } else {
         for (size_t i = 0; i < pairs; i += 2) {
@@ -124,7 +127,8 @@ void linalg_dgemm_panels_avx2(int trans_a, size_t m, size_t n, size_t k, double 
             }
         }
         for (size_t j = 0; pairs < m && j < full; j += 16) {
-            linalg_dgemm_narrow_avx2(trans_a, 1, 16, k, alpha, a + pairs * row_step, lda, b + j, ldb, beta, c + pairs * ldc + j, ldc);
+            linalg_dgemm_narrow_avx2(trans_a, 1, 16, k, alpha, a + pairs * row_step, lda, b + j, ldb, beta,
+                                     c + pairs * ldc + j, ldc);
         }
     }
     if (full < n) linalg_dgemm_narrow_avx2(trans_a, m, n - full, k, alpha, a, lda, b + full, ldb, beta, c + full, ldc);
@@ -137,8 +141,10 @@ __attribute__((target("avx2,fma")))
 static inline __m256d dot_pieces(const double *restrict arow, const double *restrict b, size_t full, size_t last,
                                  __m256i tail) {
     __m256d sum = _mm256_setzero_pd();
-    for (size_t q = 0; q < full; ++q) sum = _mm256_fmadd_pd(_mm256_loadu_pd(arow + 4 * q), _mm256_loadu_pd(b + 4 * q), sum);
-    if (last) sum = _mm256_fmadd_pd(_mm256_maskload_pd(arow + 4 * full, tail), _mm256_maskload_pd(b + 4 * full, tail), sum);
+    for (size_t q = 0; q < full; ++q)
+        sum = _mm256_fmadd_pd(_mm256_loadu_pd(arow + 4 * q), _mm256_loadu_pd(b + 4 * q), sum);
+    if (last)
+        sum = _mm256_fmadd_pd(_mm256_maskload_pd(arow + 4 * full, tail), _mm256_maskload_pd(b + 4 * full, tail), sum);
     return sum;
 }
 
@@ -150,7 +156,8 @@ void linalg_dgemv_rows_avx2(size_t m, size_t k, double alpha, const double *rest
     size_t i = 0;
     for (; i + 4 <= m; i += 4) {
         __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-        const double *restrict a0 = a + i * lda, *restrict a1 = a0 + lda, *restrict a2 = a1 + lda, *restrict a3 = a2 + lda;
+        const double *restrict a0 = a + i * lda, *restrict a1 = a0 + lda;
+        const double *restrict a2 = a1 + lda, *restrict a3 = a2 + lda;
         for (size_t q = 0; q < full; ++q) {
             const __m256d x = _mm256_loadu_pd(b + 4 * q);
             s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a0 + 4 * q), x, s0);
@@ -167,7 +174,8 @@ void linalg_dgemv_rows_avx2(size_t m, size_t k, double alpha, const double *rest
         }
         // (s0₀+s0₁, s1₀+s1₁, s0₂+s0₃, s1₂+s1₃) and the same for s2, s3; then the halves crossed.
         const __m256d h01 = _mm256_hadd_pd(s0, s1), h23 = _mm256_hadd_pd(s2, s3);
-        const __m256d dots = _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20), _mm256_permute2f128_pd(h01, h23, 0x31));
+        const __m256d dots =
+            _mm256_add_pd(_mm256_permute2f128_pd(h01, h23, 0x20), _mm256_permute2f128_pd(h01, h23, 0x31));
         __m256d out = _mm256_mul_pd(_mm256_set1_pd(alpha), dots);
         if (beta != 0) out = _mm256_fmadd_pd(_mm256_set1_pd(beta), _mm256_loadu_pd(c + i), out);
         _mm256_storeu_pd(c + i, out);
@@ -201,7 +209,8 @@ __attribute__((target("avx2,fma")))
 void linalg_dger_avx2(int trans_a, size_t m, size_t n, double alpha, const double *restrict a, size_t lda,
                       const double *restrict b, double beta, double *restrict c, size_t ldc) {
     const size_t full = n / 4, last = n - 4 * full;
-    const __m256i tail = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(last ? last : 4)), _mm256_setr_epi64x(0, 1, 2, 3));
+    const __m256i tail =
+        _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(last ? last : 4)), _mm256_setr_epi64x(0, 1, 2, 3));
     if (beta == 0 && n <= 16) {
         switch ((n + 3) / 4) {
         case 1: OUTER_ROWS(1) return;
@@ -215,7 +224,8 @@ void linalg_dger_avx2(int trans_a, size_t m, size_t n, double alpha, const doubl
         const __m256d x = _mm256_set1_pd(alpha * (trans_a ? a[i] : a[i * lda]));
         double *restrict crow = c + i * ldc;
         if (beta == 0) {
-            for (size_t q = 0; q < full; ++q) _mm256_storeu_pd(crow + 4 * q, _mm256_mul_pd(x, _mm256_loadu_pd(b + 4 * q)));
+            for (size_t q = 0; q < full; ++q)
+                _mm256_storeu_pd(crow + 4 * q, _mm256_mul_pd(x, _mm256_loadu_pd(b + 4 * q)));
             if (last) store_first(crow + 4 * full, _mm256_mul_pd(x, _mm256_maskload_pd(b + 4 * full, tail)), last);
         } else {
             for (size_t q = 0; q < full; ++q) {
@@ -224,7 +234,8 @@ void linalg_dger_avx2(int trans_a, size_t m, size_t n, double alpha, const doubl
             }
             if (last) {
                 const __m256d v = _mm256_mul_pd(x, _mm256_maskload_pd(b + 4 * full, tail));
-                store_first(crow + 4 * full, _mm256_fmadd_pd(scale, _mm256_maskload_pd(crow + 4 * full, tail), v), last);
+                store_first(crow + 4 * full, _mm256_fmadd_pd(scale, _mm256_maskload_pd(crow + 4 * full, tail), v),
+                                last);
             }
         }
     }

@@ -93,6 +93,10 @@ void GEMM_SIGNATURE(linalg_sgemm_small, float) {
     else sgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 #else
-void GEMM_SIGNATURE(linalg_dgemm_small, double) { dgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); }
-void GEMM_SIGNATURE(linalg_sgemm_small, float) { sgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); }
+void GEMM_SIGNATURE(linalg_dgemm_small, double) {
+    dgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+void GEMM_SIGNATURE(linalg_sgemm_small, float) {
+    sgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
 #endif

@@ -108,7 +108,8 @@ extern "C" linalg_scan_result linalg_scan_delimited(const char *data, size_t len
                 after = close + 1;
             } else {
                 const char *digits = p;
-                if (digits < end && *digits == '+' && digits + 1 < end && digits[1] != '-' && digits[1] != '+') ++digits;
+                // from_chars takes no leading '+'; Python's float() does (once).
+                if (digits + 1 < end && *digits == '+' && digits[1] != '-' && digits[1] != '+') ++digits;
                 std::from_chars_result parsed = std::from_chars(digits, end, value, std::chars_format::general);
                 after = parsed.ptr;
                 if (parsed.ec == std::errc::invalid_argument) {

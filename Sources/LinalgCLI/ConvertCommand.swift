@@ -9,7 +9,8 @@ import Glibc
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a data file (csv, tsv, npy, npz, libsvm) to .npy (one 2-D <f8 array) or .csv/.tsv, bit-exact."
+        abstract:
+            "Convert a data file (csv, tsv, npy, npz, libsvm) to .npy (one 2-D <f8 array) or .csv/.tsv, bit-exact."
     )
 
     @OptionGroup var input: DataOptions

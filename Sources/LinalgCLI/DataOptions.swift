@@ -28,7 +28,8 @@ struct DataOptions: ParsableArguments {
             case "semicolon", ";": options.delimiter = UInt8(ascii: ";")
             default:
                 guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first, byte != UInt8(ascii: "\""),
-                      byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") else {
+                    byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r")
+                else {
                     throw UserError("--delimiter: expected comma, tab, semicolon or one character, got '\(delimiter)'")
                 }
                 options.delimiter = byte

@@ -5,7 +5,9 @@ import Linalg
 struct ExerciseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exercise",
-        abstract: "Run exercise 5: gradient checks (1b, with the debugging tip's partial nets), identity training (1c), logistic regression (2)."
+        abstract:
+            "Run exercise 5: gradient checks (1b, with the debugging tip's partial nets), identity training "
+                + "(1c), logistic regression (2)."
     )
 
     @Option(help: "Seed of every random draw.") var seed: UInt64 = 0
@@ -27,7 +29,10 @@ struct ExerciseCommand: ParsableCommand {
                 let report = try partial.checkDerivatives(x)
                 let ok = report.maxRelativeError <= GradcheckCommand.tolerance
                 passed = passed && ok
-                print("\n-- f(x) = \(name): max relative error \(DerivativeTable.formatted(report.maxRelativeError)) \(ok ? "ok" : "FAILED")")
+                print(
+                    "\n-- f(x) = \(name): max relative error "
+                        + "\(DerivativeTable.formatted(report.maxRelativeError)) \(ok ? "ok" : "FAILED")"
+                )
                 print(DerivativeTable.render(report, tolerance: GradcheckCommand.tolerance))
             }
 
@@ -35,7 +40,10 @@ struct ExerciseCommand: ParsableCommand {
             var trained = net
             let training = try trained.trainIdentity(IdentityTrainingConfiguration(seed: seed))
             let ratio = training.finalHeldOutError / training.initialHeldOutError
-            print("held-out mean ‖f(x) − x‖² on 1000 fresh inputs: \(training.initialHeldOutError) → \(training.finalHeldOutError) (\(String(format: "%.3g", 100 * ratio))% of initial)")
+            print(
+                "held-out mean ‖f(x) − x‖² on 1000 fresh inputs: \(training.initialHeldOutError) → "
+                    + "\(training.finalHeldOutError) (\(String(format: "%.3g", 100 * ratio))% of initial)"
+            )
             passed = passed && ratio < 0.01
 
             print("\n== 2: L2-regularised logistic regression")

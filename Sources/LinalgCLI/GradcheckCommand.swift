@@ -6,7 +6,8 @@ import Linalg
 struct GradcheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gradcheck",
-        abstract: "Check df/dx0 and df/dW_l of a random net against central finite differences (exit 1 if any error > 1e-6)."
+        abstract:
+            "Check df/dx0 and df/dW_l of a random net against central finite differences (exit 1 if any error > 1e-6)."
     )
 
     @Option(help: "Layer sizes h_0,h_1,…,h_L.") var sizes = "2,10,10,2"
@@ -27,7 +28,10 @@ struct GradcheckCommand: ParsableCommand {
             let net = try MLP(sizes: sizes, activation: hidden, outputActivation: output, using: &generator)
             let x = Matrix<Double>.random(rows: sizes[0], columns: batch, distribution: .randn, using: &generator)
             let f = try net(x)
-            print("net \(sizes.map(String.init).joined(separator: ",")), \(hidden) hidden, \(output) output, batch \(batch), seed \(seed)")
+            print(
+                "net \(sizes.map(String.init).joined(separator: ",")), \(hidden) hidden, \(output) output, batch "
+                    + "\(batch), seed \(seed)"
+            )
             for b in 0..<batch {
                 print("f(x_\(b)) = [\(f.column(b).map { $0.description }.joined(separator: ", "))]")
             }
@@ -38,30 +42,3 @@ struct GradcheckCommand: ParsableCommand {
         if !passed { throw ExitCode(1) }
     }
 }
-
-/// The table of derivative checks printed by `gradcheck` and `exercise`.
-enum DerivativeTable {
-    static func render(_ report: MLPDerivativeReport, tolerance: Double) -> String {
-        var rows = [("df/dx0", report.inputJacobian)]
-        for (l, check) in report.weightJacobians.enumerated() { rows.append(("df/dW_\(l)", check)) }
-        var lines = ["derivative    entries   max abs error   max rel error   ok"]
-        for (name, check) in rows {
-            lines.append(name.padding(toLength: 12, withPad: " ", startingAt: 0) + "  "
-                + String(check.count).leftPadded(7) + "   "
-                + formatted(check.maxAbsoluteError).leftPadded(13) + "   "
-                + formatted(check.maxRelativeError).leftPadded(13) + "   "
-                + (check.passes(tolerance: tolerance) ? "yes" : "NO"))
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    static func formatted(_ value: Double) -> String {
-        value.isNaN ? "nan" : String(format: "%.3e", value)
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
-}
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds JSON text by hand so that every number is printed as Swift's shortest round-trip
 /// representation (parsing it gives back the same `Double`).
 struct JSONWriter {
@@ -37,5 +39,3 @@ struct JSONWriter {
         "{" + members.map { "\(string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
     }
 }
-
-import Foundation

@@ -5,8 +5,11 @@ import ArgumentParser
 struct LinalgCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "linalg",
-        abstract: "Neural-net Jacobians, backprop and logistic regression on OpenBLAS, checked against finite differences.",
-        subcommands: [ExerciseCommand.self, GradcheckCommand.self, EvalCommand.self, TrainIdentityCommand.self,
-                      LogregCommand.self, ConvertCommand.self]
+        abstract:
+            "Neural-net Jacobians, backprop and logistic regression on OpenBLAS, checked against finite differences.",
+        subcommands: [
+            ExerciseCommand.self, GradcheckCommand.self, EvalCommand.self, TrainIdentityCommand.self,
+            LogregCommand.self, ConvertCommand.self,
+        ]
     )
 }

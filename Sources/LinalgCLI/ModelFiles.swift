@@ -34,7 +34,9 @@ enum ModelFiles {
     }
 
     static func matrix(_ value: Any, _ path: String, _ name: String) throws -> Matrix<Double> {
-        guard let rows = value as? [Any], !rows.isEmpty else { throw UserError("\(path): \(name) must be a non-empty list of rows") }
+        guard let rows = value as? [Any], !rows.isEmpty else {
+            throw UserError("\(path): \(name) must be a non-empty list of rows")
+        }
         var parsed: [[Double]] = []
         for (i, row) in rows.enumerated() {
             guard let entries = row as? [Any], !entries.isEmpty else {
@@ -48,17 +50,24 @@ enum ModelFiles {
         return try Matrix(parsed)
     }
 
-    static func activation(_ object: [String: Any], key: String, default fallback: Activation, _ path: String) throws -> Activation {
+    static func activation(
+        _ object: [String: Any], key: String, default fallback: Activation, _ path: String
+    ) throws -> Activation {
         guard let value = object[key] else { return fallback }
         guard let name = value as? String, let activation = Activation(rawValue: name) else {
-            throw UserError("\(path): \"\(key)\": unknown activation \(value) (expected one of \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw UserError(
+                "\(path): \"\(key)\": unknown activation \(value) (expected one of "
+                    + "\(Activation.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         return activation
     }
 
     /// The net of a MODEL.json file.
     static func loadModel(_ path: String) throws -> MLP {
-        guard let object = try parseJSON(path) as? [String: Any] else { throw UserError("\(path): top level must be a JSON object") }
+        guard let object = try parseJSON(path) as? [String: Any] else {
+            throw UserError("\(path): top level must be a JSON object")
+        }
         let hidden = try activation(object, key: "activation", default: .sigmoid, path)
         let output = try activation(object, key: "output_activation", default: .identity, path)
         guard let list = object["weights"] as? [Any], !list.isEmpty else {
@@ -68,7 +77,10 @@ enum ModelFiles {
         for (l, item) in list.enumerated() {
             let w = try matrix(item, path, "W_\(l)")
             if let previous = weights.last, w.columns != previous.rows {
-                throw UserError("\(path): W_\(l) has \(w.columns) columns but W_\(l - 1) has \(previous.rows) rows (layer \(l) width)")
+                throw UserError(
+                    "\(path): W_\(l) has \(w.columns) columns but W_\(l - 1) has \(previous.rows) rows (layer "
+                        + "\(l) width)"
+                )
             }
             weights.append(w)
         }
@@ -77,13 +89,20 @@ enum ModelFiles {
 
     /// The `h₀ × B` input batch of an INPUT.json file.
     static func loadInputs(_ path: String, inputSize: Int) throws -> Matrix<Double> {
-        guard let object = try parseJSON(path) as? [String: Any] else { throw UserError("\(path): top level must be a JSON object") }
-        guard let list = object["inputs"] as? [Any] else { throw UserError("\(path): \"inputs\" must be a list of input vectors") }
+        guard let object = try parseJSON(path) as? [String: Any] else {
+            throw UserError("\(path): top level must be a JSON object")
+        }
+        guard let list = object["inputs"] as? [Any] else {
+            throw UserError("\(path): \"inputs\" must be a list of input vectors")
+        }
         var batch = Matrix<Double>(rows: inputSize, columns: list.count)
         for (b, item) in list.enumerated() {
-            guard let entries = item as? [Any] else { throw UserError("\(path): inputs[\(b)] must be a list of numbers") }
+            guard let entries = item as? [Any] else {
+                throw UserError("\(path): inputs[\(b)] must be a list of numbers")
+            }
             guard entries.count == inputSize else {
-                throw UserError("\(path): inputs[\(b)] has \(entries.count) numbers, the model's input size h_0 is \(inputSize)")
+                throw UserError(
+                    "\(path): inputs[\(b)] has \(entries.count) numbers, the model's input size h_0 is \(inputSize)")
             }
             for (k, entry) in entries.enumerated() { batch[k, b] = try number(entry, path, "inputs[\(b)][\(k)]") }
         }

@@ -12,7 +12,9 @@ struct TrainIdentityCommand: ParsableCommand {
     @Option(help: "Layer sizes h_0,…,h_L (h_L must equal h_0).") var sizes = "2,10,10,2"
     @Option(parsing: .unconditional, help: "Number of SGD steps.") var steps = 20_000
     @Option(parsing: .unconditional, help: "Learning rate α of W_l ← W_l − α ∂loss/∂W_l.") var lr = 0.01
-    @Option(parsing: .unconditional, help: "Samples per step (1: per-sample SGD as in the exercise; >1: mean mini-batch gradient).") var batch = 1
+    @Option(
+        parsing: .unconditional,
+        help: "Samples per step (1: per-sample SGD as in the exercise; >1: mean mini-batch gradient).") var batch = 1
     @Option(help: "Seed of the initial weights and the samples.") var seed: UInt64 = 0
     @Option(help: "Write step,loss rows to this CSV file.") var log: String?
 
@@ -27,13 +29,16 @@ struct TrainIdentityCommand: ParsableCommand {
             guard batch >= 1 else { throw UserError("--batch must be at least 1, got \(batch)") }
             var logHandle: FileHandle?
             if let log {
-                guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
+                guard FileManager.default.createFile(atPath: log, contents: nil),
+                    let handle = FileHandle(forWritingAtPath: log)
+                else {
                     throw UserError("\(log): cannot create the log file")
                 }
                 logHandle = handle
             }
             var net = try MLP(sizes: sizes, seed: seed)
-            let configuration = IdentityTrainingConfiguration(steps: steps, learningRate: lr, batchSize: batch, seed: seed)
+            let configuration = IdentityTrainingConfiguration(
+                steps: steps, learningRate: lr, batchSize: batch, seed: seed)
             let showProgress = standardErrorIsTerminal
             let interval = max(1, steps / 20)
             let started = Date()
@@ -50,8 +55,10 @@ struct TrainIdentityCommand: ParsableCommand {
                 logHandle.closeFile()
             }
             if let lastLoss = report.lossHistory.last {
-                print(String(format: "trained %d steps (batch %d, lr %g) in %.3f s; last step loss %.6g",
-                             steps, batch, lr, seconds, lastLoss))
+                print(
+                    String(
+                        format: "trained %d steps (batch %d, lr %g) in %.3f s; last step loss %.6g",
+                        steps, batch, lr, seconds, lastLoss))
             }
             guard report.finalHeldOutError.isFinite else {
                 throw UserError("training diverged (held-out error is \(report.finalHeldOutError)); try a smaller --lr")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Linalg
+import LinalgData
 
 /// A problem with what the user gave (a file, a flag): reported as one line on stderr, exit 2.
 struct UserError: Error, CustomStringConvertible {
@@ -30,36 +31,11 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data("linalg: error: \(message)\n".utf8))
 }
 
-/// Parses `--sizes 2,10,10,2`: at least two positive integers.
-func parseSizes(_ text: String) throws -> [Int] {
-    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-    var sizes: [Int] = []
-    for (index, part) in parts.enumerated() {
-        guard let value = Int(part.trimmingCharacters(in: .whitespaces)) else {
-            throw UserError("--sizes: entry \(index) '\(part)' is not an integer (expected e.g. 2,10,10,2)")
-        }
-        guard value > 0 else { throw UserError("--sizes: entry \(index) is \(value); every layer size must be positive") }
-        sizes.append(value)
-    }
-    guard sizes.count >= 2 else {
-        throw UserError("--sizes: need at least two layer sizes (input and output), got \(sizes.count)")
-    }
-    return sizes
-}
-
-/// Parses an activation name (`sigmoid`, `tanh`, `identity`).
-func parseActivation(_ name: String, flag: String) throws -> Activation {
-    guard let activation = Activation(rawValue: name) else {
-        throw UserError("\(flag): unknown activation '\(name)' (expected one of \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))")
-    }
-    return activation
-}
-
-/// Reads a whole file, naming it in the error.
+/// Reads a whole file through the data layer (the system's reason when it cannot be read).
 func readFile(_ path: String) throws -> Data {
-    guard FileManager.default.fileExists(atPath: path) else { throw UserError("\(path): no such file") }
-    guard let data = FileManager.default.contents(atPath: path) else { throw UserError("\(path): cannot be read") }
-    return data
+    do throws(DataError) { return Data(try InputFile(path: path).readAll()) } catch {
+        throw UserError(error.description)
+    }
 }
 
 /// Whether stderr is a terminal (progress lines go there only then).

@@ -2,8 +2,9 @@ extension Matrix {
     /// The largest entry-wise difference `max_ij |A_ij − B_ij|`.
     @inlinable
     public func maxAbsoluteDifference(_ other: Matrix) -> Scalar {
-        precondition(rows == other.rows && columns == other.columns,
-                     "maxAbsoluteDifference: \(rows)×\(columns) vs \(other.rows)×\(other.columns)")
+        precondition(
+            rows == other.rows && columns == other.columns,
+            "maxAbsoluteDifference: \(rows)×\(columns) vs \(other.rows)×\(other.columns)")
         var worst: Scalar = 0
         for index in scalars.indices {
             let difference = abs(scalars[index] - other.scalars[index])

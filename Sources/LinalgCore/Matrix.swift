@@ -85,13 +85,15 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Matrix index (\(row), \(column)) out of bounds for \(rows)×\(columns)")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "Matrix index (\(row), \(column)) out of bounds for \(rows)×\(columns)")
             return scalars[row * columns + column]
         }
         set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Matrix index (\(row), \(column)) out of bounds for \(rows)×\(columns)")
+            precondition(
+                row >= 0 && row < rows && column >= 0 && column < columns,
+                "Matrix index (\(row), \(column)) out of bounds for \(rows)×\(columns)")
             storage[row * columns + column] = newValue
         }
     }
@@ -127,8 +129,9 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     /// The same entries read as a `rows × columns` matrix (`rows · columns` must equal `count`).
     @inlinable
     public func reshaped(rows: Int, columns: Int) -> Matrix {
-        precondition(rows * columns == scalars.count,
-                     "reshape \(self.rows)×\(self.columns) to \(rows)×\(columns): counts differ")
+        precondition(
+            rows * columns == scalars.count,
+            "reshape \(self.rows)×\(self.columns) to \(rows)×\(columns): counts differ")
         return Matrix(uncheckedRows: rows, columns: columns, storage: storage)
     }
 
@@ -145,8 +148,9 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     /// `f(A[i,j], B[i,j])` for two matrices of the same shape.
     @inlinable
     public func elementwise(_ other: Matrix, _ combine: (Scalar, Scalar) -> Scalar) -> Matrix {
-        precondition(rows == other.rows && columns == other.columns,
-                     "elementwise: \(rows)×\(columns) vs \(other.rows)×\(other.columns)")
+        precondition(
+            rows == other.rows && columns == other.columns,
+            "elementwise: \(rows)×\(columns) vs \(other.rows)×\(other.columns)")
         var result = self
         for index in scalars.indices { result.storage[index] = combine(scalars[index], other.scalars[index]) }
         return result

@@ -13,12 +13,16 @@ enum NonFiniteScan {
     /// The index of the first non-finite entry of `buffer`, or `nil` if all are finite.
     @inlinable
     static func firstIndex<Scalar: BinaryFloatingPoint>(_ buffer: UnsafeBufferPointer<Scalar>) -> Int? {
-        if buffer.count < 16 { return buffer.firstIndex { !$0.isFinite } }   // one sample of a small net
+        if buffer.count < 16 { return buffer.firstIndex { !$0.isFinite } }  // one sample of a small net
         if Scalar.self == Double.self {
-            return buffer.withMemoryRebound(to: UInt64.self) { firstIndex(bits: $0, exponentMask: 0x7FF0_0000_0000_0000, exponentUnit: 1 << 52) }
+            return buffer.withMemoryRebound(to: UInt64.self) {
+                firstIndex(bits: $0, exponentMask: 0x7FF0_0000_0000_0000, exponentUnit: 1 << 52)
+            }
         }
         if Scalar.self == Float.self {
-            return buffer.withMemoryRebound(to: UInt32.self) { firstIndex(bits: $0, exponentMask: 0x7F80_0000, exponentUnit: 1 << 23) }
+            return buffer.withMemoryRebound(to: UInt32.self) {
+                firstIndex(bits: $0, exponentMask: 0x7F80_0000, exponentUnit: 1 << 23)
+            }
         }
         return buffer.firstIndex { !$0.isFinite }
     }

@@ -19,11 +19,15 @@ extension ByteStream {
 
     /// Reads exactly `count` bytes into a new array (`count` is checked against ``remaining`` first).
     package mutating func readBytes(_ count: Int) throws(DataError) -> [UInt8] {
-        guard count <= remaining else { throw DataError(file: name, message: "ended early: \(count) bytes wanted, \(remaining) left") }
+        guard count <= remaining else {
+            throw DataError(file: name, message: "ended early: \(count) bytes wanted, \(remaining) left")
+        }
         var bytes = [UInt8](repeating: 0, count: count)
         var failure: DataError?
         bytes.withUnsafeMutableBytes { buffer in
-            do throws(DataError) { if count > 0 { try read(into: buffer.baseAddress!, count: count) } } catch { failure = error }
+            do throws(DataError) { if count > 0 { try read(into: buffer.baseAddress!, count: count) } } catch {
+                failure = error
+            }
         }
         if let failure { throw failure }
         return bytes
@@ -47,7 +51,9 @@ package struct SourceStream<Source: ByteSource>: ByteStream {
     package var remaining: Int { end - offset }
 
     package mutating func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(DataError) {
-        guard count <= remaining else { throw DataError(file: name, message: "ended early: \(count) bytes wanted, \(remaining) left") }
+        guard count <= remaining else {
+            throw DataError(file: name, message: "ended early: \(count) bytes wanted, \(remaining) left")
+        }
         try source.read(at: offset, count: count, into: buffer)
         offset += count
     }

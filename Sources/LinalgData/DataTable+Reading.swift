@@ -26,19 +26,25 @@ extension DataTable {
     /// problem; every value must be finite.
     public init(contentsOf path: String, options: DataReadOptions = DataReadOptions()) throws(DataError) {
         guard let format = options.format ?? DataFormat(path: path) else {
-            throw DataError(file: path, message: "unknown format: name it with --format (csv, tsv, npy, npz, libsvm) "
-                + "or use the extension .csv, .tsv, .npy, .npz, .svm or .libsvm")
+            throw DataError(
+                file: path,
+                message: "unknown format: name it with --format (csv, tsv, npy, npz, libsvm) "
+                    + "or use the extension .csv, .tsv, .npy, .npz, .svm or .libsvm")
         }
         self = try DataTable.read(InputFile(path: path), format: format, options: options)
     }
 
     /// Reads a table from bytes in memory, as ``init(contentsOf:options:)`` reads a file;
     /// `name` stands for the file in errors.
-    public init(bytes: [UInt8], name: String, format: DataFormat, options: DataReadOptions = DataReadOptions()) throws(DataError) {
+    public init(
+        bytes: [UInt8], name: String, format: DataFormat, options: DataReadOptions = DataReadOptions()
+    ) throws(DataError) {
         self = try DataTable.read(MemorySource(bytes: bytes, name: name), format: format, options: options)
     }
 
-    static func read(_ file: some ByteSource, format: DataFormat, options: DataReadOptions) throws(DataError) -> DataTable {
+    static func read(
+        _ file: some ByteSource, format: DataFormat, options: DataReadOptions
+    ) throws(DataError) -> DataTable {
         switch format {
         case .csv, .tsv:
             let delimiter = options.delimiter ?? (format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))

@@ -17,7 +17,8 @@ public struct DataTable: Sendable {
     /// A table from its parts; `columnNames.count` must equal `values.columns`, and
     /// `lineNumbers`, when given, hold one line per row.
     public init(source: String, columnNames: [String], values: Matrix<Double>, lineNumbers: [Int]? = nil) {
-        precondition(columnNames.count == values.columns, "DataTable: \(columnNames.count) names, \(values.columns) columns")
+        precondition(
+            columnNames.count == values.columns, "DataTable: \(columnNames.count) names, \(values.columns) columns")
         precondition(lineNumbers.map { $0.count == values.rows } ?? true, "DataTable: one line number per row")
         self.source = source
         self.columnNames = columnNames
@@ -36,11 +37,14 @@ public struct DataTable: Sendable {
         let matches = columnNames.indices.filter { columnNames[$0] == name }
         guard let first = matches.first else {
             let shown = columnNames.prefix(20).joined(separator: ", ") + (columnNames.count > 20 ? ", …" : "")
-            throw DataError(file: source, message: "\(option): no column named '\(excerpt(Array(name.utf8)))' (columns: \(shown))")
+            throw DataError(
+                file: source, message: "\(option): no column named '\(excerpt(Array(name.utf8)))' (columns: \(shown))")
         }
         guard matches.count == 1 else {
             let places = matches.prefix(5).map { String($0 + 1) }.joined(separator: ", ")
-            throw DataError(file: source, message: "\(option): \(matches.count) columns are named '\(name)' (columns \(places)); rename them")
+            throw DataError(
+                file: source,
+                message: "\(option): \(matches.count) columns are named '\(name)' (columns \(places)); rename them")
         }
         return first
     }
@@ -49,8 +53,9 @@ public struct DataTable: Sendable {
     /// text, `file: row r+1, column c+1` otherwise.
     public func error(row: Int, column: Int, _ message: String) -> DataError {
         if let lineNumbers {
-            return DataError(file: source, line: lineNumbers[row], column: column + 1, columnName: columnNames[column],
-                             message: message)
+            return DataError(
+                file: source, line: lineNumbers[row], column: column + 1, columnName: columnNames[column],
+                message: message)
         }
         return DataError(file: source, columnName: columnNames[column], message: "row \(row + 1): \(message)")
     }

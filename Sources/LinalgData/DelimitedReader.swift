@@ -32,8 +32,9 @@ package enum DelimitedReader {
             var lines = 0, rows = 0
             try LineBlocks.forEach(in: source, range: range) { block, _ throws(DataError) in
                 var blockLines: Int64 = 0, blockRows: Int64 = 0
-                linalg_count_lines(block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count,
-                                   &blockLines, &blockRows)
+                linalg_count_lines(
+                    block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count,
+                    &blockLines, &blockRows)
                 lines += Int(blockLines)
                 rows += Int(blockRows)
                 return true
@@ -56,8 +57,13 @@ package enum DelimitedReader {
 
         guard backed else {
             // Find the short row without allocating the table (a validation-only pass).
-            if let error = scan(source, delimiter: delimiter, ranges: ranges, firstRow: firstRow, firstLine: firstLine, header: header.names,
-                                out: nil, lineNumbers: nil) { throw error }
+            if let error = scan(
+                source, delimiter: delimiter, ranges: ranges, firstRow: firstRow, firstLine: firstLine,
+                header: header.names,
+                out: nil, lineNumbers: nil)
+            {
+                throw error
+            }
             throw DataError(file: file, message: "has fewer bytes than \(rowCount) rows of \(columns) numbers need")
         }
 
@@ -67,8 +73,10 @@ package enum DelimitedReader {
         let scalars = [Double](unsafeUninitializedCapacity: cells) { buffer, initialized in
             HugePages.advise(buffer.baseAddress!, count: cells)
             lineNumbers.withUnsafeMutableBufferPointer { lines in
-                failure = scan(source, delimiter: delimiter, ranges: ranges, firstRow: firstRow, firstLine: firstLine, header: header.names,
-                               out: buffer.baseAddress!, lineNumbers: lines.baseAddress!)
+                failure = scan(
+                    source, delimiter: delimiter, ranges: ranges, firstRow: firstRow, firstLine: firstLine,
+                    header: header.names,
+                    out: buffer.baseAddress!, lineNumbers: lines.baseAddress!)
             }
             initialized = failure == nil ? cells : 0
         }
@@ -79,9 +87,11 @@ package enum DelimitedReader {
 
     /// Parses each range into its rows (`out`, `lineNumbers` may be `nil`: validation only) on
     /// its own core; returns the error of the earliest failing range, if any.
-    static func scan(_ source: some ByteSource, delimiter: UInt8, ranges: [Range<Int>], firstRow: [Int], firstLine: [Int],
-                     header: [String], out: UnsafeMutablePointer<Double>?,
-                     lineNumbers: UnsafeMutablePointer<Int>?) -> DataError? {
+    static func scan(
+        _ source: some ByteSource, delimiter: UInt8, ranges: [Range<Int>], firstRow: [Int], firstLine: [Int],
+        header: [String], out: UnsafeMutablePointer<Double>?,
+        lineNumbers: UnsafeMutablePointer<Int>?
+    ) -> DataError? {
         let failure = FirstFailure()
         let columns = header.count
         let out = out.map(SendablePointer.init), lineOut = lineNumbers.map(SendablePointer.init)
@@ -95,21 +105,27 @@ package enum DelimitedReader {
                     let base = block.baseAddress?.assumingMemoryBound(to: CChar.self)
                     let lineStart = lineOut.map { $0.pointer + row }
                     let rows = out.map { $0.pointer + row * columns }, capacity = Int64(rowLimit - row)
-                    let result = if let lineStart {
-                        lineStart.withMemoryRebound(to: Int64.self, capacity: rowLimit - row) { lines in
-                            linalg_scan_delimited(base, block.count, CChar(bitPattern: delimiter), columns, rows, lines,
-                                                  capacity)
+                    let result =
+                        if let lineStart {
+                            lineStart.withMemoryRebound(to: Int64.self, capacity: rowLimit - row) { lines in
+                                linalg_scan_delimited(
+                                    base, block.count, CChar(bitPattern: delimiter), columns, rows, lines,
+                                    capacity)
+                            }
+                        } else {
+                            linalg_scan_delimited(
+                                base, block.count, CChar(bitPattern: delimiter), columns, rows, nil, capacity)
                         }
-                    } else {
-                        linalg_scan_delimited(base, block.count, CChar(bitPattern: delimiter), columns, rows, nil, capacity)
-                    }
                     if let lineStart {
                         // Line indices within the block → 1-based file lines.
                         for r in 0..<Int(result.rows) { lineStart[r] = lineStart[r] + line + 1 }
                     }
                     if Int(result.status) != LINALG_SCAN_OK {
-                        failure.record(part: part, error: error(result, block: block, firstLine: line, header: header,
-                                                                file: work.value.name))
+                        failure.record(
+                            part: part,
+                            error: error(
+                                result, block: block, firstLine: line, header: header,
+                                file: work.value.name))
                         return false
                     }
                     row += Int(result.rows)
@@ -124,26 +140,34 @@ package enum DelimitedReader {
     }
 
     /// The error a scan stopped with, placed at its file line and column.
-    static func error(_ result: linalg_scan_result, block: UnsafeRawBufferPointer, firstLine: Int, header: [String],
-                      file: String) -> DataError {
+    static func error(
+        _ result: linalg_scan_result, block: UnsafeRawBufferPointer, firstLine: Int, header: [String],
+        file: String
+    ) -> DataError {
         let line = firstLine + Int(result.lines) + 1
         let text = excerpt(UnsafeRawBufferPointer(rebasing: block[Int(result.error_begin)..<Int(result.error_end)]))
         let column = Int(result.field)
         let name = column < header.count ? header[column] : nil
         switch Int(result.status) {
         case LINALG_SCAN_FIELD_COUNT:
-            return DataError(file: file, line: line, message: "has \(result.fields) fields, the header has \(header.count)")
+            return DataError(
+                file: file, line: line, message: "has \(result.fields) fields, the header has \(header.count)")
         case LINALG_SCAN_EMPTY_CELL:
-            return DataError(file: file, line: line, column: column + 1, columnName: name, message: "empty cell, expected a number")
+            return DataError(
+                file: file, line: line, column: column + 1, columnName: name, message: "empty cell, expected a number")
         case LINALG_SCAN_NOT_FINITE:
-            return DataError(file: file, line: line, column: column + 1, columnName: name, message: "'\(text)' is not a finite number")
+            return DataError(
+                file: file, line: line, column: column + 1, columnName: name,
+                message: "'\(text)' is not a finite number")
         case LINALG_SCAN_QUOTE:
-            return DataError(file: file, line: line, column: column + 1, columnName: name,
-                             message: "'\(text)': a quoted field must close on its line, with nothing after the quote")
+            return DataError(
+                file: file, line: line, column: column + 1, columnName: name,
+                message: "'\(text)': a quoted field must close on its line, with nothing after the quote")
         case LINALG_SCAN_ROWS_CHANGED:
             return DataError(file: file, line: line, message: "the file changed while being read")
         default:
-            return DataError(file: file, line: line, column: column + 1, columnName: name, message: "'\(text)' is not a number")
+            return DataError(
+                file: file, line: line, column: column + 1, columnName: name, message: "'\(text)' is not a number")
         }
     }
 }
@@ -158,7 +182,9 @@ struct Header {
 
     init(_ source: some ByteSource, delimiter: UInt8) throws(DataError) {
         let file = source.name
-        guard source.size > 0 else { throw DataError(file: file, message: "file is empty (expected a header row and data rows)") }
+        guard source.size > 0 else {
+            throw DataError(file: file, message: "file is empty (expected a header row and data rows)")
+        }
         var found: (bytes: [UInt8], lines: Int, end: Int)?
         var lines = 0
         try LineBlocks.forEach(in: source, range: 0..<source.size) { block, offset throws(DataError) in
@@ -176,7 +202,9 @@ struct Header {
             }
             return true
         }
-        guard let found else { throw DataError(file: file, message: "file is empty (expected a header row and data rows)") }
+        guard let found else {
+            throw DataError(file: file, message: "file is empty (expected a header row and data rows)")
+        }
         names = try Header.names(found.bytes, delimiter: delimiter, line: found.lines, file: file)
         self.lines = found.lines
         end = found.end
@@ -197,7 +225,9 @@ struct Header {
                 var closed = false
                 while i < line.count {
                     if line[i] == UInt8(ascii: "\"") {
-                        if i + 1 < line.count && line[i + 1] == UInt8(ascii: "\"") { name.append(line[i]); i += 2; continue }
+                        if i + 1 < line.count && line[i + 1] == UInt8(ascii: "\"") {
+                            name.append(line[i]); i += 2; continue
+                        }
                         closed = true
                         i += 1
                         break
@@ -207,8 +237,10 @@ struct Header {
                 }
                 while i < line.count && space(line[i]) { i += 1 }
                 guard closed, i == line.count || line[i] == delimiter else {
-                    throw DataError(file: file, line: number, column: names.count + 1,
-                                    message: "header name '\(excerpt(name))': a quoted name must close, with nothing after the quote")
+                    throw DataError(
+                        file: file, line: number, column: names.count + 1,
+                        message:
+                            "header name '\(excerpt(name))': a quoted name must close, with nothing after the quote")
                 }
             } else {
                 let start = i
@@ -218,13 +250,15 @@ struct Header {
                 name = Array(line[start..<stop])
             }
             if name.isEmpty {
-                throw DataError(file: file, line: number, column: names.count + 1, message: "empty column name in the header")
+                throw DataError(
+                    file: file, line: number, column: names.count + 1, message: "empty column name in the header")
             }
             names.append(String(decoding: name, as: UTF8.self))
             if i >= line.count { return names }
             i += 1  // the delimiter
             if i == line.count {
-                throw DataError(file: file, line: number, column: names.count + 1, message: "empty column name in the header")
+                throw DataError(
+                    file: file, line: number, column: names.count + 1, message: "empty column name in the header")
             }
         }
     }

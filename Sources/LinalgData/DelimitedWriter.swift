@@ -8,9 +8,12 @@ import LinalgKernels
 public enum DelimitedWriter {
     /// Writes `table` to `path` with `delimiter` (`,` for CSV, tab for TSV), through a
     /// temporary file renamed into place.
-    public static func write(_ table: DataTable, to path: String, delimiter: UInt8 = UInt8(ascii: ",")) throws(DataError) {
+    public static func write(
+        _ table: DataTable, to path: String, delimiter: UInt8 = UInt8(ascii: ",")
+    ) throws(DataError) {
         let output = try OutputFile(path: path)
-        let header = table.columnNames.map { quoted($0, delimiter: delimiter) }
+        let header =
+            table.columnNames.map { quoted($0, delimiter: delimiter) }
             .joined(separator: String(UnicodeScalar(delimiter))) + "\n"
         try output.write(Array(header.utf8))
         let (n, d) = (table.values.rows, table.values.columns)
@@ -26,15 +29,18 @@ public enum DelimitedWriter {
             table.values.withUnsafeBufferPointer { values in
                 buffer.withUnsafeMutableBufferPointer { bytes in
                     lengths.withUnsafeMutableBufferPointer { lengths in
-                        let (v, b, l) = (SendablePointer(UnsafeMutablePointer(mutating: values.baseAddress!)),
-                                         SendablePointer(bytes.baseAddress!), SendablePointer(lengths.baseAddress!))
+                        let (v, b, l) = (
+                            SendablePointer(UnsafeMutablePointer(mutating: values.baseAddress!)),
+                            SendablePointer(bytes.baseAddress!), SendablePointer(lengths.baseAddress!)
+                        )
                         ParallelChunks.run(count: stop - blockStart, parts: parts) { part, rows in
                             var cursor = b.pointer + part * perPart
                             let first = cursor
                             for i in rows {
                                 let row = v.pointer + (blockStart + i) * d
-                                cursor += linalg_format_row(row, d, CChar(bitPattern: delimiter),
-                                                            UnsafeMutableRawPointer(cursor).assumingMemoryBound(to: CChar.self))
+                                cursor += linalg_format_row(
+                                    row, d, CChar(bitPattern: delimiter),
+                                    UnsafeMutableRawPointer(cursor).assumingMemoryBound(to: CChar.self))
                             }
                             l.pointer[part] = cursor - first
                         }

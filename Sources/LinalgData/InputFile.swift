@@ -39,8 +39,9 @@ package final class MappedBytes {
         lead = range.lowerBound % page
         length = range.count + lead
         guard range.count > 0,
-              let address = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, off_t(range.lowerBound - lead)),
-              address != MAP_FAILED else { return nil }
+            let address = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, off_t(range.lowerBound - lead)),
+            address != MAP_FAILED
+        else { return nil }
         base = address
         madvise(base, length, MADV_SEQUENTIAL)
         bytes = UnsafeRawBufferPointer(start: base + lead, count: range.count)
@@ -81,8 +82,12 @@ package final class InputFile: ByteSource, @unchecked Sendable {
         let kind = status.st_mode & S_IFMT
         guard kind == S_IFREG else {
             close(fd)
-            let what = kind == S_IFDIR ? "is a directory" : kind == S_IFIFO ? "is a FIFO, not a regular file"
-                : kind == S_IFSOCK ? "is a socket, not a regular file" : "is a device, not a regular file"
+            let what =
+                kind == S_IFDIR
+                ? "is a directory"
+                : kind == S_IFIFO
+                    ? "is a FIFO, not a regular file"
+                    : kind == S_IFSOCK ? "is a socket, not a regular file" : "is a device, not a regular file"
             throw DataError(file: path, message: what)
         }
         descriptor = fd
@@ -104,6 +109,20 @@ package final class InputFile: ByteSource, @unchecked Sendable {
             if got == 0 { throw DataError(file: name, message: "ended early: it changed while being read") }
             done += got
         }
+    }
+
+    /// The whole file (for small files such as JSON models; tables go through the readers).
+    package func readAll() throws(DataError) -> [UInt8] {
+        _ = try MemoryBudget.bytes(count: size, elementSize: 1, what: "reading the file whole", file: name)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var failure: DataError?
+        bytes.withUnsafeMutableBytes { buffer in
+            do throws(DataError) { if size > 0 { try read(at: 0, count: size, into: buffer.baseAddress!) } } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return bytes
     }
 
     /// The system's reason for `code`, in the words a user searches for.

@@ -25,7 +25,8 @@ public struct SparseRows: Sendable {
         let n = labels.count, width = columnCount + 1
         try MemoryBudget.checkNames(width, file: source)
         let cells = try MemoryBudget.product(n, width, what: "the dense table", file: source)
-        _ = try MemoryBudget.bytes(count: cells, elementSize: 8, what: "the dense table (\(n) rows × \(width) columns)", file: source)
+        _ = try MemoryBudget.bytes(
+            count: cells, elementSize: 8, what: "the dense table (\(n) rows × \(width) columns)", file: source)
         var scalars = zeroedDoubles(cells)
         scalars.withUnsafeMutableBufferPointer { out in
             for i in 0..<n {
@@ -34,8 +35,9 @@ public struct SparseRows: Sendable {
             }
         }
         let names = ["label"] + (1..<width).map { "f\($0)" }
-        return DataTable(source: source, columnNames: names, values: Matrix(uncheckedRows: n, columns: width, storage: scalars),
-                         lineNumbers: lineNumbers)
+        return DataTable(
+            source: source, columnNames: names, values: Matrix(uncheckedRows: n, columns: width, storage: scalars),
+            lineNumbers: lineNumbers)
     }
 }
 
@@ -57,8 +59,9 @@ public enum LibSVMReader {
             var count = LibSVMCount()
             try LineBlocks.forEach(in: source, range: range) { block, _ throws(DataError) in
                 var rows = linalg_libsvm_rows()
-                let result = linalg_scan_libsvm(block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count,
-                                                Int64(firstIndex), &rows)
+                let result = linalg_scan_libsvm(
+                    block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count,
+                    Int64(firstIndex), &rows)
                 if Int(result.status) != LINALG_SCAN_OK {
                     count.failure = error(result, block: block, firstLine: count.lines, file: file)
                     return false
@@ -96,42 +99,53 @@ public enum LibSVMReader {
         let failure = FirstFailure()
         let (rowStart, nonzeroStart, lineStart) = (rowsSoFar, nonzerosSoFar, linesSoFar)
         labels.withUnsafeMutableBufferPointer { labels in
-        rowEnds.withUnsafeMutableBufferPointer { rowEnds in
-        lineOfRow.withUnsafeMutableBufferPointer { lineOfRow in
-        indices.withUnsafeMutableBufferPointer { indices in
-        values.withUnsafeMutableBufferPointer { values in
-            let pointers = UncheckedSendable((labels.baseAddress!, rowEnds.baseAddress!, lineOfRow.baseAddress!,
-                                              indices.baseAddress, values.baseAddress))
-            let work = UncheckedSendable(source)
-            ParallelChunks.run(count: ranges.count, parts: ranges.count) { part, _ in
-                var row = rowStart[part], nonzero = nonzeroStart[part], line = lineStart[part]
-                let (labels, rowEnds, lineOfRow, indices, values) = pointers.value
-                do throws(DataError) {
-                    try LineBlocks.forEach(in: work.value, range: ranges[part]) { block, _ throws(DataError) in
-                        var rows = linalg_libsvm_rows(
-                            labels: labels + row, row_ends: rowEnds + row, indices: indices.map { $0 + nonzero },
-                            values: values.map { $0 + nonzero }, line_of_row: lineOfRow + row,
-                            max_rows: Int64(rowStart[part + 1] - row), max_nonzeros: Int64(nonzeroStart[part + 1] - nonzero),
-                            nonzeros: 0, largest_index: 0)
-                        let result = linalg_scan_libsvm(block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count,
-                                                        Int64(firstIndex), &rows)
-                        if Int(result.status) != LINALG_SCAN_OK {
-                            throw error(result, block: block, firstLine: line, file: file)
+            rowEnds.withUnsafeMutableBufferPointer { rowEnds in
+                lineOfRow.withUnsafeMutableBufferPointer { lineOfRow in
+                    indices.withUnsafeMutableBufferPointer { indices in
+                        values.withUnsafeMutableBufferPointer { values in
+                            let pointers = UncheckedSendable(
+                                (
+                                    labels.baseAddress!, rowEnds.baseAddress!, lineOfRow.baseAddress!,
+                                    indices.baseAddress, values.baseAddress
+                                ))
+                            let work = UncheckedSendable(source)
+                            ParallelChunks.run(count: ranges.count, parts: ranges.count) { part, _ in
+                                var row = rowStart[part], nonzero = nonzeroStart[part], line = lineStart[part]
+                                let (labels, rowEnds, lineOfRow, indices, values) = pointers.value
+                                do throws(DataError) {
+                                    try LineBlocks.forEach(in: work.value, range: ranges[part]) {
+                                        block, _ throws(DataError) in
+                                        var rows = linalg_libsvm_rows(
+                                            labels: labels + row, row_ends: rowEnds + row,
+                                            indices: indices.map { $0 + nonzero },
+                                            values: values.map { $0 + nonzero }, line_of_row: lineOfRow + row,
+                                            max_rows: Int64(rowStart[part + 1] - row),
+                                            max_nonzeros: Int64(nonzeroStart[part + 1] - nonzero),
+                                            nonzeros: 0, largest_index: 0)
+                                        let result = linalg_scan_libsvm(
+                                            block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count,
+                                            Int64(firstIndex), &rows)
+                                        if Int(result.status) != LINALG_SCAN_OK {
+                                            throw error(result, block: block, firstLine: line, file: file)
+                                        }
+                                        for r in row..<(row + Int(result.rows)) {
+                                            rowEnds[r] += Int64(nonzero)
+                                            lineOfRow[r] += Int64(line + 1)
+                                        }
+                                        row += Int(result.rows)
+                                        nonzero += Int(rows.nonzeros)
+                                        line += Int(result.lines)
+                                        return true
+                                    }
+                                } catch {
+                                    failure.record(part: part, error: error)
+                                }
+                            }
                         }
-                        for r in row..<(row + Int(result.rows)) {
-                            rowEnds[r] += Int64(nonzero)
-                            lineOfRow[r] += Int64(line + 1)
-                        }
-                        row += Int(result.rows)
-                        nonzero += Int(rows.nonzeros)
-                        line += Int(result.lines)
-                        return true
                     }
-                } catch {
-                    failure.record(part: part, error: error)
                 }
             }
-        }}}}}
+        }
         if let error = failure.error { throw error }
         let shift = Int32(firstIndex)
         return SparseRows(
@@ -140,14 +154,17 @@ public enum LibSVMReader {
     }
 
     /// The error a scan stopped with; `firstLine` counts the lines before the block.
-    static func error(_ result: linalg_scan_result, block: UnsafeRawBufferPointer, firstLine: Int,
-                      file: String) -> DataError {
+    static func error(
+        _ result: linalg_scan_result, block: UnsafeRawBufferPointer, firstLine: Int,
+        file: String
+    ) -> DataError {
         let line = firstLine + Int(result.lines) + 1
         let text = excerpt(UnsafeRawBufferPointer(rebasing: block[Int(result.error_begin)..<Int(result.error_end)]))
         let what: String
         switch Int(result.status) {
         case LINALG_SCAN_NOT_FINITE: what = "'\(text)' is not a finite number"
-        case LINALG_SCAN_BAD_INDEX: what = "'\(text)': indices must be integers, increasing along the line, from the first index"
+        case LINALG_SCAN_BAD_INDEX:
+            what = "'\(text)': indices must be integers, increasing along the line, from the first index"
         case LINALG_SCAN_BAD_PAIR: what = "'\(text)' is not of the form index:value"
         case LINALG_SCAN_ROWS_CHANGED: what = "the file changed while being read"
         default: what = "'\(text)' is not a number"

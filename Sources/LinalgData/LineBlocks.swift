@@ -31,7 +31,9 @@ package struct LineBlocks {
                         stop = rest.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
                     }
                 }
-                guard try body(UnsafeRawBufferPointer(rebasing: bytes[start..<stop]), range.lowerBound + start) else { return }
+                guard try body(UnsafeRawBufferPointer(rebasing: bytes[start..<stop]), range.lowerBound + start) else {
+                    return
+                }
                 start = stop
                 mapped.release(upTo: start)
             }
@@ -81,7 +83,9 @@ package struct LineBlocks {
 
     /// Cuts `range` into `parts` ranges that start at line starts (after a `\n`), in order; some
     /// may be empty.
-    package static func split(_ range: Range<Int>, parts: Int, in source: some ByteSource) throws(DataError) -> [Range<Int>] {
+    package static func split(
+        _ range: Range<Int>, parts: Int, in source: some ByteSource
+    ) throws(DataError) -> [Range<Int>] {
         var starts = [range.lowerBound]
         let probe = 64 << 10
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: probe, alignment: 16)

@@ -31,7 +31,8 @@ package enum MemoryBudget {
         let limit = self.limit
         guard !overflow, count >= 0, bytes <= limit else {
             let needed = overflow ? "more than 2^63 bytes" : formatted(bytes)
-            let limitText = limit == physicalMemory ? "this machine has \(formatted(limit))" : "the limit is \(formatted(limit))"
+            let limitText =
+                limit == physicalMemory ? "this machine has \(formatted(limit))" : "the limit is \(formatted(limit))"
             throw DataError(file: file, message: "\(what) would need \(needed); \(limitText)")
         }
         return bytes
@@ -45,7 +46,9 @@ package enum MemoryBudget {
     /// `a · b` with an overflow check (element counts of claimed shapes).
     package static func product(_ a: Int, _ b: Int, what: String, file: String) throws(DataError) -> Int {
         let (count, overflow) = a.multipliedReportingOverflow(by: b)
-        guard !overflow, a >= 0, b >= 0 else { throw DataError(file: file, message: "\(what): \(a) × \(b) entries overflow") }
+        guard !overflow, a >= 0, b >= 0 else {
+            throw DataError(file: file, message: "\(what): \(a) × \(b) entries overflow")
+        }
         return count
     }
 

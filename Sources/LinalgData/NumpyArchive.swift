@@ -18,7 +18,9 @@ public struct NumpyArchive {
 
     /// The array called `name`, or `nil` when there is none.
     public func array(named name: String) throws(DataError) -> NumpyArray? {
-        guard let entry = archive.entries.first(where: { $0.name == name + ".npy" || $0.name == name }) else { return nil }
+        guard let entry = archive.entries.first(where: { $0.name == name + ".npy" || $0.name == name }) else {
+            return nil
+        }
         var stream = try archive.stream(entry)
         return try NumpyFile.read(&stream)
     }
@@ -35,8 +37,10 @@ public struct NumpyArchive {
         for name in ["y", "sample_weight"] {
             guard let array = try array(named: name) else { continue }
             guard array.shape[0] == rows, array.shape.count == 1 || array.shape[1] == 1 else {
-                throw DataError(file: file, message: "'\(name)' has shape (\(array.shape.map(String.init).joined(separator: ", "))); "
-                    + "X has \(rows) rows, so '\(name)' needs shape (\(rows),)")
+                throw DataError(
+                    file: file,
+                    message: "'\(name)' has shape (\(array.shape.map(String.init).joined(separator: ", "))); "
+                        + "X has \(rows) rows, so '\(name)' needs shape (\(rows),)")
             }
             extra.append((name, array))
         }
@@ -66,7 +70,8 @@ struct NumpyDataSet {
             }
         }
         let names = (0..<d).map(String.init) + columns.map(\.0)
-        let table = DataTable(source: source, columnNames: names, values: Matrix(uncheckedRows: n, columns: width, storage: scalars))
+        let table = DataTable(
+            source: source, columnNames: names, values: Matrix(uncheckedRows: n, columns: width, storage: scalars))
         try table.requireFinite()
         return table
     }

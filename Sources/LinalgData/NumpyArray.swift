@@ -15,7 +15,8 @@ public struct NumpyArray: Sendable {
     func table(source: String) throws(DataError) -> DataTable {
         let matrix = self.matrix
         guard matrix.rows > 0, matrix.columns > 0 else {
-            throw DataError(file: source, message: "the array is empty (shape (\(shape.map(String.init).joined(separator: ", "))))")
+            throw DataError(
+                file: source, message: "the array is empty (shape (\(shape.map(String.init).joined(separator: ", "))))")
         }
         try MemoryBudget.checkNames(matrix.columns, file: source)
         let table = DataTable(source: source, columnNames: (0..<matrix.columns).map(String.init), values: matrix)
@@ -28,7 +29,9 @@ extension DataTable {
     /// Throws, naming row and column, when an entry is NaN or infinite (text readers check as
     /// they parse; binary formats are checked after reading).
     func requireFinite() throws(DataError) {
-        if let (i, j) = values.firstNonFinite { throw error(row: i, column: j, "\(values[i, j]) is not a finite number") }
+        if let (i, j) = values.firstNonFinite {
+            throw error(row: i, column: j, "\(values[i, j]) is not a finite number")
+        }
     }
 }
 
@@ -51,10 +54,15 @@ public enum NumpyFile {
         let file = stream.name
         let (rows, columns) = header.tableShape
         let count = try MemoryBudget.product(rows, columns, what: "the array's shape", file: file)
-        let bytes = try MemoryBudget.bytes(count: count, elementSize: header.itemSize, what: "the array's data", file: file)
+        let bytes = try MemoryBudget.bytes(
+            count: count, elementSize: header.itemSize, what: "the array's data", file: file)
         guard bytes <= stream.remaining else {
-            throw DataError(file: file, message: "the header claims shape (\(header.shape.map(String.init).joined(separator: ", "))) "
-                + "of \(header.itemSize)-byte items, \(MemoryBudget.formatted(bytes)); the file holds \(MemoryBudget.formatted(stream.remaining))")
+            throw DataError(
+                file: file,
+                message: "the header claims shape (\(header.shape.map(String.init).joined(separator: ", "))) "
+                    + "of \(header.itemSize)-byte items, \(MemoryBudget.formatted(bytes)); the file holds "
+                        + "\(MemoryBudget.formatted(stream.remaining))"
+            )
         }
         _ = try MemoryBudget.bytes(count: count, elementSize: 8, what: "the array as doubles", file: file)
         var failure: DataError?
@@ -78,8 +86,10 @@ public enum NumpyFile {
 
     /// Reads `count` items into `out` as `Double`s: `<f8` straight into place, other types
     /// through a block buffer.
-    static func readValues(_ header: NumpyHeader, count: Int, from stream: inout some ByteStream,
-                           into out: UnsafeMutablePointer<Double>) throws(DataError) {
+    static func readValues(
+        _ header: NumpyHeader, count: Int, from stream: inout some ByteStream,
+        into out: UnsafeMutablePointer<Double>
+    ) throws(DataError) {
         if header.kind == "f" && header.itemSize == 8 && !header.bigEndian {
             try stream.read(into: out, count: count * 8)
             return
@@ -96,7 +106,9 @@ public enum NumpyFile {
         }
     }
 
-    static func convert(_ raw: UnsafeMutableRawPointer, count n: Int, header: NumpyHeader, into out: UnsafeMutablePointer<Double>) {
+    static func convert(
+        _ raw: UnsafeMutableRawPointer, count n: Int, header: NumpyHeader, into out: UnsafeMutablePointer<Double>
+    ) {
         func load<T: FixedWidthInteger>(_: T.Type, _ i: Int) -> T {
             let v = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
             return header.bigEndian ? T(bigEndian: v) : T(littleEndian: v)

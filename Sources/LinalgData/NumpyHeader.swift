@@ -25,11 +25,15 @@ package struct NumpyHeader: Equatable, Sendable {
             throw DataError(file: file, message: "not a .npy array (the magic \\x93NUMPY is missing)")
         }
         let major = lead[6]
-        guard (1...3).contains(major) else { throw DataError(file: file, message: ".npy version \(major).\(lead[7]) is not supported (1.0, 2.0, 3.0 are)") }
+        guard (1...3).contains(major) else {
+            throw DataError(
+                file: file, message: ".npy version \(major).\(lead[7]) is not supported (1.0, 2.0, 3.0 are)")
+        }
         let lengthBytes = try stream.readBytes(major == 1 ? 2 : 4)
         let length = lengthBytes.reversed().reduce(0) { $0 << 8 | Int($1) }
         guard length <= NumpyHeader.maximumLength, length <= stream.remaining else {
-            throw DataError(file: file, message: "the .npy header claims \(length) bytes; the file has \(stream.remaining) left")
+            throw DataError(
+                file: file, message: "the .npy header claims \(length) bytes; the file has \(stream.remaining) left")
         }
         let text = String(decoding: try stream.readBytes(length), as: UTF8.self)
         self = try NumpyHeader(dictionary: text, file: file)
@@ -40,21 +44,27 @@ package struct NumpyHeader: Equatable, Sendable {
         var parser = PythonLiteralParser(text: text, file: file)
         let entries = try parser.dictionary()
         guard case .string(let descr)? = entries["descr"] else {
-            if entries["descr"] != nil { throw DataError(file: file, message: "structured .npy dtypes are not supported (only plain numbers)") }
+            if entries["descr"] != nil {
+                throw DataError(file: file, message: "structured .npy dtypes are not supported (only plain numbers)")
+            }
             throw DataError(file: file, message: "the .npy header has no 'descr'")
         }
         guard case .bool(let fortran)? = entries["fortran_order"] else {
             throw DataError(file: file, message: "the .npy header has no 'fortran_order' True/False")
         }
-        guard case .tuple(let shape)? = entries["shape"] else { throw DataError(file: file, message: "the .npy header has no 'shape' tuple") }
+        guard case .tuple(let shape)? = entries["shape"] else {
+            throw DataError(file: file, message: "the .npy header has no 'shape' tuple")
+        }
         let chars = Array(descr)
         guard chars.count >= 3, "<>|=".contains(chars[0]), let size = Int(String(chars[2...])) else {
             throw DataError(file: file, message: "dtype '\(excerpt(Array(descr.utf8)))' is not supported")
         }
         let supported: [Character: Set<Int>] = ["f": [4, 8], "i": [1, 2, 4, 8], "u": [1, 2, 4, 8], "b": [1]]
         guard supported[chars[1]]?.contains(size) == true else {
-            throw DataError(file: file, message: "dtype '\(excerpt(Array(descr.utf8)))' is not supported "
-                + "(f8, f4, i8, i4, i2, i1, u8, u4, u2, u1 and b1 are)")
+            throw DataError(
+                file: file,
+                message: "dtype '\(excerpt(Array(descr.utf8)))' is not supported "
+                    + "(f8, f4, i8, i4, i2, i1, u8, u4, u2, u1 and b1 are)")
         }
         guard shape.count == 1 || shape.count == 2 else {
             throw DataError(file: file, message: "the array has \(shape.count) dimensions; tables need 1 or 2")
@@ -115,7 +125,9 @@ struct PythonLiteralParser {
         DataError(file: file, message: "malformed .npy header (\(what)): '\(excerpt(bytes))'")
     }
 
-    mutating func skipSpace() { while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09) { i += 1 } }
+    mutating func skipSpace() {
+        while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09) { i += 1 }
+    }
 
     mutating func expect(_ c: Character) throws(DataError) {
         skipSpace()
@@ -159,7 +171,9 @@ struct PythonLiteralParser {
             while !peek(")") {
                 let start = i
                 while i < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i += 1 }
-                guard i > start, let n = Int(String(decoding: bytes[start..<i], as: UTF8.self)) else { throw fail("a dimension is not an integer") }
+                guard i > start, let n = Int(String(decoding: bytes[start..<i], as: UTF8.self)) else {
+                    throw fail("a dimension is not an integer")
+                }
                 if i < bytes.count && bytes[i] == UInt8(ascii: "L") { i += 1 }
                 items.append(n)
                 if peek(",") { i += 1 } else { break }

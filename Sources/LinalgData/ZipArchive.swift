@@ -25,7 +25,8 @@ package struct ZipArchive {
         let tail = min(source.size, 22 + 65535)
         var bytes = [UInt8](repeating: 0, count: tail)
         try ZipArchive.read(source, at: source.size - tail, into: &bytes)
-        guard let eocd = stride(from: tail - 22, through: 0, by: -1).first(where: { le32(bytes, $0) == 0x0605_4B50 }) else {
+        guard let eocd = stride(from: tail - 22, through: 0, by: -1).first(where: { le32(bytes, $0) == 0x0605_4B50 })
+        else {
             throw DataError(file: file, message: "not a zip archive (.npz): no end-of-central-directory record")
         }
         var count = Int(le16(bytes, eocd + 10))
@@ -37,17 +38,25 @@ package struct ZipArchive {
             guard eocdPosition >= 20 else { throw DataError(file: file, message: "damaged zip64 archive: no locator") }
             var locator = [UInt8](repeating: 0, count: 20)
             try ZipArchive.read(source, at: eocdPosition - 20, into: &locator)
-            guard le32(locator, 0) == 0x0706_4B50 else { throw DataError(file: file, message: "damaged zip64 archive: no locator") }
+            guard le32(locator, 0) == 0x0706_4B50 else {
+                throw DataError(file: file, message: "damaged zip64 archive: no locator")
+            }
             let recordOffset = Int(clamping: le64(locator, 8))
-            guard recordOffset <= source.size - 56 else { throw DataError(file: file, message: "damaged zip64 archive: record out of the file") }
+            guard recordOffset <= source.size - 56 else {
+                throw DataError(file: file, message: "damaged zip64 archive: record out of the file")
+            }
             var record = [UInt8](repeating: 0, count: 56)
             try ZipArchive.read(source, at: recordOffset, into: &record)
-            guard le32(record, 0) == 0x0606_4B50 else { throw DataError(file: file, message: "damaged zip64 archive: bad end record") }
+            guard le32(record, 0) == 0x0606_4B50 else {
+                throw DataError(file: file, message: "damaged zip64 archive: bad end record")
+            }
             count = Int(clamping: le64(record, 32))
             directorySize = Int(clamping: le64(record, 40))
             directoryOffset = Int(clamping: le64(record, 48))
         }
-        guard directoryOffset <= source.size, directorySize <= source.size - directoryOffset, count <= directorySize / 46 else {
+        guard directoryOffset <= source.size, directorySize <= source.size - directoryOffset,
+            count <= directorySize / 46
+        else {
             throw DataError(file: file, message: "damaged zip archive: the central directory lies outside the file")
         }
         var directory = [UInt8](repeating: 0, count: directorySize)
@@ -87,7 +96,9 @@ package struct ZipArchive {
                 e += 4 + size
             }
             guard entry.uncompressedSize >= 0, entry.compressedSize >= 0, entry.localHeaderOffset >= 0 else {
-                throw DataError(file: file, message: "damaged zip archive: bad zip64 sizes for '\(excerpt(Array(entry.name.utf8)))'")
+                throw DataError(
+                    file: file, message: "damaged zip archive: bad zip64 sizes for '\(excerpt(Array(entry.name.utf8)))'"
+                )
             }
             entries.append(entry)
             p += 46 + nameLength + extraLength + commentLength
@@ -98,16 +109,21 @@ package struct ZipArchive {
     /// A stream over the uncompressed bytes of `entry`, checked against its CRC-32 at the end.
     package func stream(_ entry: Entry) throws(DataError) -> EntryStream {
         let name = "\(source.name)[\(entry.name)]"
-        guard entry.flags & 1 == 0 else { throw DataError(file: name, message: "encrypted zip entries are not supported") }
+        guard entry.flags & 1 == 0 else {
+            throw DataError(file: name, message: "encrypted zip entries are not supported")
+        }
         guard entry.method == 0 || entry.method == 8 else {
-            throw DataError(file: name, message: "zip compression method \(entry.method) is not supported (stored and deflate are)")
+            throw DataError(
+                file: name, message: "zip compression method \(entry.method) is not supported (stored and deflate are)")
         }
         guard entry.localHeaderOffset <= source.size - 30 else {
             throw DataError(file: name, message: "damaged zip archive: the entry lies outside the file")
         }
         var local = [UInt8](repeating: 0, count: 30)
         try ZipArchive.read(source, at: entry.localHeaderOffset, into: &local)
-        guard le32(local, 0) == 0x0403_4B50 else { throw DataError(file: name, message: "damaged zip archive: bad local header") }
+        guard le32(local, 0) == 0x0403_4B50 else {
+            throw DataError(file: name, message: "damaged zip archive: bad local header")
+        }
         let dataStart = entry.localHeaderOffset + 30 + Int(le16(local, 26)) + Int(le16(local, 28))
         guard dataStart <= source.size, entry.compressedSize <= source.size - dataStart else {
             throw DataError(file: name, message: "damaged zip archive: the entry's data run past the end of the file")
@@ -117,8 +133,12 @@ package struct ZipArchive {
         }
         // Deflate expands at most 1032 : 1; a larger claim is not backed by the file.
         if entry.method == 8 && entry.uncompressedSize / 1032 > entry.compressedSize + 1 {
-            throw DataError(file: name, message: "claims \(MemoryBudget.formatted(entry.uncompressedSize)) from "
-                + "\(MemoryBudget.formatted(entry.compressedSize)) of deflate data, beyond what deflate can expand to")
+            throw DataError(
+                file: name,
+                message: "claims \(MemoryBudget.formatted(entry.uncompressedSize)) from "
+                    + "\(MemoryBudget.formatted(entry.compressedSize)) of deflate data, beyond what deflate can "
+                        + "expand to"
+            )
         }
         return try EntryStream(source: source, name: name, entry: entry, dataStart: dataStart)
     }
@@ -127,8 +147,9 @@ package struct ZipArchive {
         var failure: DataError?
         let count = bytes.count
         bytes.withUnsafeMutableBytes { buffer in
-            do throws(DataError) { if count > 0 { try source.read(at: offset, count: count, into: buffer.baseAddress!) } }
-            catch { failure = error }
+            do throws(DataError) {
+                if count > 0 { try source.read(at: offset, count: count, into: buffer.baseAddress!) }
+            } catch { failure = error }
         }
         if let failure { throw failure }
     }
@@ -160,7 +181,9 @@ package final class EntryStream: ByteStream {
         compressedOffset = dataStart
         compressedEnd = dataStart + entry.compressedSize
         if entry.method == 8 {
-            guard linalg_inflate_init_raw(&inflater) == Z_OK else { throw DataError(file: name, message: "zlib failed to start") }
+            guard linalg_inflate_init_raw(&inflater) == Z_OK else {
+                throw DataError(file: name, message: "zlib failed to start")
+            }
             input = .allocate(capacity: EntryStream.inputSize)
         }
     }
@@ -173,7 +196,9 @@ package final class EntryStream: ByteStream {
     }
 
     package func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(DataError) {
-        guard count <= remaining else { throw DataError(file: name, message: "ended early: \(count) bytes wanted, \(remaining) left") }
+        guard count <= remaining else {
+            throw DataError(file: name, message: "ended early: \(count) bytes wanted, \(remaining) left")
+        }
         if entry.method == 0 {
             try source.read(at: compressedOffset, count: count, into: buffer)
             compressedOffset += count
@@ -198,7 +223,9 @@ package final class EntryStream: ByteStream {
         while produced < count {
             if inflater.avail_in == 0 {
                 let n = min(EntryStream.inputSize, compressedEnd - compressedOffset)
-                guard n > 0 else { throw DataError(file: name, message: "damaged zip archive: the deflate data end early") }
+                guard n > 0 else {
+                    throw DataError(file: name, message: "damaged zip archive: the deflate data end early")
+                }
                 try source.read(at: compressedOffset, count: n, into: input!)
                 compressedOffset += n
                 inflater.next_in = input

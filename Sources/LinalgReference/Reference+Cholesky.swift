@@ -7,7 +7,8 @@ extension Reference {
     @inlinable
     public static func cholesky<S: MatrixScalar>(_ a: Matrix<S>) throws(LinalgError) -> Matrix<S> {
         guard a.rows == a.columns else {
-            throw .shapeMismatch(operation: "Reference.cholesky", detail: "A must be square, is \(a.rows)×\(a.columns)")
+            throw .shapeMismatch(
+                operation: "Reference.cholesky", detail: "A must be square, is \(a.rows)×\(a.columns)")
         }
         let n = a.rows
         var l = Matrix<S>(rows: n, columns: n)
@@ -29,7 +30,9 @@ extension Reference {
     /// Forward substitution: the `x` with `Lx = b` for lower triangular `L`.
     @inlinable
     public static func solveLower<S: MatrixScalar>(_ l: Matrix<S>, _ b: [S]) -> [S] {
-        precondition(l.rows == l.columns && l.rows == b.count, "Reference.solveLower: L is \(l.rows)×\(l.columns), b has \(b.count)")
+        precondition(
+            l.rows == l.columns && l.rows == b.count,
+            "Reference.solveLower: L is \(l.rows)×\(l.columns), b has \(b.count)")
         var x = b
         for i in 0..<b.count {
             var sum = x[i]
@@ -42,7 +45,9 @@ extension Reference {
     /// Back substitution with the transpose: the `x` with `Lᵀx = b` for lower triangular `L`.
     @inlinable
     public static func solveLowerTransposed<S: MatrixScalar>(_ l: Matrix<S>, _ b: [S]) -> [S] {
-        precondition(l.rows == l.columns && l.rows == b.count, "Reference.solveLowerTransposed: L is \(l.rows)×\(l.columns), b has \(b.count)")
+        precondition(
+            l.rows == l.columns && l.rows == b.count,
+            "Reference.solveLowerTransposed: L is \(l.rows)×\(l.columns), b has \(b.count)")
         var x = b
         for i in stride(from: b.count - 1, through: 0, by: -1) {
             var sum = x[i]

@@ -12,7 +12,10 @@ extension Reference {
         let n = transposeB ? b.rows : b.columns
         precondition(k == kB, "Reference.matmul: op(A) is \(m)×\(k), op(B) is \(kB)×\(n)")
         var result = Matrix<S>(rows: m, columns: n)
-        if let c { precondition(c.rows == m && c.columns == n, "Reference.matmul: C is \(c.rows)×\(c.columns), expected \(m)×\(n)") }
+        if let c {
+            precondition(
+                c.rows == m && c.columns == n, "Reference.matmul: C is \(c.rows)×\(c.columns), expected \(m)×\(n)")
+        }
         for i in 0..<m {
             for j in 0..<n {
                 var sum: S = 0

@@ -19,7 +19,9 @@ extension Reference {
         public var fitIntercept: Bool
 
         /// The problem as given (not validated: this is an oracle, not an API).
-        public init(x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil, fitIntercept: Bool = false) {
+        public init(
+            x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil, fitIntercept: Bool = false
+        ) {
             self.x = x
             self.y = y
             self.lambda = lambda
@@ -78,8 +80,11 @@ extension Reference {
         /// Plain Newton with Armijo halving: `Δ = −H⁻¹∇L` by the reference Cholesky, no damping.
         /// Stops when `‖∇L‖ ≤ tolerance · max(1, ‖∇L(β₀)‖)`; returns `β`, the iterations and
         /// the gradient norms.
-        public func newton(tolerance: Double = 1e-10, maxIterations: Int = 100) throws(LinalgError)
-            -> (beta: [Double], iterations: Int, gradientNorms: [Double]) {
+        public func newton(
+            tolerance: Double = 1e-10, maxIterations: Int = 100
+        ) throws(LinalgError)
+            -> (beta: [Double], iterations: Int, gradientNorms: [Double])
+        {
             var beta = [Double](repeating: 0, count: d + (fitIntercept ? 1 : 0))
             var g = gradient(beta)
             var norms = [Reference.dot(g, g).squareRoot()]

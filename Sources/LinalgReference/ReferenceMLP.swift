@@ -10,7 +10,9 @@ extension Reference {
         public var outputActivation: Activation
 
         /// A net from its weights (shapes are trusted: this is an oracle, not an API).
-        public init(weights: [Matrix<Double>], activation: Activation = .sigmoid, outputActivation: Activation = .identity) {
+        public init(
+            weights: [Matrix<Double>], activation: Activation = .sigmoid, outputActivation: Activation = .identity
+        ) {
             self.weights = weights
             self.activation = activation
             self.outputActivation = outputActivation
@@ -88,7 +90,9 @@ extension Reference {
         }
 
         /// `Σ_b ‖f(x_b) − y_b‖²` and its gradients, summed sample by sample.
-        public func squaredError(_ inputs: [[Double]], targets: [[Double]]) -> (loss: Double, gradients: [Matrix<Double>]) {
+        public func squaredError(
+            _ inputs: [[Double]], targets: [[Double]]
+        ) -> (loss: Double, gradients: [Matrix<Double>]) {
             var loss = 0.0
             var total = weights.map { Matrix<Double>(rows: $0.rows, columns: $0.columns) }
             for (x, y) in zip(inputs, targets) {
@@ -115,11 +119,14 @@ extension Reference {
         /// (held-out `randn(h₀ × count)` first, then `randn(h₀ × B)` per step, row-major):
         /// `W_l ← W_l − (α/B) Σ_b ∂‖f(x_b) − x_b‖²/∂W_l`. Returns the per-step loss and the
         /// held-out error before and after.
-        public mutating func trainIdentity(steps: Int, learningRate: Double, batchSize: Int = 1, seed: UInt64,
-                                           heldOutCount: Int = 1000) -> (history: [Double], initial: Double, final: Double) {
+        public mutating func trainIdentity(
+            steps: Int, learningRate: Double, batchSize: Int = 1, seed: UInt64,
+            heldOutCount: Int = 1000
+        ) -> (history: [Double], initial: Double, final: Double) {
             var generator = Xoshiro256StarStar(seed: seed)
             let h0 = weights[0].columns
-            let heldOut = Matrix<Double>.random(rows: h0, columns: heldOutCount, distribution: .randn, using: &generator)
+            let heldOut = Matrix<Double>.random(
+                rows: h0, columns: heldOutCount, distribution: .randn, using: &generator)
             let initial = identityError(heldOut)
             var history: [Double] = []
             for _ in 0..<steps {

@@ -33,7 +33,9 @@ import Testing
     @Test func measureTakesAtLeastTheMinimumSamples() {
         var calls = 0
         let summary = measure(budget: 0.01, minimumSamples: 3) { calls += 1 }
-        #expect(summary.repeats >= 3 && calls > summary.repeats && summary.min <= summary.median && summary.median <= summary.max)
+        #expect(
+            summary.repeats >= 3 && calls > summary.repeats && summary.min <= summary.median
+                && summary.median <= summary.max)
     }
 }
 
@@ -41,13 +43,20 @@ import Testing
     @Test func jsonHasExactlyTheContractFields() throws {
         let timing = TimingSummary(samples: [0.5, 0.25, 1])
         let records = [
-            BenchRecord(caseName: "gemm", sizes: [64, 64, 64], batch: nil, implementation: "linalg", timing: timing, flops: 1e9),
-            BenchRecord(caseName: "logistic.fit", sizes: [100, 10], batch: 7, implementation: "reference", timing: timing, flops: nil),
+            BenchRecord(
+                caseName: "gemm", sizes: [64, 64, 64], batch: nil, implementation: "linalg", timing: timing,
+                flops: 1e9),
+            BenchRecord(
+                caseName: "logistic.fit", sizes: [100, 10], batch: 7, implementation: "reference", timing: timing,
+                flops: nil),
         ]
         let data = try BenchRecord.json(records)
         let array = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(array.count == 2)
-        let expectedKeys = ["batch", "case", "gflops", "implementation", "max_seconds", "median_seconds", "min_seconds", "repeats", "sizes"]
+        let expectedKeys = [
+            "batch", "case", "gflops", "implementation", "max_seconds", "median_seconds", "min_seconds", "repeats",
+            "sizes",
+        ]
         for object in array { #expect(object.keys.sorted() == expectedKeys) }
         #expect(array[0]["batch"] is NSNull && array[1]["gflops"] is NSNull)
         #expect(array[0]["case"] as? String == "gemm" && array[0]["sizes"] as? [Int] == [64, 64, 64])

@@ -33,8 +33,9 @@ enum CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+        return CLIResult(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// A fresh temporary directory for a test's files.
@@ -57,6 +58,8 @@ func expectUserError(_ result: CLIResult, _ fragments: String..., sourceLocation
     let lines = result.stderr.split(separator: "\n")
     #expect(lines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
     for fragment in fragments {
-        #expect(result.stderr.contains(fragment), "stderr \(result.stderr) lacks \(fragment)", sourceLocation: sourceLocation)
+        #expect(
+            result.stderr.contains(fragment), "stderr \(result.stderr) lacks \(fragment)",
+            sourceLocation: sourceLocation)
     }
 }

@@ -10,9 +10,11 @@ import Testing
     @Test func convertRoundTripsBitForBit() throws {
         let directory = try CLI.temporaryDirectory()
         // Hard-to-round decimals: 17 digits, subnormals, extremes, long mantissas.
-        let decimals = ["5e-324", "2.4703282292062328e-324", "1.7976931348623157e308", "1e308", "0.1",
-                        "2.2250738585072011e-308", "9007199254740993", "1.00000000000000011102230246251565404236316680908203125",
-                        "-123456789.12345678901234567890", "3.14159265358979323846264338327950288"]
+        let decimals = [
+            "5e-324", "2.4703282292062328e-324", "1.7976931348623157e308", "1e308", "0.1",
+            "2.2250738585072011e-308", "9007199254740993", "1.00000000000000011102230246251565404236316680908203125",
+            "-123456789.12345678901234567890", "3.14159265358979323846264338327950288",
+        ]
         let text = "a,b\n" + decimals.map { "\($0),\($0)" }.joined(separator: "\n") + "\n"
         let source = try CLI.write(text, "hard.csv", in: directory)
         let npy = directory.appendingPathComponent("hard.npy").path
@@ -31,9 +33,12 @@ import Testing
         #expect(table.values.scalars.map(\.bitPattern) == array.values.map(\.bitPattern))
 
         expectUserError(try CLI.run(["convert", "--data", source, "--output", source]), "input file")
-        expectUserError(try CLI.run(["convert", "--data", source, "--output", directory.appendingPathComponent("x.npz").path]), ".npy")
+        expectUserError(
+            try CLI.run(["convert", "--data", source, "--output", directory.appendingPathComponent("x.npz").path]),
+            ".npy")
         expectUserError(try CLI.run(["convert", "--data", source, "--format", "xls", "--output", npy]), "--format")
-        expectUserError(try CLI.run(["convert", "--data", directory.path, "--format", "csv", "--output", npy]), "is a directory")
+        expectUserError(
+            try CLI.run(["convert", "--data", directory.path, "--format", "csv", "--output", npy]), "is a directory")
     }
 
     @Test func logregReadsEveryFormatToTheSameFit() throws {
@@ -50,8 +55,12 @@ import Testing
         let tsv = try CLI.write(Self.csv.replacingOccurrences(of: ",", with: "\t"), "data.tsv", in: directory)
         #expect(try coefficients(CLI.run(["logreg", "--data", tsv, "--json"])) == reference)
         let semicolon = try CLI.write(Self.csv.replacingOccurrences(of: ",", with: ";"), "data.txt", in: directory)
-        #expect(try coefficients(CLI.run(["logreg", "--data", semicolon, "--format", "csv", "--delimiter", "semicolon",
-                                          "--json"])) == reference)
+        #expect(
+            try coefficients(
+                CLI.run([
+                    "logreg", "--data", semicolon, "--format", "csv", "--delimiter", "semicolon",
+                    "--json",
+                ])) == reference)
         let npy = directory.appendingPathComponent("data.npy").path
         #expect(try CLI.run(["convert", "--data", csvPath, "--output", npy]).status == 0)
         #expect(try coefficients(CLI.run(["logreg", "--data", npy, "--json"])) == reference)
@@ -73,7 +82,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let coefficients = try JSONDecoder().decode(FitOutput.self, from: Data(result.stdout.utf8)).coefficients
         let x = try Matrix<Double>([[1], [2], [-1], [0.5], [-2]])
-        let fit = try LogisticRegression.fit(LogisticProblem(x: x, y: [1, 0, 0, 1, 1], lambda: 1, sampleWeights: [2, 1, 1, 3, 1]))
+        let fit = try LogisticRegression.fit(
+            LogisticProblem(x: x, y: [1, 0, 0, 1, 1], lambda: 1, sampleWeights: [2, 1, 1, 3, 1]))
         #expect(coefficients == fit.coefficients)
         expectUserError(try CLI.run(["logreg", "--data", path, "--weights", "nope"]), "--weights", "'nope'")
         let negative = try CLI.write("a,w,y\n1,-2,1\n2,1,0\n", "n.csv", in: directory)

@@ -31,14 +31,17 @@ struct FitOutput: Decodable {
         #expect(object["converged"] as? Bool == true)
         let coefficients = try JSONDecoder().decode(FitOutput.self, from: Data(result.stdout.utf8)).coefficients
         let table = try DataTable(csvText: Self.csv, file: "data.csv")
-        let x = try Matrix(rows: table.values.rows, columns: 2, scalars: (0..<table.values.rows).flatMap { Array(table.values.row($0).prefix(2)) })
+        let x = try Matrix(
+            rows: table.values.rows, columns: 2,
+            scalars: (0..<table.values.rows).flatMap { Array(table.values.row($0).prefix(2)) })
         let fit = try LogisticRegression.fit(LogisticProblem(x: x, y: table.values.column(2), lambda: 0.5))
         #expect(coefficients == fit.coefficients, "numbers must round-trip to the same Double")
         let trace = try #require(object["trace"] as? [[String: Any]])
         #expect(trace.count == fit.trace.count)
 
         let withIntercept = try CLI.run(["logreg", "--data", path, "--label", "label", "--fit-intercept", "--json"])
-        let second = try #require(try JSONSerialization.jsonObject(with: Data(withIntercept.stdout.utf8)) as? [String: Any])
+        let second = try #require(
+            try JSONSerialization.jsonObject(with: Data(withIntercept.stdout.utf8)) as? [String: Any])
         #expect(second["intercept"] is Double)
 
         let text = try CLI.run(["logreg", "--data", path])
@@ -58,7 +61,9 @@ struct FitOutput: Decodable {
         func run(_ text: String, _ extra: [String] = []) throws -> CLIResult {
             try CLI.run(["logreg", "--data", try CLI.write(text, "bad.csv", in: directory)] + extra)
         }
-        expectUserError(try CLI.run(["logreg", "--data", directory.appendingPathComponent("none.csv").path]), "none.csv", "no such file")
+        expectUserError(
+            try CLI.run(["logreg", "--data", directory.appendingPathComponent("none.csv").path]), "none.csv",
+            "no such file")
         expectUserError(try run(""), "bad.csv", "empty")
         expectUserError(try run("a,b,y\n"), "bad.csv", "no data rows")
         expectUserError(try run("a,b,y\n1,2,1\n3,4\n"), "bad.csv:3", "fields")

@@ -10,8 +10,8 @@ struct EvalOutput: Decodable {
 
 @Suite(.serialized) struct NeuralNetCLITests {
     let model = """
-    {"activation": "sigmoid", "weights": [[[0.1, 0.2], [0.3, -0.4], [1, 2]], [[1, 0.5, -1], [0.25, -2, 3]]]}
-    """
+        {"activation": "sigmoid", "weights": [[[0.1, 0.2], [0.3, -0.4], [1, 2]], [[1, 0.5, -1], [0.25, -2, 3]]]}
+        """
     let input = #"{"inputs": [[1, 2], [0.5, -1], [0.1, 0.3]]}"#
 
     @Test func gradcheckPassesForTheExerciseNet() throws {
@@ -19,7 +19,9 @@ struct EvalOutput: Decodable {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("df/dx0") && result.stdout.contains("df/dW_2"))
         #expect(result.stdout.contains("f(x_0) = ["))
-        let batched = try CLI.run(["gradcheck", "--sizes", "5,7,3,4", "--batch", "3", "--seed", "4", "--activation", "tanh"])
+        let batched = try CLI.run([
+            "gradcheck", "--sizes", "5,7,3,4", "--batch", "3", "--seed", "4", "--activation", "tanh",
+        ])
         #expect(batched.status == 0 && batched.stdout.contains("f(x_2)"))
     }
 
@@ -35,7 +37,9 @@ struct EvalOutput: Decodable {
         let jx = try #require(object.jacobian_x0)
         let jw = try #require(object.jacobian_weights)
 
-        let net = try MLP(weights: [Matrix([[0.1, 0.2], [0.3, -0.4], [1, 2]]), Matrix([[1, 0.5, -1], [0.25, -2, 3]])])
+        let net = try MLP(weights: [
+            Matrix([[0.1, 0.2], [0.3, -0.4], [1, 2]]), Matrix([[1, 0.5, -1], [0.25, -2, 3]]),
+        ])
         let x = try Matrix<Double>([[1, 0.5, 0.1], [2, -1, 0.3]])
         let f = try net(x)
         #expect(outputs.count == 3 && outputs[0].count == 2)
@@ -43,18 +47,22 @@ struct EvalOutput: Decodable {
         let expectedJx = try net.inputJacobians(x)
         #expect(jx.count == 3 && jx[1] == expectedJx[1].rowArrays)
         let tensors = try net.weightJacobians(x)
-        #expect(jw.count == 2 && jw[0].count == 3 && jw[0][0].count == 2 && jw[0][0][0].count == 3 && jw[0][0][0][0].count == 2)
+        #expect(
+            jw.count == 2 && jw[0].count == 3 && jw[0][0].count == 2 && jw[0][0][0].count == 3
+                && jw[0][0][0][0].count == 2)
         #expect(jw[1][2][1][0][2] == tensors[1][2][1, 0, 2])
         #expect(jw[0][1][0][2][1] == tensors[0][1][0, 2, 1])
 
         let plain = try CLI.run(["eval", "--model", modelPath, "--input", inputPath])
-        let plainObject = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
+        let plainObject = try #require(
+            try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
         #expect(plainObject.keys.sorted() == ["outputs"])
     }
 
     @Test func evalOutputActivationIsOptional() throws {
         let directory = try CLI.temporaryDirectory()
-        let modelPath = try CLI.write(#"{"activation": "tanh", "output_activation": "sigmoid", "weights": [[[2, -1]]]}"#, "m.json", in: directory)
+        let modelPath = try CLI.write(
+            #"{"activation": "tanh", "output_activation": "sigmoid", "weights": [[[2, -1]]]}"#, "m.json", in: directory)
         let inputPath = try CLI.write(#"{"inputs": [[0.5, 0.25]]}"#, "i.json", in: directory)
         let result = try CLI.run(["eval", "--model", modelPath, "--input", inputPath])
         #expect(result.stdout.contains(String(1 / (1 + Double.exp(-0.75)))))
@@ -67,8 +75,9 @@ struct EvalOutput: Decodable {
         func badModel(_ text: String) throws -> CLIResult {
             try CLI.run(["eval", "--model", try CLI.write(text, "bad.json", in: directory), "--input", inputs])
         }
-        expectUserError(try CLI.run(["eval", "--model", directory.appendingPathComponent("missing.json").path, "--input", inputs]),
-                        "missing.json", "no such file")
+        expectUserError(
+            try CLI.run(["eval", "--model", directory.appendingPathComponent("missing.json").path, "--input", inputs]),
+            "missing.json", "no such file")
         expectUserError(try badModel(#"{"weights": [[[1, 2]]"#), "bad.json", "malformed JSON")
         expectUserError(try badModel(#"{"weights": [[[1, 2], [3, 4], [5, 6]], [[1, 2]]]}"#), "bad.json", "W_1", "W_0")
         expectUserError(try badModel(#"{"activation": "relu", "weights": [[[1, 2]]]}"#), "relu")

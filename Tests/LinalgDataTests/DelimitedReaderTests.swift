@@ -9,10 +9,14 @@ import Testing
         #expect(table.columnNames == ["a", "y"])
         #expect(table.values.rowArrays == [[1.5, 1], [-2, 0]])
         #expect(table.lineNumbers == [2, 4])
-        #expect(throws: DataError(file: "t.csv", line: 2, column: 1, columnName: "a", message: "empty cell, expected a number")) {
+        #expect(
+            throws: DataError(
+                file: "t.csv", line: 2, column: 1, columnName: "a", message: "empty cell, expected a number")
+        ) {
             try DataTable(csvText: "a,y\n,1\n", file: "t.csv")
         }
-        let quoted = try DataTable(csvText: "\n  \n\"x, one\" , \"say \"\"hi\"\"\"\n \"1.5\" , +2 \n\"-3e2\",4", file: "q.csv")
+        let quoted = try DataTable(
+            csvText: "\n  \n\"x, one\" , \"say \"\"hi\"\"\"\n \"1.5\" , +2 \n\"-3e2\",4", file: "q.csv")
         #expect(quoted.columnNames == ["x, one", "say \"hi\""])
         #expect(quoted.values.rowArrays == [[1.5, 2], [-300, 4]])
         #expect(quoted.lineNumbers == [4, 5])
@@ -44,13 +48,15 @@ import Testing
         #expect(failure("a,b\n\n")?.message == "no data rows after the header")
         #expect(failure("a,,b\n1,2,3\n")?.message == "empty column name in the header")
         #expect(failure("a,b\n1,++2\n")?.column == 2)
-        #expect(failure("a,b\n1,\(String(repeating: "9", count: 1000))x\n")?.message.count ?? 1000 < 120,
-                "long text is shown truncated")
+        #expect(
+            failure("a,b\n1,\(String(repeating: "9", count: 1000))x\n")?.message.count ?? 1000 < 120,
+            "long text is shown truncated")
         let tsv = try DataTable(csvText: "a\tb\n1\t2\n", file: "t.tsv", delimiter: UInt8(ascii: "\t"))
         #expect(tsv.values.rowArrays == [[1, 2]])
         let semicolons = try DataTable(csvText: "a;b\n1.5;-2\n", file: "s.csv", delimiter: UInt8(ascii: ";"))
         #expect(semicolons.values.rowArrays == [[1.5, -2]])
-        #expect(try DataTable(csvText: "a\n1e-400\n", file: "u.csv").values[0, 0] == 0, "underflow is zero, as in Python")
+        #expect(
+            try DataTable(csvText: "a\n1e-400\n", file: "u.csv").values[0, 0] == 0, "underflow is zero, as in Python")
     }
 
     /// A table large enough to be split across cores reads the same with one core and with two,
@@ -81,7 +87,10 @@ import Testing
         let brokenPath = try TestFiles.write(broken.joined(separator: "\n"), "broken.csv")
         for count in [1, 2] {
             OpenBLAS.threadCount = count
-            #expect(throws: DataError(file: brokenPath, line: 50_001, column: 5, columnName: "e", message: "'oops' is not a number")) {
+            #expect(
+                throws: DataError(
+                    file: brokenPath, line: 50_001, column: 5, columnName: "e", message: "'oops' is not a number")
+            ) {
                 try DataTable(contentsOf: brokenPath)
             }
         }
@@ -97,11 +106,15 @@ import Testing
         #expect(throws: DataError(file: missing, message: "no such file")) { try DataTable(contentsOf: missing) }
         let fifo = directory.appendingPathComponent("pipe.csv").path
         #expect(mkfifo(fifo, 0o600) == 0)
-        #expect(throws: DataError(file: fifo, message: "is a FIFO, not a regular file")) { try DataTable(contentsOf: fifo) }
+        #expect(throws: DataError(file: fifo, message: "is a FIFO, not a regular file")) {
+            try DataTable(contentsOf: fifo)
+        }
         let loop = directory.appendingPathComponent("loop.csv").path
         #expect(symlink(loop, loop) == 0)
         #expect((try? DataTable(contentsOf: loop)) == nil)
-        #expect(throws: DataError.self) { try DataTable(contentsOf: directory.appendingPathComponent("x.unknown").path) }
+        #expect(throws: DataError.self) {
+            try DataTable(contentsOf: directory.appendingPathComponent("x.unknown").path)
+        }
     }
 
     @Test func rowsClaimingMoreCellsThanTheFileHoldsAreRefusedWithoutAllocating() throws {
@@ -113,4 +126,3 @@ import Testing
         }
     }
 }
-

@@ -13,7 +13,8 @@ import Testing
         var count = 0
         for folder in ["regressions", "corpus"] {
             let directory = Self.fuzzFolder.appendingPathComponent(folder).appendingPathComponent(format.rawValue)
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where !name.hasPrefix(".") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            where !name.hasPrefix(".") {
                 let bytes = try [UInt8](Data(contentsOf: directory.appendingPathComponent(name)))
                 do {
                     let table = try DataTable(bytes: bytes, name: name, format: format)

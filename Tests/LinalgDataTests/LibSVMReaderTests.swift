@@ -16,14 +16,17 @@ import Testing
         let table = try DataTable(contentsOf: path)
         #expect(table.columnNames == ["label", "f1", "f2", "f3", "f4"])
         #expect(table.values.rowArrays == [[1, 0.5, 0, -2, 0], [-1, 0, 1e-3, 0, 0], [1, 7, 0, 0, 1.25]])
-        let zeroBased = try DataTable(contentsOf: try TestFiles.write("0 0:1 2:3\n", "z.libsvm"),
-                                      options: .init(zeroBasedIndices: true))
+        let zeroBased = try DataTable(
+            contentsOf: try TestFiles.write("0 0:1 2:3\n", "z.libsvm"),
+            options: .init(zeroBasedIndices: true))
         #expect(zeroBased.values.rowArrays == [[0, 1, 0, 3]])
     }
 
     @Test func malformedLinesAreNamed() throws {
         func failure(_ text: String) -> DataError? {
-            do { _ = try LibSVMReader.read(contentsOf: try TestFiles.write(text, "b.svm")) } catch { return error as? DataError }
+            do { _ = try LibSVMReader.read(contentsOf: try TestFiles.write(text, "b.svm")) } catch {
+                return error as? DataError
+            }
             return nil
         }
         #expect(failure("1 1:2\n1 2:1 1:3\n")?.line == 2, "indices must increase")

@@ -10,7 +10,9 @@ import Testing
     }
 
     @Test func readsEveryTypeOrderAndVersionNumpyWrites() throws {
-        for fixture in [Fixtures.f8, Fixtures.fortran, Fixtures.bigEndian, Fixtures.version2, Fixtures.version3, Fixtures.f4] {
+        for fixture in [
+            Fixtures.f8, Fixtures.fortran, Fixtures.bigEndian, Fixtures.version2, Fixtures.version3, Fixtures.f4,
+        ] {
             let t = try table(fixture)
             #expect(t.values.rowArrays == expected)
             #expect(t.columnNames == ["0", "1", "2"])
@@ -36,11 +38,13 @@ import Testing
         #expect(message(Data("not numpy at all".utf8))?.contains("magic") == true)
         // A header claiming 10¹² rows: refused before anything is allocated.
         var huge = Fixtures.f8
-        let header = String(decoding: huge[10..<128], as: UTF8.self).replacingOccurrences(of: "(2, 3)", with: "(1000000000000, 3)")
+        let header = String(decoding: huge[10..<128], as: UTF8.self).replacingOccurrences(
+            of: "(2, 3)", with: "(1000000000000, 3)")
         huge.replaceSubrange(10..<(10 + header.utf8.count), with: Data(header.utf8))
         #expect(message(huge)?.contains("would need") == true || message(huge)?.contains("the file holds") == true)
         var nan = Fixtures.f8
-        nan.replaceSubrange((nan.count - 8)..<nan.count, with: withUnsafeBytes(of: Double.nan.bitPattern.littleEndian) { Data($0) })
+        nan.replaceSubrange(
+            (nan.count - 8)..<nan.count, with: withUnsafeBytes(of: Double.nan.bitPattern.littleEndian) { Data($0) })
         #expect(message(nan)?.contains("row 2") == true)
     }
 
@@ -54,7 +58,10 @@ import Testing
     @Test func readsArchivesStoredAndCompressed() throws {
         let stored = try table(Fixtures.npzStored, "s.npz")
         #expect(stored.columnNames == ["0", "1", "y", "sample_weight"])
-        #expect(stored.values.rowArrays == [[0.5, 1.0, 1, 1], [-1.5, 2.0, 0, 2], [3.25, -0.75, 1, 0.5], [1e-3, 7.0, 0, 1]])
+        #expect(
+            stored.values.rowArrays == [
+                [0.5, 1.0, 1, 1], [-1.5, 2.0, 0, 2], [3.25, -0.75, 1, 0.5], [1e-3, 7.0, 0, 1],
+            ])
         let compressed = try table(Fixtures.npzCompressed, "c.npz")
         #expect(compressed.columnNames == ["0", "1", "y"])
         #expect(compressed.values.column(2) == [1, 0, 1, 0])

@@ -23,18 +23,25 @@ let productShapes: [(Int, Int, Int)] = [
         for (m, n, k) in productShapes {
             for transposeA in [false, true] {
                 for transposeB in [false, true] {
-                    let a = Matrix<S>.random(rows: transposeA ? k : m, columns: transposeA ? m : k, distribution: .randn, using: &g)
-                    let b = Matrix<S>.random(rows: transposeB ? n : k, columns: transposeB ? k : n, distribution: .randn, using: &g)
+                    let a = Matrix<S>.random(
+                        rows: transposeA ? k : m, columns: transposeA ? m : k, distribution: .randn, using: &g)
+                    let b = Matrix<S>.random(
+                        rows: transposeB ? n : k, columns: transposeB ? k : n, distribution: .randn, using: &g)
                     let c0 = Matrix<S>.random(rows: m, columns: n, distribution: .randn, using: &g)
                     let (alpha, beta): (S, S) = (0.75, -1.5)
                     var c = c0
-                    try BLAS.gemm(a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
-                    let expected = Reference.matmul(a, b, transposeA: transposeA, transposeB: transposeB,
-                                                    alpha: alpha, beta: beta, adding: c0)
-                    expectClose(c, expected, tolerance: tolerance, "gemm \(S.self) \(m)×\(n)×\(k) tA=\(transposeA) tB=\(transposeB)")
+                    try BLAS.gemm(
+                        a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
+                    let expected = Reference.matmul(
+                        a, b, transposeA: transposeA, transposeB: transposeB,
+                        alpha: alpha, beta: beta, adding: c0)
+                    expectClose(
+                        c, expected, tolerance: tolerance,
+                        "gemm \(S.self) \(m)×\(n)×\(k) tA=\(transposeA) tB=\(transposeB)")
                     let product = try BLAS.gemm(a, b, transposeA: transposeA, transposeB: transposeB)
-                    expectClose(product, Reference.matmul(a, b, transposeA: transposeA, transposeB: transposeB),
-                                tolerance: tolerance)
+                    expectClose(
+                        product, Reference.matmul(a, b, transposeA: transposeA, transposeB: transposeB),
+                        tolerance: tolerance)
                 }
             }
         }
@@ -45,7 +52,7 @@ let productShapes: [(Int, Int, Int)] = [
 
     @Test func bothGemmPathsAgreeAroundTheThreshold() throws {
         var g = makeGenerator(3)
-        let side = Int(Double(GemmKernel.blasThreshold).squareRoot().squareRoot()) // cube root region
+        let side = Int(Double(GemmKernel.blasThreshold).squareRoot().squareRoot())  // cube root region
         for m in [side, 2 * side, 60] {
             let a = Matrix<Double>.random(rows: m, columns: m, distribution: .randn, using: &g)
             let b = Matrix<Double>.random(rows: m, columns: m, distribution: .randn, using: &g)
@@ -56,7 +63,8 @@ let productShapes: [(Int, Int, Int)] = [
     @Test func gemmShapeMismatchNamesBothShapes() {
         let a = Matrix<Double>(rows: 2, columns: 3), b = Matrix<Double>(rows: 4, columns: 5)
         var c = Matrix<Double>(rows: 2, columns: 5)
-        #expect(throws: LinalgError.shapeMismatch(operation: "gemm", detail: "op(A) is 2×3, op(B) is 4×5, C is 2×5")) {
+        let mismatch = LinalgError.shapeMismatch(operation: "gemm", detail: "op(A) is 2×3, op(B) is 4×5, C is 2×5")
+        #expect(throws: mismatch) {
             try BLAS.gemm(a, b, into: &c)
         }
         let error = #expect(throws: LinalgError.self) { try matmul(a, b) }
@@ -74,16 +82,20 @@ let productShapes: [(Int, Int, Int)] = [
             let y0 = y
             try BLAS.gemv(a, x, into: &y, alpha: 2, beta: 0.5)
             let expected = zip(Reference.matvec(a, x), y0).map { 2 * $0 + 0.5 * $1 }
-            expectClose(Matrix(rows: m, columns: 1, repeating: 0).withScalars(y), Matrix(rows: m, columns: 1).withScalars(expected), tolerance: tolerance)
+            expectClose(
+                Matrix(rows: m, columns: 1, repeating: 0).withScalars(y),
+                Matrix(rows: m, columns: 1).withScalars(expected), tolerance: tolerance)
             let yt = try BLAS.gemv(a, xt, transpose: true)
-            expectClose(Matrix(rows: n, columns: 1).withScalars(yt),
-                        Matrix(rows: n, columns: 1).withScalars(Reference.matvec(a.transposed(), xt)), tolerance: tolerance)
+            expectClose(
+                Matrix(rows: n, columns: 1).withScalars(yt),
+                Matrix(rows: n, columns: 1).withScalars(Reference.matvec(a.transposed(), xt)), tolerance: tolerance)
 
             // syrk: AAᵀ and AᵀA, full symmetric result, with β.
             let c0 = randomSPD(m, S.self, using: &g)
             var c = c0
             try BLAS.syrk(a, into: &c, alpha: 0.5, beta: 2)
-            expectClose(c, Reference.matmul(a, a, transposeB: true, alpha: 0.5, beta: 2, adding: c0), tolerance: tolerance)
+            expectClose(
+                c, Reference.matmul(a, a, transposeB: true, alpha: 0.5, beta: 2, adding: c0), tolerance: tolerance)
             expectClose(BLAS.syrk(a, transpose: true), Reference.matmul(a, a, transposeA: true), tolerance: tolerance)
 
             // axpy, scal, dot, nrm2.

@@ -21,7 +21,9 @@ import Testing
             var v = b.column(0)
             try LAPACK.choleskySolve(factor: l, &v)
             let vRef = try Reference.solveSPD(a, b.column(0))
-            expectClose(Matrix(rows: n, columns: 1).withScalars(v), Matrix(rows: n, columns: 1).withScalars(vRef), tolerance: tolerance)
+            expectClose(
+                Matrix(rows: n, columns: 1).withScalars(v), Matrix(rows: n, columns: 1).withScalars(vRef),
+                tolerance: tolerance)
             let single = try LAPACK.solveSPD(a, b.column(0))
             #expect(single.count == n)
         }
@@ -55,7 +57,9 @@ import Testing
         #expect(throws: LinalgError.self) { try LAPACK.choleskyFactor(Matrix<Double>(rows: 2, columns: 3)) }
         var b: [Double] = [1, 2, 3]
         #expect(throws: LinalgError.self) { try LAPACK.choleskySolve(factor: Matrix<Double>.identity(2), &b) }
-        #expect(throws: LinalgError.self) { try LAPACK.solveSPD(Matrix<Double>.identity(2), Matrix<Double>.identity(3)) }
+        #expect(throws: LinalgError.self) {
+            try LAPACK.solveSPD(Matrix<Double>.identity(2), Matrix<Double>.identity(3))
+        }
     }
 
     @Test func zeroSizeSystems() throws {

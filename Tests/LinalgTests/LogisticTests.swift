@@ -32,8 +32,10 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
     let (x, y) = syntheticLogistic(n: c.n, d: c.d, seed: seed)
     var g = Xoshiro256StarStar(seed: seed + 1)
     let weights = c.weighted ? (0..<c.n).map { _ in 2 * g.nextUniform() } : nil
-    return (try LogisticProblem(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept),
-            Reference.LogisticRegression(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept))
+    return (
+        try LogisticProblem(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept),
+        Reference.LogisticRegression(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept)
+    )
 }
 
 /// Serialized: the parallel passes make OpenBLAS's (process-global) thread count 1 while they
@@ -48,13 +50,16 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
         #expect(abs(loss - reference.loss(beta)) <= 1e-12 * max(1, abs(loss)))
 
         let gradient = try LogisticRegression.gradient(beta, problem: problem)
-        let numericGradient = try FiniteDifferences.gradient(of: { try LogisticRegression.loss($0, problem: problem) }, at: beta)
+        let numericGradient = try FiniteDifferences.gradient(
+            of: { try LogisticRegression.loss($0, problem: problem) }, at: beta)
         let gradientCheck = FiniteDifferences.compare(analytic: gradient, numeric: numericGradient)
         #expect(gradientCheck.passes(tolerance: 1e-7), "∇L: \(gradientCheck)")
-        #expect(FiniteDifferences.compare(analytic: gradient, numeric: reference.gradient(beta)).maxRelativeError <= 1e-12)
+        #expect(
+            FiniteDifferences.compare(analytic: gradient, numeric: reference.gradient(beta)).maxRelativeError <= 1e-12)
 
         let hessian = try LogisticRegression.hessian(beta, problem: problem)
-        let numericHessian = try FiniteDifferences.jacobian(of: { try LogisticRegression.gradient($0, problem: problem) }, at: beta)
+        let numericHessian = try FiniteDifferences.jacobian(
+            of: { try LogisticRegression.gradient($0, problem: problem) }, at: beta)
         let hessianCheck = FiniteDifferences.compare(analytic: hessian.scalars, numeric: numericHessian.scalars)
         #expect(hessianCheck.passes(tolerance: 1e-7), "∇²L: \(hessianCheck)")
         expectClose(hessian, reference.hessian(beta), tolerance: 1e-12)
@@ -134,7 +139,10 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
             for _ in 0..<4 {
                 for (k, beta) in betas.enumerated() {
                     group.addTask {
-                        (k, try LogisticRegression.hessian(beta, problem: problem), try LogisticRegression.gradient(beta, problem: problem))
+                        (
+                            k, try LogisticRegression.hessian(beta, problem: problem),
+                            try LogisticRegression.gradient(beta, problem: problem)
+                        )
                     }
                 }
             }
@@ -145,8 +153,9 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
             // Equal up to rounding: OpenBLAS's gemv may sum in another order for another
             // workspace's alignment.
             expectClose(hessian, expected[k], tolerance: 1e-13, "Hessian \(k) computed concurrently")
-            #expect(FiniteDifferences.compare(analytic: gradient, numeric: gradients[k]).maxRelativeError <= 1e-13,
-                    "gradient \(k) computed concurrently")
+            #expect(
+                FiniteDifferences.compare(analytic: gradient, numeric: gradients[k]).maxRelativeError <= 1e-13,
+                "gradient \(k) computed concurrently")
         }
         #expect(OpenBLAS.threadCount == threads)
     }
@@ -176,7 +185,9 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
         let split = problem.workspaces.take(for: problem)
         #expect(split.parts == min(2, ProcessInfoCores.active), "a workspace made for one core is not reused")
         problem.workspaces.giveBack(split)
-        expectClose(try LogisticRegression.hessian(beta, problem: problem), single, tolerance: 1e-12, "Hessian on one core vs split")
+        expectClose(
+            try LogisticRegression.hessian(beta, problem: problem), single, tolerance: 1e-12,
+            "Hessian on one core vs split")
     }
 
     @Test func wideProblemsUseOneBLASSyrkPass() throws {
@@ -217,7 +228,9 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
         let fit = try LogisticRegression.fit(problem, initial: start)
         #expect(fit.converged, "\(fit.reason) after \(fit.iterations)")
         #expect(fit.loss.isFinite && fit.coefficients.allSatisfy(\.isFinite))
-        #expect(fullNewtonLoss > 10 * fit.loss || !fullNewtonLoss.isFinite, "full Newton \(fullNewtonLoss) vs damped \(fit.loss)")
+        #expect(
+            fullNewtonLoss > 10 * fit.loss || !fullNewtonLoss.isFinite,
+            "full Newton \(fullNewtonLoss) vs damped \(fit.loss)")
         #expect(fit.trace.contains { $0.stepSize < 1 }, "the line search must have shortened a step")
     }
 
@@ -231,7 +244,7 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
 
     @Test func duplicatedColumnWithoutPenaltyUsesDamping() throws {
         let (x0, y) = syntheticLogistic(n: 200, d: 3, seed: 8, scale: 0.3)
-        let x = try Matrix<Double>(x0.rowArrays.map { $0 + [$0[0]] })   // column 3 = column 0
+        let x = try Matrix<Double>(x0.rowArrays.map { $0 + [$0[0]] })  // column 3 = column 0
         let fit = try LogisticRegression.fit(LogisticProblem(x: x, y: y, lambda: 0))
         #expect(fit.trace.contains { $0.damping > 0 }, "collinear columns make ∇²L singular")
         #expect(fit.loss.isFinite && fit.coefficients.allSatisfy(\.isFinite))
@@ -249,8 +262,9 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
             let loss = try LogisticRegression.loss(beta, problem: problem)
             let gradient = try LogisticRegression.gradient(beta, problem: problem)
             let hessian = try LogisticRegression.hessian(beta, problem: problem)
-            #expect(loss.isFinite && gradient.allSatisfy(\.isFinite) && hessian.scalars.allSatisfy(\.isFinite),
-                    "β = \(beta): L = \(loss), ∇L = \(gradient), H = \(hessian)")
+            #expect(
+                loss.isFinite && gradient.allSatisfy(\.isFinite) && hessian.scalars.allSatisfy(\.isFinite),
+                "β = \(beta): L = \(loss), ∇L = \(gradient), H = \(hessian)")
         }
         // log(1 + e^1000) − 0 = 1000 exactly in double precision for the first sample.
         let single = try LogisticRegression.loss([1], x: Matrix([[1000]]), y: [0], lambda: 0)
@@ -266,7 +280,9 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
             try LogisticProblem(x: Matrix([[1, 2], [.nan, 4]]), y: [1, 0], lambda: 1)
         }
         #expect(throws: LinalgError.self) { try LogisticProblem(x: x, y: [1, 0], lambda: -1) }
-        let weight = #expect(throws: LinalgError.self) { try LogisticProblem(x: x, y: [1, 0], lambda: 1, sampleWeights: [1, -2]) }
+        let weight = #expect(throws: LinalgError.self) {
+            try LogisticProblem(x: x, y: [1, 0], lambda: 1, sampleWeights: [1, -2])
+        }
         #expect(weight?.description.contains("row 1") == true)
         let problem = try LogisticProblem(x: x, y: [1, 0], lambda: 1)
         #expect(throws: LinalgError.self) { try LogisticRegression.loss([1, 2, 3], problem: problem) }
@@ -276,7 +292,10 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
         let (x, y) = syntheticLogistic(n: 40, d: 3, seed: 2)
         let weights = (0..<40).map { $0 < 30 ? 1.0 : 0.0 }
         let weighted = try LogisticRegression.fit(LogisticProblem(x: x, y: y, lambda: 0.5, sampleWeights: weights))
-        let truncated = try LogisticRegression.fit(LogisticProblem(x: Matrix(x.rowArrays.prefix(30).map { $0 }), y: Array(y.prefix(30)), lambda: 0.5))
-        #expect(FiniteDifferences.compare(analytic: weighted.coefficients, numeric: truncated.coefficients).maxRelativeError < 1e-9)
+        let truncated = try LogisticRegression.fit(
+            LogisticProblem(x: Matrix(x.rowArrays.prefix(30).map { $0 }), y: Array(y.prefix(30)), lambda: 0.5))
+        #expect(
+            FiniteDifferences.compare(analytic: weighted.coefficients, numeric: truncated.coefficients).maxRelativeError
+                < 1e-9)
     }
 }

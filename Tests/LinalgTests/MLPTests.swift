@@ -12,10 +12,13 @@ struct NetCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { "\(sizes) \(activation)/\(outputActivation)" }
 }
 
-let netCases: [NetCase] = netShapes.flatMap { sizes in
-    Activation.allCases.map { NetCase(sizes: sizes, activation: $0, outputActivation: .identity) }
-} + [NetCase(sizes: [2, 10], activation: .sigmoid, outputActivation: .sigmoid),
-     NetCase(sizes: [2, 10, 10, 2], activation: .tanh, outputActivation: .sigmoid)]
+let netCases: [NetCase] =
+    netShapes.flatMap { sizes in
+        Activation.allCases.map { NetCase(sizes: sizes, activation: $0, outputActivation: .identity) }
+    } + [
+        NetCase(sizes: [2, 10], activation: .sigmoid, outputActivation: .sigmoid),
+        NetCase(sizes: [2, 10, 10, 2], activation: .tanh, outputActivation: .sigmoid),
+    ]
 
 func makeNet(_ c: NetCase, seed: UInt64 = 1) throws -> (MLP, Reference.MLP) {
     let net = try MLP(sizes: c.sizes, activation: c.activation, outputActivation: c.outputActivation, seed: seed)
@@ -81,15 +84,18 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
                     #expect(tensor.shape == (c.sizes.last!, c.sizes[l + 1], c.sizes[l]))
                     let x0 = x.column(b)
                     // f as a function of vec(W_l): column (j·h_l + k) of the FD Jacobian is ∂f/∂(W_l)_jk.
-                    let numeric = try FiniteDifferences.jacobian(of: { flat in
-                        var perturbed = net
-                        try perturbed.setWeight(l, Matrix(rows: c.sizes[l + 1], columns: c.sizes[l], scalars: flat))
-                        return try perturbed(x0)
-                    }, at: net.weight(l).scalars)
+                    let numeric = try FiniteDifferences.jacobian(
+                        of: { flat in
+                            var perturbed = net
+                            try perturbed.setWeight(l, Matrix(rows: c.sizes[l + 1], columns: c.sizes[l], scalars: flat))
+                            return try perturbed(x0)
+                        }, at: net.weight(l).scalars)
                     let check = FiniteDifferences.compare(analytic: tensor.scalars, numeric: numeric.scalars)
                     #expect(check.passes(tolerance: 1e-7), "df/dW_\(l) sample \(b): \(check)")
                     let expected = reference.weightJacobian(x0, layer: l)
-                    #expect(FiniteDifferences.compare(analytic: tensor.scalars, numeric: expected).maxRelativeError <= 1e-12)
+                    #expect(
+                        FiniteDifferences.compare(analytic: tensor.scalars, numeric: expected).maxRelativeError <= 1e-12
+                    )
                 }
             }
         }
@@ -102,17 +108,19 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
             let x = inputs(c.sizes[0], batch)
             let y = inputs(c.sizes.last!, batch, seed: 77)
             let workspace = MLPWorkspace(sizes: c.sizes, batchSize: batch)
-            let loss = try net.squaredError(x, targets: y, workspace: workspace)
+            let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
             let expected = reference.squaredError((0..<batch).map(x.column), targets: (0..<batch).map(y.column))
             #expect(abs(loss - expected.loss) <= 1e-12 * max(1, expected.loss))
             for l in 0..<net.layerCount {
                 let analytic = workspace.gradient(l)
                 expectClose(analytic, expected.gradients[l], tolerance: 1e-12, "∂loss/∂W_\(l) vs reference")
-                let numeric = try FiniteDifferences.gradient(of: { flat in
-                    var perturbed = net
-                    try perturbed.setWeight(l, Matrix(rows: c.sizes[l + 1], columns: c.sizes[l], scalars: flat))
-                    return try perturbed.squaredError(x, targets: y, workspace: MLPWorkspace(sizes: c.sizes, batchSize: batch))
-                }, at: net.weight(l).scalars)
+                let numeric = try FiniteDifferences.gradient(
+                    of: { flat in
+                        var perturbed = net
+                        try perturbed.setWeight(l, Matrix(rows: c.sizes[l + 1], columns: c.sizes[l], scalars: flat))
+                        return try perturbed.squaredErrorAndGradient(
+                            x, targets: y, workspace: MLPWorkspace(sizes: c.sizes, batchSize: batch))
+                    }, at: net.weight(l).scalars)
                 let check = FiniteDifferences.compare(analytic: analytic.scalars, numeric: numeric)
                 #expect(check.passes(tolerance: 1e-7), "∂loss/∂W_\(l) batch \(batch): \(check)")
             }
@@ -139,7 +147,7 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
     @Test func vectorJacobianProductEqualsSumOfWeightJacobians() throws {
         let net = try MLP(sizes: [2, 10, 10, 2], seed: 3)
         let x = inputs(2, 5), g = inputs(2, 5, seed: 4)
-        let grads = try net.gradients(x, lossGradient: g)
+        let grads = try net.weightGradients(x, lossGradient: g)
         let tensors = try net.weightJacobians(x)
         for l in 0..<net.layerCount {
             var expected = Matrix<Double>(rows: net.sizes[l + 1], columns: net.sizes[l])
@@ -156,29 +164,36 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
         for b in 0..<6 {
             let single = try Matrix(rows: 5, columns: 1, scalars: x.column(b))
             #expect(try net.inputJacobians(single)[0].isApproximatelyEqual(to: batched[b], relativeTolerance: 1e-14))
-            #expect(try net(single).scalars.enumerated().allSatisfy { abs($0.element - (try! net(x))[$0.offset, b]) < 1e-14 })
+            #expect(
+                try net(single).scalars.enumerated().allSatisfy {
+                    abs($0.element - (try! net(x))[$0.offset, b]) < 1e-14
+                })
             let singleFactors = try net.weightJacobianFactors(single)
             for l in 0..<3 {
-                #expect(singleFactors.sensitivity(layer: l, sample: 0)
-                    .isApproximatelyEqual(to: factors.sensitivity(layer: l, sample: b), relativeTolerance: 1e-14))
+                #expect(
+                    singleFactors.sensitivity(layer: l, sample: 0)
+                        .isApproximatelyEqual(to: factors.sensitivity(layer: l, sample: b), relativeTolerance: 1e-14))
             }
         }
     }
 
     /// The split path (batch × Σ h_{l+1}h_l ≥ ``MLP/columnSplitMultiplyAdds``) against the
     /// one-core path on 64-sample slices of the same batch, and a few samples against the reference.
-    @Test(arguments: [(Activation.sigmoid, [64, 128, 96, 48], 345), (.tanh, [64, 128, 96, 48], 1031),
-                      (.sigmoid, [64, 128, 96, 1], 420), (.tanh, [64, 128, 96, 1], 1031),
-                      (.sigmoid, [64, 128, 96, 48], 512)])   // 512: rows padded to 520 entries
+    @Test(arguments: [
+        (Activation.sigmoid, [64, 128, 96, 48], 345), (.tanh, [64, 128, 96, 48], 1031),
+        (.sigmoid, [64, 128, 96, 1], 420), (.tanh, [64, 128, 96, 1], 1031),
+        (.sigmoid, [64, 128, 96, 48], 512),
+    ])  // 512: rows padded to 520 entries
     func batchesSplitAcrossCoresMatchSmallBatches(_ activation: Activation, sizes: [Int], batch: Int) throws {
         let madds = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.reduce(0, +)
-        #expect(batch * madds >= MLP.columnSplitMultiplyAdds && 64 * madds < MLP.columnSplitMultiplyAdds,
-                "the batch must take the split path, its slices the one-core path")
+        #expect(
+            batch * madds >= MLP.columnSplitMultiplyAdds && 64 * madds < MLP.columnSplitMultiplyAdds,
+            "the batch must take the split path, its slices the one-core path")
         let (net, reference) = try makeNet(NetCase(sizes: sizes, activation: activation, outputActivation: .identity))
         let x = inputs(sizes[0], batch), y = inputs(sizes.last!, batch, seed: 5)
         let f = try net(x)
         let workspace = MLPWorkspace(sizes: sizes, batchSize: batch)
-        let loss = try net.squaredError(x, targets: y, workspace: workspace)
+        let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
         var sliceLoss = 0.0
         var sliceGradients = (0..<net.layerCount).map { Matrix<Double>(rows: sizes[$0 + 1], columns: sizes[$0]) }
         for start in stride(from: 0, to: batch, by: 64) {
@@ -186,21 +201,26 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
             let xs = try columns(samples, of: x), ys = try columns(samples, of: y)
             let fs = try net(xs)
             for (j, b) in samples.enumerated() {
-                for i in 0..<sizes.last! { #expect(abs(f[i, b] - fs[i, j]) <= 1e-13 * max(1, abs(fs[i, j])), "sample \(b) row \(i)") }
+                for i in 0..<sizes.last! {
+                    #expect(abs(f[i, b] - fs[i, j]) <= 1e-13 * max(1, abs(fs[i, j])), "sample \(b) row \(i)")
+                }
             }
             let sliceWorkspace = MLPWorkspace(sizes: sizes, batchSize: samples.count)
-            sliceLoss += try net.squaredError(xs, targets: ys, workspace: sliceWorkspace)
-            for l in 0..<net.layerCount { sliceGradients[l] = sliceGradients[l].elementwise(sliceWorkspace.gradient(l), +) }
+            sliceLoss += try net.squaredErrorAndGradient(xs, targets: ys, workspace: sliceWorkspace)
+            for l in 0..<net.layerCount {
+                sliceGradients[l] = sliceGradients[l].elementwise(sliceWorkspace.gradient(l), +)
+            }
         }
         #expect(abs(loss - sliceLoss) <= 1e-12 * sliceLoss)
         for l in 0..<net.layerCount {
-            expectClose(workspace.gradient(l), sliceGradients[l], tolerance: 1e-11, "∂loss/∂W_\(l), split vs slices")
+            expectClose(
+                workspace.gradient(l), sliceGradients[l], tolerance: 1e-11, "∂loss/∂W_\(l), split vs slices")
         }
         for b in [0, batch / 2 - 1, batch / 2, batch - 1] {
             let expected = reference(x.column(b))
             for i in expected.indices { #expect(abs(f[i, b] - expected[i]) <= 1e-12 * max(1, abs(expected[i]))) }
         }
-        #expect(try net.squaredError(x, targets: y, workspace: workspace) == loss, "repeatable")
+        #expect(try net.squaredErrorAndGradient(x, targets: y, workspace: workspace) == loss, "repeatable")
     }
 
     /// Batches of a multiple of 256 samples keep their activations and errors in rows padded by
@@ -220,19 +240,27 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
             for i in 0..<2 { #expect(abs(workspace.output[i, b] - expected[i]) <= 1e-13, "f sample \(b)") }
             let hidden = reference.activations(columns[b])
             for l in 0...2 {
-                for k in 0..<c.sizes[l] { #expect(abs(workspace.activation(l)[k, b] - hidden[l][k]) <= 1e-13, "x_\(l) sample \(b)") }
+                for k in 0..<c.sizes[l] {
+                    #expect(abs(workspace.activation(l)[k, b] - hidden[l][k]) <= 1e-13, "x_\(l) sample \(b)")
+                }
             }
         }
-        let loss = try net.squaredError(x, targets: y, workspace: workspace)
+        let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
         let expected = reference.squaredError(columns, targets: (0..<batch).map(y.column))
         #expect(abs(loss - expected.loss) <= 1e-12 * expected.loss)
-        for l in 0..<3 { expectClose(workspace.gradient(l), expected.gradients[l], tolerance: 1e-12, "∂loss/∂W_\(l)") }
+        for l in 0..<3 {
+            expectClose(workspace.gradient(l), expected.gradients[l], tolerance: 1e-12, "∂loss/∂W_\(l)")
+        }
         for mode in [JacobianMode.forward, .reverse] {
             var stacked = Matrix<Double>(rows: 2 * batch, columns: 2)
             try net.inputJacobians(x, mode: mode, workspace: workspace, into: &stacked)
             for b in [0, batch / 2, batch - 1] {
                 let j = reference.inputJacobian(columns[b])
-                for i in 0..<2 { for k in 0..<2 { #expect(abs(stacked[2 * b + i, k] - j[i, k]) <= 1e-12, "\(mode) df/dx₀ sample \(b)") } }
+                for i in 0..<2 {
+                    for k in 0..<2 {
+                        #expect(abs(stacked[2 * b + i, k] - j[i, k]) <= 1e-12, "\(mode) df/dx₀ sample \(b)")
+                    }
+                }
             }
         }
         let factors = try net.weightJacobianFactors(x)
@@ -240,13 +268,19 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
             let sensitivities = reference.sensitivities(columns[b])
             for l in 0..<3 {
                 let delta = factors.sensitivity(layer: l, sample: b)
-                for i in 0..<2 { for k in 0..<c.sizes[l + 1] { #expect(abs(delta[i, k] - sensitivities[l][i, k]) <= 1e-12) } }
+                for i in 0..<2 {
+                    for k in 0..<c.sizes[l + 1] { #expect(abs(delta[i, k] - sensitivities[l][i, k]) <= 1e-12) }
+                }
             }
         }
         let head = try x.columnsPrefix(200), headTargets = try y.columnsPrefix(200)
-        let headLoss = try net.squaredError(head, targets: headTargets, workspace: workspace)   // unpadded rows
-        #expect(abs(headLoss - reference.squaredError(Array(columns.prefix(200)), targets: (0..<200).map(headTargets.column)).loss) <= 1e-12 * headLoss)
-        #expect(try net.squaredError(x, targets: y, workspace: workspace) == loss, "reused workspace")
+        let headLoss = try net.squaredErrorAndGradient(head, targets: headTargets, workspace: workspace)  // unpadded rows
+        #expect(
+            abs(
+                headLoss
+                    - reference.squaredError(Array(columns.prefix(200)), targets: (0..<200).map(headTargets.column))
+                    .loss) <= 1e-12 * headLoss)
+        #expect(try net.squaredErrorAndGradient(x, targets: y, workspace: workspace) == loss, "reused workspace")
     }
 
     @Test func zeroBatchGivesEmptyResults() throws {
@@ -303,20 +337,24 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
         var net = try MLP(sizes: [2, 10, 10, 2], seed: 0)
         let report = try net.trainIdentity()
         #expect(report.lossHistory.count == 20_000)
-        #expect(report.finalHeldOutError < 0.01 * report.initialHeldOutError,
-                "initial \(report.initialHeldOutError), final \(report.finalHeldOutError)")
+        #expect(
+            report.finalHeldOutError < 0.01 * report.initialHeldOutError,
+            "initial \(report.initialHeldOutError), final \(report.finalHeldOutError)")
     }
 
     @Test func trainingIsReproducibleAndMatchesReference() throws {
-        for batch in [1, 4, 256] {   // 256: rows padded in the workspace
+        for batch in [1, 4, 256] {  // 256: rows padded in the workspace
             let steps = batch == 256 ? 20 : 200
             var a = try MLP(sizes: [2, 10, 10, 2], seed: 3), b = a
-            let config = IdentityTrainingConfiguration(steps: steps, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
+            let config = IdentityTrainingConfiguration(
+                steps: steps, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
             let ra = try a.trainIdentity(config), rb = try b.trainIdentity(config)
             #expect(ra.lossHistory == rb.lossHistory && a == b)
             var reference = Reference.MLP(weights: try MLP(sizes: [2, 10, 10, 2], seed: 3).weights)
-            let expected = reference.trainIdentity(steps: steps, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
-            #expect(FiniteDifferences.compare(analytic: ra.lossHistory, numeric: expected.history).maxRelativeError < 1e-10)
+            let expected = reference.trainIdentity(
+                steps: steps, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
+            #expect(
+                FiniteDifferences.compare(analytic: ra.lossHistory, numeric: expected.history).maxRelativeError < 1e-10)
             #expect(abs(ra.finalHeldOutError - expected.final) < 1e-10)
             for l in 0..<3 { expectClose(a.weight(l), reference.weights[l], tolerance: 1e-10) }
         }
@@ -340,8 +378,9 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
         for (z, s) in zip(values, out) {
             let expected = 1 / (1 + Double.exp(-z))
             #expect(s.isFinite && s >= 0 && s <= 1)
-            #expect(abs(s - expected) <= 4 * Double.ulpOfOne * max(expected, 1e-300) || abs(s - expected) < 1e-300,
-                    "σ(\(z)) = \(s), expected \(expected)")
+            #expect(
+                abs(s - expected) <= 4 * Double.ulpOfOne * max(expected, 1e-300) || abs(s - expected) < 1e-300,
+                "σ(\(z)) = \(s), expected \(expected)")
         }
     }
 
@@ -355,12 +394,15 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
             #expect(zip(x, z).allSatisfy { abs($0 - activation.value($1)) <= 4 * Double.ulpOfOne }, "\(activation)")
             var v = z
             x.withUnsafeBufferPointer { xp in
-                v.withUnsafeMutableBufferPointer { VectorMath.scaleByDerivative(activation, $0.baseAddress!, output: xp.baseAddress!, count: count) }
+                v.withUnsafeMutableBufferPointer {
+                    VectorMath.scaleByDerivative(activation, $0.baseAddress!, output: xp.baseAddress!, count: count)
+                }
             }
             // The C kernel may fuse 1 − x² into one rounding: agreement to a few ulp.
-            #expect((0..<count).allSatisfy {
-                abs(v[$0] - z[$0] * activation.derivative(atOutput: x[$0])) <= 4 * Double.ulpOfOne * abs(z[$0])
-            }, "\(activation)")
+            #expect(
+                (0..<count).allSatisfy {
+                    abs(v[$0] - z[$0] * activation.derivative(atOutput: x[$0])) <= 4 * Double.ulpOfOne * abs(z[$0])
+                }, "\(activation)")
         }
     }
 

@@ -14,7 +14,9 @@ import Testing
     }
 
     @Test func raggedAndEmptyLiteralsThrow() {
-        #expect(throws: LinalgError.raggedRows(row: 1, expected: 2, found: 3)) { try Matrix<Double>([[1, 2], [3, 4, 5]]) }
+        #expect(throws: LinalgError.raggedRows(row: 1, expected: 2, found: 3)) {
+            try Matrix<Double>([[1, 2], [3, 4, 5]])
+        }
         #expect(throws: LinalgError.emptyMatrixLiteral) { try Matrix<Float>([[]]) }
         #expect(throws: LinalgError.emptyMatrixLiteral) { try Matrix<Float>([]) }
         #expect(throws: LinalgError.countMismatch(rows: 2, columns: 2, count: 3)) {
@@ -59,9 +61,11 @@ import Testing
 
     @Test func firstNonFiniteFindsTheFirstBadEntryAtEveryPosition() throws {
         // Around the scan's 2048-entry blocks, at the ends, and several bad entries at once.
-        let rows = 7, columns = 900   // 6300 entries: three blocks, the last one partial
-        let finite: [Double] = [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
-                                -.greatestFiniteMagnitude, 1, -3.5]
+        let rows = 7, columns = 900  // 6300 entries: three blocks, the last one partial
+        let finite: [Double] = [
+            0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
+            -.greatestFiniteMagnitude, 1, -3.5,
+        ]
         let base = (0..<(rows * columns)).map { finite[$0 % finite.count] }
         #expect(try Matrix(rows: rows, columns: columns, scalars: base).firstNonFinite == nil)
         for bad in [Double.nan, .infinity, -.infinity, -.nan, .signalingNaN] {
@@ -73,9 +77,11 @@ import Testing
                 #expect(found.map { $0.row * columns + $0.column } == position, "\(bad) at \(position)")
             }
         }
-        let floats = try Matrix<Float>(rows: 3, columns: 1000, scalars: (0..<3000).map { $0 == 2500 ? .infinity : Float($0) })
+        let floats = try Matrix<Float>(
+            rows: 3, columns: 1000, scalars: (0..<3000).map { $0 == 2500 ? .infinity : Float($0) })
         #expect(floats.firstNonFinite! == (2, 500))
-        #expect(try Matrix<Float>(rows: 1, columns: 3, scalars: [.greatestFiniteMagnitude, 0, -1]).firstNonFinite == nil)
+        #expect(
+            try Matrix<Float>(rows: 1, columns: 3, scalars: [.greatestFiniteMagnitude, 0, -1]).firstNonFinite == nil)
         #expect(Matrix<Double>(rows: 0, columns: 3).firstNonFinite == nil)
     }
 }

@@ -19,7 +19,8 @@ func expectClose<S: MatrixScalar>(
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(actual.rows == expected.rows && actual.columns == expected.columns, comment, sourceLocation: sourceLocation)
-    #expect(actual.isApproximatelyEqual(to: expected, relativeTolerance: tolerance, absoluteTolerance: tolerance),
-            "max |Δ| = \(actual.maxAbsoluteDifference(expected)) \(comment.map { "\($0)" } ?? "")",
-            sourceLocation: sourceLocation)
+    #expect(
+        actual.isApproximatelyEqual(to: expected, relativeTolerance: tolerance, absoluteTolerance: tolerance),
+        "max |Δ| = \(actual.maxAbsoluteDifference(expected)) \(comment.map { "\($0)" } ?? "")",
+        sourceLocation: sourceLocation)
 }

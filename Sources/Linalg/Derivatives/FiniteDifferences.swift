@@ -39,8 +39,10 @@ public enum FiniteDifferences {
 
     /// The directional derivative `(f(x + εv) − f(x − εv)) / 2ε` of `f` along `v`, with
     /// `ε = ε_mach^{1/3} · max(1, ‖x‖_∞) / max(‖v‖_∞, tiny)`: a cheap check of `J v` for large nets.
-    public static func directionalDerivative(of f: ([Double]) throws -> [Double], at x: [Double],
-                                             along v: [Double]) rethrows -> [Double] {
+    public static func directionalDerivative(
+        of f: ([Double]) throws -> [Double], at x: [Double],
+        along v: [Double]
+    ) rethrows -> [Double] {
         precondition(x.count == v.count, "directionalDerivative: x has \(x.count), v has \(v.count)")
         let scale = max(1, x.map(abs).max() ?? 0) / max(v.map(abs).max() ?? 0, .leastNormalMagnitude)
         let h = step(at: 0) * scale
@@ -53,7 +55,8 @@ public enum FiniteDifferences {
     /// approximation. The relative error is `|a − n| / max(1, max|n|)`, measured against the
     /// largest entry so that near-zero entries do not inflate it.
     public static func compare(analytic: [Double], numeric: [Double]) -> DerivativeCheck {
-        precondition(analytic.count == numeric.count, "FiniteDifferences.compare: \(analytic.count) vs \(numeric.count) entries")
+        precondition(
+            analytic.count == numeric.count, "FiniteDifferences.compare: \(analytic.count) vs \(numeric.count) entries")
         let scale = max(1, numeric.map(abs).max() ?? 0)
         var worst = DerivativeCheck(maxAbsoluteError: 0, maxRelativeError: 0, worstIndex: nil, count: analytic.count)
         for index in analytic.indices {
@@ -73,18 +76,25 @@ public enum FiniteDifferences {
     }
 
     /// Checks an analytic Jacobian of `f: ℝⁿ → ℝᵐ` (`m × n`) against central differences at `x`.
-    public static func checkJacobian(_ analytic: Matrix<Double>, of f: ([Double]) throws -> [Double],
-                                     at x: [Double]) rethrows -> DerivativeCheck {
+    public static func checkJacobian(
+        _ analytic: Matrix<Double>, of f: ([Double]) throws -> [Double],
+        at x: [Double]
+    ) rethrows -> DerivativeCheck {
         let numeric = try jacobian(of: f, at: x)
-        precondition(analytic.rows == numeric.rows && analytic.columns == numeric.columns,
-                     "checkJacobian: analytic is \(analytic.rows)×\(analytic.columns), f gives \(numeric.rows)×\(numeric.columns)")
+        precondition(
+            analytic.rows == numeric.rows && analytic.columns == numeric.columns,
+            "checkJacobian: analytic is \(analytic.rows)×\(analytic.columns), f gives "
+                + "\(numeric.rows)×\(numeric.columns)"
+        )
         return compare(analytic: analytic.scalars, numeric: numeric.scalars)
     }
 
     /// Checks an analytic Jacobian-vector product `J v` against
     /// `(f(x + εv) − f(x − εv)) / 2ε` for a direction `v` (cost: two evaluations of `f`).
-    public static func checkDirectional(_ analyticProduct: [Double], of f: ([Double]) throws -> [Double],
-                                        at x: [Double], along v: [Double]) rethrows -> DerivativeCheck {
+    public static func checkDirectional(
+        _ analyticProduct: [Double], of f: ([Double]) throws -> [Double],
+        at x: [Double], along v: [Double]
+    ) rethrows -> DerivativeCheck {
         compare(analytic: analyticProduct, numeric: try directionalDerivative(of: f, at: x, along: v))
     }
 }

@@ -19,18 +19,24 @@ extension MLP {
         let factors = try weightJacobianFactors(x)
         var inputCheck = DerivativeCheck(maxAbsoluteError: 0, maxRelativeError: 0, worstIndex: nil, count: 0)
         var weightChecks = [DerivativeCheck](repeating: inputCheck, count: layerCount)
-        func evaluate(_ net: MLP, _ x0: [Double]) -> [Double] { (try? net(x0)) ?? [Double](repeating: .nan, count: outputSize) }
+        func evaluate(_ net: MLP, _ x0: [Double]) -> [Double] {
+            (try? net(x0)) ?? [Double](repeating: .nan, count: outputSize)
+        }
         for b in 0..<x.columns {
             let x0 = x.column(b)
-            inputCheck = worse(inputCheck, FiniteDifferences.checkJacobian(jacobians[b], of: { evaluate(self, $0) }, at: x0))
+            inputCheck = worse(
+                inputCheck, FiniteDifferences.checkJacobian(jacobians[b], of: { evaluate(self, $0) }, at: x0))
             for l in 0..<layerCount {
                 let (rows, columns) = (sizes[l + 1], sizes[l])
-                let numeric = FiniteDifferences.jacobian(of: { flat in
-                    var perturbed = self
-                    perturbed.parameters.replaceSubrange(weightOffsets[l]..<(weightOffsets[l] + rows * columns), with: flat)
-                    return evaluate(perturbed, x0)
-                }, at: weight(l).scalars)
-                let check = FiniteDifferences.compare(analytic: factors.tensor(layer: l, sample: b).scalars, numeric: numeric.scalars)
+                let numeric = FiniteDifferences.jacobian(
+                    of: { flat in
+                        var perturbed = self
+                        perturbed.parameters.replaceSubrange(
+                            weightOffsets[l]..<(weightOffsets[l] + rows * columns), with: flat)
+                        return evaluate(perturbed, x0)
+                    }, at: weight(l).scalars)
+                let check = FiniteDifferences.compare(
+                    analytic: factors.tensor(layer: l, sample: b).scalars, numeric: numeric.scalars)
                 weightChecks[l] = worse(weightChecks[l], check)
             }
         }

@@ -15,8 +15,10 @@ final class PieceCounter: Sendable {
 enum Logistic {
     /// `h_i = w_i σ(z_i)(1 − σ(z_i)) = w_i e^{−|z_i|} / (1 + e^{−|z_i|})²` for `i` in `rows`
     /// (accurate in both tails; the exponentials vectorised).
-    static func slopeWeights(_ z: UnsafePointer<Double>, _ weights: [Double]?, rows: Range<Int>,
-                             into h: UnsafeMutablePointer<Double>) {
+    static func slopeWeights(
+        _ z: UnsafePointer<Double>, _ weights: [Double]?, rows: Range<Int>,
+        into h: UnsafeMutablePointer<Double>
+    ) {
         expOfMinusAbs(z + rows.lowerBound, count: rows.count, into: h + rows.lowerBound)
         for i in rows { h[i] = (weights?[i] ?? 1) * h[i] / ((1 + h[i]) * (1 + h[i])) }
     }
@@ -36,14 +38,17 @@ extension LogisticProblem {
         return sum
     }
 
-    // MARK: z = Xβ + β₀,  L = Σ w_i [log(1 + e^{z_i}) − y_i z_i] + λβᵀβ,  ∇L = Xᵀ(w ∘ (p − y)) + 2λβ
+    // MARK: z = Xβ + β₀, L = Σ w_i [log(1 + e^{z_i}) − y_i z_i] + λβᵀβ
+    //       ∇L = Xᵀ(w ∘ (p − y)) + 2λβ
 
     /// The logits `z = Xβ (+ β₀)` (left in the workspace), the loss, and, when `gradient` is
     /// given, `∇L` with the intercept entry `Σ w_i(p_i − y_i)` last — in one pass over `X`: each
     /// block of rows gives its logits (`gemv`) and, while still in cache, its share `X_bᵀ r_b` of
     /// the gradient, `r = w ∘ (σ(z) − y)`. The rows are split across the cores like the Hessian's.
-    func evaluate(_ beta: UnsafePointer<Double>, workspace: LogisticWorkspace,
-                  gradient: UnsafeMutablePointer<Double>?) -> Double {
+    func evaluate(
+        _ beta: UnsafePointer<Double>, workspace: LogisticWorkspace,
+        gradient: UnsafeMutablePointer<Double>?
+    ) -> Double {
         let n = sampleCount, d = featureCount
         let parts = workspace.parts, rowsPerBlock = workspace.evaluationRows
         // Per part: d gradient entries, then the intercept gradient and the loss.
@@ -63,8 +68,9 @@ extension LogisticProblem {
                     let count = min(rowsPerBlock, rows.upperBound - start)
                     let z = logits.pointer + start, r = residuals.pointer + start
                     if d > 0 {
-                        Double.blasGemv(transpose: false, m: count, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
-                                        x: coefficients.pointer, incx: 1, beta: 0, y: z, incy: 1)
+                        Double.blasGemv(
+                            transpose: false, m: count, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
+                            x: coefficients.pointer, incx: 1, beta: 0, y: z, incy: 1)
                     } else {
                         z.update(repeating: 0, count: count)
                     }
@@ -84,8 +90,9 @@ extension LogisticProblem {
                     partial[d] += interceptGradient
                     partial[d + 1] += loss
                     if wantGradient && d > 0 {
-                        Double.blasGemv(transpose: true, m: count, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
-                                        x: r, incx: 1, beta: 1, y: partial, incy: 1)
+                        Double.blasGemv(
+                            transpose: true, m: count, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
+                            x: r, incx: 1, beta: 1, y: partial, incy: 1)
                     }
                     start += count
                 }
@@ -115,12 +122,13 @@ extension LogisticProblem {
     /// cores take one after another (each core with its own block); the partials are added in
     /// piece order at the end, so the result is the same whichever core took which piece.
     ///
-    /// With `beta`, the logits `z = Xβ (+ β₀)` are computed block by block in the same pass
-    /// (so `X` is read from memory once) and written to `z`; without, `z` must hold them.
-    func hessian(beta: UnsafePointer<Double>?, logits z: UnsafeMutablePointer<Double>, workspace: LogisticWorkspace,
-                 into hessian: UnsafeMutablePointer<Double>) {
+    /// With ``HessianLogits/computed(from:)`` the logits `z = Xβ (+ β₀)` are formed block by
+    /// block in the same pass (so `X` is read from memory once) and left in the workspace; with
+    /// ``HessianLogits/inWorkspace`` the workspace already holds them (from the last evaluation).
+    func hessian(logits source: HessianLogits, workspace: LogisticWorkspace, into hessian: UnsafeMutablePointer<Double>) {
         let n = sampleCount, d = featureCount, p = parameterCount
-        let h = workspace.scratch
+        let h = workspace.scratch, z = workspace.logits
+        let beta: UnsafePointer<Double>? = if case .computed(let beta) = source { beta } else { nil }
         hessian.update(repeating: 0, count: p * p)
         if let beta, d == 0 || n == 0 {
             z.update(repeating: fitIntercept ? beta[d] : 0, count: n)
@@ -146,7 +154,7 @@ extension LogisticProblem {
                     func rows(of piece: Int) -> Range<Int> { (piece * n / pieces)..<((piece + 1) * n / pieces) }
                     var piece = claims.next()
                     guard piece < pieces else { return }
-                    var upcoming = pieces   // the piece after this one, claimed with its last chunk
+                    var upcoming = pieces  // the piece after this one, claimed with its last chunk
                     var start = rows(of: piece).lowerBound
                     partials.pointer.advanced(by: piece * dp * dp).update(repeating: 0, count: dp * dp)
                     while true {
@@ -155,11 +163,13 @@ extension LogisticProblem {
                         let chunk = min(logitRows, end - start)
                         if let coefficients {
                             // z = X β + β₀ for a cache-sized chunk of rows, which the blocks below reuse.
-                            Double.blasGemv(transpose: false, m: chunk, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
-                                            x: coefficients.pointer, incx: 1, beta: 0, y: logits.pointer + start, incy: 1)
+                            Double.blasGemv(
+                                transpose: false, m: chunk, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
+                                x: coefficients.pointer, incx: 1, beta: 0, y: logits.pointer + start, incy: 1)
                             if intercept != 0 { for r in 0..<chunk { logits.pointer[start + r] += intercept } }
                         }
-                        Logistic.slopeWeights(logits.pointer, sampleWeights, rows: start..<(start + chunk), into: weights.pointer)
+                        Logistic.slopeWeights(
+                            logits.pointer, sampleWeights, rows: start..<(start + chunk), into: weights.pointer)
                         // While this chunk is multiplied, the next one (of this piece, or the first of
                         // the next piece claimed) is fetched from memory, a share per block, so that the
                         // next gemv finds it in L2.
@@ -175,16 +185,21 @@ extension LogisticProblem {
                         var blockStart = start, prefetchOffset = 0
                         while blockStart < start + chunk {
                             let count = min(rowsPerBlock, start + chunk - blockStart)
-                            ScalingKernels.scaleRowsBySqrt(into: block, stride: dp, from: xp.pointer + blockStart * d,
-                                                           weights: weights.pointer + blockStart, rows: count, columns: d)
+                            ScalingKernels.scaleRowsBySqrt(
+                                into: block, stride: dp, from: xp.pointer + blockStart * d,
+                                weights: weights.pointer + blockStart, rows: count, columns: d)
                             let prefetchBytes = min(bytesPerBlock, nextBytes - prefetchOffset)
                             let prefetch = UnsafeRawPointer(xp.pointer + next * d) + prefetchOffset
                             prefetchOffset += prefetchBytes
                             // partial ← BᵀB + partial   (lower triangle, rows < d)
-                            if !tiled || !ScalingKernels.syrkLowerPadded(rows: count, paddedWidth: dp, usedRows: d, a: block, c: partial,
-                                                                              prefetch: prefetch, prefetchBytes: prefetchBytes) {
-                                Double.blasSyrkLower(transpose: true, n: dp, k: count, alpha: 1, a: block, lda: dp,
-                                                     beta: 1, c: partial, ldc: dp)
+                            if !tiled
+                                || !ScalingKernels.syrkLowerPadded(
+                                    rows: count, paddedWidth: dp, usedRows: d, a: block, c: partial,
+                                    prefetch: prefetch, prefetchBytes: prefetchBytes)
+                            {
+                                Double.blasSyrkLower(
+                                    transpose: true, n: dp, k: count, alpha: 1, a: block, lda: dp,
+                                    beta: 1, c: partial, ldc: dp)
                             }
                             blockStart += count
                         }
@@ -206,8 +221,9 @@ extension LogisticProblem {
                 }
                 if fitIntercept {
                     // H[d, j] = Σ_i h_i x_ij = (Xᵀh)_j,  H[d, d] = Σ_i h_i
-                    Double.blasGemv(transpose: true, m: n, n: d, alpha: 1, a: px.baseAddress!, lda: d, x: h, incx: 1,
-                                    beta: 0, y: hessian + d * p, incy: 1)
+                    Double.blasGemv(
+                        transpose: true, m: n, n: d, alpha: 1, a: px.baseAddress!, lda: d, x: h, incx: 1,
+                        beta: 0, y: hessian + d * p, incy: 1)
                 }
             }
         }
@@ -220,6 +236,14 @@ extension LogisticProblem {
         for j in 0..<d { hessian[j * p + j] += 2 * lambda }
         BLAS.mirrorLowerToUpper(hessian, n: p, ld: p)
     }
+}
+
+/// Where the Hessian pass finds the logits `z = Xβ (+ β₀)` its weights `h_i = w_i σ'(z_i)` need.
+enum HessianLogits {
+    /// The workspace holds them (the last loss-and-gradient pass was at the same `β`).
+    case inWorkspace
+    /// Formed from `β` in the Hessian's own pass over `X`.
+    case computed(from: UnsafePointer<Double>)
 }
 
 /// The exercise's objective and its derivatives as plain functions (part 2 of the exercise):
@@ -248,8 +272,9 @@ public enum LogisticRegression {
         problem.workspaces.withWorkspace(for: problem) { workspace in
             beta.withUnsafeBufferPointer { b in
                 g.withUnsafeMutableBufferPointer { out in
-                    _ = problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                                         gradient: out.baseAddress ?? workspace.scratch)
+                    _ = problem.evaluate(
+                        b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
+                        gradient: out.baseAddress ?? workspace.scratch)
                 }
             }
         }
@@ -267,7 +292,9 @@ public enum LogisticRegression {
                 result.withUnsafeMutableBufferPointer { out in
                     if let base = out.baseAddress {
                         // One pass over X: the logits are formed block by block with the Hessian.
-                        problem.hessian(beta: b.baseAddress, logits: workspace.logits, workspace: workspace, into: base)
+                        problem.hessian(
+                            logits: .computed(from: b.baseAddress ?? UnsafePointer(workspace.logits)),
+                            workspace: workspace, into: base)
                     }
                 }
             }
@@ -276,20 +303,26 @@ public enum LogisticRegression {
     }
 
     /// ``loss(_:problem:)`` for data given directly (see ``LogisticProblem`` for the checks).
-    public static func loss(_ beta: [Double], x: Matrix<Double>, y: [Double], lambda: Double,
-                            sampleWeights: [Double]? = nil) throws(LinalgError) -> Double {
+    public static func loss(
+        _ beta: [Double], x: Matrix<Double>, y: [Double], lambda: Double,
+        sampleWeights: [Double]? = nil
+    ) throws(LinalgError) -> Double {
         try loss(beta, problem: LogisticProblem(x: x, y: y, lambda: lambda, sampleWeights: sampleWeights))
     }
 
     /// ``gradient(_:problem:)`` for data given directly.
-    public static func gradient(_ beta: [Double], x: Matrix<Double>, y: [Double], lambda: Double,
-                                sampleWeights: [Double]? = nil) throws(LinalgError) -> [Double] {
+    public static func gradient(
+        _ beta: [Double], x: Matrix<Double>, y: [Double], lambda: Double,
+        sampleWeights: [Double]? = nil
+    ) throws(LinalgError) -> [Double] {
         try gradient(beta, problem: LogisticProblem(x: x, y: y, lambda: lambda, sampleWeights: sampleWeights))
     }
 
     /// ``hessian(_:problem:)`` for data given directly.
-    public static func hessian(_ beta: [Double], x: Matrix<Double>, y: [Double], lambda: Double,
-                               sampleWeights: [Double]? = nil) throws(LinalgError) -> Matrix<Double> {
+    public static func hessian(
+        _ beta: [Double], x: Matrix<Double>, y: [Double], lambda: Double,
+        sampleWeights: [Double]? = nil
+    ) throws(LinalgError) -> Matrix<Double> {
         try hessian(beta, problem: LogisticProblem(x: x, y: y, lambda: lambda, sampleWeights: sampleWeights))
     }
 }

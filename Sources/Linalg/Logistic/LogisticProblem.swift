@@ -28,10 +28,13 @@ public struct LogisticProblem: Sendable {
     /// Checks and stores the data. Throws, naming the row (and column), when `X` and `y`
     /// differ in length, a label is not 0 or 1, any value is NaN or infinite, `λ < 0`, or a
     /// weight is negative.
-    public init(x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
-                fitIntercept: Bool = false) throws(LinalgError) {
+    public init(
+        x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
+        fitIntercept: Bool = false
+    ) throws(LinalgError) {
         guard x.rows == y.count else {
-            throw .shapeMismatch(operation: "logistic regression", detail: "X has \(x.rows) rows but y has \(y.count) labels")
+            throw .shapeMismatch(
+                operation: "logistic regression", detail: "X has \(x.rows) rows but y has \(y.count) labels")
         }
         guard lambda.isFinite, lambda >= 0 else {
             throw .invalidValue(what: "lambda", detail: "must be finite and ≥ 0, got \(lambda)")
@@ -43,11 +46,14 @@ public struct LogisticProblem: Sendable {
         }
         if let weights = sampleWeights {
             guard weights.count == y.count else {
-                throw .shapeMismatch(operation: "logistic regression", detail: "\(weights.count) sample weights for \(y.count) samples")
+                throw .shapeMismatch(
+                    operation: "logistic regression", detail: "\(weights.count) sample weights for \(y.count) samples")
             }
             for (i, w) in weights.enumerated() {
                 if !w.isFinite { throw .nonFinite(what: "sample weights", row: i, column: 0) }
-                if w < 0 { throw .invalidValue(what: "sample weights", detail: "row \(i) is \(w); weights must be ≥ 0") }
+                if w < 0 {
+                    throw .invalidValue(what: "sample weights", detail: "row \(i) is \(w); weights must be ≥ 0")
+                }
             }
         }
         self.x = x
@@ -63,8 +69,12 @@ public struct LogisticProblem: Sendable {
     /// Checks that a parameter vector has ``parameterCount`` finite entries.
     func validate(parameters: [Double]) throws(LinalgError) {
         guard parameters.count == parameterCount else {
-            throw .shapeMismatch(operation: "logistic regression",
-                                 detail: "β has \(parameters.count) entries, expected \(parameterCount) (d = \(featureCount)\(fitIntercept ? " + intercept" : ""))")
+            throw .shapeMismatch(
+                operation: "logistic regression",
+                detail:
+                    "β has \(parameters.count) entries, expected \(parameterCount) (d = "
+                        + "\(featureCount)\(fitIntercept ? " + intercept" : ""))"
+            )
         }
         if let i = parameters.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "β", row: i, column: 0) }
     }

@@ -56,7 +56,8 @@ final class LogisticWorkspace: @unchecked Sendable {
 
     /// Buffers sized for `problem`.
     convenience init(for problem: LogisticProblem) {
-        self.init(sampleCount: problem.sampleCount, featureCount: problem.featureCount, fitIntercept: problem.fitIntercept)
+        self.init(
+            sampleCount: problem.sampleCount, featureCount: problem.featureCount, fitIntercept: problem.fitIntercept)
     }
 
     deinit {
@@ -95,7 +96,9 @@ final class LogisticWorkspacePool: Sendable {
     }
 
     /// Runs `body` with a workspace for `problem`, returned to the pool afterwards.
-    func withWorkspace<R, E: Error>(for problem: LogisticProblem, _ body: (LogisticWorkspace) throws(E) -> R) throws(E) -> R {
+    func withWorkspace<R, E: Error>(
+        for problem: LogisticProblem, _ body: (LogisticWorkspace) throws(E) -> R
+    ) throws(E) -> R {
         let workspace = take(for: problem)
         defer { giveBack(workspace) }
         return try body(workspace)

@@ -20,8 +20,19 @@ public struct NewtonOptions: Sendable, Equatable {
     }
 
     func validate() throws(LinalgError) {
-        guard tolerance.isFinite, tolerance >= 0 else { throw .invalidValue(what: "tolerance", detail: "must be finite and ≥ 0, got \(tolerance)") }
-        guard maxIterations >= 0 else { throw .invalidValue(what: "max iterations", detail: "must be ≥ 0, got \(maxIterations)") }
+        guard tolerance.isFinite, tolerance >= 0 else {
+            throw .invalidValue(what: "tolerance", detail: "must be finite and ≥ 0, got \(tolerance)")
+        }
+        guard maxIterations >= 0 else {
+            throw .invalidValue(what: "max iterations", detail: "must be ≥ 0, got \(maxIterations)")
+        }
+        guard armijo > 0, armijo < 1 else {
+            throw .invalidValue(what: "Armijo constant", detail: "must lie in (0, 1), got \(armijo)")
+        }
+        guard (0...1100).contains(maxHalvings) else {
+            // 2⁻¹¹⁰⁰ underflows to zero: more halvings cannot change β.
+            throw .invalidValue(what: "max halvings", detail: "must be in 0…1100, got \(maxHalvings)")
+        }
     }
 }
 
@@ -37,7 +48,8 @@ public struct NewtonIteration: Sendable, Equatable {
     public var stepSize: Double
     /// The multiple `μ` of the identity added to the Hessian so that Cholesky succeeded (0 if none).
     public var damping: Double
-    /// The Newton decrement `√(∇Lᵀ (∇²L + μI)⁻¹ ∇L)` at `β_{k−1}` (0 in row 0); `½λ²` estimates `L − L*`.
+    /// The Newton decrement `√(∇Lᵀ (∇²L + μI)⁻¹ ∇L)` at `β_{k−1}` (0 in row 0); `½λ²` estimates
+    /// `L − L*`.
     public var newtonDecrement: Double
 }
 
@@ -92,94 +104,23 @@ extension LogisticRegression {
     /// one workspace. For `d ≤ 512` the passes run on the cores by themselves and OpenBLAS is
     /// single-threaded until the fit returns (its thread count is global: BLAS calls made from
     /// other threads meanwhile run on one thread too).
-    public static func fit(_ problem: LogisticProblem, options: NewtonOptions = NewtonOptions(),
-                           initial: [Double]? = nil) throws(LinalgError) -> LogisticFit {
+    public static func fit(
+        _ problem: LogisticProblem, options: NewtonOptions = NewtonOptions(),
+        initial: [Double]? = nil
+    ) throws(LinalgError) -> LogisticFit {
         try options.validate()
-        let p = problem.parameterCount, d = problem.featureCount
-        var beta = initial ?? [Double](repeating: 0, count: p)
+        let beta = initial ?? [Double](repeating: 0, count: problem.parameterCount)
         try problem.validate(parameters: beta)
         let workspace = problem.workspaces.take(for: problem)
         defer { problem.workspaces.giveBack(workspace) }
         // When the passes over X run on our own threads (d ≤ 512), the p × p factorisations and
         // solves between them are small: OpenBLAS stays single-threaded for the whole fit, so
-        // that its workers do not wake for a potrf and then poll for ~0.1 s on the cores the next
-        // pass needs (measured: the fit at n = 100,000, d = 100 takes 15-25 % less time).
+        // that its workers do not wake for a potrf and then poll on the cores the next pass needs.
         let singleThreadedBLAS = workspace.parts > 1
         if singleThreadedBLAS { SingleThreadedBLAS.enter() }
         defer { if singleThreadedBLAS { SingleThreadedBLAS.leave() } }
-        var gradient = [Double](repeating: 0, count: p)
-        var trialGradient = gradient, step = gradient, trial = gradient
-        var hessian = Matrix<Double>(rows: p, columns: p), factor = hessian
-        var trace: [NewtonIteration] = []
-        var reason = NewtonStopReason.maxIterations
-
-        /// `L(β)`, with `∇L(β)` into `g` and the logits of `β` left in the workspace.
-        func evaluate(_ beta: [Double], gradientInto g: inout [Double]) -> Double {
-            beta.withUnsafeBufferPointer { b in
-                g.withUnsafeMutableBufferPointer { out in
-                    problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                                     gradient: out.baseAddress ?? workspace.scratch)
-                }
-            }
-        }
-
-        var loss = evaluate(beta, gradientInto: &gradient)
-        var gradientNorm = BLAS.nrm2(gradient)
-        let threshold = options.tolerance * max(1, gradientNorm)
-        trace.append(NewtonIteration(iteration: 0, loss: loss, gradientNorm: gradientNorm, stepSize: 0, damping: 0, newtonDecrement: 0))
-
-        var iteration = 0
-        while true {
-            if gradientNorm <= threshold { reason = .converged; break }
-            if problem.lambda == 0 && separates(problem, workspace.logits) { reason = .separable; break }
-            if iteration >= options.maxIterations { reason = .maxIterations; break }
-            iteration += 1
-
-            // Hessian at β (the logits of β are in the workspace), then the damped factorisation.
-            hessian.withUnsafeMutableBufferPointer { h in
-                problem.hessian(beta: nil, logits: workspace.logits, workspace: workspace, into: h.baseAddress!)
-            }
-            let damping = try factorise(hessian, into: &factor)
-            for j in 0..<p { step[j] = -gradient[j] }
-            try LAPACK.choleskySolve(factor: factor, &step)
-            let slope = try BLAS.dot(gradient, step)          // ∇Lᵀ Δ = −λ² < 0
-            let decrement = max(0, -slope).squareRoot()
-
-            var t = 1.0
-            var accepted = false
-            var trialLoss = loss
-            for _ in 0...options.maxHalvings {
-                for j in 0..<p { trial[j] = beta[j] + t * step[j] }
-                trialLoss = evaluate(trial, gradientInto: &trialGradient)
-                if trialLoss.isFinite && trialLoss <= loss + options.armijo * t * slope {
-                    accepted = true
-                    break
-                }
-                // At rounding level the loss cannot tell; the gradient norm still can.
-                let roundoff = 64 * Double.ulpOfOne * max(abs(loss), 1)
-                if t == 1 && abs(trialLoss - loss) <= roundoff && BLAS.nrm2(trialGradient) < gradientNorm {
-                    accepted = true
-                    break
-                }
-                t /= 2
-            }
-            guard accepted else {
-                // Restore the logits of β for the caller-visible state; β is unchanged.
-                _ = evaluate(beta, gradientInto: &gradient)
-                reason = .lineSearchFailed
-                iteration -= 1
-                break
-            }
-            swap(&beta, &trial)
-            swap(&gradient, &trialGradient)
-            loss = trialLoss
-            gradientNorm = BLAS.nrm2(gradient)
-            trace.append(NewtonIteration(iteration: iteration, loss: loss, gradientNorm: gradientNorm, stepSize: t,
-                                         damping: damping, newtonDecrement: decrement))
-        }
-        return LogisticFit(coefficients: Array(beta[0..<d]), intercept: problem.fitIntercept ? beta[d] : nil,
-                           loss: loss, gradientNorm: gradientNorm, iterations: iteration,
-                           converged: reason == .converged, reason: reason, trace: trace)
+        let solver = NewtonSolver(problem: problem, options: options, workspace: workspace, initial: beta)
+        return try solver.run()
     }
 
     /// Cholesky of `H + μI` with the smallest `μ ∈ {0, μ₀, 10μ₀, …}` that succeeds; returns `μ`.
@@ -200,7 +141,8 @@ extension LogisticRegression {
             } catch .notPositiveDefinite {
                 damping = damping == 0 ? 1e-10 * diagonalScale : damping * 10
                 guard damping.isFinite, damping < 1e30 * diagonalScale else {
-                    throw .invalidValue(what: "Newton solver", detail: "the Hessian could not be made positive definite")
+                    throw .invalidValue(
+                        what: "Newton solver", detail: "the Hessian could not be made positive definite")
                 }
             }
         }
@@ -216,3 +158,141 @@ extension LogisticRegression {
         return any
     }
 }
+
+/// Damped Newton on `L(β)` in the phases of scikit-learn's `NewtonSolver`: ``init`` (setup:
+/// buffers, `L` and `∇L` at `β₀`, trace row 0), ``stopReason()`` (convergence check),
+/// ``computeHessian()``, ``solveNewtonStep()`` (inner solve with the damping fallback),
+/// ``lineSearch()`` (Armijo backtracking) and ``finalize()``.
+final class NewtonSolver {
+    let problem: LogisticProblem
+    let options: NewtonOptions
+    let workspace: LogisticWorkspace
+    /// `β`, `∇L(β)`, `Δ`, and the trial point `β + tΔ` with its gradient.
+    var beta: [Double], gradient: [Double], step: [Double], trial: [Double], trialGradient: [Double]
+    /// `∇²L(β)` and the Cholesky factor of `∇²L(β) + μI`.
+    var hessian: Matrix<Double>, factor: Matrix<Double>
+    var loss: Double, gradientNorm: Double
+    /// `tol · max(1, ‖∇L(β₀)‖)`.
+    let threshold: Double
+    var trace: [NewtonIteration] = []
+    var iteration = 0
+    /// `μ`, the slope `∇Lᵀ Δ` and the decrement `√(−∇Lᵀ Δ)` of the current step.
+    var damping = 0.0, slope = 0.0, decrement = 0.0
+
+    /// Setup: buffers, then `L(β₀)` and `∇L(β₀)` (the logits of `β₀` stay in the workspace).
+    init(problem: LogisticProblem, options: NewtonOptions, workspace: LogisticWorkspace, initial: [Double]) {
+        self.problem = problem
+        self.options = options
+        self.workspace = workspace
+        let p = problem.parameterCount
+        beta = initial
+        gradient = [Double](repeating: 0, count: p)
+        step = gradient
+        trial = gradient
+        trialGradient = gradient
+        hessian = Matrix(rows: p, columns: p)
+        factor = hessian
+        loss = 0
+        gradientNorm = 0
+        loss = NewtonSolver.evaluate(problem, workspace, beta, gradientInto: &gradient)
+        gradientNorm = BLAS.nrm2(gradient)
+        threshold = options.tolerance * max(1, gradientNorm)
+        trace.append(
+            NewtonIteration(
+                iteration: 0, loss: loss, gradientNorm: gradientNorm, stepSize: 0, damping: 0, newtonDecrement: 0))
+    }
+
+    /// Iterates the phases until a stop reason holds.
+    func run() throws(LinalgError) -> LogisticFit {
+        while true {
+            if let reason = stopReason() { return finalize(reason) }
+            iteration += 1
+            computeHessian()
+            try solveNewtonStep()
+            guard let stepSize = lineSearch() else {
+                // Restore the logits of β for the caller-visible state; β is unchanged.
+                _ = NewtonSolver.evaluate(problem, workspace, beta, gradientInto: &gradient)
+                iteration -= 1
+                return finalize(.lineSearchFailed)
+            }
+            trace.append(
+                NewtonIteration(
+                    iteration: iteration, loss: loss, gradientNorm: gradientNorm, stepSize: stepSize,
+                    damping: damping, newtonDecrement: decrement))
+        }
+    }
+
+    /// Convergence check: `‖∇L‖ ≤ threshold`, separated data without a penalty, or the
+    /// iteration limit; `nil` to go on.
+    func stopReason() -> NewtonStopReason? {
+        if gradientNorm <= threshold { return .converged }
+        if problem.lambda == 0 && LogisticRegression.separates(problem, workspace.logits) { return .separable }
+        if iteration >= options.maxIterations { return .maxIterations }
+        return nil
+    }
+
+    /// `∇²L(β)` from the logits of `β` left in the workspace by the last evaluation.
+    func computeHessian() {
+        hessian.withUnsafeMutableBufferPointer { h in
+            problem.hessian(logits: .inWorkspace, workspace: workspace, into: h.baseAddress!)
+        }
+    }
+
+    /// Inner solve: `(∇²L + μI) Δ = −∇L` by Cholesky with the damping fallback; records `μ` and
+    /// the Newton decrement `√(−∇Lᵀ Δ)`.
+    func solveNewtonStep() throws(LinalgError) {
+        damping = try LogisticRegression.factorise(hessian, into: &factor)
+        for j in step.indices { step[j] = -gradient[j] }
+        try LAPACK.choleskySolve(factor: factor, &step)
+        slope = try BLAS.dot(gradient, step)  // ∇Lᵀ Δ = −λ² < 0
+        decrement = max(0, -slope).squareRoot()
+    }
+
+    /// Armijo backtracking from `t = 1`: accepts `β + tΔ` with `L(β + tΔ) ≤ L(β) + c t ∇Lᵀ Δ`,
+    /// or a full step that lowers `‖∇L‖` when the loss change is at rounding level. Moves `β`
+    /// and returns `t`, or returns `nil` when no halving was accepted.
+    func lineSearch() -> Double? {
+        var t = 1.0
+        for _ in 0...options.maxHalvings {
+            for j in trial.indices { trial[j] = beta[j] + t * step[j] }
+            let trialLoss = NewtonSolver.evaluate(problem, workspace, trial, gradientInto: &trialGradient)
+            var accepted = trialLoss.isFinite && trialLoss <= loss + options.armijo * t * slope
+            // At rounding level the loss cannot tell; the gradient norm still can.
+            let roundoff = 64 * Double.ulpOfOne * max(abs(loss), 1)
+            if !accepted && t == 1 && abs(trialLoss - loss) <= roundoff {
+                accepted = BLAS.nrm2(trialGradient) < gradientNorm
+            }
+            if accepted {
+                swap(&beta, &trial)
+                swap(&gradient, &trialGradient)
+                loss = trialLoss
+                gradientNorm = BLAS.nrm2(gradient)
+                return t
+            }
+            t /= 2
+        }
+        return nil
+    }
+
+    /// The result: `β` split into coefficients and intercept, the final loss and the trace.
+    func finalize(_ reason: NewtonStopReason) -> LogisticFit {
+        let d = problem.featureCount
+        return LogisticFit(
+            coefficients: Array(beta[0..<d]), intercept: problem.fitIntercept ? beta[d] : nil,
+            loss: loss, gradientNorm: gradientNorm, iterations: iteration,
+            converged: reason == .converged, reason: reason, trace: trace)
+    }
+
+    /// `L(β)`, with `∇L(β)` into `g` and the logits of `β` left in the workspace.
+    static func evaluate(_ problem: LogisticProblem, _ workspace: LogisticWorkspace, _ beta: [Double],
+                         gradientInto g: inout [Double]) -> Double {
+        beta.withUnsafeBufferPointer { b in
+            g.withUnsafeMutableBufferPointer { out in
+                problem.evaluate(
+                    b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
+                    gradient: out.baseAddress ?? workspace.scratch)
+            }
+        }
+    }
+}
+

@@ -14,8 +14,10 @@ public struct IdentityTrainingConfiguration: Sendable, Equatable {
     public var heldOutCount: Int
 
     /// The exercise's defaults: 20000 per-sample steps with `α = 0.01`.
-    public init(steps: Int = 20_000, learningRate: Double = 0.01, batchSize: Int = 1, seed: UInt64 = 0,
-                heldOutCount: Int = 1000) {
+    public init(
+        steps: Int = 20_000, learningRate: Double = 0.01, batchSize: Int = 1, seed: UInt64 = 0,
+        heldOutCount: Int = 1000
+    ) {
         self.steps = steps
         self.learningRate = learningRate
         self.batchSize = batchSize
@@ -27,7 +29,9 @@ public struct IdentityTrainingConfiguration: Sendable, Equatable {
     public func validate() throws(LinalgError) {
         guard steps >= 0 else { throw .invalidValue(what: "steps", detail: "must be ≥ 0, got \(steps)") }
         guard batchSize >= 1 else { throw .invalidValue(what: "batch", detail: "must be ≥ 1, got \(batchSize)") }
-        guard heldOutCount >= 1 else { throw .invalidValue(what: "held-out count", detail: "must be ≥ 1, got \(heldOutCount)") }
+        guard heldOutCount >= 1 else {
+            throw .invalidValue(what: "held-out count", detail: "must be ≥ 1, got \(heldOutCount)")
+        }
         guard learningRate.isFinite, learningRate > 0 else {
             throw .invalidValue(what: "learning rate", detail: "must be finite and > 0, got \(learningRate)")
         }
@@ -51,7 +55,9 @@ extension MLP {
     public func meanSquaredError(_ x: Matrix<Double>, targets y: Matrix<Double>) throws(LinalgError) -> Double {
         let f = try self(x)
         guard y.rows == f.rows, y.columns == f.columns else {
-            throw .shapeMismatch(operation: "MLP.meanSquaredError", detail: "targets must be \(f.rows)×\(f.columns), got \(y.rows)×\(y.columns)")
+            throw .shapeMismatch(
+                operation: "MLP.meanSquaredError",
+                detail: "targets must be \(f.rows)×\(f.columns), got \(y.rows)×\(y.columns)")
         }
         var total = 0.0
         for i in f.scalars.indices { total += (f.scalars[i] - y.scalars[i]) * (f.scalars[i] - y.scalars[i]) }
@@ -74,8 +80,9 @@ extension MLP {
             throw .invalidValue(what: "identity training", detail: "needs h_L = h₀, got sizes \(sizes)")
         }
         var generator = Xoshiro256StarStar(seed: configuration.seed)
-        let heldOut = Matrix<Double>.random(rows: inputSize, columns: configuration.heldOutCount,
-                                            distribution: .randn, using: &generator)
+        let heldOut = Matrix<Double>.random(
+            rows: inputSize, columns: configuration.heldOutCount,
+            distribution: .randn, using: &generator)
         let initial = try meanSquaredError(heldOut, targets: heldOut)
         let batch = configuration.batchSize
         let workspace = MLPWorkspace(sizes: sizes, batchSize: batch)
@@ -91,14 +98,16 @@ extension MLP {
                     for b in 0..<batch { input[r * ld + b] = generator.nextNormal() }
                 }
                 // Targets equal the inputs; x₀ is not overwritten by the pass.
-                let loss = net.squaredErrorStep(UnsafePointer(weights), targets: input, targetStride: ld,
-                                                workspace: workspace, scale: step)
+                let loss = net.squaredErrorStep(
+                    UnsafePointer(weights), targets: input, targetStride: ld,
+                    workspace: workspace, scale: step)
                 for i in 0..<parameterCount { weights[i] += gradient[i] }
                 history[t] = loss / Double(batch)
                 if let progress, progressInterval > 0, (t + 1) % progressInterval == 0 { progress(t + 1, history[t]) }
             }
         }
         let final = try meanSquaredError(heldOut, targets: heldOut)
-        return IdentityTrainingReport(net: self, lossHistory: history, initialHeldOutError: initial, finalHeldOutError: final)
+        return IdentityTrainingReport(
+            net: self, lossHistory: history, initialHeldOutError: initial, finalHeldOutError: final)
     }
 }

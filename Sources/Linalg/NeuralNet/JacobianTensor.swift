@@ -8,15 +8,17 @@ public struct JacobianTensor: Sendable, Equatable {
 
     /// A tensor from its shape and row-major entries.
     public init(shape: (Int, Int, Int), scalars: [Double]) {
-        precondition(shape.0 * shape.1 * shape.2 == scalars.count, "JacobianTensor: \(scalars.count) entries for shape \(shape)")
+        precondition(
+            shape.0 * shape.1 * shape.2 == scalars.count, "JacobianTensor: \(scalars.count) entries for shape \(shape)")
         self.shape = shape
         self.scalars = scalars
     }
 
     /// `T[i, j, k]`.
     public subscript(i: Int, j: Int, k: Int) -> Double {
-        precondition(i >= 0 && i < shape.0 && j >= 0 && j < shape.1 && k >= 0 && k < shape.2,
-                     "JacobianTensor index (\(i), \(j), \(k)) out of bounds for \(shape)")
+        precondition(
+            i >= 0 && i < shape.0 && j >= 0 && j < shape.1 && k >= 0 && k < shape.2,
+            "JacobianTensor index (\(i), \(j), \(k)) out of bounds for \(shape)")
         return scalars[(i * shape.1 + j) * shape.2 + k]
     }
 

@@ -13,16 +13,18 @@ extension MLP {
         let last = layerCount - 1
         let errors = workspace.errors, activations = workspace.activations
         // Padding entries are zero in both, so the whole rows × stride block can be scaled.
-        VectorMath.scaleByDerivative(outputActivation, errors[last], output: activations[last + 1],
-                                     count: sizes[last + 1] * ld)
+        VectorMath.scaleByDerivative(
+            outputActivation, errors[last], output: activations[last + 1],
+            count: sizes[last + 1] * ld)
         if splitsAcrossCores(batch: batch) {
             backwardSplittingLayers(parameters, workspace, scale: scale)
             return
         }
         let gradient = workspace.gradient
         for l in stride(from: last, through: 0, by: -1) {
-            backwardLayer(l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
-                          rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch)
+            backwardLayer(
+                l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
+                rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch)
         }
     }
 
@@ -36,10 +38,11 @@ extension MLP {
         for l in stride(from: layerCount - 1, through: 0, by: -1) {
             let rows = sizes[l + 1]
             ParallelChunks.run(count: parts, parts: parts) { part, _ in
-                backwardLayer(l, weights.value, errors: errors.value, activations: activations.value,
-                              gradient: gradient.value, batch: batch, rowStride: ld, scale: scale,
-                              gradientRows: ParallelChunks.chunk(part, of: parts, count: rows),
-                              samples: ParallelChunks.chunk(part, of: parts, count: batch, alignment: 8))
+                backwardLayer(
+                    l, weights.value, errors: errors.value, activations: activations.value,
+                    gradient: gradient.value, batch: batch, rowStride: ld, scale: scale,
+                    gradientRows: ParallelChunks.chunk(part, of: parts, count: rows),
+                    samples: ParallelChunks.chunk(part, of: parts, count: batch, alignment: 8))
             }
         }
     }
@@ -47,25 +50,31 @@ extension MLP {
     /// One layer of backprop: rows `gradientRows` of `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ`,
     /// and, for `l > 0`, the columns `samples` of `Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l`.
     @inlinable @inline(__always)
-    func backwardLayer(_ l: Int, _ parameters: UnsafePointer<Double>, errors: [UnsafeMutablePointer<Double>],
-                       activations: [UnsafeMutablePointer<Double>], gradient: UnsafeMutablePointer<Double>, batch: Int,
-                       rowStride ld: Int, scale: Double, gradientRows: Range<Int>, samples: Range<Int>) {
+    func backwardLayer(
+        _ l: Int, _ parameters: UnsafePointer<Double>, errors: [UnsafeMutablePointer<Double>],
+        activations: [UnsafeMutablePointer<Double>], gradient: UnsafeMutablePointer<Double>, batch: Int,
+        rowStride ld: Int, scale: Double, gradientRows: Range<Int>, samples: Range<Int>
+    ) {
         let rows = sizes[l + 1], inner = sizes[l]
         // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
-        GemmKernel.run(transposeA: false, transposeB: true, m: gradientRows.count, n: inner, k: batch, alpha: scale,
-                       a: errors[l] + gradientRows.lowerBound * ld, lda: ld, b: activations[l], ldb: ld,
-                       beta: 0.0, c: gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
+        GemmKernel.run(
+            transposeA: false, transposeB: true, m: gradientRows.count, n: inner, k: batch, alpha: scale,
+            a: errors[l] + gradientRows.lowerBound * ld, lda: ld, b: activations[l], ldb: ld,
+            beta: 0.0, c: gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
         guard l > 0 else { return }
         // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
         let first = samples.lowerBound, width = samples.count
         let delta = errors[l - 1] + first, x = activations[l] + first
-        GemmKernel.run(transposeA: true, transposeB: false, m: inner, n: width, k: rows, alpha: 1.0,
-                       a: parameters + weightOffsets[l], lda: inner, b: errors[l] + first, ldb: ld,
-                       beta: 0.0, c: delta, ldc: ld)
+        GemmKernel.run(
+            transposeA: true, transposeB: false, m: inner, n: width, k: rows, alpha: 1.0,
+            a: parameters + weightOffsets[l], lda: inner, b: errors[l] + first, ldb: ld,
+            beta: 0.0, c: delta, ldc: ld)
         if width == batch {
             VectorMath.scaleByDerivative(activation, delta, output: x, count: inner * ld)
         } else {
-            for r in 0..<inner { VectorMath.scaleByDerivative(activation, delta + r * ld, output: x + r * ld, count: width) }
+            for r in 0..<inner {
+                VectorMath.scaleByDerivative(activation, delta + r * ld, output: x + r * ld, count: width)
+            }
         }
     }
 
@@ -73,24 +82,31 @@ extension MLP {
     /// given `G = ∂loss/∂f` (`h_L × B`, column `b` for sample `b`):
     /// `Δ_{L−1} = a_out'(f) ∘ G`, `Δ_{l−1} = σ'(x_l) ∘ (W_lᵀ Δ_l)`, `∂loss/∂W_l = Δ_l x_lᵀ`.
     /// Runs the forward pass itself; the gradients are left in ``MLPWorkspace/gradient(_:)``.
-    public func backpropagate(_ x: Matrix<Double>, lossGradient g: Matrix<Double>,
-                              workspace: MLPWorkspace) throws(LinalgError) {
+    public func backpropagate(
+        _ x: Matrix<Double>, lossGradient g: Matrix<Double>,
+        workspace: MLPWorkspace
+    ) throws(LinalgError) {
         try validateInput(x)
         guard g.rows == outputSize, g.columns == x.columns else {
-            throw .shapeMismatch(operation: "MLP.backpropagate", detail: "∂loss/∂f must be \(outputSize)×\(x.columns), got \(g.rows)×\(g.columns)")
+            throw .shapeMismatch(
+                operation: "MLP.backpropagate",
+                detail: "∂loss/∂f must be \(outputSize)×\(x.columns), got \(g.rows)×\(g.columns)")
         }
         load(x, into: workspace)
         parameters.withUnsafeBufferPointer { p in
             forwardInWorkspace(p.baseAddress!, workspace)
             g.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress { workspace.copyRows(outputSize, from: base, into: workspace.errors[layerCount - 1]) }
+                if let base = source.baseAddress {
+                    workspace.copyRows(outputSize, from: base, into: workspace.errors[layerCount - 1])
+                }
             }
             backwardInWorkspace(p.baseAddress!, workspace, scale: 1)
         }
     }
 
-    /// `∂loss/∂W_l` for every layer, as new matrices (see ``backpropagate(_:lossGradient:workspace:)``).
-    public func gradients(_ x: Matrix<Double>, lossGradient g: Matrix<Double>) throws(LinalgError) -> [Matrix<Double>] {
+    /// `∂loss/∂W_l` for every layer, as new matrices (the allocating form of
+    /// ``backpropagate(_:lossGradient:workspace:)``).
+    public func weightGradients(_ x: Matrix<Double>, lossGradient g: Matrix<Double>) throws(LinalgError) -> [Matrix<Double>] {
         let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
         try backpropagate(x, lossGradient: g, workspace: workspace)
         return (0..<layerCount).map(workspace.gradient)
@@ -98,20 +114,25 @@ extension MLP {
 
     // MARK: loss = Σ_b ‖f(x_b) − y_b‖²
 
-    /// The squared error `Σ_b ‖f(x_b) − y_b‖²` over the batch and its gradient with respect to
-    /// every `W_l` (`∂loss/∂f = 2(f − Y)`), computed in `workspace`; returns the loss, the
-    /// gradients are in ``MLPWorkspace/gradient(_:)``.
-    public func squaredError(_ x: Matrix<Double>, targets y: Matrix<Double>,
-                             workspace: MLPWorkspace) throws(LinalgError) -> Double {
+    /// The value and gradient of the squared error: returns `Σ_b ‖f(x_b) − y_b‖²` over the batch
+    /// and leaves its gradient with respect to every `W_l` (`∂loss/∂f = 2(f − Y)`) in
+    /// ``MLPWorkspace/gradient(_:)``.
+    public func squaredErrorAndGradient(
+        _ x: Matrix<Double>, targets y: Matrix<Double>,
+        workspace: MLPWorkspace
+    ) throws(LinalgError) -> Double {
         try validateInput(x)
         guard y.rows == outputSize, y.columns == x.columns else {
-            throw .shapeMismatch(operation: "MLP.squaredError", detail: "targets must be \(outputSize)×\(x.columns), got \(y.rows)×\(y.columns)")
+            throw .shapeMismatch(
+                operation: "MLP.squaredErrorAndGradient",
+                detail: "targets must be \(outputSize)×\(x.columns), got \(y.rows)×\(y.columns)")
         }
         if let (i, j) = y.firstNonFinite { throw .nonFinite(what: "targets", row: i, column: j) }
         load(x, into: workspace)
         return parameters.withUnsafeBufferPointer { p in
             y.withUnsafeBufferPointer { t in
-                squaredErrorStep(p.baseAddress!, targets: t.baseAddress!, targetStride: y.columns, workspace: workspace, scale: 1)
+                squaredErrorStep(
+                    p.baseAddress!, targets: t.baseAddress!, targetStride: y.columns, workspace: workspace, scale: 1)
             }
         }
     }
@@ -119,8 +140,10 @@ extension MLP {
     /// Forward pass, `loss = Σ ‖f − y‖²`, `∂loss/∂f = 2(f − y)`, backward pass with `scale`;
     /// the targets' rows are `targetStride` apart.
     @inlinable
-    func squaredErrorStep(_ parameters: UnsafePointer<Double>, targets: UnsafePointer<Double>, targetStride: Int,
-                          workspace: MLPWorkspace, scale: Double) -> Double {
+    func squaredErrorStep(
+        _ parameters: UnsafePointer<Double>, targets: UnsafePointer<Double>, targetStride: Int,
+        workspace: MLPWorkspace, scale: Double
+    ) -> Double {
         forwardInWorkspace(parameters, workspace)
         let batch = workspace.batchSize, ld = workspace.rowStride
         let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1]

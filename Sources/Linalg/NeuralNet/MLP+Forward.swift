@@ -45,7 +45,7 @@ extension MLP {
     /// From this many multiply-adds in a forward pass (`B Σ h_{l+1} h_l`) the forward and
     /// backward passes are split across the cores by Linalg itself, with OpenBLAS
     /// single-threaded meanwhile (~0.2 ms of work: far above the cost of waking a thread).
-    public static let columnSplitMultiplyAdds = 1 << 23
+    @usableFromInline package static let columnSplitMultiplyAdds = 1 << 23
 
     /// The forward pass with the batch's columns split across the cores (OpenBLAS single-threaded
     /// meanwhile).
@@ -63,16 +63,19 @@ extension MLP {
     /// The forward pass for the samples in `columns` (row-major `h_l × B` activations whose
     /// rows are `rowStride` apart).
     @inlinable @inline(__always)
-    func forwardColumns(_ parameters: UnsafePointer<Double>, _ activations: [UnsafeMutablePointer<Double>],
-                        rowStride ld: Int, columns: Range<Int>) {
+    func forwardColumns(
+        _ parameters: UnsafePointer<Double>, _ activations: [UnsafeMutablePointer<Double>],
+        rowStride ld: Int, columns: Range<Int>
+    ) {
         let width = columns.count, first = columns.lowerBound
         for l in 0..<layerCount {
             let rows = sizes[l + 1], inner = sizes[l]
             let x = activations[l + 1] + first
-            GemmKernel.run(transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1.0,
-                           a: parameters + weightOffsets[l], lda: inner,
-                           b: activations[l] + first, ldb: ld,
-                           beta: 0.0, c: x, ldc: ld)
+            GemmKernel.run(
+                transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1.0,
+                a: parameters + weightOffsets[l], lda: inner,
+                b: activations[l] + first, ldb: ld,
+                beta: 0.0, c: x, ldc: ld)
             let a = activation(afterLayer: l)
             if width == ld {
                 VectorMath.applyInPlace(a, x, count: rows * ld)
@@ -85,10 +88,13 @@ extension MLP {
     /// Copies a checked `h₀ × B` batch into the workspace's `x₀`, sizing it for `B`.
     @inlinable
     func load(_ x: Matrix<Double>, into workspace: MLPWorkspace) {
-        precondition(workspace.sizes == sizes, "MLPWorkspace for sizes \(workspace.sizes) used with a net of sizes \(sizes)")
+        precondition(
+            workspace.sizes == sizes, "MLPWorkspace for sizes \(workspace.sizes) used with a net of sizes \(sizes)")
         workspace.prepare(batchSize: x.columns)
         x.withUnsafeBufferPointer { source in
-            if let base = source.baseAddress { workspace.copyRows(inputSize, from: base, into: workspace.activations[0]) }
+            if let base = source.baseAddress {
+                workspace.copyRows(inputSize, from: base, into: workspace.activations[0])
+            }
         }
     }
 

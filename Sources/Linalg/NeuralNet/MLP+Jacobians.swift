@@ -1,4 +1,3 @@
-
 /// How ``MLP/inputJacobians(_:mode:workspace:into:)`` accumulates the chain rule.
 public enum JacobianMode: String, Sendable, CaseIterable {
     /// Forward when it needs fewer flops (roughly: fewer inputs than outputs), else reverse.
@@ -51,9 +50,10 @@ extension MLP {
         for l in stride(from: last - 1, to: 0, by: -1) {
             let width = sizes[l], next = sizes[l + 1]
             let below = sensitivities[l - 1]
-            GemmKernel.run(transposeA: false, transposeB: false, m: stacked, n: width, k: next, alpha: 1.0,
-                           a: sensitivities[l], lda: next, b: parameters + weightOffsets[l], ldb: width,
-                           beta: 0.0, c: below, ldc: width)
+            GemmKernel.run(
+                transposeA: false, transposeB: false, m: stacked, n: width, k: next, alpha: 1.0,
+                a: sensitivities[l], lda: next, b: parameters + weightOffsets[l], ldb: width,
+                beta: 0.0, c: below, ldc: width)
             scaleBySlopes(below, of: activations[l], width: width, batch: batch, rowStride: ld, slopes: slopes)
         }
     }
@@ -61,12 +61,16 @@ extension MLP {
     /// `δ[b·h_L + i, k] *= σ'(x[k, b])`: each sample's `h_L × h` block of stacked sensitivities
     /// scaled column-wise by the slopes of its hidden activation `x` (`h × B`, rows `rowStride` apart).
     @inlinable
-    func scaleBySlopes(_ blocks: UnsafeMutablePointer<Double>, of x: UnsafePointer<Double>, width: Int, batch: Int,
-                       rowStride: Int, slopes: UnsafeMutablePointer<Double>) {
+    func scaleBySlopes(
+        _ blocks: UnsafeMutablePointer<Double>, of x: UnsafePointer<Double>, width: Int, batch: Int,
+        rowStride: Int, slopes: UnsafeMutablePointer<Double>
+    ) {
         let outputs = outputSize
         if batch == 1 {
             // One sample: x is already a contiguous row of h slopes' arguments.
-            for i in 0..<outputs { VectorMath.scaleByDerivative(activation, blocks + i * width, output: x, count: width) }
+            for i in 0..<outputs {
+                VectorMath.scaleByDerivative(activation, blocks + i * width, output: x, count: width)
+            }
             return
         }
         transposedSlopes(of: x, rows: width, batch: batch, rowStride: rowStride, into: slopes)
@@ -76,8 +80,10 @@ extension MLP {
     /// `S[b, k] = σ'(x[k, b])` for an `h × B` activation `x` (rows `rowStride` apart): the hidden
     /// activation's slopes, one row per sample.
     @inlinable
-    func transposedSlopes(of x: UnsafePointer<Double>, rows: Int, batch: Int, rowStride: Int,
-                          into s: UnsafeMutablePointer<Double>) {
+    func transposedSlopes(
+        of x: UnsafePointer<Double>, rows: Int, batch: Int, rowStride: Int,
+        into s: UnsafeMutablePointer<Double>
+    ) {
         for k in 0..<rows {
             for b in 0..<batch { s[b * rows + k] = activation.derivative(atOutput: x[k * rowStride + b]) }
         }
@@ -88,12 +94,15 @@ extension MLP {
     /// `df/dx₀ = a_out'(z_L) W_{L−1} diag(σ'(z_{L−1})) ⋯ diag(σ'(z₁)) W₀`),
     /// computed with one GEMM per layer for the whole batch and no allocation after the first
     /// call. The mode picks forward or reverse accumulation (see ``JacobianMode``).
-    public func inputJacobians(_ x: Matrix<Double>, mode: JacobianMode = .automatic, workspace: MLPWorkspace,
-                               into result: inout Matrix<Double>) throws(LinalgError) {
+    public func inputJacobians(
+        _ x: Matrix<Double>, mode: JacobianMode = .automatic, workspace: MLPWorkspace,
+        into result: inout Matrix<Double>
+    ) throws(LinalgError) {
         try validateInput(x)
         guard result.rows == x.columns * outputSize, result.columns == inputSize else {
-            throw .shapeMismatch(operation: "MLP.inputJacobians",
-                                 detail: "result must be \(x.columns * outputSize)×\(inputSize), got \(result.rows)×\(result.columns)")
+            throw .shapeMismatch(
+                operation: "MLP.inputJacobians",
+                detail: "result must be \(x.columns * outputSize)×\(inputSize), got \(result.rows)×\(result.columns)")
         }
         load(x, into: workspace)
         let resolved = resolvedJacobianMode(mode)
@@ -104,10 +113,11 @@ extension MLP {
                 guard let out = out.baseAddress else { return }
                 if resolved == .reverse {
                     reverseSensitivities(parameters, workspace)
-                    GemmKernel.run(transposeA: false, transposeB: false, m: workspace.batchSize * outputSize,
-                                   n: inputSize, k: sizes[1], alpha: 1.0,
-                                   a: workspace.sensitivities[0], lda: sizes[1], b: parameters, ldb: inputSize,
-                                   beta: 0.0, c: out, ldc: inputSize)
+                    GemmKernel.run(
+                        transposeA: false, transposeB: false, m: workspace.batchSize * outputSize,
+                        n: inputSize, k: sizes[1], alpha: 1.0,
+                        a: workspace.sensitivities[0], lda: sizes[1], b: parameters, ldb: inputSize,
+                        beta: 0.0, c: out, ldc: inputSize)
                 } else {
                     forwardTangents(parameters, workspace, into: out)
                 }
@@ -118,8 +128,10 @@ extension MLP {
     // MARK: T_{l+1} = diag(a'(x_{l+1})) W_l T_l,  T₁ = diag(a'(x₁)) W₀   (forward, all samples side by side)
 
     @inlinable
-    func forwardTangents(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace,
-                         into out: UnsafeMutablePointer<Double>) {
+    func forwardTangents(
+        _ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace,
+        into out: UnsafeMutablePointer<Double>
+    ) {
         workspace.prepareTangents()
         let batch = workspace.batchSize, ld = workspace.rowStride, inputs = inputSize, wide = batch * inputs
         var current = workspace.tangents[0], spare = workspace.tangents[1]
@@ -134,9 +146,10 @@ extension MLP {
         }
         for l in 1..<layerCount {
             let rows = sizes[l + 1], inner = sizes[l]
-            GemmKernel.run(transposeA: false, transposeB: false, m: rows, n: wide, k: inner, alpha: 1.0,
-                           a: parameters + weightOffsets[l], lda: inner, b: current, ldb: wide,
-                           beta: 0.0, c: spare, ldc: wide)
+            GemmKernel.run(
+                transposeA: false, transposeB: false, m: rows, n: wide, k: inner, alpha: 1.0,
+                a: parameters + weightOffsets[l], lda: inner, b: current, ldb: wide,
+                beta: 0.0, c: spare, ldc: wide)
             let x = workspace.activations[l + 1], a = activation(afterLayer: l)
             if a != .identity {
                 for i in 0..<rows {
@@ -159,13 +172,16 @@ extension MLP {
     }
 
     /// `df/dx₀` for every sample of a batch `X` (`h₀ × B`): `B` matrices of shape `h_L × h₀`.
-    public func inputJacobians(_ x: Matrix<Double>, mode: JacobianMode = .automatic) throws(LinalgError) -> [Matrix<Double>] {
+    public func inputJacobians(
+        _ x: Matrix<Double>, mode: JacobianMode = .automatic
+    ) throws(LinalgError) -> [Matrix<Double>] {
         let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
         var stacked = Matrix<Double>(rows: x.columns * outputSize, columns: inputSize)
         try inputJacobians(x, mode: mode, workspace: workspace, into: &stacked)
         let count = outputSize * inputSize
         return (0..<x.columns).map { b in
-            try! Matrix(rows: outputSize, columns: inputSize, scalars: Array(stacked.scalars[(b * count)..<((b + 1) * count)]))
+            try! Matrix(
+                rows: outputSize, columns: inputSize, scalars: Array(stacked.scalars[(b * count)..<((b + 1) * count)]))
         }
     }
 
@@ -175,7 +191,7 @@ extension MLP {
     /// and the layer inputs `x_l`, left in `workspace` (one GEMM per layer, no allocation after
     /// the first call). The Jacobian tensor is their outer product,
     /// `∂f_i/∂(W_l)_{jk} = (δ_l)_{ij} (x_l)_k`.
-    public func computeWeightJacobianFactors(_ x: Matrix<Double>, workspace: MLPWorkspace) throws(LinalgError) {
+    package func computeWeightJacobianFactors(_ x: Matrix<Double>, workspace: MLPWorkspace) throws(LinalgError) {
         try validateInput(x)
         load(x, into: workspace)
         parameters.withUnsafeBufferPointer { p in
@@ -185,7 +201,7 @@ extension MLP {
     }
 
     /// The factors `δ_l` (per sample, `h_L × h_{l+1}`) and `x_l` (per sample, `h_l`) of every
-    /// `df/dW_l` (see ``computeWeightJacobianFactors(_:workspace:)``).
+    /// `df/dW_l`: the sensitivities `δ_l` and inputs `x_l` of one forward and one reverse pass.
     public func weightJacobianFactors(_ x: Matrix<Double>) throws(LinalgError) -> WeightJacobianFactors {
         let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
         try computeWeightJacobianFactors(x, workspace: workspace)
@@ -222,7 +238,8 @@ public struct WeightJacobianFactors: Sendable {
     /// `δ_l` of sample `b`, `h_L × h_{l+1}`.
     public func sensitivity(layer l: Int, sample b: Int) -> Matrix<Double> {
         let s = sensitivities[l], count = outputs * s.columns
-        return try! Matrix(rows: outputs, columns: s.columns, scalars: Array(s.scalars[(b * count)..<((b + 1) * count)]))
+        return try! Matrix(
+            rows: outputs, columns: s.columns, scalars: Array(s.scalars[(b * count)..<((b + 1) * count)]))
     }
 
     /// The tensor `∂f_i/∂(W_l)_{jk} = (δ_l)_{ij} (x_l)_k` of sample `b`.

@@ -29,45 +29,58 @@ public struct MLP: Sendable, Equatable {
 
     /// A net from its weight matrices; throws when `columns(W_l) ≠ rows(W_{l−1})`, when a
     /// matrix is empty, or when a weight is not finite.
-    public init(weights: [Matrix<Double>], activation: Activation = .sigmoid,
-                outputActivation: Activation = .identity) throws(LinalgError) {
+    public init(
+        weights: [Matrix<Double>], activation: Activation = .sigmoid,
+        outputActivation: Activation = .identity
+    ) throws(LinalgError) {
         guard let first = weights.first else {
             throw .invalidValue(what: "MLP", detail: "needs at least one weight matrix")
         }
         var sizes = [first.columns]
         for (l, w) in weights.enumerated() {
             guard w.rows > 0, w.columns > 0 else {
-                throw .shapeMismatch(operation: "MLP", detail: "W_\(l) is \(w.rows)×\(w.columns); layers must not be empty")
+                throw .shapeMismatch(
+                    operation: "MLP", detail: "W_\(l) is \(w.rows)×\(w.columns); layers must not be empty")
             }
             guard w.columns == sizes[l] else {
-                throw .shapeMismatch(operation: "MLP",
-                                     detail: "W_\(l) is \(w.rows)×\(w.columns) but layer \(l) has width \(sizes[l]) (columns of W_\(l) must equal rows of W_\(l - 1))")
+                throw .shapeMismatch(
+                    operation: "MLP",
+                    detail:
+                        "W_\(l) is \(w.rows)×\(w.columns) but layer \(l) has width \(sizes[l]) (columns of "
+                            + "W_\(l) must equal rows of W_\(l - 1))"
+                )
             }
             if let (i, j) = w.firstNonFinite { throw .nonFinite(what: "W_\(l)", row: i, column: j) }
             sizes.append(w.rows)
         }
-        self.init(sizes: sizes, activation: activation, outputActivation: outputActivation,
-                  parameters: weights.flatMap(\.scalars))
+        self.init(
+            sizes: sizes, activation: activation, outputActivation: outputActivation,
+            parameters: weights.flatMap(\.scalars))
     }
 
     /// The exercise's random net: `W_l = rand(h_{l+1}, h_l) / √h_{l+1}` from a seeded
     /// ``Xoshiro256StarStar``, layer by layer, each row-major. Throws for fewer than two sizes
     /// or a size that is not positive.
-    public init(sizes: [Int], activation: Activation = .sigmoid, outputActivation: Activation = .identity,
-                seed: UInt64) throws(LinalgError) {
+    public init(
+        sizes: [Int], activation: Activation = .sigmoid, outputActivation: Activation = .identity,
+        seed: UInt64
+    ) throws(LinalgError) {
         var generator = Xoshiro256StarStar(seed: seed)
         try self.init(sizes: sizes, activation: activation, outputActivation: outputActivation, using: &generator)
     }
 
     /// The exercise's random net drawn from `generator` (see ``init(sizes:activation:outputActivation:seed:)``).
-    public init(sizes: [Int], activation: Activation = .sigmoid, outputActivation: Activation = .identity,
-                using generator: inout Xoshiro256StarStar) throws(LinalgError) {
+    public init(
+        sizes: [Int], activation: Activation = .sigmoid, outputActivation: Activation = .identity,
+        using generator: inout Xoshiro256StarStar
+    ) throws(LinalgError) {
         try MLP.validate(sizes: sizes)
         var weights: [Matrix<Double>] = []
         for l in 0..<(sizes.count - 1) {
             let scale = 1 / Double(sizes[l + 1]).squareRoot()
-            weights.append(Matrix<Double>.random(rows: sizes[l + 1], columns: sizes[l], distribution: .rand, using: &generator)
-                .map { $0 * scale })
+            weights.append(
+                Matrix<Double>.random(rows: sizes[l + 1], columns: sizes[l], distribution: .rand, using: &generator)
+                    .map { $0 * scale })
         }
         try self.init(weights: weights, activation: activation, outputActivation: outputActivation)
     }
@@ -75,10 +88,12 @@ public struct MLP: Sendable, Equatable {
     /// Checks a list of layer widths: at least two, all positive.
     public static func validate(sizes: [Int]) throws(LinalgError) {
         guard sizes.count >= 2 else {
-            throw .invalidValue(what: "sizes", detail: "need at least two layer sizes (input and output), got \(sizes.count)")
+            throw .invalidValue(
+                what: "sizes", detail: "need at least two layer sizes (input and output), got \(sizes.count)")
         }
         if let bad = sizes.firstIndex(where: { $0 <= 0 }) {
-            throw .invalidValue(what: "sizes", detail: "size \(bad) is \(sizes[bad]); every layer needs a positive width")
+            throw .invalidValue(
+                what: "sizes", detail: "size \(bad) is \(sizes[bad]); every layer needs a positive width")
         }
     }
 
@@ -102,8 +117,9 @@ public struct MLP: Sendable, Equatable {
     public func weight(_ l: Int) -> Matrix<Double> {
         precondition(l >= 0 && l < layerCount, "MLP.weight: layer \(l) of \(layerCount)")
         let start = weightOffsets[l]
-        return try! Matrix(rows: sizes[l + 1], columns: sizes[l],
-                           scalars: Array(parameters[start..<(start + sizes[l + 1] * sizes[l])]))
+        return try! Matrix(
+            rows: sizes[l + 1], columns: sizes[l],
+            scalars: Array(parameters[start..<(start + sizes[l + 1] * sizes[l])]))
     }
 
     /// All weight matrices `[W₀, …, W_{L−1}]`.
@@ -118,7 +134,13 @@ public struct MLP: Sendable, Equatable {
     /// Replaces `W_l` (same shape required).
     public mutating func setWeight(_ l: Int, _ w: Matrix<Double>) throws(LinalgError) {
         guard l >= 0, l < layerCount, w.rows == sizes[l + 1], w.columns == sizes[l] else {
-            throw .shapeMismatch(operation: "MLP.setWeight", detail: "W_\(l) must be \(l < layerCount && l >= 0 ? "\(sizes[l + 1])×\(sizes[l])" : "an existing layer"), got \(w.rows)×\(w.columns)")
+            throw .shapeMismatch(
+                operation: "MLP.setWeight",
+                detail:
+                    "W_\(l) must be "
+                        + (l < layerCount && l >= 0 ? "\(sizes[l + 1])×\(sizes[l])" : "an existing layer")
+                        + ", got \(w.rows)×\(w.columns)"
+            )
         }
         parameters.replaceSubrange(weightOffsets[l]..<(weightOffsets[l] + w.scalars.count), with: w.scalars)
     }
@@ -126,7 +148,9 @@ public struct MLP: Sendable, Equatable {
     /// Checks that `x` is an `h₀ × B` batch of finite inputs.
     func validateInput(_ x: Matrix<Double>) throws(LinalgError) {
         guard x.rows == inputSize else {
-            throw .shapeMismatch(operation: "MLP", detail: "input batch must be \(inputSize)×B (one column per sample), got \(x.rows)×\(x.columns)")
+            throw .shapeMismatch(
+                operation: "MLP",
+                detail: "input batch must be \(inputSize)×B (one column per sample), got \(x.rows)×\(x.columns)")
         }
         if let (i, j) = x.firstNonFinite { throw .nonFinite(what: "input", row: i, column: j) }
     }

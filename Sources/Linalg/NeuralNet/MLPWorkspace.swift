@@ -60,8 +60,9 @@ public final class MLPWorkspace {
 
     /// Buffers for a net with `sizes` and batches of up to `batchSize` samples.
     public init(sizes: [Int], batchSize: Int) {
-        precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 } && batchSize >= 0,
-                     "MLPWorkspace: sizes \(sizes), batch \(batchSize)")
+        precondition(
+            sizes.count >= 2 && sizes.allSatisfy { $0 > 0 } && batchSize >= 0,
+            "MLPWorkspace: sizes \(sizes), batch \(batchSize)")
         self.sizes = sizes
         buffers = .allocate(capacity: 1)
         buffers.initialize(to: BatchBuffers(batchSize: batchSize))

@@ -31,7 +31,9 @@ extension BLAS {
         guard opA.columns == opB.rows, c.rows == opA.rows, c.columns == opB.columns else {
             throw .shapeMismatch(
                 operation: "gemm",
-                detail: "op(A) is \(opA.rows)×\(opA.columns), op(B) is \(opB.rows)×\(opB.columns), C is \(shapeText(c))")
+                detail:
+                    "op(A) is \(opA.rows)×\(opA.columns), op(B) is \(opB.rows)×\(opB.columns), C is \(shapeText(c))"
+            )
         }
         let (m, n, k) = (opA.rows, opB.columns, opA.columns)
         let (lda, ldb, ldc) = (max(1, a.columns), max(1, b.columns), max(1, c.columns))
@@ -39,10 +41,11 @@ extension BLAS {
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
                     guard let ca = pc.baseAddress else { return }
-                    GemmKernel.run(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                                   a: pa.baseAddress ?? UnsafePointer(ca), lda: lda,
-                                   b: pb.baseAddress ?? UnsafePointer(ca), ldb: ldb,
-                                   beta: beta, c: ca, ldc: ldc)
+                    GemmKernel.run(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                        a: pa.baseAddress ?? UnsafePointer(ca), lda: lda,
+                        b: pb.baseAddress ?? UnsafePointer(ca), ldb: ldb,
+                        beta: beta, c: ca, ldc: ldc)
                 }
             }
         }
@@ -69,8 +72,9 @@ extension BLAS {
     ) throws(LinalgError) {
         let op = operandShape(a, transposed: transpose)
         guard x.count == op.columns, y.count == op.rows else {
-            throw .shapeMismatch(operation: "gemv",
-                                 detail: "op(A) is \(op.rows)×\(op.columns), x has \(x.count), y has \(y.count)")
+            throw .shapeMismatch(
+                operation: "gemv",
+                detail: "op(A) is \(op.rows)×\(op.columns), x has \(x.count), y has \(y.count)")
         }
         if y.isEmpty { return }
         if x.isEmpty {
@@ -80,9 +84,10 @@ extension BLAS {
         a.withUnsafeBufferPointer { pa in
             x.withUnsafeBufferPointer { px in
                 y.withUnsafeMutableBufferPointer { py in
-                    S.blasGemv(transpose: transpose, m: a.rows, n: a.columns, alpha: alpha, a: pa.baseAddress!,
-                               lda: max(1, a.columns), x: px.baseAddress!, incx: 1, beta: beta,
-                               y: py.baseAddress!, incy: 1)
+                    S.blasGemv(
+                        transpose: transpose, m: a.rows, n: a.columns, alpha: alpha, a: pa.baseAddress!,
+                        lda: max(1, a.columns), x: px.baseAddress!, incx: 1, beta: beta,
+                        y: py.baseAddress!, incy: 1)
                 }
             }
         }
@@ -110,8 +115,9 @@ extension BLAS {
     ) throws(LinalgError) {
         let op = operandShape(a, transposed: transpose)
         guard c.rows == op.rows, c.columns == op.rows else {
-            throw .shapeMismatch(operation: "syrk",
-                                 detail: "op(A) is \(op.rows)×\(op.columns), C must be \(op.rows)×\(op.rows), is \(shapeText(c))")
+            throw .shapeMismatch(
+                operation: "syrk",
+                detail: "op(A) is \(op.rows)×\(op.columns), C must be \(op.rows)×\(op.rows), is \(shapeText(c))")
         }
         let n = op.rows, k = op.columns
         if n == 0 { return }
@@ -121,8 +127,9 @@ extension BLAS {
                 for index in 0..<(n * n) { cp[index] = beta == 0 ? 0 : beta * cp[index] }
             } else {
                 a.withUnsafeBufferPointer { pa in
-                    S.blasSyrkLower(transpose: transpose, n: n, k: k, alpha: alpha, a: pa.baseAddress!,
-                                    lda: max(1, a.columns), beta: beta, c: cp, ldc: n)
+                    S.blasSyrkLower(
+                        transpose: transpose, n: n, k: k, alpha: alpha, a: pa.baseAddress!,
+                        lda: max(1, a.columns), beta: beta, c: cp, ldc: n)
                 }
             }
             mirrorLowerToUpper(cp, n: n, ld: n)
@@ -159,7 +166,8 @@ extension BLAS {
 
     /// `y ← α x + y` on two buffers of equal length.
     @inlinable
-    package static func axpy<S: BLASScalar>(_ alpha: S, _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>) {
+    package static func axpy<S: BLASScalar>(_ alpha: S, _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>)
+    {
         guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
         S.blasAxpy(n: x.count, alpha: alpha, x: xp, incx: 1, y: yp, incy: 1)
     }
@@ -199,7 +207,9 @@ extension BLAS {
         }
         if x.isEmpty { return 0 }
         return x.withUnsafeBufferPointer { px in
-            y.withUnsafeBufferPointer { py in S.blasDot(n: px.count, x: px.baseAddress!, incx: 1, y: py.baseAddress!, incy: 1) }
+            y.withUnsafeBufferPointer { py in
+                S.blasDot(n: px.count, x: px.baseAddress!, incx: 1, y: py.baseAddress!, incy: 1)
+            }
         }
     }
 
@@ -229,7 +239,8 @@ extension Matrix where Scalar: BLASScalar {
         do {
             return try BLAS.gemm(lhs, rhs)
         } catch {
-            preconditionFailure("Matrix *: \(lhs.rows)×\(lhs.columns) times \(rhs.rows)×\(rhs.columns): inner dimensions differ")
+            preconditionFailure(
+                "Matrix *: \(lhs.rows)×\(lhs.columns) times \(rhs.rows)×\(rhs.columns): inner dimensions differ")
         }
     }
 }

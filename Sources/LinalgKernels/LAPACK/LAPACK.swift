@@ -54,7 +54,8 @@ extension LAPACK {
     public static func choleskySolve<S: BLASScalar>(factor: Matrix<S>, _ b: inout [S]) throws(LinalgError) {
         try requireSquare(factor, "potrs")
         guard b.count == factor.rows else {
-            throw .shapeMismatch(operation: "potrs", detail: "L is \(factor.rows)×\(factor.columns), b has \(b.count) entries")
+            throw .shapeMismatch(
+                operation: "potrs", detail: "L is \(factor.rows)×\(factor.columns), b has \(b.count) entries")
         }
         let n = factor.rows
         if n == 0 { return }
@@ -68,10 +69,12 @@ extension LAPACK {
 
     /// Solves `LLᵀ X = B` for the columns of `B` given the factor `L` (`?potrs`).
     @inlinable
-    public static func choleskySolve<S: BLASScalar>(factor: Matrix<S>, _ b: Matrix<S>) throws(LinalgError) -> Matrix<S> {
+    public static func choleskySolve<S: BLASScalar>(factor: Matrix<S>, _ b: Matrix<S>) throws(LinalgError) -> Matrix<S>
+    {
         try requireSquare(factor, "potrs")
         guard b.rows == factor.rows else {
-            throw .shapeMismatch(operation: "potrs", detail: "L is \(factor.rows)×\(factor.columns), B is \(b.rows)×\(b.columns)")
+            throw .shapeMismatch(
+                operation: "potrs", detail: "L is \(factor.rows)×\(factor.columns), B is \(b.rows)×\(b.columns)")
         }
         return try solvingColumnMajor(b, routine: "potrs") { n, nrhs, pb in
             factor.withUnsafeBufferPointer { pl in
@@ -102,7 +105,8 @@ extension LAPACK {
     public static func solveSPD<S: BLASScalar>(_ a: Matrix<S>, _ b: Matrix<S>) throws(LinalgError) -> Matrix<S> {
         try requireSquare(a, "posv")
         guard b.rows == a.rows else {
-            throw .shapeMismatch(operation: "posv", detail: "A is \(a.rows)×\(a.columns), B is \(b.rows)×\(b.columns)")
+            throw .shapeMismatch(
+                operation: "posv", detail: "A is \(a.rows)×\(a.columns), B is \(b.rows)×\(b.columns)")
         }
         var factor = a
         return try solvingColumnMajor(b, routine: "posv") { n, nrhs, pb in

@@ -11,9 +11,11 @@ package enum ScalingKernels {
     /// `dst[r·stride + j] = √w_r · src[r·columns + j]` for `j < columns`, zero for
     /// `columns ≤ j < stride`: a zero-padded copy of a block of rows scaled by `√w`.
     @inlinable
-    package static func scaleRowsBySqrt(into dst: UnsafeMutablePointer<Double>, stride: Int,
-                                        from src: UnsafePointer<Double>, weights: UnsafePointer<Double>,
-                                        rows: Int, columns: Int) {
+    package static func scaleRowsBySqrt(
+        into dst: UnsafeMutablePointer<Double>, stride: Int,
+        from src: UnsafePointer<Double>, weights: UnsafePointer<Double>,
+        rows: Int, columns: Int
+    ) {
         linalg_scale_rows_by_sqrt(dst, stride, src, weights, rows, columns)
     }
 
@@ -22,17 +24,21 @@ package enum ScalingKernels {
     /// ``syrkTileWidth``), prefetching `prefetchBytes` at `prefetch` into L2 meanwhile. Returns
     /// `false` without computing anything when the CPU lacks AVX2+FMA (use BLAS `syrk` then).
     @inlinable
-    package static func syrkLowerPadded(rows: Int, paddedWidth: Int, usedRows: Int, a: UnsafePointer<Double>,
-                                        c: UnsafeMutablePointer<Double>, prefetch: UnsafeRawPointer?,
-                                        prefetchBytes: Int) -> Bool {
+    package static func syrkLowerPadded(
+        rows: Int, paddedWidth: Int, usedRows: Int, a: UnsafePointer<Double>,
+        c: UnsafeMutablePointer<Double>, prefetch: UnsafeRawPointer?,
+        prefetchBytes: Int
+    ) -> Bool {
         linalg_syrk_lower_padded(rows, paddedWidth, usedRows, a, c, prefetch, prefetchBytes) != 0
     }
 
     /// `m[(b·rowsPerBlock + r)·width + k] *= v[b·width + k]`: each of `blocks` consecutive
     /// `rowsPerBlock × width` blocks has its columns scaled by row `b` of `v`.
     @inlinable
-    package static func scaleColumnBlocks(_ m: UnsafeMutablePointer<Double>, blocks: Int, rowsPerBlock: Int,
-                                          width: Int, by v: UnsafePointer<Double>) {
+    package static func scaleColumnBlocks(
+        _ m: UnsafeMutablePointer<Double>, blocks: Int, rowsPerBlock: Int,
+        width: Int, by v: UnsafePointer<Double>
+    ) {
         linalg_scale_column_blocks(m, blocks, rowsPerBlock, width, v)
     }
 }

@@ -56,8 +56,10 @@ public enum VectorMath {
     /// `v_i ← a'(x_i) v_i` for `count` entries, with `a'` written through the output `x = a(z)`:
     /// `x(1 − x)` for the sigmoid, `1 − x²` for tanh, 1 for the identity.
     @inlinable
-    package static func scaleByDerivative(_ activation: Activation, _ v: UnsafeMutablePointer<Double>,
-                                         output x: UnsafePointer<Double>, count: Int) {
+    package static func scaleByDerivative(
+        _ activation: Activation, _ v: UnsafeMutablePointer<Double>,
+        output x: UnsafePointer<Double>, count: Int
+    ) {
         if count < 64 {
             // A few entries (one sample of a small net): inline, no call.
             for i in 0..<count { v[i] *= activation.derivative(atOutput: x[i]) }
@@ -65,9 +67,13 @@ public enum VectorMath {
         }
         switch activation {
         case .sigmoid:
-            forEachChunk(count) { range in linalg_scale_by_sigmoid_slope(v + range.lowerBound, x + range.lowerBound, range.count) }
+            forEachChunk(count) { range in
+                linalg_scale_by_sigmoid_slope(v + range.lowerBound, x + range.lowerBound, range.count)
+            }
         case .tanh:
-            forEachChunk(count) { range in linalg_scale_by_tanh_slope(v + range.lowerBound, x + range.lowerBound, range.count) }
+            forEachChunk(count) { range in
+                linalg_scale_by_tanh_slope(v + range.lowerBound, x + range.lowerBound, range.count)
+            }
         case .identity:
             break
         }
