@@ -144,8 +144,7 @@ enum BenchCases {
             var generator = Xoshiro256StarStar(seed: 3)
             let x = Matrix<Double>.random(rows: n, columns: d, distribution: .randn, using: &generator)
             let truth = (0..<d).map { _ in generator.nextNormal() / Double(d).squareRoot() }
-            let z = try! BLAS.gemv(x, truth)
-            let y = z.map { generator.nextUniform() < 1 / (1 + Double.exp(-$0)) ? 1.0 : 0.0 }
+            let y = x.bernoulliLabels(coefficients: truth, using: &generator)
             let beta = (0..<d).map { _ in 0.1 * generator.nextNormal() }
             return (
                 try! LogisticProblem(x: x, y: y, lambda: 1), Reference.LogisticRegression(x: x, y: y, lambda: 1), beta

@@ -42,9 +42,3 @@ struct ResultTable {
         return text.leftPadded(16)
     }
 }
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}

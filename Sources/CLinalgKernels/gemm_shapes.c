@@ -1,14 +1,14 @@
-#include "gemm_shapes.h"
+#include "kernel_table.h"
 
 // AVX2+FMA kernels for the small products a small net makes, one sample or a few outputs at a
 // time, picked by linalg_dgemm_small (gemm_small.c); all with masked tails instead of scalar loops.
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#if LINALG_HAVE_AVX2_KERNELS
 #include <immintrin.h>
 
 // The first `count` (1...4) lanes of v to dst, by 128- and 64-bit stores: masked stores
 // (vmaskmovpd) are microcoded and slow on AMD cores.
-__attribute__((target("avx2,fma"), always_inline))
+TARGET_AVX2_INLINE
 static inline void store_first(double *dst, __m256d v, size_t count) {
     const __m128d low = _mm256_castpd256_pd128(v);
     if (count == 1) {
@@ -43,8 +43,8 @@ static inline void store_first(double *dst, __m256d v, size_t count) {
         store_first(crow + 4 * (V - 1), acc[V - 1], n - 4 * (V - 1));                            \
     }
 
-__attribute__((target("avx2,fma")))
-void linalg_dgemm_narrow_avx2(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *restrict a,
+TARGET_AVX2
+void linalg_dgemm_avx2_1x16(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *restrict a,
                               size_t lda, const double *restrict b, size_t ldb, double beta, double *restrict c,
                               size_t ldc) {
     const size_t vectors = (n + 3) / 4, last = n - 4 * (vectors - 1);
@@ -61,7 +61,7 @@ void linalg_dgemm_narrow_avx2(int trans_a, size_t m, size_t n, size_t k, double 
 // 16 columns held in 8 accumulators (8 independent FMA chains; per step of p one broadcast of a
 // per row and four loads of B), so that C is written once instead of read and written k times
 // as by the axpy loop.
-__attribute__((target("avx2,fma"), always_inline))
+TARGET_AVX2_INLINE
 static inline void panel_two_rows(const double *restrict a0, const double *restrict a1, size_t p_step, size_t k,
                                   const double *restrict panel, size_t panel_ld, double alpha, double beta,
                                   double *restrict c0, double *restrict c1) {
@@ -94,11 +94,9 @@ static inline void panel_two_rows(const double *restrict a0, const double *restr
 // a power of two apart share one L1 set and would evict each other between row pairs).
 // Measured on the exercise net's 10 × 1024 × 10: 9.3 µs against 14 µs for rows outermost; for
 // B that fits (10 × 1024 × 2) rows outermost win, 2.7 µs against 4.8.
-#define PANEL_L1_BYTES (32 * 1024)
-#define PANEL_PACK_MAX_K 64
 
-__attribute__((target("avx2,fma")))
-void linalg_dgemm_panels_avx2(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *restrict a,
+TARGET_AVX2
+void linalg_dgemm_avx2_2x16(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *restrict a,
                               size_t lda, const double *restrict b, size_t ldb, double beta, double *restrict c,
                               size_t ldc) {
     const size_t full = n / 16 * 16;
@@ -116,7 +114,7 @@ void linalg_dgemm_panels_avx2(int trans_a, size_t m, size_t n, size_t k, double 
                                c + i * ldc + j, c + (i + 1) * ldc + j);
             }
             if (pairs < m)
-                linalg_dgemm_narrow_avx2(trans_a, 1, 16, k, alpha, a + pairs * row_step, lda, packed, 16, beta,
+                linalg_dgemm_avx2_1x16(trans_a, 1, 16, k, alpha, a + pairs * row_step, lda, packed, 16, beta,
                                          c + pairs * ldc + j, ldc);
         }
     } else {
@@ -127,17 +125,17 @@ void linalg_dgemm_panels_avx2(int trans_a, size_t m, size_t n, size_t k, double 
             }
         }
         for (size_t j = 0; pairs < m && j < full; j += 16) {
-            linalg_dgemm_narrow_avx2(trans_a, 1, 16, k, alpha, a + pairs * row_step, lda, b + j, ldb, beta,
+            linalg_dgemm_avx2_1x16(trans_a, 1, 16, k, alpha, a + pairs * row_step, lda, b + j, ldb, beta,
                                      c + pairs * ldc + j, ldc);
         }
     }
-    if (full < n) linalg_dgemm_narrow_avx2(trans_a, m, n - full, k, alpha, a, lda, b + full, ldb, beta, c + full, ldc);
+    if (full < n) linalg_dgemm_avx2_1x16(trans_a, m, n - full, k, alpha, a, lda, b + full, ldb, beta, c + full, ldc);
 }
 
 // One sample (n = 1, b and c contiguous), op(A) = A: c_i = alpha <a_i, b> + beta c_i. Four rows
 // at a time share each 256-bit piece of b (the last piece masked) and are reduced together into
 // one vector of four dot products; leftover rows one by one.
-__attribute__((target("avx2,fma")))
+TARGET_AVX2
 static inline __m256d dot_pieces(const double *restrict arow, const double *restrict b, size_t full, size_t last,
                                  __m256i tail) {
     __m256d sum = _mm256_setzero_pd();
@@ -148,8 +146,8 @@ static inline __m256d dot_pieces(const double *restrict arow, const double *rest
     return sum;
 }
 
-__attribute__((target("avx2,fma")))
-void linalg_dgemv_rows_avx2(size_t m, size_t k, double alpha, const double *restrict a, size_t lda,
+TARGET_AVX2
+void linalg_dgemv_avx2_4x1(size_t m, size_t k, double alpha, const double *restrict a, size_t lda,
                             const double *restrict b, double beta, double *restrict c) {
     const size_t full = k / 4, last = k - 4 * full;
     const __m256i tail = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)last), _mm256_setr_epi64x(0, 1, 2, 3));
@@ -205,7 +203,7 @@ void linalg_dgemv_rows_avx2(size_t m, size_t k, double alpha, const double *rest
         }                                                                                         \
     }
 
-__attribute__((target("avx2,fma")))
+TARGET_AVX2
 void linalg_dger_avx2(int trans_a, size_t m, size_t n, double alpha, const double *restrict a, size_t lda,
                       const double *restrict b, double beta, double *restrict c, size_t ldc) {
     const size_t full = n / 4, last = n - 4 * full;

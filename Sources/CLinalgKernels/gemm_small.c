@@ -1,10 +1,9 @@
-#include "CLinalgKernels.h"
-#include "gemm_shapes.h"
+#include "kernel_table.h"
 
 // C = alpha op(A) op(B) + beta C, row-major, as loops whose inner dimension is contiguous:
 //  - op(B) = B:  c_i. += (alpha a_ip) b_p.   (an axpy along a row of B and C)
 //  - op(B) = B^T: c_ij += alpha <a_i., b_j.>  (a dot product of two rows when op(A) = A)
-// The same body is compiled twice: for AVX2+FMA (chosen at run time) and for the baseline.
+// The same body is compiled twice: the reference kernels and the AVX2+FMA ones.
 // Dot products may be reassociated (clang's fp reassociate pragma) so they vectorise too.
 
 #if defined(__clang__)
@@ -61,42 +60,29 @@
     NAME(int trans_a, int trans_b, size_t m, size_t n, size_t k, T alpha, const T *restrict a,    \
          size_t lda, const T *restrict b, size_t ldb, T beta, T *restrict c, size_t ldc)
 
-static void GEMM_SIGNATURE(dgemm_portable, double) { GEMM_BODY(double) }
-static void GEMM_SIGNATURE(sgemm_portable, float) { GEMM_BODY(float) }
+void GEMM_SIGNATURE(linalg_dgemm_ref, double) { GEMM_BODY(double) }
+void GEMM_SIGNATURE(linalg_sgemm_ref, float) { GEMM_BODY(float) }
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-__attribute__((target("avx2,fma"))) static void GEMM_SIGNATURE(dgemm_avx2, double) { GEMM_BODY(double) }
-__attribute__((target("avx2,fma"))) static void GEMM_SIGNATURE(sgemm_avx2, float) { GEMM_BODY(float) }
+#if LINALG_HAVE_AVX2_KERNELS
+TARGET_AVX2 static void GEMM_SIGNATURE(dgemm_loops_avx2, double) { GEMM_BODY(double) }
+TARGET_AVX2 void GEMM_SIGNATURE(linalg_sgemm_avx2, float) { GEMM_BODY(float) }
 
-// Picks the loop by shape: outer products (k = 1), one-sample products (n = 1), narrow rows
+// Picks the kernel by shape: outer products (k = 1), one-sample products (n = 1), narrow rows
 // (n <= 16) and wider rows of op(B) = B (panels) have kernels of their own (gemm_shapes.c);
 // op(B) = B^T and k = 0 take the general loops above.
-void GEMM_SIGNATURE(linalg_dgemm_small, double) {
-    if (!linalg_kernels_vectorised()) {
-        dgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    } else if (k == 1 && n >= 1 && (!trans_b || ldb == 1)) {
+TARGET_AVX2 void GEMM_SIGNATURE(linalg_dgemm_avx2, double) {
+    if (k == 1 && n >= 1 && (!trans_b || ldb == 1)) {
         linalg_dger_avx2(trans_a, m, n, alpha, a, lda, b, beta, c, ldc);
     } else if (n == 1 && m >= 1 && (trans_b || ldb == 1) && ldc == 1 && (!trans_a || m <= 16)) {
         // c = alpha A b + beta c by rows; c^T = alpha b^T A + beta c^T (op(A) = A^T) as one narrow row.
-        if (!trans_a) linalg_dgemv_rows_avx2(m, k, alpha, a, lda, b, beta, c);
-        else linalg_dgemm_narrow_avx2(0, 1, m, k, alpha, b, k, a, lda, beta, c, m);
+        if (!trans_a) linalg_dgemv_avx2_4x1(m, k, alpha, a, lda, b, beta, c);
+        else linalg_dgemm_avx2_1x16(0, 1, m, k, alpha, b, k, a, lda, beta, c, m);
     } else if (!trans_b && n >= 1 && n <= 16) {
-        linalg_dgemm_narrow_avx2(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        linalg_dgemm_avx2_1x16(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     } else if (!trans_b && k >= 1) {
-        linalg_dgemm_panels_avx2(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        linalg_dgemm_avx2_2x16(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     } else {
-        dgemm_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        dgemm_loops_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
-}
-void GEMM_SIGNATURE(linalg_sgemm_small, float) {
-    if (linalg_kernels_vectorised()) sgemm_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    else sgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
-#else
-void GEMM_SIGNATURE(linalg_dgemm_small, double) {
-    dgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
-void GEMM_SIGNATURE(linalg_sgemm_small, float) {
-    sgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 #endif

@@ -7,7 +7,7 @@ struct ExerciseCommand: ParsableCommand {
         commandName: "exercise",
         abstract:
             "Run exercise 5: gradient checks (1b, with the debugging tip's partial nets), identity training "
-                + "(1c), logistic regression (2)."
+            + "(1c), logistic regression (2)."
     )
 
     @Option(help: "Seed of every random draw.") var seed: UInt64 = 0

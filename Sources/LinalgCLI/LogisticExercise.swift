@@ -8,10 +8,7 @@ enum LogisticExercise {
         let (n, d, lambda) = (200, 3, 1.0)
         let x = Matrix<Double>.random(rows: n, columns: d, distribution: .randn, using: &generator)
         let truth = [1.5, -2.0, 0.5]
-        let y = (0..<n).map { i -> Double in
-            let z = (0..<d).reduce(0.0) { $0 + x[i, $1] * truth[$1] }
-            return generator.nextUniform() < 1 / (1 + Double.exp(-z)) ? 1 : 0
-        }
+        let y = x.bernoulliLabels(coefficients: truth, using: &generator)
         let problem = try LogisticProblem(x: x, y: y, lambda: lambda)
         print("data: n = \(n), d = \(d), X ~ randn, y ~ Bernoulli(σ(Xβ_true)), β_true = \(truth), λ = \(lambda)")
         let beta = (0..<d).map { _ in generator.nextNormal() }

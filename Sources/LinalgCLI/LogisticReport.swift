@@ -47,7 +47,7 @@ enum LogisticReport {
         case .separable:
             status =
                 "NOT converged: the data are linearly separable and λ = 0, so no finite minimiser exists (use "
-                    + "--lambda > 0)"
+                + "--lambda > 0)"
         case .lineSearchFailed: status = "NOT converged: the line search found no decrease (precision limit)"
         }
         lines.append("\(status) after \(fit.iterations) iterations; loss \(fit.loss), ‖∇L‖ \(fit.gradientNorm)")

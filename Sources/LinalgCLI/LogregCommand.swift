@@ -9,7 +9,7 @@ struct LogregCommand: ParsableCommand {
         commandName: "logreg",
         abstract:
             "Fit L(β) = −Σ w[y log σ(xᵀβ) + (1−y) log(1−σ(xᵀβ))] + λβᵀβ to a data file "
-                + "by Newton's method with Cholesky."
+            + "by Newton's method with Cholesky."
     )
 
     @OptionGroup var input: DataOptions

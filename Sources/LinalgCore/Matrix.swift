@@ -22,6 +22,15 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
         self.storage = storage
     }
 
+    /// Block `index` of `blocks` stacked `rows × columns` blocks stored one after another in
+    /// `scalars` (per-sample slices of batched results).
+    @inlinable
+    package static func block(_ index: Int, rows: Int, columns: Int, of scalars: [Scalar]) -> Matrix {
+        let count = rows * columns
+        return Matrix(
+            uncheckedRows: rows, columns: columns, storage: Array(scalars[(index * count)..<((index + 1) * count)]))
+    }
+
     /// A matrix whose every entry is `value`.
     @inlinable
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {

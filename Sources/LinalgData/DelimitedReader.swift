@@ -94,7 +94,7 @@ package enum DelimitedReader {
     ) -> DataError? {
         let failure = FirstFailure()
         let columns = header.count
-        let out = out.map(SendablePointer.init), lineOut = lineNumbers.map(SendablePointer.init)
+        let out = out.map(UncheckedSendable.init), lineOut = lineNumbers.map(UncheckedSendable.init)
         let work = UncheckedSendable(source)
         ParallelChunks.run(count: ranges.count, parts: ranges.count) { part, _ in
             var row = firstRow[part], line = firstLine[part]
@@ -103,8 +103,8 @@ package enum DelimitedReader {
                 try LineBlocks.forEach(in: work.value, range: ranges[part]) { block, _ throws(DataError) in
                     if failure.isSet(before: part) { return false }
                     let base = block.baseAddress?.assumingMemoryBound(to: CChar.self)
-                    let lineStart = lineOut.map { $0.pointer + row }
-                    let rows = out.map { $0.pointer + row * columns }, capacity = Int64(rowLimit - row)
+                    let lineStart = lineOut.map { $0.value + row }
+                    let rows = out.map { $0.value + row * columns }, capacity = Int64(rowLimit - row)
                     let result =
                         if let lineStart {
                             lineStart.withMemoryRebound(to: Int64.self, capacity: rowLimit - row) { lines in
@@ -289,9 +289,9 @@ func parallelMap<T, R>(_ items: [T], _ transform: (T) throws(DataError) -> R) th
         }
         let work = UncheckedSendable(body)
         results.withUnsafeMutableBufferPointer { buffer in
-            let out = SendablePointer(buffer.baseAddress!)
+            let out = UncheckedSendable(buffer.baseAddress!)
             ParallelChunks.run(count: items.count, parts: items.count) { part, _ in
-                out.pointer[part] = work.value(part)
+                out.value[part] = work.value(part)
             }
         }
     }

@@ -30,19 +30,19 @@ public enum DelimitedWriter {
                 buffer.withUnsafeMutableBufferPointer { bytes in
                     lengths.withUnsafeMutableBufferPointer { lengths in
                         let (v, b, l) = (
-                            SendablePointer(UnsafeMutablePointer(mutating: values.baseAddress!)),
-                            SendablePointer(bytes.baseAddress!), SendablePointer(lengths.baseAddress!)
+                            UncheckedSendable(UnsafeMutablePointer(mutating: values.baseAddress!)),
+                            UncheckedSendable(bytes.baseAddress!), UncheckedSendable(lengths.baseAddress!)
                         )
                         ParallelChunks.run(count: stop - blockStart, parts: parts) { part, rows in
-                            var cursor = b.pointer + part * perPart
+                            var cursor = b.value + part * perPart
                             let first = cursor
                             for i in rows {
-                                let row = v.pointer + (blockStart + i) * d
+                                let row = v.value + (blockStart + i) * d
                                 cursor += linalg_format_row(
                                     row, d, CChar(bitPattern: delimiter),
                                     UnsafeMutableRawPointer(cursor).assumingMemoryBound(to: CChar.self))
                             }
-                            l.pointer[part] = cursor - first
+                            l.value[part] = cursor - first
                         }
                     }
                 }

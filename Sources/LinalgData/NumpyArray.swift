@@ -61,7 +61,7 @@ public enum NumpyFile {
                 file: file,
                 message: "the header claims shape (\(header.shape.map(String.init).joined(separator: ", "))) "
                     + "of \(header.itemSize)-byte items, \(MemoryBudget.formatted(bytes)); the file holds "
-                        + "\(MemoryBudget.formatted(stream.remaining))"
+                    + "\(MemoryBudget.formatted(stream.remaining))"
             )
         }
         _ = try MemoryBudget.bytes(count: count, elementSize: 8, what: "the array as doubles", file: file)

@@ -137,7 +137,7 @@ package struct ZipArchive {
                 file: name,
                 message: "claims \(MemoryBudget.formatted(entry.uncompressedSize)) from "
                     + "\(MemoryBudget.formatted(entry.compressedSize)) of deflate data, beyond what deflate can "
-                        + "expand to"
+                    + "expand to"
             )
         }
         return try EntryStream(source: source, name: name, entry: entry, dataStart: dataStart)

@@ -7,11 +7,7 @@ func syntheticLogistic(n: Int, d: Int, seed: UInt64, scale: Double = 1) -> (Matr
     var g = Xoshiro256StarStar(seed: seed)
     let x = Matrix<Double>.random(rows: n, columns: d, distribution: .randn, using: &g)
     let truth = (0..<d).map { _ in scale * g.nextNormal() }
-    let y = (0..<n).map { i -> Double in
-        let z = (0..<d).reduce(0.0) { $0 + x[i, $1] * truth[$1] }
-        return g.nextUniform() < 1 / (1 + Double.exp(-z)) ? 1 : 0
-    }
-    return (x, y)
+    return (x, x.bernoulliLabels(coefficients: truth, using: &g))
 }
 
 struct LogisticCase: CustomTestStringConvertible, Sendable {

@@ -274,7 +274,8 @@ func inputs(_ h0: Int, _ batch: Int, seed: UInt64 = 9) -> Matrix<Double> {
             }
         }
         let head = try x.columnsPrefix(200), headTargets = try y.columnsPrefix(200)
-        let headLoss = try net.squaredErrorAndGradient(head, targets: headTargets, workspace: workspace)  // unpadded rows
+        // Unpadded rows:
+        let headLoss = try net.squaredErrorAndGradient(head, targets: headTargets, workspace: workspace)
         #expect(
             abs(
                 headLoss

@@ -55,22 +55,23 @@ extension LogisticProblem {
         let partials = workspace.partials, stride = d + 2
         let intercept = fitIntercept ? beta[d] : 0
         x.withUnsafeBufferPointer { px in
-            let xp = SendablePointer(UnsafeMutablePointer(mutating: px.baseAddress ?? UnsafePointer(workspace.logits)))
-            let coefficients = SendablePointer(UnsafeMutablePointer(mutating: beta))
-            let logits = SendablePointer(workspace.logits), residuals = SendablePointer(workspace.scratch)
-            let sums = SendablePointer(partials)
+            let xp = UncheckedSendable(
+                UnsafeMutablePointer(mutating: px.baseAddress ?? UnsafePointer(workspace.logits)))
+            let coefficients = UncheckedSendable(UnsafeMutablePointer(mutating: beta))
+            let logits = UncheckedSendable(workspace.logits), residuals = UncheckedSendable(workspace.scratch)
+            let sums = UncheckedSendable(partials)
             let labels = y, sampleWeights = self.sampleWeights, wantGradient = gradient != nil
             ParallelChunks.run(count: n, parts: parts) { part, rows in
-                let partial = sums.pointer + part * stride
+                let partial = sums.value + part * stride
                 partial.update(repeating: 0, count: stride)
                 var start = rows.lowerBound
                 while start < rows.upperBound {
                     let count = min(rowsPerBlock, rows.upperBound - start)
-                    let z = logits.pointer + start, r = residuals.pointer + start
+                    let z = logits.value + start, r = residuals.value + start
                     if d > 0 {
                         Double.blasGemv(
-                            transpose: false, m: count, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
-                            x: coefficients.pointer, incx: 1, beta: 0, y: z, incy: 1)
+                            transpose: false, m: count, n: d, alpha: 1, a: xp.value + start * d, lda: d,
+                            x: coefficients.value, incx: 1, beta: 0, y: z, incy: 1)
                     } else {
                         z.update(repeating: 0, count: count)
                     }
@@ -91,7 +92,7 @@ extension LogisticProblem {
                     partial[d + 1] += loss
                     if wantGradient && d > 0 {
                         Double.blasGemv(
-                            transpose: true, m: count, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
+                            transpose: true, m: count, n: d, alpha: 1, a: xp.value + start * d, lda: d,
                             x: r, incx: 1, beta: 1, y: partial, incy: 1)
                     }
                     start += count
@@ -125,7 +126,8 @@ extension LogisticProblem {
     /// With ``HessianLogits/computed(from:)`` the logits `z = Xβ (+ β₀)` are formed block by
     /// block in the same pass (so `X` is read from memory once) and left in the workspace; with
     /// ``HessianLogits/inWorkspace`` the workspace already holds them (from the last evaluation).
-    func hessian(logits source: HessianLogits, workspace: LogisticWorkspace, into hessian: UnsafeMutablePointer<Double>) {
+    func hessian(logits source: HessianLogits, workspace: LogisticWorkspace, into hessian: UnsafeMutablePointer<Double>)
+    {
         let n = sampleCount, d = featureCount, p = parameterCount
         let h = workspace.scratch, z = workspace.logits
         let beta: UnsafePointer<Double>? = if case .computed(let beta) = source { beta } else { nil }
@@ -135,10 +137,10 @@ extension LogisticProblem {
         }
         if d > 0 && n > 0 {
             x.withUnsafeBufferPointer { px in
-                let xp = SendablePointer(UnsafeMutablePointer(mutating: px.baseAddress!))
-                let weights = SendablePointer(h), blocks = SendablePointer(workspace.blocks)
-                let partials = SendablePointer(workspace.partials), logits = SendablePointer(z)
-                let coefficients = beta.map { SendablePointer(UnsafeMutablePointer(mutating: $0)) }
+                let xp = UncheckedSendable(UnsafeMutablePointer(mutating: px.baseAddress!))
+                let weights = UncheckedSendable(h), blocks = UncheckedSendable(workspace.blocks)
+                let partials = UncheckedSendable(workspace.partials), logits = UncheckedSendable(z)
+                let coefficients = beta.map { UncheckedSendable(UnsafeMutablePointer(mutating: $0)) }
                 let intercept = fitIntercept ? beta?[d] ?? 0 : 0
                 let rowsPerBlock = workspace.blockRows, logitRows = workspace.evaluationRows
                 let sampleWeights = self.sampleWeights
@@ -150,26 +152,26 @@ extension LogisticProblem {
                 let pieces = workspace.pieces
                 let claims = PieceCounter()
                 ParallelChunks.run(count: workspace.parts, parts: workspace.parts) { worker, _ in
-                    let block = blocks.pointer + worker * rowsPerBlock * dp
+                    let block = blocks.value + worker * rowsPerBlock * dp
                     func rows(of piece: Int) -> Range<Int> { (piece * n / pieces)..<((piece + 1) * n / pieces) }
                     var piece = claims.next()
                     guard piece < pieces else { return }
                     var upcoming = pieces  // the piece after this one, claimed with its last chunk
                     var start = rows(of: piece).lowerBound
-                    partials.pointer.advanced(by: piece * dp * dp).update(repeating: 0, count: dp * dp)
+                    partials.value.advanced(by: piece * dp * dp).update(repeating: 0, count: dp * dp)
                     while true {
                         let end = rows(of: piece).upperBound
-                        let partial = partials.pointer + piece * dp * dp
+                        let partial = partials.value + piece * dp * dp
                         let chunk = min(logitRows, end - start)
                         if let coefficients {
                             // z = X β + β₀ for a cache-sized chunk of rows, which the blocks below reuse.
                             Double.blasGemv(
-                                transpose: false, m: chunk, n: d, alpha: 1, a: xp.pointer + start * d, lda: d,
-                                x: coefficients.pointer, incx: 1, beta: 0, y: logits.pointer + start, incy: 1)
-                            if intercept != 0 { for r in 0..<chunk { logits.pointer[start + r] += intercept } }
+                                transpose: false, m: chunk, n: d, alpha: 1, a: xp.value + start * d, lda: d,
+                                x: coefficients.value, incx: 1, beta: 0, y: logits.value + start, incy: 1)
+                            if intercept != 0 { for r in 0..<chunk { logits.value[start + r] += intercept } }
                         }
                         Logistic.slopeWeights(
-                            logits.pointer, sampleWeights, rows: start..<(start + chunk), into: weights.pointer)
+                            logits.value, sampleWeights, rows: start..<(start + chunk), into: weights.value)
                         // While this chunk is multiplied, the next one (of this piece, or the first of
                         // the next piece claimed) is fetched from memory, a share per block, so that the
                         // next gemv finds it in L2.
@@ -186,10 +188,10 @@ extension LogisticProblem {
                         while blockStart < start + chunk {
                             let count = min(rowsPerBlock, start + chunk - blockStart)
                             ScalingKernels.scaleRowsBySqrt(
-                                into: block, stride: dp, from: xp.pointer + blockStart * d,
-                                weights: weights.pointer + blockStart, rows: count, columns: d)
+                                into: block, stride: dp, from: xp.value + blockStart * d,
+                                weights: weights.value + blockStart, rows: count, columns: d)
                             let prefetchBytes = min(bytesPerBlock, nextBytes - prefetchOffset)
-                            let prefetch = UnsafeRawPointer(xp.pointer + next * d) + prefetchOffset
+                            let prefetch = UnsafeRawPointer(xp.value + next * d) + prefetchOffset
                             prefetchOffset += prefetchBytes
                             // partial ← BᵀB + partial   (lower triangle, rows < d)
                             if !tiled
@@ -209,7 +211,7 @@ extension LogisticProblem {
                             piece = upcoming
                             upcoming = pieces
                             start = rows(of: piece).lowerBound
-                            partials.pointer.advanced(by: piece * dp * dp).update(repeating: 0, count: dp * dp)
+                            partials.value.advanced(by: piece * dp * dp).update(repeating: 0, count: dp * dp)
                         }
                     }
                 }

@@ -73,7 +73,7 @@ public struct LogisticProblem: Sendable {
                 operation: "logistic regression",
                 detail:
                     "β has \(parameters.count) entries, expected \(parameterCount) (d = "
-                        + "\(featureCount)\(fitIntercept ? " + intercept" : ""))"
+                    + "\(featureCount)\(fitIntercept ? " + intercept" : ""))"
             )
         }
         if let i = parameters.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "β", row: i, column: 0) }

@@ -284,8 +284,10 @@ final class NewtonSolver {
     }
 
     /// `L(β)`, with `∇L(β)` into `g` and the logits of `β` left in the workspace.
-    static func evaluate(_ problem: LogisticProblem, _ workspace: LogisticWorkspace, _ beta: [Double],
-                         gradientInto g: inout [Double]) -> Double {
+    static func evaluate(
+        _ problem: LogisticProblem, _ workspace: LogisticWorkspace, _ beta: [Double],
+        gradientInto g: inout [Double]
+    ) -> Double {
         beta.withUnsafeBufferPointer { b in
             g.withUnsafeMutableBufferPointer { out in
                 problem.evaluate(
@@ -295,4 +297,3 @@ final class NewtonSolver {
         }
     }
 }
-

@@ -24,8 +24,7 @@ public struct JacobianTensor: Sendable, Equatable {
 
     /// The slice `∂f_i/∂W_l` for one output `i`, an `h_{l+1} × h_l` matrix.
     public func slice(output i: Int) -> Matrix<Double> {
-        let count = shape.1 * shape.2
-        return try! Matrix(rows: shape.1, columns: shape.2, scalars: Array(scalars[(i * count)..<((i + 1) * count)]))
+        return Matrix.block(i, rows: shape.1, columns: shape.2, of: scalars)
     }
 
     public static func == (lhs: JacobianTensor, rhs: JacobianTensor) -> Bool {

@@ -106,7 +106,9 @@ extension MLP {
 
     /// `∂loss/∂W_l` for every layer, as new matrices (the allocating form of
     /// ``backpropagate(_:lossGradient:workspace:)``).
-    public func weightGradients(_ x: Matrix<Double>, lossGradient g: Matrix<Double>) throws(LinalgError) -> [Matrix<Double>] {
+    public func weightGradients(
+        _ x: Matrix<Double>, lossGradient g: Matrix<Double>
+    ) throws(LinalgError) -> [Matrix<Double>] {
         let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
         try backpropagate(x, lossGradient: g, workspace: workspace)
         return (0..<layerCount).map(workspace.gradient)

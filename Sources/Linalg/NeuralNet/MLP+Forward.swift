@@ -36,11 +36,7 @@ extension MLP {
 
     /// `Σ_l h_{l+1} h_l`: the multiply-adds of one sample's forward pass.
     @inlinable
-    var multiplyAddsPerSample: Int {
-        var total = 0
-        for l in 0..<layerCount { total += sizes[l] * sizes[l + 1] }
-        return total
-    }
+    var multiplyAddsPerSample: Int { MLP.weightCount(sizes: sizes) }
 
     /// From this many multiply-adds in a forward pass (`B Σ h_{l+1} h_l`) the forward and
     /// backward passes are split across the cores by Linalg itself, with OpenBLAS

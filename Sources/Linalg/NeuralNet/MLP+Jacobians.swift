@@ -178,10 +178,8 @@ extension MLP {
         let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
         var stacked = Matrix<Double>(rows: x.columns * outputSize, columns: inputSize)
         try inputJacobians(x, mode: mode, workspace: workspace, into: &stacked)
-        let count = outputSize * inputSize
         return (0..<x.columns).map { b in
-            try! Matrix(
-                rows: outputSize, columns: inputSize, scalars: Array(stacked.scalars[(b * count)..<((b + 1) * count)]))
+            Matrix.block(b, rows: outputSize, columns: inputSize, of: stacked.scalars)
         }
     }
 
@@ -237,9 +235,8 @@ public struct WeightJacobianFactors: Sendable {
 
     /// `δ_l` of sample `b`, `h_L × h_{l+1}`.
     public func sensitivity(layer l: Int, sample b: Int) -> Matrix<Double> {
-        let s = sensitivities[l], count = outputs * s.columns
-        return try! Matrix(
-            rows: outputs, columns: s.columns, scalars: Array(s.scalars[(b * count)..<((b + 1) * count)]))
+        let s = sensitivities[l]
+        return Matrix.block(b, rows: outputs, columns: s.columns, of: s.scalars)
     }
 
     /// The tensor `∂f_i/∂(W_l)_{jk} = (δ_l)_{ij} (x_l)_k` of sample `b`.

@@ -47,7 +47,7 @@ public struct MLP: Sendable, Equatable {
                     operation: "MLP",
                     detail:
                         "W_\(l) is \(w.rows)×\(w.columns) but layer \(l) has width \(sizes[l]) (columns of "
-                            + "W_\(l) must equal rows of W_\(l - 1))"
+                        + "W_\(l) must equal rows of W_\(l - 1))"
                 )
             }
             if let (i, j) = w.firstNonFinite { throw .nonFinite(what: "W_\(l)", row: i, column: j) }
@@ -97,6 +97,15 @@ public struct MLP: Sendable, Equatable {
         }
     }
 
+    /// `Σ_l h_{l+1} h_l`: the number of weights of a net with `sizes`, and the multiply-adds of
+    /// one sample's forward pass.
+    @inlinable
+    static func weightCount(sizes: [Int]) -> Int {
+        var total = 0
+        for l in 0..<(sizes.count - 1) { total += sizes[l + 1] * sizes[l] }
+        return total
+    }
+
     @usableFromInline
     init(sizes: [Int], activation: Activation, outputActivation: Activation, parameters: [Double]) {
         self.sizes = sizes
@@ -110,16 +119,17 @@ public struct MLP: Sendable, Equatable {
             offset += sizes[l + 1] * sizes[l]
         }
         self.weightOffsets = offsets
-        precondition(parameters.count == offset, "MLP: \(parameters.count) parameters for sizes \(sizes)")
+        precondition(
+            parameters.count == MLP.weightCount(sizes: sizes), "MLP: \(parameters.count) parameters for sizes \(sizes)")
     }
 
     /// `W_l` as a matrix (`h_{l+1} × h_l`).
     public func weight(_ l: Int) -> Matrix<Double> {
         precondition(l >= 0 && l < layerCount, "MLP.weight: layer \(l) of \(layerCount)")
         let start = weightOffsets[l]
-        return try! Matrix(
-            rows: sizes[l + 1], columns: sizes[l],
-            scalars: Array(parameters[start..<(start + sizes[l + 1] * sizes[l])]))
+        return Matrix(
+            uncheckedRows: sizes[l + 1], columns: sizes[l],
+            storage: Array(parameters[start..<(start + sizes[l + 1] * sizes[l])]))
     }
 
     /// All weight matrices `[W₀, …, W_{L−1}]`.
@@ -138,8 +148,8 @@ public struct MLP: Sendable, Equatable {
                 operation: "MLP.setWeight",
                 detail:
                     "W_\(l) must be "
-                        + (l < layerCount && l >= 0 ? "\(sizes[l + 1])×\(sizes[l])" : "an existing layer")
-                        + ", got \(w.rows)×\(w.columns)"
+                    + (l < layerCount && l >= 0 ? "\(sizes[l + 1])×\(sizes[l])" : "an existing layer")
+                    + ", got \(w.rows)×\(w.columns)"
             )
         }
         parameters.replaceSubrange(weightOffsets[l]..<(weightOffsets[l] + w.scalars.count), with: w.scalars)

@@ -66,8 +66,7 @@ public final class MLPWorkspace {
         self.sizes = sizes
         buffers = .allocate(capacity: 1)
         buffers.initialize(to: BatchBuffers(batchSize: batchSize))
-        var count = 0
-        for l in 0..<(sizes.count - 1) { count += sizes[l] * sizes[l + 1] }
+        let count = MLP.weightCount(sizes: sizes)
         parameterCount = count
         gradient = .allocate(capacity: max(1, count))
         allocateBatchBuffers()
@@ -155,7 +154,7 @@ public final class MLPWorkspace {
         var scalars: [Double] = []
         scalars.reserveCapacity(rows * b)
         for r in 0..<rows { scalars.append(contentsOf: UnsafeBufferPointer(start: x + r * ld, count: b)) }
-        return try! Matrix(rows: rows, columns: b, scalars: scalars)
+        return Matrix(uncheckedRows: rows, columns: b, storage: scalars)
     }
 
     /// The gradient `∂loss/∂W_l` of the last backward pass, `h_{l+1} × h_l`.
@@ -166,6 +165,7 @@ public final class MLPWorkspace {
     }
 
     func matrix(_ p: UnsafeMutablePointer<Double>, rows: Int, columns: Int) -> Matrix<Double> {
-        try! Matrix(rows: rows, columns: columns, scalars: Array(UnsafeBufferPointer(start: p, count: rows * columns)))
+        Matrix(
+            uncheckedRows: rows, columns: columns, storage: Array(UnsafeBufferPointer(start: p, count: rows * columns)))
     }
 }

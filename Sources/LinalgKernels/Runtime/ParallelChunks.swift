@@ -1,11 +1,11 @@
 import Dispatch
 
-/// A pointer that may cross into the worker threads of ``ParallelChunks`` (each worker touches
-/// a disjoint part of what it points to).
+/// A value handed to worker threads of ``ParallelChunks`` that touch disjoint parts of it (a
+/// pointer into a buffer each worker writes its own range of, or a closure run once per range).
 @usableFromInline
-package struct SendablePointer<T>: @unchecked Sendable {
-    @usableFromInline package let pointer: UnsafeMutablePointer<T>
-    @usableFromInline package init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+    @usableFromInline package let value: Value
+    @usableFromInline package init(_ value: Value) { self.value = value }
 }
 
 /// Splits `0..<count` into contiguous chunks processed on separate cores.

@@ -2,13 +2,6 @@ import LinalgCore
 import CLinalgKernels
 import Dispatch
 
-/// A value handed to worker threads that touch disjoint data.
-@usableFromInline
-package struct UncheckedSendable<T>: @unchecked Sendable {
-    @usableFromInline package let value: T
-    @usableFromInline package init(_ value: T) { self.value = value }
-}
-
 /// Vectorised elementary functions over contiguous buffers of `Double`.
 ///
 /// `exp` uses the classic reduction `eᵗ = 2ⁿ eʳ`, `n = round(t / ln 2)`, `r = t − n ln 2`
@@ -89,9 +82,7 @@ public enum VectorMath {
         }
         withoutActuallyEscaping(body) { body in
             let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                work.value((part * count / parts)..<((part + 1) * count / parts))
-            }
+            ParallelChunks.run(count: count, parts: parts) { _, range in work.value(range) }
         }
     }
 }

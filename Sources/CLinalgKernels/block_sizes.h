@@ -1,0 +1,19 @@
+#ifndef LINALG_BLOCK_SIZES_H
+#define LINALG_BLOCK_SIZES_H
+// Block and tile sizes of the kernels, in one place (the register tile of the Hessian kernel,
+// LINALG_SYRK_TILE, is in the public header: the Swift layer pads rows to it).
+
+/// Bytes in a cache line (prefetches are issued per line).
+#define CACHE_LINE 64
+
+/// The L1 data cache the panel kernel plans for: B is packed panel by panel beyond it.
+#define PANEL_L1_BYTES (32 * 1024)
+
+/// The largest k whose 16-column panel of B (k x 16 doubles) the panel kernel packs on the stack.
+#define PANEL_PACK_MAX_K 64
+
+/// exp's argument is clamped to [EXP_LO, EXP_HI], so 2^n stays a normal double.
+#define EXP_LO (-708.0)
+#define EXP_HI (709.0)
+
+#endif

@@ -1,0 +1,87 @@
+#ifndef LINALG_KERNEL_TABLE_H
+#define LINALG_KERNEL_TABLE_H
+// Internal to CLinalgKernels: the kernels of each ISA, named operation_isa_tile as in BLIS
+// (linalg_dgemm_avx2_1x16 keeps a 1 x 16 tile of C in registers), and the table that
+// kernel_table.c fills once from the CPU's features. Callers use the public functions of
+// CLinalgKernels.h, which look kernels up in the table; nothing else tests CPU flags.
+
+#include <stddef.h>
+#include "CLinalgKernels.h"
+#include "block_sizes.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define LINALG_HAVE_AVX2_KERNELS 1
+#define TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define TARGET_AVX2_INLINE __attribute__((target("avx2,fma"), always_inline))
+#else
+#define LINALG_HAVE_AVX2_KERNELS 0
+#endif
+
+#define LINALG_GEMM_ARGS(T)                                                                       \
+    int trans_a, int trans_b, size_t m, size_t n, size_t k, T alpha, const T *restrict a,         \
+        size_t lda, const T *restrict b, size_t ldb, T beta, T *restrict c, size_t ldc
+
+/// One kernel per operation, chosen for this CPU.
+typedef struct {
+    int vectorised;  ///< 1 when the AVX2+FMA kernels are in use
+    void (*exp)(double *x, size_t n);
+    void (*sigmoid)(double *x, size_t n);
+    void (*sigmoid_slope)(double *restrict v, const double *restrict x, size_t n);
+    void (*tanh_slope)(double *restrict v, const double *restrict x, size_t n);
+    void (*scale_columns)(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
+                          const double *restrict v);
+    void (*scale_rows)(double *restrict dst, size_t dst_stride, const double *restrict src,
+                       const double *restrict w, size_t rows, size_t cols);
+    void (*dgemm)(LINALG_GEMM_ARGS(double));
+    void (*sgemm)(LINALG_GEMM_ARGS(float));
+    /// NULL without AVX2 (the Swift layer then calls BLAS dsyrk).
+    void (*dsyrk_lower)(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
+                        const char *prefetch, size_t prefetch_lines);
+} linalg_kernel_table;
+
+/// The table for this CPU, filled at the first call (thread-safe).
+const linalg_kernel_table *linalg_kernel_table_get(void);
+
+// Reference kernels: portable C, every CPU.
+void linalg_exp_ref(double *x, size_t n);
+void linalg_sigmoid_ref(double *x, size_t n);
+void linalg_sigmoid_slope_ref(double *restrict v, const double *restrict x, size_t n);
+void linalg_tanh_slope_ref(double *restrict v, const double *restrict x, size_t n);
+void linalg_scale_columns_ref(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
+                              const double *restrict v);
+void linalg_scale_rows_ref(double *restrict dst, size_t dst_stride, const double *restrict src,
+                           const double *restrict w, size_t rows, size_t cols);
+void linalg_dgemm_ref(LINALG_GEMM_ARGS(double));
+void linalg_sgemm_ref(LINALG_GEMM_ARGS(float));
+
+#if LINALG_HAVE_AVX2_KERNELS
+// AVX2+FMA kernels: call only when the table says vectorised.
+void linalg_exp_avx2_4(double *x, size_t n);
+void linalg_sigmoid_avx2_4(double *x, size_t n);
+void linalg_sigmoid_slope_avx2(double *restrict v, const double *restrict x, size_t n);
+void linalg_tanh_slope_avx2(double *restrict v, const double *restrict x, size_t n);
+void linalg_scale_columns_avx2(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
+                               const double *restrict v);
+void linalg_scale_rows_avx2(double *restrict dst, size_t dst_stride, const double *restrict src,
+                            const double *restrict w, size_t rows, size_t cols);
+/// The small-product dispatcher by shape over the kernels below.
+void linalg_dgemm_avx2(LINALG_GEMM_ARGS(double));
+void linalg_sgemm_avx2(LINALG_GEMM_ARGS(float));
+/// C = alpha op(A) B + beta C for n in 1...16 (a row of C in registers).
+void linalg_dgemm_avx2_1x16(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                            const double *b, size_t ldb, double beta, double *c, size_t ldc);
+/// C = alpha op(A) B + beta C for n > 16 (panels of 16 columns, two rows at a time).
+void linalg_dgemm_avx2_2x16(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                            const double *b, size_t ldb, double beta, double *c, size_t ldc);
+/// c_i = alpha <a_i, b> + beta c_i for the m rows of A (four rows share each piece of b).
+void linalg_dgemv_avx2_4x1(size_t m, size_t k, double alpha, const double *a, size_t lda, const double *b,
+                           double beta, double *c);
+/// c_ij = alpha a_i b_j + beta c_ij (a_i = a[i] when trans_a, else a[i * lda]; b contiguous).
+void linalg_dger_avx2(int trans_a, size_t m, size_t n, double alpha, const double *a, size_t lda, const double *b,
+                      double beta, double *c, size_t ldc);
+/// C += A^T A on the lower triangle (6 x 8 tiles off the diagonal, 4 x 8 and 4 x 4 on it).
+void linalg_dsyrk_lower_avx2_6x8(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
+                                 const char *prefetch, size_t prefetch_lines);
+#endif
+
+#endif
