@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "Linalg",
-    platforms: [.macOS(.v13)],
     // MARK: - Public API
     products: [
         .library(name: "Linalg", targets: ["Linalg"]),
@@ -14,13 +13,20 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target Linalg` (DocC); nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // MARK: - Public API
+        /// The models: the MLP and its derivatives, logistic regression and its Newton solver;
+        /// re-exports LinalgCore and LinalgKernels.
         .target(
             name: "Linalg",
             dependencies: ["LinalgCore", "LinalgKernels"]
         ),
+        /// The vocabulary of every layer (pure Swift): `Matrix`, `LinalgError`, seeded random
+        /// generators, `Activation`; re-exported by `Linalg` and `LinalgData`.
+        .target(name: "LinalgCore"),
         .target(name: "LinalgReference", dependencies: ["LinalgCore"]),
         /// The data layer: CSV/TSV, .npy/.npz and libsvm readers and writers into `Matrix`.
         .target(
@@ -29,9 +35,6 @@ let package = Package(
         ),
 
         // MARK: - Implementation details
-        /// Matrix storage, errors, random numbers and activations shared by `Linalg` and
-        /// `LinalgReference` (pure Swift).
-        .target(name: "LinalgCore"),
         /// The checked kernel layer, the only importer of the C modules: BLAS and LAPACK with
         /// shapes checked and `info` codes as errors, the vectorised element-wise kernels, the
         /// parallel runtime and OpenBLAS's thread control.
@@ -39,8 +42,9 @@ let package = Package(
             name: "LinalgKernels",
             dependencies: ["LinalgCore", "CLinalgBLAS", "CLinalgLAPACKE", "CLinalgKernels"]
         ),
-        /// C kernels with run-time AVX2+FMA dispatch: exp/sigmoid, element-wise scalings, the
-        /// small-GEMM loops and the register-tiled `C += BᵀB` of the logistic Hessian.
+        /// C kernels behind one dispatch table filled from the CPU's features (reference and
+        /// AVX2+FMA versions): exp/sigmoid, element-wise scalings, small products, and the
+        /// register-tiled `C += BᵀB` of the logistic Hessian.
         .target(name: "CLinalgKernels"),
         /// Numbers as text (std::from_chars / std::to_chars) and the CSV and libsvm line scanners.
         .target(name: "CLinalgText"),

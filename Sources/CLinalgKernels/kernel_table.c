@@ -1,5 +1,6 @@
 #include "kernel_table.h"
 #include <pthread.h>
+#include <stdatomic.h>
 
 // The one CPU-feature probe and the one registration point: the reference kernels are
 // registered first, so every operation has a kernel; the AVX2+FMA ones replace them where the
@@ -7,6 +8,8 @@
 
 static linalg_kernel_table table;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+/// &table once it is filled: after the first call a lookup is one load and one branch.
+static const linalg_kernel_table *_Atomic filled_table;
 
 static int cpu_has_avx2_fma(void) {
 #if LINALG_HAVE_AVX2_KERNELS
@@ -48,38 +51,44 @@ static void fill_table(void) {
 
 const linalg_kernel_table *linalg_kernel_table_get(void) {
     pthread_once(&table_once, fill_table);
+    atomic_store_explicit(&filled_table, &table, memory_order_release);
     return &table;
+}
+
+static inline const linalg_kernel_table *kernels(void) {
+    const linalg_kernel_table *filled = atomic_load_explicit(&filled_table, memory_order_acquire);
+    return __builtin_expect(filled != NULL, 1) ? filled : linalg_kernel_table_get();
 }
 
 // The public entry points (CLinalgKernels.h): one table lookup each.
 
-int linalg_kernels_vectorised(void) { return linalg_kernel_table_get()->vectorised; }
-void linalg_exp_inplace(double *x, size_t n) { linalg_kernel_table_get()->exp(x, n); }
-void linalg_sigmoid_inplace(double *x, size_t n) { linalg_kernel_table_get()->sigmoid(x, n); }
+int linalg_kernels_vectorised(void) { return kernels()->vectorised; }
+void linalg_exp_inplace(double *x, size_t n) { kernels()->exp(x, n); }
+void linalg_sigmoid_inplace(double *x, size_t n) { kernels()->sigmoid(x, n); }
 void linalg_scale_by_sigmoid_slope(double *v, const double *x, size_t n) {
-    linalg_kernel_table_get()->sigmoid_slope(v, x, n);
+    kernels()->sigmoid_slope(v, x, n);
 }
-void linalg_scale_by_tanh_slope(double *v, const double *x, size_t n) { linalg_kernel_table_get()->tanh_slope(v, x, n); }
+void linalg_scale_by_tanh_slope(double *v, const double *x, size_t n) { kernels()->tanh_slope(v, x, n); }
 void linalg_scale_column_blocks(double *m, size_t blocks, size_t rows_per_block, size_t width, const double *v) {
-    linalg_kernel_table_get()->scale_columns(m, blocks, rows_per_block, width, v);
+    kernels()->scale_columns(m, blocks, rows_per_block, width, v);
 }
 void linalg_scale_rows_by_sqrt(double *dst, size_t dst_stride, const double *src, const double *w, size_t rows,
                                size_t cols) {
-    linalg_kernel_table_get()->scale_rows(dst, dst_stride, src, w, rows, cols);
+    kernels()->scale_rows(dst, dst_stride, src, w, rows, cols);
 }
 void linalg_dgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,
                         size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc) {
-    linalg_kernel_table_get()->dgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    kernels()->dgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 void linalg_sgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a,
                         size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
-    linalg_kernel_table_get()->sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    kernels()->sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 int linalg_syrk_lower_padded(size_t k, size_t dp, size_t rows, const double *a, double *c, const void *prefetch,
                              size_t prefetch_bytes) {
-    const linalg_kernel_table *kernels = linalg_kernel_table_get();
-    if (!kernels->dsyrk_lower || dp % LINALG_SYRK_TILE != 0 || rows > dp) return 0;
+    const linalg_kernel_table *chosen = kernels();
+    if (!chosen->dsyrk_lower || dp % LINALG_SYRK_TILE != 0 || rows > dp) return 0;
     // Groups of four rows: a group may reach past `rows`, never past dp (dp is a multiple of 8).
-    kernels->dsyrk_lower(k, dp, rows, a, c, prefetch, prefetch ? (prefetch_bytes + CACHE_LINE - 1) / CACHE_LINE : 0);
+    chosen->dsyrk_lower(k, dp, rows, a, c, prefetch, prefetch ? (prefetch_bytes + CACHE_LINE - 1) / CACHE_LINE : 0);
     return 1;
 }

@@ -37,14 +37,14 @@ final class LogisticWorkspace: @unchecked Sendable {
         let tile = ScalingKernels.syrkTileWidth
         paddedWidth = (d + tile - 1) / tile * tile
         // The tiled kernel keeps a 6 × 8 or 4 × 8 tile of H in registers while a block of rows
-        // streams from L1/L2 (52 KiB; measured best at 64-128 rows for d = 100); BLAS syrk wants
-        // blocks of about 400 KiB (L2).
+        // streams from L1/L2 (about 52 KiB, so the block stays in L2 beside the prefetched next
+        // rows); BLAS syrk packs its own panels and wants blocks of about 400 KiB (L2).
         usesTiledKernel = VectorMath.isVectorised && d <= 512
         let cacheBlock = usesTiledKernel ? 6_656 : 51_200
         blockRows = max(1, min(n, max(16, cacheBlock / max(1, paddedWidth))))
         evaluationRows = max(1, min(n, max(64, 51_200 / max(1, d))))
-        // OpenBLAS's own threading of syrk scales poorly for d ≲ 500 (measured: 12-22 GFLOP/s on
-        // two cores against 31-37 with one single-threaded syrk per core over half the rows).
+        // OpenBLAS's own threading splits syrk's small d × d output, which scales poorly for
+        // d ≲ 500; splitting the n rows across the cores, one partial sum each, does not.
         coreLimit = ParallelChunks.coreLimit
         parts = d <= 512 ? ParallelChunks.parts(count: n, minimumPerChunk: 4 * evaluationRows) : 1
         // The Hessian's rows in pieces of at least two chunks, four per core: a core that runs
@@ -69,7 +69,7 @@ final class LogisticWorkspace: @unchecked Sendable {
 }
 
 /// The idle workspaces of one ``LogisticProblem``, kept between calls: allocating the `O(n)`
-/// buffers anew costs page faults on every call (about 1 ms at n = 100,000, 5 % of a Hessian).
+/// buffers anew would cost page faults on every call.
 /// Each caller takes a workspace of its own (a new one when none is idle), so concurrent calls
 /// on the same problem never share one; at most `capacity` are kept.
 final class LogisticWorkspacePool: Sendable {

@@ -6,7 +6,7 @@ extension MLP {
     ///
     /// Samples are independent, so a large batch is split by columns: each core runs the whole
     /// pass on its share with a single-threaded GEMM, and the activation pass is split with it
-    /// (one core applying σ after a multi-threaded GEMM left the other idle for ~10 % of the time).
+    /// (one core applying σ after a multi-threaded GEMM would leave the other idle meanwhile).
     @inlinable
     func forwardInWorkspace(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace) {
         let batch = workspace.batchSize
@@ -40,7 +40,7 @@ extension MLP {
 
     /// From this many multiply-adds in a forward pass (`B Σ h_{l+1} h_l`) the forward and
     /// backward passes are split across the cores by Linalg itself, with OpenBLAS
-    /// single-threaded meanwhile (~0.2 ms of work: far above the cost of waking a thread).
+    /// single-threaded meanwhile (enough work per core to repay waking a thread many times over).
     @usableFromInline package static let columnSplitMultiplyAdds = 1 << 23
 
     /// The forward pass with the batch's columns split across the cores (OpenBLAS single-threaded

@@ -8,8 +8,7 @@ public final class MLPWorkspace {
     public let sizes: [Int]
     /// The buffers that change with the batch size. They live behind a pointer owned by the
     /// workspace, not in stored `var` properties: every access to a class's stored `var` pays a
-    /// dynamic exclusivity check, and one-sample calls of a small net are made of little else
-    /// (10-20 % of the exercise net's `df/dx₀` at batch 1).
+    /// dynamic exclusivity check, and one-sample calls of a small net are made of little else.
     @usableFromInline
     struct BatchBuffers {
         @usableFromInline var batchSize: Int
@@ -43,9 +42,8 @@ public final class MLPWorkspace {
     @inlinable var rowStride: Int { buffers.pointee.rowStride }
 
     /// The row stride for a batch of `b`: `b`, or `b + 8` when rows of `b` doubles would be a
-    /// multiple of 2 KiB apart. Rows a power of two apart map to the same L1 sets, and OpenBLAS's
-    /// GEMMs over such activations ran 5 % slower (wide net, 512-sample halves: 31.4-31.9
-    /// against 33.1-33.7 GFLOP/s on one core). The 8 padding entries of each row stay zero.
+    /// multiple of 2 KiB apart. Rows a power of two apart map to the same L1 sets and evict each
+    /// other in OpenBLAS's GEMMs over the activations. The 8 padding entries of each row stay zero.
     @inlinable
     static func rowStride(forBatch b: Int) -> Int { b >= 256 && b % 256 == 0 ? b + 8 : b }
     @inlinable var activations: [UnsafeMutablePointer<Double>] { buffers.pointee.activations }

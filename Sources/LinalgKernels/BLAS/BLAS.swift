@@ -19,8 +19,8 @@ package func operandShape<S>(_ m: Matrix<S>, transposed: Bool) -> (rows: Int, co
 extension BLAS {
     // MARK: C = α op(A) op(B) + β C   (gemm)
 
-    /// `C ← α op(A) op(B) + β C`, where `op(X)` is `X` or `Xᵀ` (`?gemm`; small products run as a
-    /// Swift loop, see ``GemmKernel``). `C` must already be `rows(op(A)) × columns(op(B))`.
+    /// `C ← α op(A) op(B) + β C`, where `op(X)` is `X` or `Xᵀ` (`?gemm`; small products run in
+    /// Linalg's own C kernels, see ``GemmKernel``). `C` must already be `rows(op(A)) × columns(op(B))`.
     @inlinable
     public static func gemm<S: BLASScalar>(
         _ a: Matrix<S>, _ b: Matrix<S>, into c: inout Matrix<S>,

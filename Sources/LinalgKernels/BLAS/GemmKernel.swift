@@ -4,7 +4,7 @@
 /// A CBLAS call costs about 0.1 µs before any work and OpenBLAS may wake its threads, so below
 /// ``blasThreshold`` multiply-adds (`m·n·k`) plain vectorised loops (``BLASScalar/loopGemm``,
 /// C with run-time AVX2 dispatch) are faster; above it BLAS wins.
-/// The threshold was measured with `swift run -c release bench` (see the README).
+/// The threshold is where the two meet in `swift run -c release bench` (see the README).
 @usableFromInline
 package enum GemmKernel {
     /// The smallest `m·n·k` sent to BLAS.

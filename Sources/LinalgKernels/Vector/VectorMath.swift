@@ -28,8 +28,8 @@ public enum VectorMath {
 
     /// Below this many entries an element-wise pass stays on one core. Element-wise passes run
     /// between BLAS calls, whose worker threads keep spinning for a while after a call returns;
-    /// extra threads of ours would then compete with them for the cores (measured: the wide
-    /// net's backprop took twice as long), so the split is only worth it for very large buffers.
+    /// extra threads of ours would then compete with them for the cores, so the split is only
+    /// worth it for very large buffers.
     package static let parallelThreshold = 1 << 22
 
     /// `x_i ← a(x_i)` for `count` entries: vectorised for the sigmoid, scalar for tanh; very
