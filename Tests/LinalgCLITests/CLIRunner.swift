@@ -63,3 +63,15 @@ func expectUserError(_ result: CLIResult, _ fragments: String..., sourceLocation
             sourceLocation: sourceLocation)
     }
 }
+
+/// The fields of `logreg --json` the tests decode.
+struct FitOutput: Decodable {
+    var coefficients: [Double]
+}
+
+/// The fields of `eval` the tests decode.
+struct EvalOutput: Decodable {
+    var outputs: [[Double]]
+    var jacobian_x0: [[[Double]]]?
+    var jacobian_weights: [[[[[Double]]]]]?
+}

@@ -3,10 +3,6 @@ import Linalg
 import LinalgData
 import Testing
 
-struct FitOutput: Decodable {
-    var coefficients: [Double]
-}
-
 @Suite(.serialized) struct LogisticCLITests {
     static let csv: String = {
         var g = Xoshiro256StarStar(seed: 4)

@@ -2,12 +2,6 @@ import Foundation
 import Linalg
 import Testing
 
-struct EvalOutput: Decodable {
-    var outputs: [[Double]]
-    var jacobian_x0: [[[Double]]]?
-    var jacobian_weights: [[[[[Double]]]]]?
-}
-
 @Suite(.serialized) struct NeuralNetCLITests {
     let model = """
         {"activation": "sigmoid", "weights": [[[0.1, 0.2], [0.3, -0.4], [1, 2]], [[1, 0.5, -1], [0.25, -2, 3]]]}

@@ -126,8 +126,3 @@ let productShapes: [(Int, Int, Int)] = [
         #expect(throws: LinalgError.self) { try BLAS.axpy(1, Matrix<Double>.identity(3), &y) }
     }
 }
-
-extension Matrix {
-    /// The same shape with new row-major entries (test helper).
-    func withScalars(_ values: [Scalar]) -> Matrix { try! Matrix(rows: rows, columns: columns, scalars: values) }
-}

@@ -2,38 +2,6 @@
 import LinalgReference
 import Testing
 
-/// A synthetic problem: `X ~ randn(n, d)`, `y_i ~ Bernoulli(σ(x_iᵀβ_true))`.
-func syntheticLogistic(n: Int, d: Int, seed: UInt64, scale: Double = 1) -> (Matrix<Double>, [Double]) {
-    var g = Xoshiro256StarStar(seed: seed)
-    let x = Matrix<Double>.random(rows: n, columns: d, distribution: .randn, using: &g)
-    let truth = (0..<d).map { _ in scale * g.nextNormal() }
-    return (x, x.bernoulliLabels(coefficients: truth, using: &g))
-}
-
-struct LogisticCase: CustomTestStringConvertible, Sendable {
-    var n: Int, d: Int, lambda: Double, weighted: Bool, intercept: Bool
-    var testDescription: String { "n=\(n) d=\(d) λ=\(lambda) weights=\(weighted) intercept=\(intercept)" }
-}
-
-let logisticCases: [LogisticCase] = [
-    .init(n: 1, d: 1, lambda: 1, weighted: false, intercept: false),
-    .init(n: 20, d: 3, lambda: 0.5, weighted: false, intercept: false),
-    .init(n: 50, d: 5, lambda: 0.1, weighted: true, intercept: false),
-    .init(n: 50, d: 5, lambda: 2, weighted: true, intercept: true),
-    .init(n: 300, d: 12, lambda: 1, weighted: false, intercept: true),
-    .init(n: 3000, d: 7, lambda: 1e-3, weighted: false, intercept: false),
-]
-
-func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem, Reference.LogisticRegression) {
-    let (x, y) = syntheticLogistic(n: c.n, d: c.d, seed: seed)
-    var g = Xoshiro256StarStar(seed: seed + 1)
-    let weights = c.weighted ? (0..<c.n).map { _ in 2 * g.nextUniform() } : nil
-    return (
-        try LogisticProblem(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept),
-        Reference.LogisticRegression(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept)
-    )
-}
-
 /// Serialized: the parallel passes make OpenBLAS's (process-global) thread count 1 while they
 /// run, and two tests check that it is restored afterwards.
 @Suite(.serialized) struct LogisticTests {

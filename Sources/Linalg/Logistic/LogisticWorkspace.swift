@@ -79,7 +79,7 @@ final class LogisticWorkspacePool: Sendable {
     init() {}
 
     /// An idle workspace, or a new one for `problem`; hand it back with ``giveBack(_:)``. Idle
-    /// workspaces split for another core limit (``OpenBLAS/threadCount`` changed) are dropped.
+    /// workspaces split for another core limit (`OpenBLAS/threadCount` changed) are dropped.
     func take(for problem: LogisticProblem) -> LogisticWorkspace {
         let limit = ParallelChunks.coreLimit
         return idle.withLock { pool in

@@ -59,7 +59,7 @@ public struct MLP: Sendable, Equatable {
     }
 
     /// The exercise's random net: `W_l = rand(h_{l+1}, h_l) / √h_{l+1}` from a seeded
-    /// ``Xoshiro256StarStar``, layer by layer, each row-major. Throws for fewer than two sizes
+    /// `Xoshiro256StarStar`, layer by layer, each row-major. Throws for fewer than two sizes
     /// or a size that is not positive.
     public init(
         sizes: [Int], activation: Activation = .sigmoid, outputActivation: Activation = .identity,

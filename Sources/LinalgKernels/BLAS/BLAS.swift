@@ -1,9 +1,9 @@
 import LinalgCore
-/// Checked BLAS operations on ``Matrix`` and `[Scalar]` vectors.
+/// Checked BLAS operations on `Matrix` and `[Scalar]` vectors.
 ///
 /// Every function checks shapes before calling C (OpenBLAS does not stop on illegal
 /// arguments: it prints a line and leaves the output unchanged) and throws
-/// ``LinalgError/shapeMismatch(operation:detail:)`` naming both shapes. Each operation comes
+/// `LinalgError/shapeMismatch(operation:detail:)` naming both shapes. Each operation comes
 /// twice: one writes into `inout` storage of the right shape (the allocation-free form for hot
 /// loops), one returns a new value.
 public enum BLAS {}
@@ -20,7 +20,7 @@ extension BLAS {
     // MARK: C = α op(A) op(B) + β C   (gemm)
 
     /// `C ← α op(A) op(B) + β C`, where `op(X)` is `X` or `Xᵀ` (`?gemm`; small products run in
-    /// Linalg's own C kernels, see ``GemmKernel``). `C` must already be `rows(op(A)) × columns(op(B))`.
+    /// Linalg's own C kernels, see `GemmKernel`). `C` must already be `rows(op(A)) × columns(op(B))`.
     @inlinable
     public static func gemm<S: BLASScalar>(
         _ a: Matrix<S>, _ b: Matrix<S>, into c: inout Matrix<S>,

@@ -1,9 +1,9 @@
 import LinalgCore
-/// Checked LAPACK routines on ``Matrix``: Cholesky factorisation and SPD solves.
+/// Checked LAPACK routines on `Matrix`: Cholesky factorisation and SPD solves.
 ///
 /// LAPACK's `info` becomes a typed error: `info < 0` is
-/// ``LinalgError/invalidArgument(routine:position:)`` (LAPACKE reports NaN entries this way),
-/// `info > 0` is ``LinalgError/notPositiveDefinite(minor:)``.
+/// `LinalgError/invalidArgument(routine:position:)` (LAPACKE reports NaN entries this way),
+/// `info > 0` is `LinalgError/notPositiveDefinite(minor:)`.
 public enum LAPACK {}
 
 extension LAPACK {
