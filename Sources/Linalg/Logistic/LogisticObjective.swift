@@ -58,7 +58,7 @@ extension LogisticProblem {
             let xp = UncheckedSendable(
                 UnsafeMutablePointer(mutating: px.baseAddress ?? UnsafePointer(workspace.logits)))
             let coefficients = UncheckedSendable(UnsafeMutablePointer(mutating: beta))
-            let logits = UncheckedSendable(workspace.logits), residuals = UncheckedSendable(workspace.scratch)
+            let logits = UncheckedSendable(workspace.logits), residuals = UncheckedSendable(workspace.residuals)
             let sums = UncheckedSendable(partials)
             let labels = y, sampleWeights = self.sampleWeights, wantGradient = gradient != nil
             ParallelChunks.run(count: n, parts: parts) { part, rows in
@@ -129,7 +129,7 @@ extension LogisticProblem {
     func hessian(logits source: HessianLogits, workspace: LogisticWorkspace, into hessian: UnsafeMutablePointer<Double>)
     {
         let n = sampleCount, d = featureCount, p = parameterCount
-        let h = workspace.scratch, z = workspace.logits
+        let h = workspace.slopeWeights, z = workspace.logits
         let beta: UnsafePointer<Double>? = if case .computed(let beta) = source { beta } else { nil }
         hessian.update(repeating: 0, count: p * p)
         if let beta, d == 0 || n == 0 {
@@ -137,92 +137,13 @@ extension LogisticProblem {
         }
         if d > 0 && n > 0 {
             x.withUnsafeBufferPointer { px in
-                let xp = UncheckedSendable(UnsafeMutablePointer(mutating: px.baseAddress!))
-                let weights = UncheckedSendable(h), blocks = UncheckedSendable(workspace.blocks)
-                let partials = UncheckedSendable(workspace.partials), logits = UncheckedSendable(z)
-                let coefficients = beta.map { UncheckedSendable(UnsafeMutablePointer(mutating: $0)) }
-                let intercept = fitIntercept ? beta?[d] ?? 0 : 0
-                let rowsPerBlock = workspace.blockRows, logitRows = workspace.evaluationRows
-                let sampleWeights = self.sampleWeights
-                let dp = workspace.paddedWidth, tiled = workspace.usesTiledKernel
-                // The rows are cut into `pieces` contiguous pieces, each with its own partial sum;
-                // the cores take the next piece as they finish one (a core slowed by a neighbour
-                // takes fewer), and the partials are added in piece order, so the result does not
-                // depend on which core took which piece.
-                let pieces = workspace.pieces
-                let claims = PieceCounter()
+                let pass = WeightedGramPass(problem: self, x: px.baseAddress!, beta: beta, workspace: workspace)
                 ParallelChunks.run(count: workspace.parts, parts: workspace.parts) { worker, _ in
-                    let block = blocks.value + worker * rowsPerBlock * dp
-                    func rows(of piece: Int) -> Range<Int> { (piece * n / pieces)..<((piece + 1) * n / pieces) }
-                    var piece = claims.next()
-                    guard piece < pieces else { return }
-                    var upcoming = pieces  // the piece after this one, claimed with its last chunk
-                    var start = rows(of: piece).lowerBound
-                    partials.value.advanced(by: piece * dp * dp).update(repeating: 0, count: dp * dp)
-                    while true {
-                        let end = rows(of: piece).upperBound
-                        let partial = partials.value + piece * dp * dp
-                        let chunk = min(logitRows, end - start)
-                        if let coefficients {
-                            // z = X β + β₀ for a cache-sized chunk of rows, which the blocks below reuse.
-                            Double.blasGemv(
-                                transpose: false, m: chunk, n: d, alpha: 1, a: xp.value + start * d, lda: d,
-                                x: coefficients.value, incx: 1, beta: 0, y: logits.value + start, incy: 1)
-                            if intercept != 0 { for r in 0..<chunk { logits.value[start + r] += intercept } }
-                        }
-                        Logistic.slopeWeights(
-                            logits.value, sampleWeights, rows: start..<(start + chunk), into: weights.value)
-                        // While this chunk is multiplied, the next one (of this piece, or the first of
-                        // the next piece claimed) is fetched from memory, a share per block, so that the
-                        // next gemv finds it in L2.
-                        var following = (start + chunk)..<end
-                        if following.isEmpty {
-                            upcoming = claims.next()
-                            if upcoming < pieces { following = rows(of: upcoming) }
-                        }
-                        let next = following.lowerBound, nextCount = min(logitRows, following.count)
-                        let nextBytes = nextCount * d * MemoryLayout<Double>.stride
-                        let blockCount = (chunk + rowsPerBlock - 1) / rowsPerBlock
-                        let bytesPerBlock = (nextBytes + blockCount - 1) / blockCount
-                        var blockStart = start, prefetchOffset = 0
-                        while blockStart < start + chunk {
-                            let count = min(rowsPerBlock, start + chunk - blockStart)
-                            ScalingKernels.scaleRowsBySqrt(
-                                into: block, stride: dp, from: xp.value + blockStart * d,
-                                weights: weights.value + blockStart, rows: count, columns: d)
-                            let prefetchBytes = min(bytesPerBlock, nextBytes - prefetchOffset)
-                            let prefetch = UnsafeRawPointer(xp.value + next * d) + prefetchOffset
-                            prefetchOffset += prefetchBytes
-                            // partial ← BᵀB + partial   (lower triangle, rows < d)
-                            if !tiled
-                                || !ScalingKernels.syrkLowerPadded(
-                                    rows: count, paddedWidth: dp, usedRows: d, a: block, c: partial,
-                                    prefetch: prefetch, prefetchBytes: prefetchBytes)
-                            {
-                                Double.blasSyrkLower(
-                                    transpose: true, n: dp, k: count, alpha: 1, a: block, lda: dp,
-                                    beta: 1, c: partial, ldc: dp)
-                            }
-                            blockStart += count
-                        }
-                        start += chunk
-                        if start == end {
-                            guard upcoming < pieces else { break }
-                            piece = upcoming
-                            upcoming = pieces
-                            start = rows(of: piece).lowerBound
-                            partials.value.advanced(by: piece * dp * dp).update(repeating: 0, count: dp * dp)
-                        }
-                    }
+                    pass.run(worker: worker)
                 }
-                for piece in 0..<pieces {
-                    let partial = workspace.partials + piece * dp * dp
-                    for i in 0..<d {
-                        for j in 0...i { hessian[i * p + j] += partial[i * dp + j] }
-                    }
-                }
+                pass.addPartials(into: hessian, leadingDimension: p)
                 if fitIntercept {
-                    // H[d, j] = Σ_i h_i x_ij = (Xᵀh)_j,  H[d, d] = Σ_i h_i
+                    // H[d, j] = Σ_i h_i x_ij = (Xᵀh)_j
                     Double.blasGemv(
                         transpose: true, m: n, n: d, alpha: 1, a: px.baseAddress!, lda: d, x: h, incx: 1,
                         beta: 0, y: hessian + d * p, incy: 1)
@@ -230,6 +151,7 @@ extension LogisticProblem {
             }
         }
         if fitIntercept {
+            // H[d, d] = Σ_i h_i
             var total = 0.0
             if d == 0 { Logistic.slopeWeights(z, sampleWeights, rows: 0..<n, into: h) }
             for i in 0..<n { total += h[i] }
@@ -237,6 +159,134 @@ extension LogisticProblem {
         }
         for j in 0..<d { hessian[j * p + j] += 2 * lambda }
         BLAS.mirrorLowerToUpper(hessian, n: p, ld: p)
+    }
+}
+
+/// The blocked `Σ_i h_i x_i x_iᵀ` of the Hessian (lower triangle), on all cores.
+///
+/// The rows are cut into ``LogisticWorkspace/pieces`` contiguous pieces, each with its own
+/// `paddedWidth²` partial sum; the cores take the next piece as they finish one (a core slowed by
+/// a neighbour takes fewer), and ``addPartials(into:leadingDimension:)`` adds the partials in piece
+/// order, so the result does not depend on which core took which piece. Each core works through
+/// its piece in cache-sized chunks of rows: the chunk's logits (when `β` is given), its weights
+/// `h_i = w_i σ'(z_i)`, then blocks of rows `√h_i x_i` multiplied into the partial sum.
+struct WeightedGramPass: @unchecked Sendable {
+    let x: UnsafePointer<Double>
+    let beta: UnsafePointer<Double>?
+    let intercept: Double
+    let sampleWeights: [Double]?
+    let n: Int, d: Int
+    let logits: UnsafeMutablePointer<Double>, weights: UnsafeMutablePointer<Double>
+    let blocks: UnsafeMutablePointer<Double>, partials: UnsafeMutablePointer<Double>
+    let rowsPerBlock: Int, chunkRows: Int, paddedWidth: Int, pieces: Int, tiled: Bool
+    let claims = PieceCounter()
+
+    init(problem: LogisticProblem, x: UnsafePointer<Double>, beta: UnsafePointer<Double>?, workspace: LogisticWorkspace)
+    {
+        self.x = x
+        self.beta = beta
+        n = problem.sampleCount
+        d = problem.featureCount
+        intercept = problem.fitIntercept ? beta?[d] ?? 0 : 0
+        sampleWeights = problem.sampleWeights
+        logits = workspace.logits
+        weights = workspace.slopeWeights
+        blocks = workspace.blocks
+        partials = workspace.partials
+        rowsPerBlock = workspace.blockRows
+        chunkRows = workspace.evaluationRows
+        paddedWidth = workspace.paddedWidth
+        pieces = workspace.pieces
+        tiled = workspace.usesTiledKernel
+    }
+
+    /// The rows of piece `piece`.
+    func rows(of piece: Int) -> Range<Int> { (piece * n / pieces)..<((piece + 1) * n / pieces) }
+
+    /// The partial sum of piece `piece`.
+    func partial(_ piece: Int) -> UnsafeMutablePointer<Double> { partials + piece * paddedWidth * paddedWidth }
+
+    /// One core's share: pieces claimed one after another until none is left. The next piece is
+    /// claimed with the last chunk of the current one, so that its first rows can be prefetched.
+    func run(worker: Int) {
+        let block = blocks + worker * rowsPerBlock * paddedWidth
+        var piece = claims.next()
+        guard piece < pieces else { return }
+        var upcoming = pieces
+        var start = rows(of: piece).lowerBound
+        partial(piece).update(repeating: 0, count: paddedWidth * paddedWidth)
+        while true {
+            let end = rows(of: piece).upperBound
+            let chunk = start..<min(end, start + chunkRows)
+            prepare(chunk)
+            var following = chunk.upperBound..<end
+            if following.isEmpty {
+                upcoming = claims.next()
+                if upcoming < pieces { following = rows(of: upcoming) }
+            }
+            multiply(chunk, into: partial(piece), block: block, prefetching: following.prefix(chunkRows))
+            start = chunk.upperBound
+            if start == end {
+                guard upcoming < pieces else { return }
+                piece = upcoming
+                upcoming = pieces
+                start = rows(of: piece).lowerBound
+                partial(piece).update(repeating: 0, count: paddedWidth * paddedWidth)
+            }
+        }
+    }
+
+    /// The chunk's logits `z = Xβ + β₀` (when `β` is given) and weights `h_i = w_i σ'(z_i)`.
+    func prepare(_ chunk: Range<Int>) {
+        if let beta {
+            Double.blasGemv(
+                transpose: false, m: chunk.count, n: d, alpha: 1, a: x + chunk.lowerBound * d, lda: d,
+                x: beta, incx: 1, beta: 0, y: logits + chunk.lowerBound, incy: 1)
+            if intercept != 0 { for i in chunk { logits[i] += intercept } }
+        }
+        Logistic.slopeWeights(logits, sampleWeights, rows: chunk, into: weights)
+    }
+
+    /// `partial ← partial + BᵀB` for the blocks of rows `B = diag(√h) X_chunk` (lower triangle),
+    /// while the rows `next` are fetched into L2, a share per block, so that the next chunk's
+    /// `gemv` finds them there.
+    func multiply(
+        _ chunk: Range<Int>, into partial: UnsafeMutablePointer<Double>,
+        block: UnsafeMutablePointer<Double>, prefetching next: Range<Int>
+    ) {
+        let nextBytes = next.count * d * MemoryLayout<Double>.stride
+        let blockCount = (chunk.count + rowsPerBlock - 1) / rowsPerBlock
+        let bytesPerBlock = (nextBytes + blockCount - 1) / blockCount
+        var blockStart = chunk.lowerBound, prefetchOffset = 0
+        while blockStart < chunk.upperBound {
+            let count = min(rowsPerBlock, chunk.upperBound - blockStart)
+            ScalingKernels.scaleRowsBySqrt(
+                into: block, stride: paddedWidth, from: x + blockStart * d,
+                weights: weights + blockStart, rows: count, columns: d)
+            let prefetchBytes = min(bytesPerBlock, nextBytes - prefetchOffset)
+            let prefetch = UnsafeRawPointer(x + next.lowerBound * d) + prefetchOffset
+            prefetchOffset += prefetchBytes
+            if !tiled
+                || !ScalingKernels.syrkLowerPadded(
+                    rows: count, paddedWidth: paddedWidth, usedRows: d, a: block, c: partial,
+                    prefetch: prefetch, prefetchBytes: prefetchBytes)
+            {
+                Double.blasSyrkLower(
+                    transpose: true, n: paddedWidth, k: count, alpha: 1, a: block, lda: paddedWidth,
+                    beta: 1, c: partial, ldc: paddedWidth)
+            }
+            blockStart += count
+        }
+    }
+
+    /// `H[i, j] += Σ_pieces partial[i, j]` for `j ≤ i < d`, in piece order.
+    func addPartials(into hessian: UnsafeMutablePointer<Double>, leadingDimension p: Int) {
+        for piece in 0..<pieces {
+            let partial = self.partial(piece)
+            for i in 0..<d {
+                for j in 0...i { hessian[i * p + j] += partial[i * paddedWidth + j] }
+            }
+        }
     }
 }
 
@@ -276,7 +326,7 @@ public enum LogisticRegression {
                 g.withUnsafeMutableBufferPointer { out in
                     _ = problem.evaluate(
                         b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                        gradient: out.baseAddress ?? workspace.scratch)
+                        gradient: out.baseAddress ?? workspace.residuals)
                 }
             }
         }

@@ -5,9 +5,12 @@ import Synchronization
 /// makes the unchecked `Sendable` sound.
 final class LogisticWorkspace: @unchecked Sendable {
     let n: Int, d: Int, p: Int
-    /// `z = Xβ (+ β₀)`, then per-sample scratch.
+    /// `z = Xβ (+ β₀)` of the last pass.
     let logits: UnsafeMutablePointer<Double>
-    let scratch: UnsafeMutablePointer<Double>
+    /// `r = w ∘ (σ(z) − y)` of the loss-and-gradient pass.
+    let residuals: UnsafeMutablePointer<Double>
+    /// `h = w ∘ σ'(z)` of the Hessian pass.
+    let slopeWeights: UnsafeMutablePointer<Double>
     /// Per worker: a block of rows `√h_i x_i` (zero-padded to `paddedWidth` columns) for the
     /// Hessian; per piece of rows a `paddedWidth²` partial sum (also the loss/gradient partials,
     /// one per worker).
@@ -33,7 +36,8 @@ final class LogisticWorkspace: @unchecked Sendable {
         self.d = d
         self.p = d + (fitIntercept ? 1 : 0)
         logits = .allocate(capacity: max(1, n))
-        scratch = .allocate(capacity: max(1, n))
+        residuals = .allocate(capacity: max(1, n))
+        slopeWeights = .allocate(capacity: max(1, n))
         let tile = ScalingKernels.syrkTileWidth
         paddedWidth = (d + tile - 1) / tile * tile
         // The tiled kernel keeps a 6 × 8 or 4 × 8 tile of H in registers while a block of rows
@@ -62,7 +66,8 @@ final class LogisticWorkspace: @unchecked Sendable {
 
     deinit {
         logits.deallocate()
-        scratch.deallocate()
+        residuals.deallocate()
+        slopeWeights.deallocate()
         blocks.deallocate()
         partials.deallocate()
     }

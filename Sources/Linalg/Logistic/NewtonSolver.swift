@@ -292,7 +292,7 @@ final class NewtonSolver {
             g.withUnsafeMutableBufferPointer { out in
                 problem.evaluate(
                     b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                    gradient: out.baseAddress ?? workspace.scratch)
+                    gradient: out.baseAddress ?? workspace.residuals)
             }
         }
     }
