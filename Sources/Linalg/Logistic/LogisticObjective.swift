@@ -70,8 +70,8 @@ extension LogisticProblem {
                     let z = logits.value + start, r = residuals.value + start
                     if d > 0 {
                         Double.blasGemv(
-                            transpose: false, m: count, n: d, alpha: 1, a: xp.value + start * d, lda: d,
-                            x: coefficients.value, incx: 1, beta: 0, y: z, incy: 1)
+                            transpose: false, m: count, n: d, alpha: 1, a: BLASOperand(xp.value + start * d), lda: d,
+                            x: BLASOperand(coefficients.value), incx: 1, beta: 0, y: BLASOperand(z), incy: 1)
                     } else {
                         z.update(repeating: 0, count: count)
                     }
@@ -92,8 +92,8 @@ extension LogisticProblem {
                     partial[d + 1] += loss
                     if wantGradient && d > 0 {
                         Double.blasGemv(
-                            transpose: true, m: count, n: d, alpha: 1, a: xp.value + start * d, lda: d,
-                            x: r, incx: 1, beta: 1, y: partial, incy: 1)
+                            transpose: true, m: count, n: d, alpha: 1, a: BLASOperand(xp.value + start * d), lda: d,
+                            x: BLASOperand(r), incx: 1, beta: 1, y: BLASOperand(partial), incy: 1)
                     }
                     start += count
                 }
@@ -145,8 +145,9 @@ extension LogisticProblem {
                 if fitIntercept {
                     // H[d, j] = Σ_i h_i x_ij = (Xᵀh)_j
                     Double.blasGemv(
-                        transpose: true, m: n, n: d, alpha: 1, a: px.baseAddress!, lda: d, x: h, incx: 1,
-                        beta: 0, y: hessian + d * p, incy: 1)
+                        transpose: true, m: n, n: d, alpha: 1, a: BLASOperand(px.baseAddress!), lda: d,
+                        x: BLASOperand(h), incx: 1,
+                        beta: 0, y: BLASOperand(hessian + d * p), incy: 1)
                 }
             }
         }
@@ -240,8 +241,8 @@ struct WeightedGramPass: @unchecked Sendable {
     func prepare(_ chunk: Range<Int>) {
         if let beta {
             Double.blasGemv(
-                transpose: false, m: chunk.count, n: d, alpha: 1, a: x + chunk.lowerBound * d, lda: d,
-                x: beta, incx: 1, beta: 0, y: logits + chunk.lowerBound, incy: 1)
+                transpose: false, m: chunk.count, n: d, alpha: 1, a: BLASOperand(x + chunk.lowerBound * d), lda: d,
+                x: BLASOperand(beta), incx: 1, beta: 0, y: BLASOperand(logits + chunk.lowerBound), incy: 1)
             if intercept != 0 { for i in chunk { logits[i] += intercept } }
         }
         Logistic.slopeWeights(logits, sampleWeights, rows: chunk, into: weights)
@@ -272,8 +273,8 @@ struct WeightedGramPass: @unchecked Sendable {
                     prefetch: prefetch, prefetchBytes: prefetchBytes)
             {
                 Double.blasSyrkLower(
-                    transpose: true, n: paddedWidth, k: count, alpha: 1, a: block, lda: paddedWidth,
-                    beta: 1, c: partial, ldc: paddedWidth)
+                    transpose: true, n: paddedWidth, k: count, alpha: 1, a: BLASOperand(block), lda: paddedWidth,
+                    beta: 1, c: BLASOperand(partial), ldc: paddedWidth)
             }
             blockStart += count
         }

@@ -85,9 +85,9 @@ extension BLAS {
             x.withUnsafeBufferPointer { px in
                 y.withUnsafeMutableBufferPointer { py in
                     S.blasGemv(
-                        transpose: transpose, m: a.rows, n: a.columns, alpha: alpha, a: pa.baseAddress!,
-                        lda: max(1, a.columns), x: px.baseAddress!, incx: 1, beta: beta,
-                        y: py.baseAddress!, incy: 1)
+                        transpose: transpose, m: a.rows, n: a.columns, alpha: alpha, a: BLASOperand(pa.baseAddress!),
+                        lda: max(1, a.columns), x: BLASOperand(px.baseAddress!), incx: 1, beta: beta,
+                        y: BLASOperand(py.baseAddress!), incy: 1)
                 }
             }
         }
@@ -128,8 +128,8 @@ extension BLAS {
             } else {
                 a.withUnsafeBufferPointer { pa in
                     S.blasSyrkLower(
-                        transpose: transpose, n: n, k: k, alpha: alpha, a: pa.baseAddress!,
-                        lda: max(1, a.columns), beta: beta, c: cp, ldc: n)
+                        transpose: transpose, n: n, k: k, alpha: alpha, a: BLASOperand(pa.baseAddress!),
+                        lda: max(1, a.columns), beta: beta, c: BLASOperand(cp), ldc: n)
                 }
             }
             mirrorLowerToUpper(cp, n: n, ld: n)
@@ -169,7 +169,7 @@ extension BLAS {
     package static func axpy<S: BLASScalar>(_ alpha: S, _ x: UnsafeBufferPointer<S>, _ y: UnsafeMutableBufferPointer<S>)
     {
         guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
-        S.blasAxpy(n: x.count, alpha: alpha, x: xp, incx: 1, y: yp, incy: 1)
+        S.blasAxpy(n: x.count, alpha: alpha, x: BLASOperand(xp), incx: 1, y: BLASOperand(yp), incy: 1)
     }
 
     /// `Y ← α X + Y` for matrices of the same shape (`?axpy` on the storage).
@@ -187,14 +187,18 @@ extension BLAS {
     @inlinable
     public static func scal<S: BLASScalar>(_ alpha: S, _ x: inout [S]) {
         if x.isEmpty { return }
-        x.withUnsafeMutableBufferPointer { px in S.blasScal(n: px.count, alpha: alpha, x: px.baseAddress!, incx: 1) }
+        x.withUnsafeMutableBufferPointer { px in
+            S.blasScal(n: px.count, alpha: alpha, x: BLASOperand(px.baseAddress!), incx: 1)
+        }
     }
 
     /// `X ← α X` (`?scal` on the storage).
     @inlinable
     public static func scal<S: BLASScalar>(_ alpha: S, _ x: inout Matrix<S>) {
         if x.isEmpty { return }
-        x.withUnsafeMutableBufferPointer { px in S.blasScal(n: px.count, alpha: alpha, x: px.baseAddress!, incx: 1) }
+        x.withUnsafeMutableBufferPointer { px in
+            S.blasScal(n: px.count, alpha: alpha, x: BLASOperand(px.baseAddress!), incx: 1)
+        }
     }
 
     // MARK: xᵀy   (dot)
@@ -208,7 +212,8 @@ extension BLAS {
         if x.isEmpty { return 0 }
         return x.withUnsafeBufferPointer { px in
             y.withUnsafeBufferPointer { py in
-                S.blasDot(n: px.count, x: px.baseAddress!, incx: 1, y: py.baseAddress!, incy: 1)
+                S.blasDot(
+                    n: px.count, x: BLASOperand(px.baseAddress!), incx: 1, y: BLASOperand(py.baseAddress!), incy: 1)
             }
         }
     }
@@ -219,7 +224,7 @@ extension BLAS {
     @inlinable
     public static func nrm2<S: BLASScalar>(_ x: [S]) -> S {
         if x.isEmpty { return 0 }
-        return x.withUnsafeBufferPointer { px in S.blasNrm2(n: px.count, x: px.baseAddress!, incx: 1) }
+        return x.withUnsafeBufferPointer { px in S.blasNrm2(n: px.count, x: BLASOperand(px.baseAddress!), incx: 1) }
     }
 }
 

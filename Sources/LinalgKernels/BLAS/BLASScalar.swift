@@ -6,54 +6,64 @@ import CLinalgLAPACKE
 /// A scalar type with BLAS and LAPACK routines: `Float` dispatches to the `s` routines,
 /// `Double` to the `d` routines.
 ///
-/// The requirements take row-major operands as raw pointers with leading dimensions and are the
-/// thin, unchecked bridge to C; call the checked functions of ``BLAS`` and ``LAPACK`` instead.
+/// The requirements take row-major operands (``BLASOperand``, which only Linalg's own layers can
+/// make) with leading dimensions and are the thin, unchecked bridge to C; call the checked
+/// functions of ``BLAS`` and ``LAPACK`` instead.
 /// All matrices are row-major; LAPACK results are returned as the raw `info` code.
 public protocol BLASScalar: MatrixScalar {
     /// `C ← α op(A) op(B) + β C` (`?gemm`), `op(A)` is `m × k`, `op(B)` is `k × n`.
     static func blasGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
-        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+        a: BLASOperand<Self>, lda: Int, b: BLASOperand<Self>, ldb: Int,
+        beta: Self, c: BLASOperand<Self>, ldc: Int)
     /// The same product as ``blasGemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
     /// as plain vectorised loops (no threads, no call overhead), for small sizes.
     static func loopGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
-        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+        a: BLASOperand<Self>, lda: Int, b: BLASOperand<Self>, ldb: Int,
+        beta: Self, c: BLASOperand<Self>, ldc: Int)
     /// `y ← α op(A) x + β y` (`?gemv`), `A` is `m × n`.
     static func blasGemv(
-        transpose: Bool, m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
-        x: UnsafePointer<Self>, incx: Int, beta: Self, y: UnsafeMutablePointer<Self>, incy: Int)
+        transpose: Bool, m: Int, n: Int, alpha: Self, a: BLASOperand<Self>, lda: Int,
+        x: BLASOperand<Self>, incx: Int, beta: Self, y: BLASOperand<Self>, incy: Int)
     /// `C ← α op(A) op(A)ᵀ + β C` on the lower triangle of the `n × n` matrix `C` (`?syrk`);
     /// `op(A)` is `n × k` (`transpose`: `op(A) = Aᵀ`, so `C ← α AᵀA + βC`).
     static func blasSyrkLower(
-        transpose: Bool, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+        transpose: Bool, n: Int, k: Int, alpha: Self, a: BLASOperand<Self>, lda: Int,
+        beta: Self, c: BLASOperand<Self>, ldc: Int)
     /// `y ← αx + y` (`?axpy`).
     static func blasAxpy(
-        n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int, y: UnsafeMutablePointer<Self>, incy: Int)
+        n: Int, alpha: Self, x: BLASOperand<Self>, incx: Int, y: BLASOperand<Self>, incy: Int)
     /// `x ← αx` (`?scal`).
-    static func blasScal(n: Int, alpha: Self, x: UnsafeMutablePointer<Self>, incx: Int)
+    static func blasScal(n: Int, alpha: Self, x: BLASOperand<Self>, incx: Int)
     /// `xᵀy` (`?dot`).
-    static func blasDot(n: Int, x: UnsafePointer<Self>, incx: Int, y: UnsafePointer<Self>, incy: Int) -> Self
+    static func blasDot(n: Int, x: BLASOperand<Self>, incx: Int, y: BLASOperand<Self>, incy: Int) -> Self
     /// `‖x‖₂` (`?nrm2`), computed without overflow.
-    static func blasNrm2(n: Int, x: UnsafePointer<Self>, incx: Int) -> Self
+    static func blasNrm2(n: Int, x: BLASOperand<Self>, incx: Int) -> Self
     /// Cholesky `A = LLᵀ` of a row-major `n × n` SPD matrix, `L` left in the lower triangle
     /// (`?potrf`); returns LAPACK's `info`.
-    static func lapackPotrfLower(n: Int, a: UnsafeMutablePointer<Self>, lda: Int) -> Int
+    static func lapackPotrfLower(n: Int, a: BLASOperand<Self>, lda: Int) -> Int
     /// Solves `LLᵀ X = B` for `nrhs` right-hand sides stored column by column (`?potrs`,
     /// column-major `B` with leading dimension `ldb ≥ n`); returns `info`.
     static func lapackPotrsLower(
-        n: Int, nrhs: Int, factor: UnsafePointer<Self>, lda: Int,
-        b: UnsafeMutablePointer<Self>, ldb: Int
+        n: Int, nrhs: Int, factor: BLASOperand<Self>, lda: Int,
+        b: BLASOperand<Self>, ldb: Int
     ) -> Int
     /// Solves `AX = B` for SPD `A`, overwriting `A` with its Cholesky factor (`?posv`, `B`
     /// column-major as for ``lapackPotrsLower(n:nrhs:factor:lda:b:ldb:)``); returns `info`.
     static func lapackPosvLower(
-        n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, lda: Int,
-        b: UnsafeMutablePointer<Self>, ldb: Int
+        n: Int, nrhs: Int, a: BLASOperand<Self>, lda: Int,
+        b: BLASOperand<Self>, ldb: Int
     ) -> Int
+}
+
+/// The address of a row-major operand of ``BLASScalar``'s routines: made only inside Linalg's
+/// package (from a buffer whose shape has been checked), so no raw pointer is public API.
+public struct BLASOperand<Scalar>: @unchecked Sendable {
+    @usableFromInline package let address: UnsafeMutablePointer<Scalar>
+
+    @inlinable package init(_ address: UnsafeMutablePointer<Scalar>) { self.address = address }
+    @inlinable package init(_ address: UnsafePointer<Scalar>) { self.address = UnsafeMutablePointer(mutating: address) }
 }
 
 @usableFromInline package let rowMajor = CblasRowMajor
@@ -68,79 +78,86 @@ extension Double: BLASScalar {
     @inlinable
     public static func loopGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
-        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+        a: BLASOperand<Double>, lda: Int, b: BLASOperand<Double>, ldb: Int,
+        beta: Double, c: BLASOperand<Double>, ldc: Int
     ) {
-        linalg_dgemm_small(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        linalg_dgemm_small(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a.address, lda, b.address, ldb, beta, c.address, ldc
+        )
     }
     @inlinable
     public static func blasGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
-        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+        a: BLASOperand<Double>, lda: Int, b: BLASOperand<Double>, ldb: Int,
+        beta: Double, c: BLASOperand<Double>, ldc: Int
     ) {
         cblas_dgemm(
             rowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB), Int32(m), Int32(n), Int32(k),
-            alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            alpha, a.address, Int32(lda), b.address, Int32(ldb), beta, c.address, Int32(ldc))
     }
     @inlinable
     public static func blasGemv(
-        transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
-        x: UnsafePointer<Double>, incx: Int, beta: Double, y: UnsafeMutablePointer<Double>, incy: Int
+        transpose: Bool, m: Int, n: Int, alpha: Double, a: BLASOperand<Double>, lda: Int,
+        x: BLASOperand<Double>, incx: Int, beta: Double, y: BLASOperand<Double>, incy: Int
     ) {
         cblas_dgemv(
-            rowMajor, cblasTranspose(transpose), Int32(m), Int32(n), alpha, a, Int32(lda), x, Int32(incx),
-            beta, y, Int32(incy))
+            rowMajor, cblasTranspose(transpose), Int32(m), Int32(n), alpha, a.address, Int32(lda), x.address,
+            Int32(incx),
+            beta, y.address, Int32(incy))
     }
     @inlinable
     public static func blasSyrkLower(
-        transpose: Bool, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
-        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+        transpose: Bool, n: Int, k: Int, alpha: Double, a: BLASOperand<Double>, lda: Int,
+        beta: Double, c: BLASOperand<Double>, ldc: Int
     ) {
         cblas_dsyrk(
-            rowMajor, CblasLower, cblasTranspose(transpose), Int32(n), Int32(k), alpha, a, Int32(lda),
-            beta, c, Int32(ldc))
+            rowMajor, CblasLower, cblasTranspose(transpose), Int32(n), Int32(k), alpha, a.address, Int32(lda),
+            beta, c.address, Int32(ldc))
     }
     @inlinable
     public static func blasAxpy(
-        n: Int, alpha: Double, x: UnsafePointer<Double>, incx: Int,
-        y: UnsafeMutablePointer<Double>, incy: Int
+        n: Int, alpha: Double, x: BLASOperand<Double>, incx: Int,
+        y: BLASOperand<Double>, incy: Int
     ) {
-        cblas_daxpy(Int32(n), alpha, x, Int32(incx), y, Int32(incy))
+        cblas_daxpy(Int32(n), alpha, x.address, Int32(incx), y.address, Int32(incy))
     }
     @inlinable
-    public static func blasScal(n: Int, alpha: Double, x: UnsafeMutablePointer<Double>, incx: Int) {
-        cblas_dscal(Int32(n), alpha, x, Int32(incx))
+    public static func blasScal(n: Int, alpha: Double, x: BLASOperand<Double>, incx: Int) {
+        cblas_dscal(Int32(n), alpha, x.address, Int32(incx))
     }
     @inlinable
     public static func blasDot(
-        n: Int, x: UnsafePointer<Double>, incx: Int, y: UnsafePointer<Double>, incy: Int
+        n: Int, x: BLASOperand<Double>, incx: Int, y: BLASOperand<Double>, incy: Int
     ) -> Double {
-        cblas_ddot(Int32(n), x, Int32(incx), y, Int32(incy))
+        cblas_ddot(Int32(n), x.address, Int32(incx), y.address, Int32(incy))
     }
     @inlinable
-    public static func blasNrm2(n: Int, x: UnsafePointer<Double>, incx: Int) -> Double {
-        cblas_dnrm2(Int32(n), x, Int32(incx))
+    public static func blasNrm2(n: Int, x: BLASOperand<Double>, incx: Int) -> Double {
+        cblas_dnrm2(Int32(n), x.address, Int32(incx))
     }
     @inlinable
-    public static func lapackPotrfLower(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int {
-        Int(LAPACKE_dpotrf(LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), a, Int32(lda)))
+    public static func lapackPotrfLower(n: Int, a: BLASOperand<Double>, lda: Int) -> Int {
+        Int(LAPACKE_dpotrf(LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), a.address, Int32(lda)))
     }
     @inlinable
     public static func lapackPotrsLower(
-        n: Int, nrhs: Int, factor: UnsafePointer<Double>, lda: Int,
-        b: UnsafeMutablePointer<Double>, ldb: Int
+        n: Int, nrhs: Int, factor: BLASOperand<Double>, lda: Int,
+        b: BLASOperand<Double>, ldb: Int
     ) -> Int {
         Int(
             LAPACKE_dpotrs(
-                LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), Int32(nrhs), factor, Int32(lda), b, Int32(ldb)))
+                LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), Int32(nrhs), factor.address, Int32(lda), b.address,
+                Int32(ldb)))
     }
     @inlinable
     public static func lapackPosvLower(
-        n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
-        b: UnsafeMutablePointer<Double>, ldb: Int
+        n: Int, nrhs: Int, a: BLASOperand<Double>, lda: Int,
+        b: BLASOperand<Double>, ldb: Int
     ) -> Int {
-        Int(LAPACKE_dposv(LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), Int32(nrhs), a, Int32(lda), b, Int32(ldb)))
+        Int(
+            LAPACKE_dposv(
+                LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), Int32(nrhs), a.address, Int32(lda), b.address,
+                Int32(ldb)))
     }
 }
 
@@ -148,77 +165,83 @@ extension Float: BLASScalar {
     @inlinable
     public static func loopGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        a: BLASOperand<Float>, lda: Int, b: BLASOperand<Float>, ldb: Int,
+        beta: Float, c: BLASOperand<Float>, ldc: Int
     ) {
-        linalg_sgemm_small(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        linalg_sgemm_small(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a.address, lda, b.address, ldb, beta, c.address, ldc
+        )
     }
     @inlinable
     public static func blasGemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        a: BLASOperand<Float>, lda: Int, b: BLASOperand<Float>, ldb: Int,
+        beta: Float, c: BLASOperand<Float>, ldc: Int
     ) {
         cblas_sgemm(
             rowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB), Int32(m), Int32(n), Int32(k),
-            alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            alpha, a.address, Int32(lda), b.address, Int32(ldb), beta, c.address, Int32(ldc))
     }
     @inlinable
     public static func blasGemv(
-        transpose: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
-        x: UnsafePointer<Float>, incx: Int, beta: Float, y: UnsafeMutablePointer<Float>, incy: Int
+        transpose: Bool, m: Int, n: Int, alpha: Float, a: BLASOperand<Float>, lda: Int,
+        x: BLASOperand<Float>, incx: Int, beta: Float, y: BLASOperand<Float>, incy: Int
     ) {
         cblas_sgemv(
-            rowMajor, cblasTranspose(transpose), Int32(m), Int32(n), alpha, a, Int32(lda), x, Int32(incx),
-            beta, y, Int32(incy))
+            rowMajor, cblasTranspose(transpose), Int32(m), Int32(n), alpha, a.address, Int32(lda), x.address,
+            Int32(incx),
+            beta, y.address, Int32(incy))
     }
     @inlinable
     public static func blasSyrkLower(
-        transpose: Bool, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        transpose: Bool, n: Int, k: Int, alpha: Float, a: BLASOperand<Float>, lda: Int,
+        beta: Float, c: BLASOperand<Float>, ldc: Int
     ) {
         cblas_ssyrk(
-            rowMajor, CblasLower, cblasTranspose(transpose), Int32(n), Int32(k), alpha, a, Int32(lda),
-            beta, c, Int32(ldc))
+            rowMajor, CblasLower, cblasTranspose(transpose), Int32(n), Int32(k), alpha, a.address, Int32(lda),
+            beta, c.address, Int32(ldc))
     }
     @inlinable
     public static func blasAxpy(
-        n: Int, alpha: Float, x: UnsafePointer<Float>, incx: Int,
-        y: UnsafeMutablePointer<Float>, incy: Int
+        n: Int, alpha: Float, x: BLASOperand<Float>, incx: Int,
+        y: BLASOperand<Float>, incy: Int
     ) {
-        cblas_saxpy(Int32(n), alpha, x, Int32(incx), y, Int32(incy))
+        cblas_saxpy(Int32(n), alpha, x.address, Int32(incx), y.address, Int32(incy))
     }
     @inlinable
-    public static func blasScal(n: Int, alpha: Float, x: UnsafeMutablePointer<Float>, incx: Int) {
-        cblas_sscal(Int32(n), alpha, x, Int32(incx))
+    public static func blasScal(n: Int, alpha: Float, x: BLASOperand<Float>, incx: Int) {
+        cblas_sscal(Int32(n), alpha, x.address, Int32(incx))
     }
     @inlinable
-    public static func blasDot(n: Int, x: UnsafePointer<Float>, incx: Int, y: UnsafePointer<Float>, incy: Int) -> Float
-    {
-        cblas_sdot(Int32(n), x, Int32(incx), y, Int32(incy))
+    public static func blasDot(n: Int, x: BLASOperand<Float>, incx: Int, y: BLASOperand<Float>, incy: Int) -> Float {
+        cblas_sdot(Int32(n), x.address, Int32(incx), y.address, Int32(incy))
     }
     @inlinable
-    public static func blasNrm2(n: Int, x: UnsafePointer<Float>, incx: Int) -> Float {
-        cblas_snrm2(Int32(n), x, Int32(incx))
+    public static func blasNrm2(n: Int, x: BLASOperand<Float>, incx: Int) -> Float {
+        cblas_snrm2(Int32(n), x.address, Int32(incx))
     }
     @inlinable
-    public static func lapackPotrfLower(n: Int, a: UnsafeMutablePointer<Float>, lda: Int) -> Int {
-        Int(LAPACKE_spotrf(LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), a, Int32(lda)))
+    public static func lapackPotrfLower(n: Int, a: BLASOperand<Float>, lda: Int) -> Int {
+        Int(LAPACKE_spotrf(LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), a.address, Int32(lda)))
     }
     @inlinable
     public static func lapackPotrsLower(
-        n: Int, nrhs: Int, factor: UnsafePointer<Float>, lda: Int,
-        b: UnsafeMutablePointer<Float>, ldb: Int
+        n: Int, nrhs: Int, factor: BLASOperand<Float>, lda: Int,
+        b: BLASOperand<Float>, ldb: Int
     ) -> Int {
         Int(
             LAPACKE_spotrs(
-                LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), Int32(nrhs), factor, Int32(lda), b, Int32(ldb)))
+                LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), Int32(nrhs), factor.address, Int32(lda), b.address,
+                Int32(ldb)))
     }
     @inlinable
     public static func lapackPosvLower(
-        n: Int, nrhs: Int, a: UnsafeMutablePointer<Float>, lda: Int,
-        b: UnsafeMutablePointer<Float>, ldb: Int
+        n: Int, nrhs: Int, a: BLASOperand<Float>, lda: Int,
+        b: BLASOperand<Float>, ldb: Int
     ) -> Int {
-        Int(LAPACKE_sposv(LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), Int32(nrhs), a, Int32(lda), b, Int32(ldb)))
+        Int(
+            LAPACKE_sposv(
+                LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), Int32(nrhs), a.address, Int32(lda), b.address,
+                Int32(ldb)))
     }
 }

@@ -22,11 +22,11 @@ package enum GemmKernel {
         if k <= 1 || m * n * k < blasThreshold {
             S.loopGemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                a: BLASOperand(a), lda: lda, b: BLASOperand(b), ldb: ldb, beta: beta, c: BLASOperand(c), ldc: ldc)
         } else {
             S.blasGemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                a: BLASOperand(a), lda: lda, b: BLASOperand(b), ldb: ldb, beta: beta, c: BLASOperand(c), ldc: ldc)
         }
     }
 }

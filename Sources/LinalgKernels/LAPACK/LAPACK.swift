@@ -31,7 +31,9 @@ extension LAPACK {
         try requireSquare(a, "potrf")
         let n = a.rows
         if n == 0 { return }
-        let info = a.withUnsafeMutableBufferPointer { p in S.lapackPotrfLower(n: n, a: p.baseAddress!, lda: n) }
+        let info = a.withUnsafeMutableBufferPointer { p in
+            S.lapackPotrfLower(n: n, a: BLASOperand(p.baseAddress!), lda: n)
+        }
         try check(info, routine: "potrf")
         a.withUnsafeMutableBufferPointer { p in
             for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { p[i * n + j] = 0 } }
@@ -61,7 +63,9 @@ extension LAPACK {
         if n == 0 { return }
         let info = factor.withUnsafeBufferPointer { pl in
             b.withUnsafeMutableBufferPointer { pb in
-                S.lapackPotrsLower(n: n, nrhs: 1, factor: pl.baseAddress!, lda: n, b: pb.baseAddress!, ldb: n)
+                S.lapackPotrsLower(
+                    n: n, nrhs: 1, factor: BLASOperand(pl.baseAddress!), lda: n, b: BLASOperand(pb.baseAddress!), ldb: n
+                )
             }
         }
         try check(info, routine: "potrs")
@@ -78,7 +82,8 @@ extension LAPACK {
         }
         return try solvingColumnMajor(b, routine: "potrs") { n, nrhs, pb in
             factor.withUnsafeBufferPointer { pl in
-                S.lapackPotrsLower(n: n, nrhs: nrhs, factor: pl.baseAddress!, lda: n, b: pb, ldb: n)
+                S.lapackPotrsLower(
+                    n: n, nrhs: nrhs, factor: BLASOperand(pl.baseAddress!), lda: n, b: BLASOperand(pb), ldb: n)
             }
         }
     }
@@ -111,7 +116,7 @@ extension LAPACK {
         var factor = a
         return try solvingColumnMajor(b, routine: "posv") { n, nrhs, pb in
             factor.withUnsafeMutableBufferPointer { pa in
-                S.lapackPosvLower(n: n, nrhs: nrhs, a: pa.baseAddress!, lda: n, b: pb, ldb: n)
+                S.lapackPosvLower(n: n, nrhs: nrhs, a: BLASOperand(pa.baseAddress!), lda: n, b: BLASOperand(pb), ldb: n)
             }
         }
     }
