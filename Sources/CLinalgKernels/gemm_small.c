@@ -64,25 +64,7 @@ void GEMM_SIGNATURE(linalg_dgemm_ref, double) { GEMM_BODY(double) }
 void GEMM_SIGNATURE(linalg_sgemm_ref, float) { GEMM_BODY(float) }
 
 #if LINALG_HAVE_AVX2_KERNELS
-TARGET_AVX2 static void GEMM_SIGNATURE(dgemm_loops_avx2, double) { GEMM_BODY(double) }
+TARGET_AVX2 void GEMM_SIGNATURE(linalg_dgemm_avx2, double) { GEMM_BODY(double) }
 TARGET_AVX2 void GEMM_SIGNATURE(linalg_sgemm_avx2, float) { GEMM_BODY(float) }
 
-// Picks the kernel by shape: outer products (k = 1), one-sample products (n = 1), narrow rows
-// (n <= 16) and wider rows of op(B) = B (panels) have kernels of their own (gemm_shapes.c);
-// op(B) = B^T and k = 0 take the general loops above.
-TARGET_AVX2 void GEMM_SIGNATURE(linalg_dgemm_avx2, double) {
-    if (k == 1 && n >= 1 && (!trans_b || ldb == 1)) {
-        linalg_dger_avx2(trans_a, m, n, alpha, a, lda, b, beta, c, ldc);
-    } else if (n == 1 && m >= 1 && (trans_b || ldb == 1) && ldc == 1 && (!trans_a || m <= 16)) {
-        // c = alpha A b + beta c by rows; c^T = alpha b^T A + beta c^T (op(A) = A^T) as one narrow row.
-        if (!trans_a) linalg_dgemv_avx2_4x1(m, k, alpha, a, lda, b, beta, c);
-        else linalg_dgemm_avx2_1x16(0, 1, m, k, alpha, b, k, a, lda, beta, c, m);
-    } else if (!trans_b && n >= 1 && n <= 16) {
-        linalg_dgemm_avx2_1x16(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    } else if (!trans_b && k >= 1) {
-        linalg_dgemm_avx2_2x16(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    } else {
-        dgemm_loops_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    }
-}
 #endif

@@ -32,6 +32,10 @@ static void fill_table(void) {
         .dgemm = linalg_dgemm_ref,
         .sgemm = linalg_sgemm_ref,
         .dsyrk_lower = NULL,
+        .dger = NULL,
+        .dgemv_rows = NULL,
+        .dgemm_narrow = NULL,
+        .dgemm_panels = NULL,
     };
 #if LINALG_HAVE_AVX2_KERNELS
     if (cpu_has_avx2_fma()) {
@@ -45,6 +49,10 @@ static void fill_table(void) {
         table.dgemm = linalg_dgemm_avx2;
         table.sgemm = linalg_sgemm_avx2;
         table.dsyrk_lower = linalg_dsyrk_lower_avx2_6x8;
+        table.dger = linalg_dger_avx2;
+        table.dgemv_rows = linalg_dgemv_avx2_4x1;
+        table.dgemm_narrow = linalg_dgemm_avx2_1x16;
+        table.dgemm_panels = linalg_dgemm_avx2_2x16;
     }
 #endif
 }
@@ -76,9 +84,27 @@ void linalg_scale_rows_by_sqrt(double *dst, size_t dst_stride, const double *src
                                size_t cols) {
     kernels()->scale_rows(dst, dst_stride, src, w, rows, cols);
 }
+// Picks the kernel by shape: outer products (k = 1), one-sample products (n = 1), narrow rows
+// (n <= 16) and wider rows of op(B) = B (panels) have kernels of their own (gemm_shapes.c);
+// op(B) = B^T and k = 0 take the general loops (gemm_small.c).
 void linalg_dgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,
                         size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc) {
-    kernels()->dgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    const linalg_kernel_table *t = kernels();
+    if (!t->vectorised) {
+        t->dgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    } else if (k == 1 && n >= 1 && (!trans_b || ldb == 1)) {
+        t->dger(trans_a, m, n, alpha, a, lda, b, beta, c, ldc);
+    } else if (n == 1 && m >= 1 && (trans_b || ldb == 1) && ldc == 1 && (!trans_a || m <= 16)) {
+        // c = alpha A b + beta c by rows; c^T = alpha b^T A + beta c^T (op(A) = A^T) as one narrow row.
+        if (!trans_a) t->dgemv_rows(m, k, alpha, a, lda, b, beta, c);
+        else t->dgemm_narrow(0, 1, m, k, alpha, b, k, a, lda, beta, c, m);
+    } else if (!trans_b && n >= 1 && n <= 16) {
+        t->dgemm_narrow(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    } else if (!trans_b && k >= 1) {
+        t->dgemm_panels(trans_a, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    } else {
+        t->dgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
 }
 void linalg_sgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a,
                         size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {

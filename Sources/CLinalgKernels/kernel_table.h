@@ -32,8 +32,18 @@ typedef struct {
                           const double *restrict v);
     void (*scale_rows)(double *restrict dst, size_t dst_stride, const double *restrict src,
                        const double *restrict w, size_t rows, size_t cols);
+    /// The general small-product loops; with AVX2, the shape kernels below take the shapes they fit.
     void (*dgemm)(LINALG_GEMM_ARGS(double));
     void (*sgemm)(LINALG_GEMM_ARGS(float));
+    /// Shape kernels of small products: NULL without AVX2.
+    void (*dger)(int trans_a, size_t m, size_t n, double alpha, const double *a, size_t lda, const double *b,
+                 double beta, double *c, size_t ldc);
+    void (*dgemv_rows)(size_t m, size_t k, double alpha, const double *a, size_t lda, const double *b, double beta,
+                       double *c);
+    void (*dgemm_narrow)(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                         const double *b, size_t ldb, double beta, double *c, size_t ldc);
+    void (*dgemm_panels)(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                         const double *b, size_t ldb, double beta, double *c, size_t ldc);
     /// NULL without AVX2 (the Swift layer then calls BLAS dsyrk).
     void (*dsyrk_lower)(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                         const char *prefetch, size_t prefetch_lines);
@@ -64,7 +74,7 @@ void linalg_scale_columns_avx2(double *restrict m, size_t blocks, size_t rows_pe
                                const double *restrict v);
 void linalg_scale_rows_avx2(double *restrict dst, size_t dst_stride, const double *restrict src,
                             const double *restrict w, size_t rows, size_t cols);
-/// The small-product dispatcher by shape over the kernels below.
+/// The general small-product loops, compiled for AVX2+FMA.
 void linalg_dgemm_avx2(LINALG_GEMM_ARGS(double));
 void linalg_sgemm_avx2(LINALG_GEMM_ARGS(float));
 /// C = alpha op(A) B + beta C for n in 1...16 (a row of C in registers).
