@@ -41,11 +41,24 @@ extension LogisticProblem {
     // MARK: z = Xβ + β₀, L = Σ w_i [log(1 + e^{z_i}) − y_i z_i] + λβᵀβ
     //       ∇L = Xᵀ(w ∘ (p − y)) + 2λβ
 
-    /// The logits `z = Xβ (+ β₀)` (left in the workspace), the loss, and, when `gradient` is
-    /// given, `∇L` with the intercept entry `Σ w_i(p_i − y_i)` last — in one pass over `X`: each
-    /// block of rows gives its logits (`gemv`) and, while still in cache, its share `X_bᵀ r_b` of
-    /// the gradient, `r = w ∘ (σ(z) − y)`. The rows are split across the cores like the Hessian's.
-    func evaluate(
+    /// `L(β)`, with the logits `z = Xβ (+ β₀)` left in the workspace.
+    func loss(at beta: UnsafePointer<Double>, workspace: LogisticWorkspace) -> Double {
+        lossPass(beta, workspace: workspace, gradient: nil)
+    }
+
+    /// `L(β)`, and `∇L(β)` into `gradient` (the intercept entry `Σ w_i(p_i − y_i)` last), with the
+    /// logits left in the workspace.
+    func lossAndGradient(
+        at beta: UnsafePointer<Double>, workspace: LogisticWorkspace, into gradient: UnsafeMutablePointer<Double>
+    ) -> Double {
+        lossPass(beta, workspace: workspace, gradient: gradient)
+    }
+
+    /// The one pass over `X` behind ``loss(at:workspace:)`` and
+    /// ``lossAndGradient(at:workspace:into:)``: each block of rows gives its logits (`gemv`) and,
+    /// while still in cache, its share `X_bᵀ r_b` of the gradient (when one is asked for),
+    /// `r = w ∘ (σ(z) − y)`. The rows are split across the cores like the Hessian's.
+    private func lossPass(
         _ beta: UnsafePointer<Double>, workspace: LogisticWorkspace,
         gradient: UnsafeMutablePointer<Double>?
     ) -> Double {
@@ -313,7 +326,7 @@ public enum LogisticRegression {
         try problem.validate(parameters: beta)
         return problem.workspaces.withWorkspace(for: problem) { workspace in
             beta.withUnsafeBufferPointer { b in
-                problem.evaluate(b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace, gradient: nil)
+                problem.loss(at: b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace)
             }
         }
     }
@@ -325,9 +338,9 @@ public enum LogisticRegression {
         problem.workspaces.withWorkspace(for: problem) { workspace in
             beta.withUnsafeBufferPointer { b in
                 g.withUnsafeMutableBufferPointer { out in
-                    _ = problem.evaluate(
-                        b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                        gradient: out.baseAddress ?? workspace.residuals)
+                    _ = problem.lossAndGradient(
+                        at: b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
+                        into: out.baseAddress ?? workspace.residuals)
                 }
             }
         }

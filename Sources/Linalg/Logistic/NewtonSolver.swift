@@ -194,7 +194,7 @@ final class NewtonSolver {
         factor = hessian
         loss = 0
         gradientNorm = 0
-        loss = NewtonSolver.evaluate(problem, workspace, beta, gradientInto: &gradient)
+        loss = NewtonSolver.lossAndGradient(problem, workspace, beta, gradientInto: &gradient)
         gradientNorm = BLAS.nrm2(gradient)
         threshold = options.tolerance * max(1, gradientNorm)
         trace.append(
@@ -211,7 +211,7 @@ final class NewtonSolver {
             try solveNewtonStep()
             guard let stepSize = lineSearch() else {
                 // Restore the logits of β for the caller-visible state; β is unchanged.
-                _ = NewtonSolver.evaluate(problem, workspace, beta, gradientInto: &gradient)
+                _ = NewtonSolver.lossAndGradient(problem, workspace, beta, gradientInto: &gradient)
                 iteration -= 1
                 return finalize(.lineSearchFailed)
             }
@@ -255,7 +255,7 @@ final class NewtonSolver {
         var t = 1.0
         for _ in 0...options.maxHalvings {
             for j in trial.indices { trial[j] = beta[j] + t * step[j] }
-            let trialLoss = NewtonSolver.evaluate(problem, workspace, trial, gradientInto: &trialGradient)
+            let trialLoss = NewtonSolver.lossAndGradient(problem, workspace, trial, gradientInto: &trialGradient)
             var accepted = trialLoss.isFinite && trialLoss <= loss + options.armijo * t * slope
             // At rounding level the loss cannot tell; the gradient norm still can.
             let roundoff = 64 * Double.ulpOfOne * max(abs(loss), 1)
@@ -284,15 +284,15 @@ final class NewtonSolver {
     }
 
     /// `L(β)`, with `∇L(β)` into `g` and the logits of `β` left in the workspace.
-    static func evaluate(
+    static func lossAndGradient(
         _ problem: LogisticProblem, _ workspace: LogisticWorkspace, _ beta: [Double],
         gradientInto g: inout [Double]
     ) -> Double {
         beta.withUnsafeBufferPointer { b in
             g.withUnsafeMutableBufferPointer { out in
-                problem.evaluate(
-                    b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                    gradient: out.baseAddress ?? workspace.residuals)
+                problem.lossAndGradient(
+                    at: b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
+                    into: out.baseAddress ?? workspace.residuals)
             }
         }
     }
