@@ -27,8 +27,8 @@ struct EvalCommand: ParsableCommand {
             if jacobians {
                 let inputJacobians = try net.inputJacobians(x)
                 let factors = try net.weightJacobianFactors(x)
-                let all = inputJacobians.flatMap(\.scalars)
-                if all.contains(where: { !$0.isFinite }) { throw UserError("\(model): a Jacobian entry is not finite") }
+                try Self.requireFinite(
+                    inputJacobians: inputJacobians, factors: factors, layers: net.layerCount, model: model)
                 members.append(
                     (
                         "jacobian_x0",
@@ -52,5 +52,29 @@ struct EvalCommand: ParsableCommand {
             return JSONWriter.object(members)
         }
         print(text)
+    }
+
+    /// Throws, naming the derivative, the input and the entry, when a Jacobian entry is not finite
+    /// (finite weights whose products overflow): JSON has no form for it.
+    static func requireFinite(
+        inputJacobians: [Matrix<Double>], factors: WeightJacobianFactors, layers: Int, model: String
+    ) throws {
+        for (b, jacobian) in inputJacobians.enumerated() {
+            if let (i, k) = jacobian.firstNonFinite {
+                throw UserError(
+                    "\(model): df/dx0 of input \(b) is \(jacobian[i, k]) at [\(i)][\(k)] (the weights overflow)")
+            }
+        }
+        for l in 0..<layers {
+            for b in 0..<inputJacobians.count {
+                let tensor = factors.tensor(layer: l, sample: b)
+                guard let index = tensor.scalars.firstIndex(where: { !$0.isFinite }) else { continue }
+                let (rows, columns) = (tensor.shape.1, tensor.shape.2)
+                let (i, j, k) = (index / (rows * columns), index / columns % rows, index % columns)
+                throw UserError(
+                    "\(model): df/dW_\(l) of input \(b) is \(tensor.scalars[index]) at [\(i)][\(j)][\(k)] "
+                        + "(the product δ_\(l) x_\(l) overflows)")
+            }
+        }
     }
 }

@@ -8,12 +8,7 @@ import Synchronization
 /// the process allocate what it cannot back.
 package enum MemoryBudget {
     /// The machine's physical memory in bytes.
-    package static let physicalMemory: Int = {
-        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, pageSize > 0 else { return Int.max }
-        let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
-        return overflow ? Int.max : bytes
-    }()
+    package static var physicalMemory: Int { SystemMemory.physicalBytes }
 
     private static let storedLimit = Atomic<Int>(0)
 
@@ -53,12 +48,5 @@ package enum MemoryBudget {
     }
 
     /// `1.5 GB`, `80 MB`: a size for messages.
-    package static func formatted(_ bytes: Int) -> String {
-        let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"]
-        var value = Double(bytes), unit = 0
-        while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
-        if unit == 0 { return "\(bytes) bytes" }
-        let rounded = (value * 10).rounded() / 10
-        return (rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)) + " " + units[unit]
-    }
+    package static func formatted(_ bytes: Int) -> String { SystemMemory.formatted(bytes) }
 }

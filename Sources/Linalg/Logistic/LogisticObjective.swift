@@ -351,6 +351,7 @@ public enum LogisticRegression {
     /// (register-tiled `BᵀB` kernel, or BLAS `syrk` without AVX2).
     public static func hessian(_ beta: [Double], problem: LogisticProblem) throws(LinalgError) -> Matrix<Double> {
         try problem.validate(parameters: beta)
+        try problem.checkHessianFitsInMemory()
         let p = problem.parameterCount
         var result = Matrix<Double>(rows: p, columns: p)
         problem.workspaces.withWorkspace(for: problem) { workspace in

@@ -66,6 +66,21 @@ public struct LogisticProblem: Sendable {
     @inlinable
     func weight(_ i: Int) -> Double { sampleWeights?[i] ?? 1 }
 
+    /// Throws when the `p × p` matrices of a Hessian pass (the Hessian, its Cholesky factor and
+    /// the partial sums: about four) would not fit in physical memory: `d` comes from the user's
+    /// data, and an allocation it cannot back must be an error, not a crash.
+    func checkHessianFitsInMemory() throws(LinalgError) {
+        let p = parameterCount
+        let (entries, overflow) = p.multipliedReportingOverflow(by: p)
+        let (bytes, overflowAll) = entries.multipliedReportingOverflow(by: 4 * MemoryLayout<Double>.stride)
+        guard overflow || overflowAll || bytes > SystemMemory.physicalBytes else { return }
+        let one = overflow ? "more than 2^63 bytes" : SystemMemory.formatted(entries * MemoryLayout<Double>.stride)
+        throw .invalidValue(
+            what: "features",
+            detail: "d = \(featureCount) features need a Hessian of \(one) (about four such matrices in a fit); "
+                + "this machine has \(SystemMemory.formatted(SystemMemory.physicalBytes))")
+    }
+
     /// Checks that a parameter vector has ``parameterCount`` finite entries.
     func validate(parameters: [Double]) throws(LinalgError) {
         guard parameters.count == parameterCount else {

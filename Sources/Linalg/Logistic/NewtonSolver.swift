@@ -109,6 +109,7 @@ extension LogisticRegression {
         initial: [Double]? = nil
     ) throws(LinalgError) -> LogisticFit {
         try options.validate()
+        try problem.checkHessianFitsInMemory()
         let beta = initial ?? [Double](repeating: 0, count: problem.parameterCount)
         try problem.validate(parameters: beta)
         let workspace = problem.workspaces.take(for: problem)

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// Inputs that crashed or allocated without bound: each is now one line on stderr and exit 2.
+@Suite(.serialized) struct HostileInputCLITests {
+    @Test func jacobianOverflowIsNamedNotATrap() throws {
+        let directory = try CLI.temporaryDirectory()
+        let model = try CLI.write(
+            #"{"activation": "sigmoid", "weights": [[[0.0]], [[1e300]]]}"#, "m.json", in: directory)
+        let input = try CLI.write(#"{"inputs": [[1e300]]}"#, "i.json", in: directory)
+        let plain = try CLI.run(["eval", "--model", model, "--input", input])
+        #expect(plain.status == 0, "outputs are finite: \(plain.stderr)")
+        expectUserError(
+            try CLI.run(["eval", "--model", model, "--input", input, "--jacobians"]), "m.json", "df/dW_0", "input 0",
+            "[0][0][0]")
+    }
+
+    @Test func argumentErrorsAreOneLineWithStatusTwo() throws {
+        expectUserError(try CLI.run(["logreg", "--data", "x.csv", "--lambda", "abc"]), "--lambda", "abc")
+        expectUserError(try CLI.run(["gradcheck", "--batch", "many"]), "--batch")
+        expectUserError(try CLI.run(["no-such-command"]), "no-such-command")
+        let help = try CLI.run(["logreg", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--data"))
+    }
+
+    @Test func featuresWhoseHessianCannotFitAreRefusedBeforeAllocating() throws {
+        let directory = try CLI.temporaryDirectory()
+        let d = 100_000
+        let header = (0..<d).map { "c\($0)" }.joined(separator: ",") + ",y\n"
+        let rows =
+            [String](repeating: "0.5", count: d).joined(separator: ",") + ",1\n"
+            + [String](repeating: "-0.5", count: d).joined(separator: ",") + ",0\n"
+        let path = try CLI.write(header + rows, "wide.csv", in: directory)
+        expectUserError(try CLI.run(["logreg", "--data", path]), "d = 100000", "Hessian", "80 GB")
+    }
+}
