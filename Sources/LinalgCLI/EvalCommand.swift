@@ -17,6 +17,8 @@ struct EvalCommand: ParsableCommand {
         let text = try reportingUserErrors { () throws -> String in
             let net = try ModelFiles.loadModel(model)
             let x = try ModelFiles.loadInputs(input, inputSize: net.inputSize)
+            try checkNetFitsInMemory(sizes: net.sizes, batch: x.columns, jacobians: jacobians)
+            if jacobians { try Self.checkJacobianOutputSize(sizes: net.sizes, batch: x.columns, model: model) }
             let f = try net(x)
             if let (i, b) = f.firstNonFinite {
                 throw UserError("\(model): output \(i) of input \(b) is not finite (the weights overflow)")
@@ -52,6 +54,21 @@ struct EvalCommand: ParsableCommand {
             return JSONWriter.object(members)
         }
         print(text)
+    }
+
+    /// Refuses `--jacobians` output whose JSON text (about 24 bytes a number, `B h_L (h_0 + Σ h_{l+1} h_l)`
+    /// numbers) would take more than a quarter of physical memory, saying how large it would be.
+    static func checkJacobianOutputSize(sizes: [Int], batch: Int, model: String) throws {
+        let h = sizes.last!
+        var terms = [[batch, h, sizes[0], 24]]
+        terms += (0..<(sizes.count - 1)).map { [batch, h, sizes[$0 + 1], sizes[$0], 24] }
+        let limit = SystemMemory.physicalBytes / 4
+        guard let bytes = checkedSum(of: terms), bytes <= limit else {
+            let size = checkedSum(of: terms).map(SystemMemory.formatted) ?? "more than 2^63 bytes"
+            throw UserError(
+                "\(model): --jacobians for \(batch) inputs would print about \(size) of JSON (B·h_L·Σh_{l+1}h_l "
+                    + "numbers); the limit is \(SystemMemory.formatted(limit)): use fewer inputs")
+        }
     }
 
     /// Throws, naming the derivative, the input and the entry, when a Jacobian entry is not finite

@@ -22,6 +22,7 @@ struct GradcheckCommand: ParsableCommand {
         let passed = try reportingUserErrors { () throws -> Bool in
             let sizes = try parseSizes(self.sizes)
             guard batch >= 1 else { throw UserError("--batch must be at least 1, got \(batch)") }
+            try checkNetFitsInMemory(sizes: sizes, batch: batch, jacobians: true)
             let hidden = try parseActivation(activation, flag: "--activation")
             let output = try parseActivation(outputActivation, flag: "--output-activation")
             var generator = Xoshiro256StarStar(seed: seed)

@@ -95,7 +95,8 @@ enum ModelFiles {
         guard let list = object["inputs"] as? [Any] else {
             throw UserError("\(path): \"inputs\" must be a list of input vectors")
         }
-        var batch = Matrix<Double>(rows: inputSize, columns: list.count)
+        // Every width is checked before the batch is allocated: the file then holds its h_0 × B numbers.
+        var rows: [[Any]] = []
         for (b, item) in list.enumerated() {
             guard let entries = item as? [Any] else {
                 throw UserError("\(path): inputs[\(b)] must be a list of numbers")
@@ -104,6 +105,10 @@ enum ModelFiles {
                 throw UserError(
                     "\(path): inputs[\(b)] has \(entries.count) numbers, the model's input size h_0 is \(inputSize)")
             }
+            rows.append(entries)
+        }
+        var batch = Matrix<Double>(rows: inputSize, columns: rows.count)
+        for (b, entries) in rows.enumerated() {
             for (k, entry) in entries.enumerated() { batch[k, b] = try number(entry, path, "inputs[\(b)][\(k)]") }
         }
         return batch

@@ -27,6 +27,7 @@ struct TrainIdentityCommand: ParsableCommand {
             guard steps >= 0 else { throw UserError("--steps must be ≥ 0, got \(steps)") }
             guard lr.isFinite, lr > 0 else { throw UserError("--lr must be a finite number > 0, got \(lr)") }
             guard batch >= 1 else { throw UserError("--batch must be at least 1, got \(batch)") }
+            try checkNetFitsInMemory(sizes: sizes, batch: batch, jacobians: false)
             var logHandle: FileHandle?
             if let log {
                 guard FileManager.default.createFile(atPath: log, contents: nil),

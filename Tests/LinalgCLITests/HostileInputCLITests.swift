@@ -33,4 +33,18 @@ import Testing
         let path = try CLI.write(header + rows, "wide.csv", in: directory)
         expectUserError(try CLI.run(["logreg", "--data", path]), "d = 100000", "Hessian", "80 GB")
     }
+
+    @Test func sizesBeyondMemoryAreRefusedBeforeAllocating() throws {
+        expectUserError(try CLI.run(["gradcheck", "--sizes", "4000000000,4000000000"]), "2^63")
+        expectUserError(try CLI.run(["gradcheck", "--sizes", "100000,100000"]), "would need", "GB")
+        expectUserError(try CLI.run(["gradcheck", "--batch", "10000000000"]), "would need")
+        expectUserError(try CLI.run(["train-identity", "--batch", "100000000000"]), "would need", "TB")
+        let directory = try CLI.temporaryDirectory()
+        let widths = (0..<1000).map { _ in "0.5" }.joined(separator: ", ")
+        let model = try CLI.write(#"{"weights": [[["# + widths + #"]]]}"#, "wide.json", in: directory)
+        let empty = try CLI.write(
+            #"{"inputs": ["# + [String](repeating: "[]", count: 5000).joined(separator: ", ") + "]}",
+            "empty.json", in: directory)
+        expectUserError(try CLI.run(["eval", "--model", model, "--input", empty]), "inputs[0] has 0 numbers", "1000")
+    }
 }
