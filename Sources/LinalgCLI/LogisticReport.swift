@@ -49,6 +49,7 @@ enum LogisticReport {
                 "NOT converged: the data are linearly separable and λ = 0, so no finite minimiser exists (use "
                 + "--lambda > 0)"
         case .lineSearchFailed: status = "NOT converged: the line search found no decrease (precision limit)"
+        case .stagnated: status = "NOT converged: the Newton step no longer changes β (precision limit)"
         }
         lines.append("\(status) after \(fit.iterations) iterations; loss \(fit.loss), ‖∇L‖ \(fit.gradientNorm)")
         let width = max(9, featureNames.map(\.count).max() ?? 0)

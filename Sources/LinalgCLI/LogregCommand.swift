@@ -30,7 +30,7 @@ struct LogregCommand: ParsableCommand {
     @Flag(help: "Print only a JSON object on stdout.") var json = false
 
     func run() throws {
-        let output = try reportingUserErrors { () throws -> String in
+        let (output, converged) = try reportingUserErrors { () throws -> (String, Bool) in
             guard lambda.isFinite, lambda >= 0 else {
                 throw UserError("--lambda must be a finite number ≥ 0, got \(lambda)")
             }
@@ -44,8 +44,12 @@ struct LogregCommand: ParsableCommand {
             let (problem, featureNames) = try columns.problem(from: table, lambda: lambda, fitIntercept: fitIntercept)
             let fit = try LogisticRegression.fit(
                 problem, options: NewtonOptions(tolerance: tol, maxIterations: maxIter))
-            return json ? LogisticReport.json(fit) : LogisticReport.text(fit, featureNames: featureNames)
+            return (
+                json ? LogisticReport.json(fit) : LogisticReport.text(fit, featureNames: featureNames), fit.converged
+            )
         }
         print(output)
+        // The fit is printed either way; a script can tell an unconverged one by the status.
+        if !converged { throw ExitCode(3) }
     }
 }

@@ -47,4 +47,11 @@ import Testing
             "empty.json", in: directory)
         expectUserError(try CLI.run(["eval", "--model", model, "--input", empty]), "inputs[0] has 0 numbers", "1000")
     }
+
+    @Test func hessianOverflowIsReportedNotLoopedOn() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = try CLI.write("a,y\n1e200,1\n2e200,0\n-1e200,1\n-3e200,0\n", "huge.csv", in: directory)
+        expectUserError(
+            try CLI.run(["logreg", "--data", path, "--max-iter", "100000000"]), "Hessian", "feature 1", "rescale")
+    }
 }

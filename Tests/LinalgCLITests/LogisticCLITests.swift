@@ -78,6 +78,7 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["converged"] as? Bool == false)
         #expect(object["reason"] as? String == "separable")
+        #expect(result.status == 3, "a fit that did not converge exits 3")
     }
 
     @Test func exerciseRunsEveryPart() throws {

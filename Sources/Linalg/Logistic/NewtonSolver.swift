@@ -64,6 +64,9 @@ public enum NewtonStopReason: String, Sendable, Equatable {
     case separable
     /// No step length decreased the loss: the iterate is at the limit of floating-point precision.
     case lineSearchFailed = "line_search_failed"
+    /// The accepted step left `β` unchanged to the last bit (a null step): more iterations
+    /// cannot make progress.
+    case stagnated
 }
 
 /// The result of ``LogisticRegression/fit(_:options:initial:)``.
@@ -179,6 +182,8 @@ final class NewtonSolver {
     var iteration = 0
     /// `μ`, the slope `∇Lᵀ Δ` and the decrement `√(−∇Lᵀ Δ)` of the current step.
     var damping = 0.0, slope = 0.0, decrement = 0.0
+    /// Whether the last accepted step changed `β` at all.
+    var stepMoved = true
 
     /// Setup: buffers, then `L(β₀)` and `∇L(β₀)` (the logits of `β₀` stay in the workspace).
     init(problem: LogisticProblem, options: NewtonOptions, workspace: LogisticWorkspace, initial: [Double]) {
@@ -208,7 +213,7 @@ final class NewtonSolver {
         while true {
             if let reason = stopReason() { return finalize(reason) }
             iteration += 1
-            computeHessian()
+            try computeHessian()
             try solveNewtonStep()
             guard let stepSize = lineSearch() else {
                 // Restore the logits of β for the caller-visible state; β is unchanged.
@@ -220,6 +225,7 @@ final class NewtonSolver {
                 NewtonIteration(
                     iteration: iteration, loss: loss, gradientNorm: gradientNorm, stepSize: stepSize,
                     damping: damping, newtonDecrement: decrement))
+            if !stepMoved { return finalize(.stagnated) }
         }
     }
 
@@ -233,9 +239,18 @@ final class NewtonSolver {
     }
 
     /// `∇²L(β)` from the logits of `β` left in the workspace by the last evaluation.
-    func computeHessian() {
+    /// Throws when an entry overflows (features so large that `Σ h_i x_ij x_ik` exceeds the range
+    /// of a double), naming the feature, instead of stepping with a meaningless factor.
+    func computeHessian() throws(LinalgError) {
         hessian.withUnsafeMutableBufferPointer { h in
             problem.hessian(logits: .inWorkspace, workspace: workspace, into: h.baseAddress!)
+        }
+        if let (i, j) = hessian.firstNonFinite {
+            let feature = min(i, j) < problem.featureCount ? "feature \(min(i, j) + 1)" : "the intercept"
+            throw .invalidValue(
+                what: "Hessian",
+                detail: "entry (\(i + 1), \(j + 1)) overflows: the values of \(feature) are too large for their "
+                    + "squares to be a double; rescale the features")
         }
     }
 
@@ -264,6 +279,7 @@ final class NewtonSolver {
                 accepted = BLAS.nrm2(trialGradient) < gradientNorm
             }
             if accepted {
+                stepMoved = trial != beta
                 swap(&beta, &trial)
                 swap(&gradient, &trialGradient)
                 loss = trialLoss
