@@ -11,8 +11,11 @@ struct LogisticColumns {
     var mapsSignedLabels: Bool
 
     /// The problem and the feature names; bad labels and weights are named by file, line and column.
-    func problem(from table: DataTable, lambda: Double, fitIntercept: Bool) throws -> (LogisticProblem, [String]) {
-        var table = table
+    /// The table is consumed: the label and weight columns are taken out of it in place, so X is
+    /// the table's own storage, not a copy.
+    func problem(
+        from table: consuming DataTable, lambda: Double, fitIntercept: Bool
+    ) throws -> (LogisticProblem, [String]) {
         let labelIndex: Int
         do throws(DataError) {
             labelIndex =

@@ -37,11 +37,12 @@ struct LogregCommand: ParsableCommand {
             guard tol.isFinite, tol >= 0 else { throw UserError("--tol must be a finite number ≥ 0, got \(tol)") }
             guard maxIter >= 0 else { throw UserError("--max-iter must be ≥ 0, got \(maxIter)") }
             let format = try input.resolvedFormat()
-            let table = try input.readTable()
+            let table = try input.readTable()  // consumed below: X is taken from it in place
             let columns = LogisticColumns(
                 label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
                 weights: weights, mapsSignedLabels: format == .libsvm)
-            let (problem, featureNames) = try columns.problem(from: table, lambda: lambda, fitIntercept: fitIntercept)
+            let (problem, featureNames) = try columns.problem(
+                from: consume table, lambda: lambda, fitIntercept: fitIntercept)
             let fit = try LogisticRegression.fit(
                 problem, options: NewtonOptions(tolerance: tol, maxIterations: maxIter))
             return (
