@@ -8,6 +8,8 @@ public struct DataReadOptions: Sendable {
     /// libsvm: indices start at 0 instead of 1.
     public var zeroBasedIndices: Bool
 
+    /// Options with the format inferred from the path, the format's own delimiter, and 1-based
+    /// libsvm indices unless set.
     public init(format: DataFormat? = nil, delimiter: UInt8? = nil, zeroBasedIndices: Bool = false) {
         self.format = format
         self.delimiter = delimiter
