@@ -58,11 +58,11 @@ func checkNetFitsInMemory(sizes: [Int], batch: Int, jacobians: Bool) throws {
     var terms = layers.map { [2, sizes[$0], sizes[$0 + 1]] }
     terms += sizes.map { [2, batch, $0] }
     if jacobians { terms += (sizes.dropFirst() + [sizes[0]]).map { [batch, sizes.last!, $0] } }
-    let limit = SystemMemory.physicalBytes
+    let limit = SystemMemory.limit
     guard let doubles = checkedSum(of: terms), doubles <= limit / 8 else {
         let size = checkedSum(of: terms).map { SystemMemory.formatted($0 * 8) } ?? "more than 2^63 bytes"
         throw UserError(
             "--sizes \(sizes.map(String.init).joined(separator: ",")) with batch \(batch) would need \(size); "
-                + "this machine has \(SystemMemory.formatted(limit))")
+                + SystemMemory.limitText)
     }
 }

@@ -16,8 +16,11 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var input: DataOptions
     @Option(help: "The output file: .npy, .csv or .tsv.") var output: String
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         try reportingUserErrors {
+            try memory.apply()
             guard let format = DataFormat(path: output), [.npy, .csv, .tsv].contains(format) else {
                 throw UserError("--output: '\(output)' must end in .npy, .csv or .tsv")
             }

@@ -13,8 +13,11 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Also print jacobian_x0 [B][h_L][h_0] and jacobian_weights [L][B][h_L][h_{l+1}][h_l].") var jacobians =
         false
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         let text = try reportingUserErrors { () throws -> String in
+            try memory.apply()
             let net = try ModelFiles.loadModel(model)
             let x = try ModelFiles.loadInputs(input, inputSize: net.inputSize)
             try checkNetFitsInMemory(sizes: net.sizes, batch: x.columns, jacobians: jacobians)
@@ -62,7 +65,7 @@ struct EvalCommand: ParsableCommand {
         let h = sizes.last!
         var terms = [[batch, h, sizes[0], 24]]
         terms += (0..<(sizes.count - 1)).map { [batch, h, sizes[$0 + 1], sizes[$0], 24] }
-        let limit = SystemMemory.physicalBytes / 4
+        let limit = SystemMemory.limit / 4
         guard let bytes = checkedSum(of: terms), bytes <= limit else {
             let size = checkedSum(of: terms).map(SystemMemory.formatted) ?? "more than 2^63 bytes"
             throw UserError(

@@ -18,8 +18,11 @@ struct GradcheckCommand: ParsableCommand {
 
     static let tolerance = 1e-6
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         let passed = try reportingUserErrors { () throws -> Bool in
+            try memory.apply()
             let sizes = try parseSizes(self.sizes)
             guard batch >= 1 else { throw UserError("--batch must be at least 1, got \(batch)") }
             try checkNetFitsInMemory(sizes: sizes, batch: batch, jacobians: true)

@@ -29,8 +29,11 @@ struct LogregCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "The most Newton iterations.") var maxIter = 100
     @Flag(help: "Print only a JSON object on stdout.") var json = false
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         let (output, converged) = try reportingUserErrors { () throws -> (String, Bool) in
+            try memory.apply()
             guard lambda.isFinite, lambda >= 0 else {
                 throw UserError("--lambda must be a finite number ≥ 0, got \(lambda)")
             }

@@ -18,8 +18,11 @@ struct TrainIdentityCommand: ParsableCommand {
     @Option(help: "Seed of the initial weights and the samples.") var seed: UInt64 = 0
     @Option(help: "Write step,loss rows to this CSV file.") var log: String?
 
+    @OptionGroup var memory: MemoryOptions
+
     func run() throws {
         try reportingUserErrors {
+            try memory.apply()
             let sizes = try parseSizes(self.sizes)
             guard sizes.first == sizes.last else {
                 throw UserError("--sizes: the identity map needs h_L = h_0, got \(sizes.first!) and \(sizes.last!)")

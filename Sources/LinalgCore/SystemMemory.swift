@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The machine's physical memory, the limit that sizes computed from user input are checked
 /// against before anything is allocated.
@@ -12,6 +13,37 @@ package enum SystemMemory {
         let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
         return overflow ? Int.max : bytes
     }()
+
+    private static let storedLimit = Atomic<Int>(0)
+
+    /// The most bytes that sizes computed from user input may ask for: physical memory unless
+    /// set (the CLI's `--max-memory`; a fuzzer's small limit).
+    package static var limit: Int {
+        get {
+            let stored = storedLimit.load(ordering: .relaxed)
+            return stored > 0 ? stored : physicalBytes
+        }
+        set { storedLimit.store(max(0, newValue), ordering: .relaxed) }
+    }
+
+    /// `limit 23 GB` or `this machine has 25 GB`: the limit, as messages name it.
+    package static var limitText: String {
+        limit == physicalBytes ? "this machine has \(formatted(limit))" : "the limit is \(formatted(limit))"
+    }
+
+    /// Parses `8G`, `512M`, `1.5GB`, `64k` or a number of bytes (decimal units); `nil` otherwise.
+    package static func parseSize(_ text: String) -> Int? {
+        var digits = String(text.filter { $0 != " " }).uppercased()
+        if digits.hasSuffix("B") { digits.removeLast() }
+        let scales: [Character: Double] = ["K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
+        var scale = 1.0
+        if let last = digits.last, let factor = scales[last] {
+            scale = factor
+            digits.removeLast()
+        }
+        guard let value = Double(digits), value.isFinite, value > 0, value * scale < 9e18 else { return nil }
+        return Int(value * scale)
+    }
 
     /// `1.5 GB`, `80 MB`: a size for messages (decimal units).
     package static func formatted(_ bytes: Int) -> String {

@@ -1,22 +1,15 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// Sizes computed from a file's claims are checked before anything is allocated: with overflow
 /// checks, and against the machine's physical memory, so that a small hostile file cannot make
 /// the process allocate what it cannot back.
 package enum MemoryBudget {
-    /// The machine's physical memory in bytes.
-    package static var physicalMemory: Int { SystemMemory.physicalBytes }
-
-    private static let storedLimit = Atomic<Int>(0)
-
-    /// The most bytes one allocation sized by a file may take: physical memory unless set
-    /// (a fuzzer sets a small limit, so that a claim beyond it is found as an error).
+    /// The most bytes one allocation sized by a file may take (``SystemMemory/limit``).
     package static var limit: Int {
-        get { storedLimit.load(ordering: .relaxed) > 0 ? storedLimit.load(ordering: .relaxed) : physicalMemory }
-        set { storedLimit.store(newValue, ordering: .relaxed) }
+        get { SystemMemory.limit }
+        set { SystemMemory.limit = newValue }
     }
 
     /// `count · elementSize` bytes, or a thrown error naming `what` when the product overflows
@@ -26,9 +19,7 @@ package enum MemoryBudget {
         let limit = self.limit
         guard !overflow, count >= 0, bytes <= limit else {
             let needed = overflow ? "more than 2^63 bytes" : formatted(bytes)
-            let limitText =
-                limit == physicalMemory ? "this machine has \(formatted(limit))" : "the limit is \(formatted(limit))"
-            throw DataError(file: file, message: "\(what) would need \(needed); \(limitText)")
+            throw DataError(file: file, message: "\(what) would need \(needed); \(SystemMemory.limitText)")
         }
         return bytes
     }

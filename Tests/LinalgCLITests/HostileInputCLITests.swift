@@ -54,4 +54,14 @@ import Testing
         expectUserError(
             try CLI.run(["logreg", "--data", path, "--max-iter", "100000000"]), "Hessian", "feature 1", "rescale")
     }
+
+    @Test func maxMemoryLowersTheLimitEverySizeCheckUses() throws {
+        let directory = try CLI.temporaryDirectory()
+        let rows = (0..<2000).map { i in "\(i % 7),\(i % 3),\(i % 2)" }.joined(separator: "\n")
+        let path = try CLI.write("a,b,y\n" + rows + "\n", "small.csv", in: directory)
+        #expect(try CLI.run(["logreg", "--data", path, "--json"]).status == 0)
+        expectUserError(try CLI.run(["logreg", "--data", path, "--max-memory", "10K"]), "the limit is 10 KB")
+        expectUserError(try CLI.run(["gradcheck", "--sizes", "1000,1000", "--max-memory", "1M"]), "the limit is 1 MB")
+        expectUserError(try CLI.run(["logreg", "--data", path, "--max-memory", "lots"]), "--max-memory")
+    }
 }

@@ -73,12 +73,12 @@ public struct LogisticProblem: Sendable {
         let p = parameterCount
         let (entries, overflow) = p.multipliedReportingOverflow(by: p)
         let (bytes, overflowAll) = entries.multipliedReportingOverflow(by: 4 * MemoryLayout<Double>.stride)
-        guard overflow || overflowAll || bytes > SystemMemory.physicalBytes else { return }
+        guard overflow || overflowAll || bytes > SystemMemory.limit else { return }
         let one = overflow ? "more than 2^63 bytes" : SystemMemory.formatted(entries * MemoryLayout<Double>.stride)
         throw .invalidValue(
             what: "features",
             detail: "d = \(featureCount) features need a Hessian of \(one) (about four such matrices in a fit); "
-                + "this machine has \(SystemMemory.formatted(SystemMemory.physicalBytes))")
+                + SystemMemory.limitText)
     }
 
     /// Checks that a parameter vector has ``parameterCount`` finite entries.
