@@ -35,7 +35,8 @@ let package = Package(
         ),
 
         // MARK: - Implementation details
-        /// The checked kernel layer, the only importer of the C modules: BLAS and LAPACK with
+        /// The checked kernel layer, the only importer of CLinalgBLAS, CLinalgLAPACKE and
+        /// CLinalgKernels (LinalgData owns CLinalgText and CLinalgZlib): BLAS and LAPACK with
         /// shapes checked and `info` codes as errors, the vectorised element-wise kernels, the
         /// parallel runtime and OpenBLAS's thread control.
         .target(
@@ -68,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "LinalgCLI",
             dependencies: [
-                "Linalg", "LinalgData",
+                "Linalg", "LinalgData", "LinalgCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
