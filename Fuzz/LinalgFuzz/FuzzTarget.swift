@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LinalgCore
 import LinalgData
 
 /// The format under test: `LINALG_FUZZ_FORMAT` (csv, tsv, npy, npz, libsvm; default csv).
@@ -14,7 +15,7 @@ let fuzzFormat: DataFormat = {
 func readOnce(_ bytes: [UInt8]) {
     // Claims beyond 256 MB are errors here, so that an input asking for more than it can back
     // is seen (libFuzzer's -rss_limit_mb then flags anything that slips through).
-    MemoryBudget.limit = 256 << 20
+    SystemMemory.limit = 256 << 20
     _ = try? DataTable(bytes: bytes, name: "fuzz", format: fuzzFormat)
 }
 

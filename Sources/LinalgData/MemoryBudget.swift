@@ -1,24 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import LinalgCore
 
 /// Sizes computed from a file's claims are checked before anything is allocated: with overflow
-/// checks, and against the machine's physical memory, so that a small hostile file cannot make
-/// the process allocate what it cannot back.
+/// checks, and against `SystemMemory.limit` (physical memory unless `--max-memory` sets it), so
+/// that a small hostile file cannot make the process allocate what it cannot back.
 package enum MemoryBudget {
-    /// The most bytes one allocation sized by a file may take (``SystemMemory/limit``).
-    package static var limit: Int {
-        get { SystemMemory.limit }
-        set { SystemMemory.limit = newValue }
-    }
-
     /// `count · elementSize` bytes, or a thrown error naming `what` when the product overflows
-    /// or exceeds ``limit``.
+    /// or exceeds `SystemMemory.limit`.
     package static func bytes(count: Int, elementSize: Int, what: String, file: String) throws(DataError) -> Int {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: elementSize)
-        let limit = self.limit
+        let limit = SystemMemory.limit
         guard !overflow, count >= 0, bytes <= limit else {
-            let needed = overflow ? "more than 2^63 bytes" : formatted(bytes)
+            let needed = overflow ? "more than 2^63 bytes" : SystemMemory.formatted(bytes)
             throw DataError(file: file, message: "\(what) would need \(needed); \(SystemMemory.limitText)")
         }
         return bytes
@@ -37,7 +29,4 @@ package enum MemoryBudget {
         }
         return count
     }
-
-    /// `1.5 GB`, `80 MB`: a size for messages.
-    package static func formatted(_ bytes: Int) -> String { SystemMemory.formatted(bytes) }
 }

@@ -1,3 +1,4 @@
+import LinalgCore
 /// A 1-D or 2-D numpy array read as `Double`s (row-major, whatever the file's order).
 public struct NumpyArray: Sendable {
     /// `[n]` or `[n, d]`.
@@ -60,8 +61,8 @@ public enum NumpyFile {
             throw DataError(
                 file: file,
                 message: "the header claims shape (\(header.shape.map(String.init).joined(separator: ", "))) "
-                    + "of \(header.itemSize)-byte items, \(MemoryBudget.formatted(bytes)); the file holds "
-                    + "\(MemoryBudget.formatted(stream.remaining))"
+                    + "of \(header.itemSize)-byte items, \(SystemMemory.formatted(bytes)); the file holds "
+                    + "\(SystemMemory.formatted(stream.remaining))"
             )
         }
         _ = try MemoryBudget.bytes(count: count, elementSize: 8, what: "the array as doubles", file: file)

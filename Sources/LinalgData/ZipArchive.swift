@@ -1,3 +1,4 @@
+import LinalgCore
 import CLinalgZlib
 
 /// The entries of a zip archive, read from its central directory (zip64 included), as
@@ -135,8 +136,8 @@ package struct ZipArchive {
         if entry.method == 8 && entry.uncompressedSize / 1032 > entry.compressedSize + 1 {
             throw DataError(
                 file: name,
-                message: "claims \(MemoryBudget.formatted(entry.uncompressedSize)) from "
-                    + "\(MemoryBudget.formatted(entry.compressedSize)) of deflate data, beyond what deflate can "
+                message: "claims \(SystemMemory.formatted(entry.uncompressedSize)) from "
+                    + "\(SystemMemory.formatted(entry.compressedSize)) of deflate data, beyond what deflate can "
                     + "expand to"
             )
         }
