@@ -1,4 +1,5 @@
 import LinalgCore
+
 /// A 1-D or 2-D numpy array read as `Double`s (row-major, whatever the file's order).
 public struct NumpyArray: Sendable {
     /// `[n]` or `[n, d]`.

@@ -1,5 +1,5 @@
-import LinalgCore
 import CLinalgZlib
+import LinalgCore
 
 /// The entries of a zip archive, read from its central directory (zip64 included), as
 /// `numpy.savez` (stored) and `numpy.savez_compressed` (deflate) write them.
