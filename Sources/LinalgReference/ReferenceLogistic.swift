@@ -17,23 +17,27 @@ extension Reference {
         public var sampleWeights: [Double]?
         /// Whether `β` ends with an unpenalised intercept.
         public var fitIntercept: Bool
+        /// Offsets `o_i` added to the logits, or `nil` for zeros.
+        public var offsets: [Double]?
 
         /// The problem as given (not validated: this is an oracle, not an API).
         public init(
-            x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil, fitIntercept: Bool = false
+            x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil, fitIntercept: Bool = false,
+            offsets: [Double]? = nil
         ) {
             self.x = x
             self.y = y
             self.lambda = lambda
             self.sampleWeights = sampleWeights
             self.fitIntercept = fitIntercept
+            self.offsets = offsets
         }
 
         var d: Int { x.columns }
         func weight(_ i: Int) -> Double { sampleWeights?[i] ?? 1 }
 
         func logit(_ beta: [Double], _ i: Int) -> Double {
-            var z = fitIntercept ? beta[d] : 0
+            var z = (fitIntercept ? beta[d] : 0) + (offsets?[i] ?? 0)
             for j in 0..<d { z += x[i, j] * beta[j] }
             return z
         }
@@ -96,7 +100,10 @@ extension Reference {
                 let current = loss(beta)
                 var t = 1.0
                 var trial = zip(beta, step).map { $0 + t * $1 }
-                while loss(trial) > current + 1e-4 * t * slope && t > 1e-12 {
+                // Where loss differences are at rounding level, a full step is taken as it is.
+                let roundoff = 64 * Double.ulpOfOne * max(1, abs(current))
+                let atRoundoff = abs(loss(trial) - current) <= roundoff
+                while !atRoundoff && loss(trial) > current + 1e-4 * t * slope && t > 1e-12 {
                     t /= 2
                     trial = zip(beta, step).map { $0 + t * $1 }
                 }

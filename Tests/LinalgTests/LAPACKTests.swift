@@ -32,6 +32,44 @@ import Testing
     @Test func choleskyAndSolvesDouble() throws { try checkCholesky(Double.self, tolerance: 1e-10) }
     @Test func choleskyAndSolvesFloat() throws { try checkCholesky(Float.self, tolerance: 2e-3) }
 
+    @Test func inverseConditionAndEigenDouble() throws {
+        var g = makeGenerator(12)
+        for n in [1, 3, 17, 64] {
+            let a = randomSPD(n, Double.self, using: &g)
+            let l = try LAPACK.choleskyFactor(a)
+            let inverse = try LAPACK.inverseFromCholesky(factor: l)
+            expectClose(Reference.matmul(a, inverse), Matrix<Double>.identity(n), tolerance: 1e-10, "potri n=\(n)")
+            for i in 0..<n { for j in 0..<n { #expect(inverse[i, j] == inverse[j, i]) } }
+            // κ₁ exactly, from the explicit inverse; pocon's estimate is within a factor of 3.
+            func oneNorm(_ m: Matrix<Double>) -> Double {
+                (0..<n).map { j in (0..<n).reduce(0) { $0 + abs(m[$1, j]) } }.max()!
+            }
+            let exact = 1 / (oneNorm(a) * oneNorm(inverse))
+            let estimate = try LAPACK.reciprocalCondition(of: a, factor: l)
+            #expect(estimate >= exact * (1 - 1e-12) && estimate <= 3 * exact, "pocon n=\(n)")
+            let (values, vectors) = try LAPACK.symmetricEigen(a)
+            #expect(zip(values, values.dropFirst()).allSatisfy { $0 <= $1 })
+            for k in 0..<n {
+                let v = vectors.row(k)
+                let av = (0..<n).map { i in (0..<n).reduce(0) { $0 + a[i, $1] * v[$1] } }
+                for i in 0..<n { #expect(abs(av[i] - values[k] * v[i]) <= 1e-10 * values.last!) }
+                #expect(abs(v.reduce(0) { $0 + $1 * $1 } - 1) < 1e-12)
+            }
+        }
+        // An ill-conditioned diagonal matrix: κ₁ = 1e14 exactly, and pocon finds it.
+        let diagonal = try Matrix<Double>([[1, 0], [0, 1e-14]])
+        let estimate = try LAPACK.reciprocalCondition(of: diagonal, factor: try LAPACK.choleskyFactor(diagonal))
+        #expect(abs(estimate - 1e-14) < 1e-20)
+    }
+
+    @Test func inverseFloat() throws {
+        var g = makeGenerator(13)
+        let a = randomSPD(9, Float.self, using: &g)
+        let inverse = try LAPACK.inverseFromCholesky(factor: try LAPACK.choleskyFactor(a))
+        expectClose(Reference.matmul(a, inverse), Matrix<Float>.identity(9), tolerance: 1e-3)
+        #expect(try LAPACK.symmetricEigen(a).values.allSatisfy { $0 > 0 })
+    }
+
     @Test func notPositiveDefiniteIsATypedError() throws {
         let indefinite = try Matrix<Double>([[1, 2], [2, 1]])
         #expect(throws: LinalgError.notPositiveDefinite(minor: 2)) { try LAPACK.choleskyFactor(indefinite) }

@@ -77,8 +77,10 @@ func syntheticLogistic(n: Int, d: Int, seed: UInt64, scale: Double = 1) -> (Matr
 }
 
 struct LogisticCase: CustomTestStringConvertible, Sendable {
-    var n: Int, d: Int, lambda: Double, weighted: Bool, intercept: Bool
-    var testDescription: String { "n=\(n) d=\(d) λ=\(lambda) weights=\(weighted) intercept=\(intercept)" }
+    var n: Int, d: Int, lambda: Double, weighted: Bool, intercept: Bool, offset = false
+    var testDescription: String {
+        "n=\(n) d=\(d) λ=\(lambda) weights=\(weighted) intercept=\(intercept) offsets=\(offset)"
+    }
 }
 
 let logisticCases: [LogisticCase] = [
@@ -87,6 +89,8 @@ let logisticCases: [LogisticCase] = [
     .init(n: 50, d: 5, lambda: 0.1, weighted: true, intercept: false),
     .init(n: 50, d: 5, lambda: 2, weighted: true, intercept: true),
     .init(n: 300, d: 12, lambda: 1, weighted: false, intercept: true),
+    .init(n: 40, d: 4, lambda: 0.3, weighted: true, intercept: true, offset: true),
+    .init(n: 400, d: 6, lambda: 0, weighted: false, intercept: false, offset: true),
     .init(n: 3000, d: 7, lambda: 1e-3, weighted: false, intercept: false),
 ]
 
@@ -94,8 +98,11 @@ func makeProblem(_ c: LogisticCase, seed: UInt64 = 5) throws -> (LogisticProblem
     let (x, y) = syntheticLogistic(n: c.n, d: c.d, seed: seed)
     var g = Xoshiro256StarStar(seed: seed + 1)
     let weights = c.weighted ? (0..<c.n).map { _ in 2 * g.nextUniform() } : nil
+    let offsets = c.offset ? (0..<c.n).map { _ in g.nextNormal() } : nil
     return (
-        try LogisticProblem(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept),
-        Reference.LogisticRegression(x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept)
+        try LogisticProblem(
+            x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept, offsets: offsets),
+        Reference.LogisticRegression(
+            x: x, y: y, lambda: c.lambda, sampleWeights: weights, fitIntercept: c.intercept, offsets: offsets)
     )
 }

@@ -23,6 +23,17 @@ enum Logistic {
         for i in rows { h[i] = (weights?[i] ?? 1) * h[i] / ((1 + h[i]) * (1 + h[i])) }
     }
 
+    /// `z_i ← z_i + β₀ + o_i` for `i` in `rows` (nothing to do without either).
+    static func addIntercept(
+        _ intercept: Double, offsets: [Double]?, rows: Range<Int>, to z: UnsafeMutablePointer<Double>
+    ) {
+        if let offsets {
+            for i in rows { z[i] += intercept + offsets[i] }
+        } else if intercept != 0 {
+            for i in rows { z[i] += intercept }
+        }
+    }
+
     /// `e_i = e^{−|z_i|} ∈ (0, 1]` for `count` entries (vectorised).
     static func expOfMinusAbs(_ z: UnsafePointer<Double>, count: Int, into e: UnsafeMutablePointer<Double>) {
         for i in 0..<count { e[i] = -abs(z[i]) }
@@ -38,10 +49,10 @@ extension LogisticProblem {
         return sum
     }
 
-    // MARK: z = Xβ + β₀, L = Σ w_i [log(1 + e^{z_i}) − y_i z_i] + λβᵀβ
+    // MARK: z = Xβ + β₀ + o, L = Σ w_i [log(1 + e^{z_i}) − y_i z_i] + λβᵀβ
     //       ∇L = Xᵀ(w ∘ (p − y)) + 2λβ
 
-    /// `L(β)`, with the logits `z = Xβ (+ β₀)` left in the workspace.
+    /// `L(β)`, with the logits `z = Xβ (+ β₀) + o` left in the workspace.
     func loss(at beta: UnsafePointer<Double>, workspace: LogisticWorkspace) -> Double {
         lossPass(beta, workspace: workspace, gradient: nil)
     }
@@ -73,7 +84,7 @@ extension LogisticProblem {
             let coefficients = UncheckedSendable(UnsafeMutablePointer(mutating: beta))
             let logits = UncheckedSendable(workspace.logits), residuals = UncheckedSendable(workspace.residuals)
             let sums = UncheckedSendable(partials)
-            let labels = y, sampleWeights = self.sampleWeights, wantGradient = gradient != nil
+            let labels = y, sampleWeights = self.sampleWeights, offsets = self.offsets, wantGradient = gradient != nil
             ParallelChunks.run(count: n, parts: parts) { part, rows in
                 let partial = sums.value + part * stride
                 partial.update(repeating: 0, count: stride)
@@ -90,7 +101,7 @@ extension LogisticProblem {
                     }
                     // e_i = e^{−|z_i|} for the whole block (vectorised), then per sample
                     // log(1 + e^{z}) = max(z, 0) + log1p(e) and σ(z) = 1/(1 + e) or e/(1 + e).
-                    if intercept != 0 { for i in 0..<count { z[i] += intercept } }
+                    Logistic.addIntercept(intercept, offsets: offsets, rows: start..<(start + count), to: logits.value)
                     Logistic.expOfMinusAbs(z, count: count, into: r)
                     var loss = 0.0, interceptGradient = 0.0
                     for i in 0..<count {
@@ -136,7 +147,7 @@ extension LogisticProblem {
     /// cores take one after another (each core with its own block); the partials are added in
     /// piece order at the end, so the result is the same whichever core took which piece.
     ///
-    /// With ``HessianLogits/computed(from:)`` the logits `z = Xβ (+ β₀)` are formed block by
+    /// With ``HessianLogits/computed(from:)`` the logits `z = Xβ (+ β₀) + o` are formed block by
     /// block in the same pass (so `X` is read from memory once) and left in the workspace; with
     /// ``HessianLogits/inWorkspace`` the workspace already holds them (from the last evaluation).
     func hessian(logits source: HessianLogits, workspace: LogisticWorkspace, into hessian: UnsafeMutablePointer<Double>)
@@ -146,7 +157,8 @@ extension LogisticProblem {
         let beta: UnsafePointer<Double>? = if case .computed(let beta) = source { beta } else { nil }
         hessian.update(repeating: 0, count: p * p)
         if let beta, d == 0 || n == 0 {
-            z.update(repeating: fitIntercept ? beta[d] : 0, count: n)
+            z.update(repeating: 0, count: n)
+            Logistic.addIntercept(fitIntercept ? beta[d] : 0, offsets: offsets, rows: 0..<n, to: z)
         }
         if d > 0 && n > 0 {
             x.withUnsafeBufferPointer { px in
@@ -188,7 +200,7 @@ struct WeightedGramPass: @unchecked Sendable {
     let x: UnsafePointer<Double>
     let beta: UnsafePointer<Double>?
     let intercept: Double
-    let sampleWeights: [Double]?
+    let sampleWeights: [Double]?, offsets: [Double]?
     let n: Int, d: Int
     let logits: UnsafeMutablePointer<Double>, weights: UnsafeMutablePointer<Double>
     let blocks: UnsafeMutablePointer<Double>, partials: UnsafeMutablePointer<Double>
@@ -203,6 +215,7 @@ struct WeightedGramPass: @unchecked Sendable {
         d = problem.featureCount
         intercept = problem.fitIntercept ? beta?[d] ?? 0 : 0
         sampleWeights = problem.sampleWeights
+        offsets = problem.offsets
         logits = workspace.logits
         weights = workspace.slopeWeights
         blocks = workspace.blocks
@@ -250,13 +263,13 @@ struct WeightedGramPass: @unchecked Sendable {
         }
     }
 
-    /// The chunk's logits `z = Xβ + β₀` (when `β` is given) and weights `h_i = w_i σ'(z_i)`.
+    /// The chunk's logits `z = Xβ + β₀ + o` (when `β` is given) and weights `h_i = w_i σ'(z_i)`.
     func prepare(_ chunk: Range<Int>) {
         if let beta {
             Double.blasGemv(
                 transpose: false, m: chunk.count, n: d, alpha: 1, a: BLASOperand(x + chunk.lowerBound * d), lda: d,
                 x: BLASOperand(beta), incx: 1, beta: 0, y: BLASOperand(logits + chunk.lowerBound), incy: 1)
-            if intercept != 0 { for i in chunk { logits[i] += intercept } }
+            Logistic.addIntercept(intercept, offsets: offsets, rows: chunk, to: logits)
         }
         Logistic.slopeWeights(logits, sampleWeights, rows: chunk, into: weights)
     }
@@ -304,7 +317,7 @@ struct WeightedGramPass: @unchecked Sendable {
     }
 }
 
-/// Where the Hessian pass finds the logits `z = Xβ (+ β₀)` its weights `h_i = w_i σ'(z_i)` need.
+/// Where the Hessian pass finds the logits `z = Xβ (+ β₀) + o` its weights `h_i = w_i σ'(z_i)` need.
 enum HessianLogits {
     /// The workspace holds them (the last loss-and-gradient pass was at the same `β`).
     case inWorkspace

@@ -2,8 +2,9 @@
 /// `L(β) = −Σ_i w_i [y_i log σ(x_iᵀβ) + (1 − y_i) log(1 − σ(x_iᵀβ))] + λ βᵀβ`.
 ///
 /// `x_i` is row `i` of `X` (`n × d`), `y_i ∈ {0, 1}`, `w_i ≥ 0` (1 when no weights are given).
-/// With `fitIntercept` the model is `z_i = x_iᵀβ + β₀` and the intercept `β₀` is not penalised;
-/// the parameter vector is then `(β₁ … β_d, β₀)`, the intercept last.
+/// The logits are `z_i = x_iᵀβ + o_i`, with fixed offsets `o_i` (0 when none are given); with
+/// `fitIntercept` they are `z_i = x_iᵀβ + β₀ + o_i` and the intercept `β₀` is not penalised; the
+/// parameter vector is then `(β₁ … β_d, β₀)`, the intercept last.
 public struct LogisticProblem: Sendable {
     /// The design matrix `X`, `n × d`, one sample per row.
     public let x: Matrix<Double>
@@ -15,6 +16,9 @@ public struct LogisticProblem: Sendable {
     public let lambda: Double
     /// Whether an unpenalised intercept is fitted.
     public let fitIntercept: Bool
+    /// The offsets `o_i` added to every logit (a known part of the linear predictor, such as a
+    /// log exposure), or `nil` for all zeros.
+    public let offsets: [Double]?
     /// Buffers kept between calls on this problem (shared by its copies).
     let workspaces = LogisticWorkspacePool()
 
@@ -25,12 +29,12 @@ public struct LogisticProblem: Sendable {
     /// The length of the parameter vector: `d`, or `d + 1` with an intercept.
     public var parameterCount: Int { x.columns + (fitIntercept ? 1 : 0) }
 
-    /// Checks and stores the data. Throws, naming the row (and column), when `X` and `y`
-    /// differ in length, a label is not 0 or 1, any value is NaN or infinite, `λ < 0`, or a
-    /// weight is negative.
+    /// Checks and stores the data. Throws, naming the row (and column), when `X`, `y`, the weights
+    /// or the offsets differ in length, a label is not 0 or 1, any value is NaN or infinite,
+    /// `λ < 0`, or a weight is negative.
     public init(
         x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
-        fitIntercept: Bool = false
+        fitIntercept: Bool = false, offsets: [Double]? = nil
     ) throws(LinalgError) {
         guard x.rows == y.count else {
             throw .shapeMismatch(
@@ -56,15 +60,48 @@ public struct LogisticProblem: Sendable {
                 }
             }
         }
+        if let offsets {
+            guard offsets.count == y.count else {
+                throw .shapeMismatch(
+                    operation: "logistic regression", detail: "\(offsets.count) offsets for \(y.count) samples")
+            }
+            if let i = offsets.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "offsets", row: i, column: 0) }
+        }
+        self.init(checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
+                  offsets: offsets)
+    }
+
+    /// Stores data that has been checked already (a subset of rows or another λ of a checked problem).
+    package init(
+        checked x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]?, fitIntercept: Bool,
+        offsets: [Double]?
+    ) {
         self.x = x
         self.y = y
         self.sampleWeights = sampleWeights
         self.lambda = lambda
         self.fitIntercept = fitIntercept
+        self.offsets = offsets
     }
+
+    /// The same data with the regularisation strength `λ` (no copy of `X`, no second check).
+    public func withLambda(_ lambda: Double) throws(LinalgError) -> LogisticProblem {
+        guard lambda.isFinite, lambda >= 0 else {
+            throw .invalidValue(what: "lambda", detail: "must be finite and ≥ 0, got \(lambda)")
+        }
+        return LogisticProblem(
+            checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
+            offsets: offsets)
+    }
+
+    /// `Σ_i w_i`: the number of samples when weights are frequency weights.
+    public var totalWeight: Double { sampleWeights?.reduce(0, +) ?? Double(sampleCount) }
 
     @inlinable
     func weight(_ i: Int) -> Double { sampleWeights?[i] ?? 1 }
+
+    @inlinable
+    func offset(_ i: Int) -> Double { offsets?[i] ?? 0 }
 
     /// Throws when the `p × p` matrices of a Hessian pass (the Hessian, its Cholesky factor and
     /// the partial sums: about four) would not fit in physical memory: `d` comes from the user's

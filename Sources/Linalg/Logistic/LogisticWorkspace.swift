@@ -5,7 +5,7 @@ import Synchronization
 /// makes the unchecked `Sendable` sound.
 final class LogisticWorkspace: @unchecked Sendable {
     let n: Int, d: Int, p: Int
-    /// `z = Xβ (+ β₀)` of the last pass.
+    /// `z = Xβ (+ β₀) + o` of the last pass.
     let logits: UnsafeMutablePointer<Double>
     /// `r = w ∘ (σ(z) − y)` of the loss-and-gradient pass.
     let residuals: UnsafeMutablePointer<Double>

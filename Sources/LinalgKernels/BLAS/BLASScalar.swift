@@ -55,6 +55,18 @@ public protocol BLASScalar: MatrixScalar {
         n: Int, nrhs: Int, a: BLASOperand<Self>, lda: Int,
         b: BLASOperand<Self>, ldb: Int
     ) -> Int
+    /// `A⁻¹ = L⁻ᵀL⁻¹` from the Cholesky factor in the lower triangle, written over it (`?potri`;
+    /// the strict upper triangle is not touched); returns `info`.
+    static func lapackPotriLower(n: Int, factor: BLASOperand<Self>, lda: Int) -> Int
+    /// An estimate of `1 / (‖A‖₁ ‖A⁻¹‖₁)` from the Cholesky factor of `A` and `‖A‖₁` (`?pocon`);
+    /// returns `info`, the estimate in `reciprocalCondition`.
+    static func lapackPoconLower(
+        n: Int, factor: BLASOperand<Self>, lda: Int, oneNorm: Self, reciprocalCondition: inout Self
+    ) -> Int
+    /// The eigenvalues (ascending, into `values`) and orthonormal eigenvectors of the symmetric
+    /// `A` (lower triangle read; on return row `k` of `A` is the eigenvector of `values[k]`)
+    /// (`?syev`); returns `info`.
+    static func lapackSyevLower(n: Int, a: BLASOperand<Self>, lda: Int, values: BLASOperand<Self>) -> Int
 }
 
 /// The address of a row-major operand of ``BLASScalar``'s routines: made only inside Linalg's
@@ -243,5 +255,57 @@ extension Float: BLASScalar {
             LAPACKE_sposv(
                 LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), Int32(nrhs), a.address, Int32(lda), b.address,
                 Int32(ldb)))
+    }
+}
+
+extension Double {
+    @inlinable
+    public static func lapackPotriLower(n: Int, factor: BLASOperand<Double>, lda: Int) -> Int {
+        Int(LAPACKE_dpotri(LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), factor.address, Int32(lda)))
+    }
+    @inlinable
+    public static func lapackPoconLower(
+        n: Int, factor: BLASOperand<Double>, lda: Int, oneNorm: Double, reciprocalCondition: inout Double
+    ) -> Int {
+        // A symmetric matrix's 1-norm is its ∞-norm, so the transposed view changes nothing.
+        Int(
+            LAPACKE_dpocon(
+                LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), factor.address, Int32(lda), oneNorm,
+                &reciprocalCondition))
+    }
+    @inlinable
+    public static func lapackSyevLower(n: Int, a: BLASOperand<Double>, lda: Int, values: BLASOperand<Double>) -> Int {
+        // Column-major eigenvectors of the row-major matrix read as its transpose (the same
+        // symmetric matrix) are the rows of the row-major result.
+        Int(
+            LAPACKE_dsyev(
+                LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), upperInColumnMajor, Int32(n), a.address, Int32(lda),
+                values.address))
+    }
+}
+
+extension Float {
+    @inlinable
+    public static func lapackPotriLower(n: Int, factor: BLASOperand<Float>, lda: Int) -> Int {
+        Int(LAPACKE_spotri(LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), factor.address, Int32(lda)))
+    }
+    @inlinable
+    public static func lapackPoconLower(
+        n: Int, factor: BLASOperand<Float>, lda: Int, oneNorm: Float, reciprocalCondition: inout Float
+    ) -> Int {
+        // A symmetric matrix's 1-norm is its ∞-norm, so the transposed view changes nothing.
+        Int(
+            LAPACKE_spocon(
+                LAPACK_COL_MAJOR, upperInColumnMajor, Int32(n), factor.address, Int32(lda), oneNorm,
+                &reciprocalCondition))
+    }
+    @inlinable
+    public static func lapackSyevLower(n: Int, a: BLASOperand<Float>, lda: Int, values: BLASOperand<Float>) -> Int {
+        // Column-major eigenvectors of the row-major matrix read as its transpose (the same
+        // symmetric matrix) are the rows of the row-major result.
+        Int(
+            LAPACKE_ssyev(
+                LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), upperInColumnMajor, Int32(n), a.address, Int32(lda),
+                values.address))
     }
 }
