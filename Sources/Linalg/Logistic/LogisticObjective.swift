@@ -140,52 +140,82 @@ extension LogisticProblem {
 
     // MARK: ∇²L = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI   (blocked BᵀB on √h-scaled rows)
 
-    /// Writes the full symmetric `p × p` Hessian into `hessian` (row-major). The `Xᵀ diag(h) X`
-    /// part is accumulated block by block: rows `√h_i x_i` are copied into a cache-sized block
-    /// and `H ← H + BᵀB` by the register-tiled kernel (BLAS `syrk` without AVX2), so no `n × d`
-    /// copy of `X` is made. The rows are cut into pieces, each with its own partial sum, which the
-    /// cores take one after another (each core with its own block); the partials are added in
-    /// piece order at the end, so the result is the same whichever core took which piece.
+    /// Writes the full symmetric `p × p` Hessian into `hessian` (row-major): the weighted Gram
+    /// matrix ``weightedGram(_:workspace:into:)`` of the slope weights `h_i = w_i σ'(z_i)`, plus
+    /// `2λ` on the diagonal of the coefficients.
     ///
     /// With ``HessianLogits/computed(from:)`` the logits `z = Xβ (+ β₀) + o` are formed block by
     /// block in the same pass (so `X` is read from memory once) and left in the workspace; with
     /// ``HessianLogits/inWorkspace`` the workspace already holds them (from the last evaluation).
     func hessian(logits source: HessianLogits, workspace: LogisticWorkspace, into hessian: UnsafeMutablePointer<Double>)
     {
+        weightedGram(.slopes(source), workspace: workspace, into: hessian)
+        let p = parameterCount
+        for j in 0..<featureCount { hessian[j * p + j] += 2 * lambda }
+    }
+
+    /// Writes `X̃ᵀ diag(g) X̃` into `gram` (`p × p`, full, row-major), where `x̃_i` is `x_i` with a
+    /// trailing 1 when an intercept is fitted. The `Xᵀ diag(g) X` part is accumulated block by
+    /// block: rows `√g_i x_i` are copied into a cache-sized block and `G ← G + BᵀB` by the
+    /// register-tiled kernel (BLAS `syrk` without AVX2), so no `n × d` copy of `X` is made. The
+    /// rows are cut into pieces, each with its own partial sum, which the cores take one after
+    /// another (each core with its own block); the partials are added in piece order at the end,
+    /// so the result is the same whichever core took which piece.
+    ///
+    /// `g` is `h = w ∘ σ'(z)` (``GramWeights/slopes(_:)``: the Hessian's data part) or `r ∘ r`
+    /// with the residuals `r = w ∘ (σ(z) − y)` of the last loss-and-gradient pass
+    /// (``GramWeights/squaredResiduals``: the "meat" `Σ w_i²(p_i − y_i)² x̃_i x̃_iᵀ` of the HC0
+    /// sandwich covariance).
+    func weightedGram(_ weights: GramWeights, workspace: LogisticWorkspace, into gram: UnsafeMutablePointer<Double>) {
         let n = sampleCount, d = featureCount, p = parameterCount
         let h = workspace.slopeWeights, z = workspace.logits
-        let beta: UnsafePointer<Double>? = if case .computed(let beta) = source { beta } else { nil }
-        hessian.update(repeating: 0, count: p * p)
+        var beta: UnsafePointer<Double>? = nil
+        switch weights {
+        case .slopes(.computed(let b)): beta = b
+        case .slopes(.inWorkspace): break
+        case .squaredResiduals:
+            for i in 0..<n { h[i] = workspace.residuals[i] * workspace.residuals[i] }
+        }
+        let weightsGiven = if case .squaredResiduals = weights { true } else { false }
+        gram.update(repeating: 0, count: p * p)
         if let beta, d == 0 || n == 0 {
             z.update(repeating: 0, count: n)
             Logistic.addIntercept(fitIntercept ? beta[d] : 0, offsets: offsets, rows: 0..<n, to: z)
         }
         if d > 0 && n > 0 {
             x.withUnsafeBufferPointer { px in
-                let pass = WeightedGramPass(problem: self, x: px.baseAddress!, beta: beta, workspace: workspace)
+                let pass = WeightedGramPass(
+                    problem: self, x: px.baseAddress!, beta: beta, weightsGiven: weightsGiven, workspace: workspace)
                 ParallelChunks.run(count: workspace.parts, parts: workspace.parts) { worker, _ in
                     pass.run(worker: worker)
                 }
-                pass.addPartials(into: hessian, leadingDimension: p)
+                pass.addPartials(into: gram, leadingDimension: p)
                 if fitIntercept {
-                    // H[d, j] = Σ_i h_i x_ij = (Xᵀh)_j
+                    // G[d, j] = Σ_i g_i x_ij = (Xᵀg)_j
                     Double.blasGemv(
                         transpose: true, m: n, n: d, alpha: 1, a: BLASOperand(px.baseAddress!), lda: d,
                         x: BLASOperand(h), incx: 1,
-                        beta: 0, y: BLASOperand(hessian + d * p), incy: 1)
+                        beta: 0, y: BLASOperand(gram + d * p), incy: 1)
                 }
             }
         }
         if fitIntercept {
-            // H[d, d] = Σ_i h_i
+            // G[d, d] = Σ_i g_i
             var total = 0.0
-            if d == 0 { Logistic.slopeWeights(z, sampleWeights, rows: 0..<n, into: h) }
+            if d == 0 && !weightsGiven { Logistic.slopeWeights(z, sampleWeights, rows: 0..<n, into: h) }
             for i in 0..<n { total += h[i] }
-            hessian[d * p + d] = total
+            gram[d * p + d] = total
         }
-        for j in 0..<d { hessian[j * p + j] += 2 * lambda }
-        BLAS.mirrorLowerToUpper(hessian, n: p, ld: p)
+        BLAS.mirrorLowerToUpper(gram, n: p, ld: p)
     }
+}
+
+/// Which weights `g_i` ``LogisticProblem/weightedGram(_:workspace:into:)`` sums `g_i x̃_i x̃_iᵀ` with.
+enum GramWeights {
+    /// `h_i = w_i σ'(z_i)`, from the logits found as given.
+    case slopes(HessianLogits)
+    /// `r_i²`, the residuals `r = w ∘ (σ(z) − y)` of the last loss-and-gradient pass squared.
+    case squaredResiduals
 }
 
 /// The blocked `Σ_i h_i x_i x_iᵀ` of the Hessian (lower triangle), on all cores.
@@ -205,12 +235,17 @@ struct WeightedGramPass: @unchecked Sendable {
     let logits: UnsafeMutablePointer<Double>, weights: UnsafeMutablePointer<Double>
     let blocks: UnsafeMutablePointer<Double>, partials: UnsafeMutablePointer<Double>
     let rowsPerBlock: Int, chunkRows: Int, paddedWidth: Int, pieces: Int, tiled: Bool
+    /// Whether the weights are in place already (else `h_i = w_i σ'(z_i)` is computed per chunk).
+    let weightsGiven: Bool
     let claims = PieceCounter()
 
-    init(problem: LogisticProblem, x: UnsafePointer<Double>, beta: UnsafePointer<Double>?, workspace: LogisticWorkspace)
-    {
+    init(
+        problem: LogisticProblem, x: UnsafePointer<Double>, beta: UnsafePointer<Double>?, weightsGiven: Bool,
+        workspace: LogisticWorkspace
+    ) {
         self.x = x
         self.beta = beta
+        self.weightsGiven = weightsGiven
         n = problem.sampleCount
         d = problem.featureCount
         intercept = problem.fitIntercept ? beta?[d] ?? 0 : 0
@@ -271,7 +306,7 @@ struct WeightedGramPass: @unchecked Sendable {
                 x: BLASOperand(beta), incx: 1, beta: 0, y: BLASOperand(logits + chunk.lowerBound), incy: 1)
             Logistic.addIntercept(intercept, offsets: offsets, rows: chunk, to: logits)
         }
-        Logistic.slopeWeights(logits, sampleWeights, rows: chunk, into: weights)
+        if !weightsGiven { Logistic.slopeWeights(logits, sampleWeights, rows: chunk, into: weights) }
     }
 
     /// `partial ← partial + BᵀB` for the blocks of rows `B = diag(√h) X_chunk` (lower triangle),

@@ -87,6 +87,11 @@ public struct LogisticFit: Sendable {
     public var reason: NewtonStopReason
     /// One row per iterate, row 0 the start.
     public var trace: [NewtonIteration]
+    /// Standard errors, likelihoods and diagnostics at `β`, when asked for.
+    public var inference: LogisticInference?
+
+    /// `(β₁ … β_d, β₀)`: the coefficients, then the intercept when fitted.
+    public var parameters: [Double] { coefficients + (intercept.map { [$0] } ?? []) }
 }
 
 extension LogisticRegression {
@@ -107,11 +112,16 @@ extension LogisticRegression {
     /// one workspace. For `d ≤ 512` the passes run on the cores by themselves and OpenBLAS is
     /// single-threaded until the fit returns (its thread count is global: BLAS calls made from
     /// other threads meanwhile run on one thread too).
+    ///
+    /// With `inference`, ``LogisticFit/inference`` is computed at `β̂` from the state the last
+    /// iteration leaves (one Hessian pass over `X` and `O(p³)` work; see
+    /// ``inference(for:problem:options:)``).
     public static func fit(
         _ problem: LogisticProblem, options: NewtonOptions = NewtonOptions(),
-        initial: [Double]? = nil
+        initial: [Double]? = nil, inference: InferenceOptions? = nil
     ) throws(LinalgError) -> LogisticFit {
         try options.validate()
+        try inference?.validate()
         try problem.checkHessianFitsInMemory()
         let beta = initial ?? [Double](repeating: 0, count: problem.parameterCount)
         try problem.validate(parameters: beta)
@@ -124,7 +134,15 @@ extension LogisticRegression {
         if singleThreadedBLAS { SingleThreadedBLAS.enter() }
         defer { if singleThreadedBLAS { SingleThreadedBLAS.leave() } }
         let solver = NewtonSolver(problem: problem, options: options, workspace: workspace, initial: beta)
-        return try solver.run()
+        var fit = try solver.run()
+        if let inference {
+            // The workspace holds the logits and residuals of β̂ from the last evaluation.
+            fit.inference = try InferenceCalculation(
+                problem: problem, workspace: workspace, beta: fit.parameters, loss: fit.loss,
+                lastDamping: fit.trace.last?.damping ?? 0, reason: fit.reason, options: inference
+            ).run()
+        }
+        return fit
     }
 
     /// Cholesky of `H + μI` with the smallest `μ ∈ {0, μ₀, 10μ₀, …}` that succeeds; returns `μ`.
