@@ -10,7 +10,7 @@ struct LinalgCommand: ParsableCommand {
             "Neural-net Jacobians, backprop and logistic regression on OpenBLAS, checked against finite differences.",
         subcommands: [
             ExerciseCommand.self, GradcheckCommand.self, EvalCommand.self, TrainIdentityCommand.self,
-            LogregCommand.self, ConvertCommand.self,
+            LogregCommand.self, PredictCommand.self, ConvertCommand.self,
         ]
     )
 

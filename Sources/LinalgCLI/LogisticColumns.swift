@@ -7,11 +7,13 @@ struct LogisticColumns {
     var label: String?
     /// The weights column's name, if any.
     var weights: String?
+    /// The offsets column's name, if any.
+    var offset: String? = nil
     /// Whether labels −1/+1 (libsvm's convention) become 0/1.
     var mapsSignedLabels: Bool
 
     /// The problem and the feature names; bad labels and weights are named by file, line and column.
-    /// The table is consumed: the label and weight columns are taken out of it in place, so X is
+    /// The table is consumed: the label, weight and offset columns are taken out of it in place, so X is
     /// the table's own storage, not a copy.
     func problem(
         from table: consuming DataTable, lambda: Double, fitIntercept: Bool
@@ -22,16 +24,25 @@ struct LogisticColumns {
                 try label.map { name throws(DataError) in try table.columnIndex(named: name, option: "--label") }
                 ?? table.columnCount - 1
         } catch { throw UserError(error.description) }
-        var weightIndex: Int?
-        if let weights {
-            do throws(DataError) { weightIndex = try table.columnIndex(named: weights, option: "--weights") } catch {
+        func index(of name: String?, option: String) throws -> Int? {
+            guard let name else { return nil }
+            let found: Int
+            do throws(DataError) { found = try table.columnIndex(named: name, option: option) } catch {
                 throw UserError(error.description)
             }
-            guard weightIndex != labelIndex else { throw UserError("--weights: '\(weights)' is the label column") }
+            guard found != labelIndex else { throw UserError("\(option): '\(name)' is the label column") }
+            return found
         }
-        guard table.columnCount - 1 - (weightIndex == nil ? 0 : 1) >= 1 else {
-            throw UserError(
-                "\(table.source): no feature columns besides the label\(weightIndex == nil ? "" : " and the weights")")
+        let weightIndex = try index(of: weights, option: "--weights")
+        let offsetIndex = try index(of: offset, option: "--offset")
+        if let weightIndex, weightIndex == offsetIndex {
+            throw UserError("--offset: '\(offset ?? "")' is the weights column")
+        }
+        let special = [labelIndex, weightIndex, offsetIndex].compactMap { $0 }
+        guard table.columnCount - special.count >= 1 else {
+            let named = ["the label"] + (weightIndex == nil ? [] : ["the weights"]) + (offsetIndex == nil ? [] : ["the offsets"])
+            let list = named.count == 1 ? named[0] : named.dropLast().joined(separator: ", ") + " and " + named.last!
+            throw UserError("\(table.source): no feature columns besides \(list)")
         }
         let signed = mapsSignedLabels && (0..<table.rowCount).contains { table.values[$0, labelIndex] == -1 }
         for i in 0..<table.rowCount {
@@ -52,13 +63,17 @@ struct LogisticColumns {
                         .description)
             }
         }
-        // Take the weights and the label out of the table in place: X is what remains.
-        let sampleWeights = weightIndex.map { table.removeColumn(at: $0) }
-        var y = table.removeColumn(at: labelIndex - (weightIndex.map { $0 < labelIndex ? 1 : 0 } ?? 0))
+        // Take the label, weights and offsets out of the table in place, the rightmost first: X is
+        // what remains.
+        var taken: [Int: [Double]] = [:]
+        for column in special.sorted(by: >) { taken[column] = table.removeColumn(at: column) }
+        var y = taken[labelIndex]!
         if signed { for i in y.indices { y[i] = y[i] > 0 ? 1 : 0 } }
+        let sampleWeights = weightIndex.flatMap { taken[$0] }
+        let offsets = offsetIndex.flatMap { taken[$0] }
         let problem = try LogisticProblem(
             x: table.values, y: y, lambda: lambda, sampleWeights: sampleWeights,
-            fitIntercept: fitIntercept)
+            fitIntercept: fitIntercept, offsets: offsets)
         return (problem, table.columnNames)
     }
 }

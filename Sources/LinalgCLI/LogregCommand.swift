@@ -3,13 +3,21 @@ import Foundation
 import Linalg
 import LinalgData
 
-/// `linalg logreg`: fits L2-regularised logistic regression to a data file by damped Newton.
+/// `linalg logreg`: fits L2-regularised logistic regression to a data file by damped Newton, with
+/// inference at the optimum, an optional regularisation path and cross-validation.
 struct LogregCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logreg",
         abstract:
-            "Fit L(β) = −Σ w[y log σ(xᵀβ) + (1−y) log(1−σ(xᵀβ))] + λβᵀβ to a data file "
-            + "by Newton's method with Cholesky."
+            "Fit L(β) = −Σ w[y log σ(z) + (1−y) log(1−σ(z))] + λβᵀβ, z = xᵀβ + β₀ + o, to a data file "
+            + "by Newton's method with Cholesky, with standard errors, p-values and fit statistics.",
+        discussion: """
+            Exit status: 0 converged, 2 bad input, 3 the fit did not converge (its result is still printed).
+            With --lambdas or --path the λ values are fitted in decreasing order, each warm-started from the \
+            previous β; with --cv K row i is in fold i mod K (after a shuffle when --cv-seed is given), each λ \
+            is scored by the mean held-out deviance over the folds, and the λ with the least is refitted and \
+            reported. Without --cv the smallest λ of the path is reported.
+            """
     )
 
     @OptionGroup var input: DataOptions
@@ -19,7 +27,8 @@ struct LogregCommand: ParsableCommand {
                 "The label column (0/1; −1/+1 in libsvm files); default: the last column, 'label' for libsvm, "
                     + "'y' for npz."))
     var label: String?
-    @Option(help: "A column of per-sample weights w ≥ 0.") var weights: String?
+    @Option(help: "A column of per-sample (frequency) weights w ≥ 0.") var weights: String?
+    @Option(help: "A column of offsets o added to every logit.") var offset: String?
     @Option(parsing: .unconditional, help: "The regularisation strength λ ≥ 0.") var lambda = 1.0
     @Flag(help: "Fit an unpenalised intercept.") var fitIntercept = false
     @Option(
@@ -27,30 +36,85 @@ struct LogregCommand: ParsableCommand {
         help: "Relative gradient tolerance: stop when ‖∇L‖ ≤ tol·max(1, ‖∇L(β₀)‖).")
     var tol = 1e-10
     @Option(parsing: .unconditional, help: "The most Newton iterations.") var maxIter = 100
+    @Option(parsing: .unconditional, help: "Confidence intervals at level 1 − α.") var alpha = 0.05
+    @Flag(help: "The HC0 sandwich covariance H⁻¹(Σ w²r²x xᵀ)H⁻¹ instead of H⁻¹.") var robust = false
+    @Option(help: "Write the fitted model as JSON (for `linalg predict`).") var save: String?
+    @Option(help: "A regularisation path: comma-separated λ values.") var lambdas: String?
+    @Option(help: "A regularisation path of N λ values log-spaced from λ_max (β ≈ 0) to λ_max·1e-4.") var path: Int?
+    @Option(help: "Choose λ on the path by K-fold cross-validated deviance.") var cv: Int?
+    @Option(help: "Shuffle the rows with this seed before assigning the folds.") var cvSeed: UInt64?
     @Flag(help: "Print only a JSON object on stdout.") var json = false
 
     @OptionGroup var memory: MemoryOptions
 
+    func validateOptions() throws {
+        guard lambda.isFinite, lambda >= 0 else { throw UserError("--lambda must be a finite number ≥ 0, got \(lambda)") }
+        guard tol.isFinite, tol >= 0 else { throw UserError("--tol must be a finite number ≥ 0, got \(tol)") }
+        guard maxIter >= 0 else { throw UserError("--max-iter must be ≥ 0, got \(maxIter)") }
+        guard alpha > 0, alpha < 1 else { throw UserError("--alpha must lie in (0, 1), got \(alpha)") }
+        guard lambdas == nil || path == nil else { throw UserError("--lambdas and --path exclude each other") }
+        if let path, !(1...10_000).contains(path) { throw UserError("--path must be in 1…10000, got \(path)") }
+        if let cv, cv < 2 { throw UserError("--cv must be ≥ 2, got \(cv)") }
+        if cvSeed != nil && cv == nil { throw UserError("--cv-seed needs --cv") }
+    }
+
+    /// The λ values of `--lambdas` (each finite and ≥ 0).
+    func parsedLambdas() throws -> [Double]? {
+        guard let lambdas else { return nil }
+        let values = try lambdas.split(separator: ",", omittingEmptySubsequences: false).map { text in
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard let value = Double(trimmed), value.isFinite, value >= 0 else {
+                throw UserError("--lambdas: '\(trimmed)' is not a finite number ≥ 0")
+            }
+            return value
+        }
+        guard !values.isEmpty else { throw UserError("--lambdas: no values") }
+        return values
+    }
+
     func run() throws {
         let (output, converged) = try reportingUserErrors { () throws -> (String, Bool) in
             try memory.apply()
-            guard lambda.isFinite, lambda >= 0 else {
-                throw UserError("--lambda must be a finite number ≥ 0, got \(lambda)")
-            }
-            guard tol.isFinite, tol >= 0 else { throw UserError("--tol must be a finite number ≥ 0, got \(tol)") }
-            guard maxIter >= 0 else { throw UserError("--max-iter must be ≥ 0, got \(maxIter)") }
+            try validateOptions()
+            let requestedLambdas = try parsedLambdas()
             let format = try input.resolvedFormat()
             let table = try input.readTable()  // consumed below: X is taken from it in place
             let columns = LogisticColumns(
                 label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
-                weights: weights, mapsSignedLabels: format == .libsvm)
+                weights: weights, offset: offset, mapsSignedLabels: format == .libsvm)
             let (problem, featureNames) = try columns.problem(
                 from: consume table, lambda: lambda, fitIntercept: fitIntercept)
-            let fit = try LogisticRegression.fit(
-                problem, options: NewtonOptions(tolerance: tol, maxIterations: maxIter))
-            return (
-                json ? LogisticReport.json(fit) : LogisticReport.text(fit, featureNames: featureNames), fit.converged
-            )
+            let options = NewtonOptions(tolerance: tol, maxIterations: maxIter)
+            let inference = InferenceOptions(alpha: alpha, robust: robust)
+
+            var points: [LogisticPathPoint]? = nil
+            var bestLambda: Double? = nil
+            var chosen = problem
+            var start: [Double]? = nil
+            if requestedLambdas != nil || path != nil || cv != nil {
+                let values = try requestedLambdas ?? path.map { try LogisticRegression.logSpacedLambdas(problem, count: $0) }
+                    ?? [lambda]
+                if let cv {
+                    points = try LogisticRegression.crossValidatedPath(
+                        problem, lambdas: values, folds: cv, seed: cvSeed, options: options)
+                } else {
+                    points = try LogisticRegression.path(problem, lambdas: values, options: options)
+                }
+                let best = cv == nil ? points!.last! : points!.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+                if cv != nil { bestLambda = best.lambda }
+                chosen = try problem.withLambda(best.lambda)
+                start = best.fit.parameters
+            }
+            // On a path: the refit on all rows at the chosen λ, from the path's β there (a step or none).
+            let fit = try LogisticRegression.fit(chosen, options: options, initial: start, inference: inference)
+            let report = LogisticReport(
+                fit: fit, featureNames: featureNames, lambda: chosen.lambda, hasIntercept: fitIntercept,
+                path: points, bestLambda: bestLambda)
+            if let save {
+                let model = try fit.model(featureNames: featureNames, lambda: chosen.lambda, offsetColumn: offset)
+                try LogisticModelFile.write(model, to: save)
+            }
+            return (json ? report.json() : report.text(), fit.converged)
         }
         print(output)
         // The fit is printed either way; a script can tell an unconverged one by the status.

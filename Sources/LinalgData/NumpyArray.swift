@@ -156,4 +156,13 @@ public enum NumpyFile {
         try output.write(matrix.scalars)
         try output.commit()
     }
+
+    /// Writes `vector` as a 1-D `<f8` `.npy` file (shape `(n,)`), through a temporary file
+    /// renamed into place.
+    public static func write(_ vector: [Double], to path: String) throws(DataError) {
+        let output = try OutputFile(path: path)
+        try output.write(NumpyHeader.encoded(shape: [vector.count]))
+        try output.write(vector)
+        try output.commit()
+    }
 }

@@ -1,0 +1,72 @@
+import Foundation
+import Linalg
+import LinalgData
+
+/// The JSON file of a logistic model: `format`, `feature_names`, `coefficients`, `intercept`
+/// (null without one), `lambda`, `offset_column` (null without one), `covariance` (p × p, or null).
+enum LogisticModelFile {
+    static let format = "linalg-logistic-regression/1"
+
+    static func write(_ model: LogisticModel, to path: String) throws {
+        let covariance = model.covariance.map { matrix in
+            JSONWriter.array(encoded: (0..<matrix.rows).map { JSONWriter.array(matrix.row($0)) })
+        }
+        let text = JSONWriter.object([
+            ("format", JSONWriter.string(format)),
+            ("feature_names", JSONWriter.array(encoded: model.featureNames.map(JSONWriter.string))),
+            ("coefficients", JSONWriter.array(model.coefficients)),
+            ("intercept", model.intercept.map(JSONWriter.number) ?? "null"),
+            ("lambda", JSONWriter.number(model.lambda)),
+            ("offset_column", model.offsetColumn.map(JSONWriter.string) ?? "null"),
+            ("covariance", covariance ?? "null"),
+        ])
+        do throws(DataError) {
+            let output = try OutputFile(path: path)
+            try output.write(Array((text + "\n").utf8))
+            try output.commit()
+        } catch {
+            throw UserError(error.description)
+        }
+    }
+
+    static func read(_ path: String) throws -> LogisticModel {
+        guard let object = try ModelFiles.parseJSON(path) as? [String: Any] else {
+            throw UserError("\(path): a logistic model is a JSON object")
+        }
+        guard let format = object["format"] as? String, format.hasPrefix("linalg-logistic-regression/") else {
+            throw UserError("\(path): \"format\" is not \"\(Self.format)\": not a model written by `linalg logreg --save`")
+        }
+        guard format == Self.format else { throw UserError("\(path): unsupported model format \"\(format)\"") }
+        guard let names = object["feature_names"] as? [Any], let featureNames = names as? [String] else {
+            throw UserError("\(path): \"feature_names\" must be a list of strings")
+        }
+        guard let coefficientList = object["coefficients"] as? [Any] else {
+            throw UserError("\(path): \"coefficients\" must be a list of numbers")
+        }
+        let coefficients = try coefficientList.enumerated().map {
+            try ModelFiles.number($0.element, path, "coefficients[\($0.offset)]")
+        }
+        let intercept = try optional(object["intercept"]).map { try ModelFiles.number($0, path, "intercept") }
+        guard let lambdaValue = object["lambda"] else { throw UserError("\(path): \"lambda\" is missing") }
+        let lambda = try ModelFiles.number(lambdaValue, path, "lambda")
+        var offsetColumn: String? = nil
+        if let value = try optional(object["offset_column"]) {
+            guard let name = value as? String else { throw UserError("\(path): \"offset_column\" must be a string or null") }
+            offsetColumn = name
+        }
+        let covariance = try optional(object["covariance"]).map { try ModelFiles.matrix($0, path, "covariance") }
+        do throws(LinalgError) {
+            return try LogisticModel(
+                featureNames: featureNames, coefficients: coefficients, intercept: intercept, lambda: lambda,
+                offsetColumn: offsetColumn, covariance: covariance)
+        } catch {
+            throw UserError("\(path): \(error.description)")
+        }
+    }
+
+    /// `nil` for a missing key or JSON null.
+    static func optional(_ value: Any?) throws -> Any? {
+        guard let value, !(value is NSNull) else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import Linalg
+import LinalgData
+
+/// `linalg predict`: applies a model saved by `linalg logreg --save` to a data file.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Apply a saved logistic model to a data file: one probability σ(xᵀβ + β₀ + o) per row.",
+        discussion: """
+            Feature columns are matched by name (extra columns are ignored). The output is a .csv with a \
+            'probability' column (or 'linear_predictor' with --linear), or a 1-D .npy; CSV on stdout by default. \
+            When the file has the label column (--label, else a column named 'label' or 'y', else the last \
+            column if it is not a feature and holds only 0/1), log_loss, accuracy and the ROC AUC go to stderr.
+            """
+    )
+
+    @Option(help: "The model JSON written by `linalg logreg --save`.") var model: String
+    @OptionGroup var input: DataOptions
+    @Option(help: "The output file, .csv or .npy (default: CSV on stdout).") var output: String?
+    @Option(help: "The label column, for the scores on stderr.") var label: String?
+    @Flag(help: "Write the linear predictor xᵀβ + β₀ + o instead of the probability.") var linear = false
+
+    @OptionGroup var memory: MemoryOptions
+
+    func run() throws {
+        try reportingUserErrors {
+            try memory.apply()
+            let outputFormat = try output.map { path throws -> DataFormat in
+                guard let format = DataFormat(path: path), format == .csv || format == .npy else {
+                    throw UserError("--output: '\(path)' must end in .csv or .npy")
+                }
+                if sameFile(input.data, path) {
+                    throw UserError("--output: '\(path)' is the input file; it would be overwritten")
+                }
+                return format
+            }
+            let model = try LogisticModelFile.read(self.model)
+            let format = try input.resolvedFormat()
+            let table = try input.readTable()
+            let x = try features(of: model, in: table)
+            let offsets = try model.offsetColumn.map { try column(named: $0, in: table, option: "offset_column") }
+            let logits = try model.logits(x, offsets: offsets)
+            let values = linear ? logits : logits.map(LogisticModel.probability)
+            let name = linear ? "linear_predictor" : "probability"
+            switch outputFormat {
+            case .npy?:
+                do throws(DataError) { try NumpyFile.write(values, to: output!) } catch {
+                    throw UserError(error.description)
+                }
+            case .csv?:
+                let result = DataTable(
+                    source: output!, columnNames: [name],
+                    values: try Matrix(rows: values.count, columns: 1, scalars: values))
+                do throws(DataError) { try DelimitedWriter.write(result, to: output!) } catch {
+                    throw UserError(error.description)
+                }
+            default:
+                writeColumn(name, values)
+            }
+            if let labels = try labels(in: table, model: model, format: format) {
+                printScores(logits: logits, labels: labels)
+            }
+        }
+    }
+
+    /// The model's features, in its order, from the table's columns of the same names.
+    func features(of model: LogisticModel, in table: DataTable) throws -> Matrix<Double> {
+        let indices = try model.featureNames.map { name throws -> Int in
+            guard let index = table.columnNames.firstIndex(of: name) else {
+                throw UserError("\(table.source): the model's feature '\(name)' is not a column of the file")
+            }
+            guard table.columnNames.lastIndex(of: name) == index else {
+                throw UserError("\(table.source): more than one column is named '\(name)'; rename them")
+            }
+            return index
+        }
+        let n = table.rowCount, d = indices.count
+        var storage = [Double](repeating: 0, count: n * d)
+        table.values.withUnsafeBufferPointer { values in
+            let width = table.columnCount
+            for i in 0..<n { for (j, source) in indices.enumerated() { storage[i * d + j] = values[i * width + source] } }
+        }
+        return try Matrix(rows: n, columns: d, scalars: storage)
+    }
+
+    func column(named name: String, in table: DataTable, option: String) throws -> [Double] {
+        let index: Int
+        do throws(DataError) { index = try table.columnIndex(named: name, option: option) } catch {
+            throw UserError(error.description)
+        }
+        return (0..<table.rowCount).map { table.values[$0, index] }
+    }
+
+    /// The labels as 0/1, when the file has a label column (see the discussion); `nil` otherwise.
+    func labels(in table: DataTable, model: LogisticModel, format: DataFormat?) throws -> [Double]? {
+        let signed = format == .libsvm
+        func valid(_ v: Double) -> Bool { signed ? (v == 1 || v == -1 || v == 0) : (v == 0 || v == 1) }
+        let taken = Set(model.featureNames + (model.offsetColumn.map { [$0] } ?? []))
+        var index: Int?
+        if let label {
+            do throws(DataError) { index = try table.columnIndex(named: label, option: "--label") } catch {
+                throw UserError(error.description)
+            }
+            for i in 0..<table.rowCount where !valid(table.values[i, index!]) {
+                throw UserError(
+                    table.error(row: i, column: index!, "label \(table.values[i, index!]) is not 0 or 1").description)
+            }
+        } else {
+            let candidates = ["label", "y"].compactMap { table.columnNames.firstIndex(of: $0) }
+                + (table.columnCount > 0 ? [table.columnCount - 1] : [])
+            index = candidates.first { candidate in
+                !taken.contains(table.columnNames[candidate])
+                    && (0..<table.rowCount).allSatisfy { valid(table.values[$0, candidate]) }
+            }
+        }
+        guard let index else { return nil }
+        return (0..<table.rowCount).map { table.values[$0, index] > 0 ? 1 : 0 }
+    }
+
+    func printScores(logits: [Double], labels: [Double]) {
+        let logLoss = ClassificationMetrics.logLoss(logits: logits, labels: labels)
+        let accuracy = ClassificationMetrics.accuracy(logits: logits, labels: labels)
+        let auc = ClassificationMetrics.rocAUC(scores: logits, labels: labels)
+        var line = "log_loss=\(logLoss) accuracy=\(accuracy) auc=\(auc.map { "\($0)" } ?? "nan")"
+        if auc == nil { line += " (the AUC needs both classes)" }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// `name` and one shortest round-trip number per line on stdout, in blocks.
+    func writeColumn(_ name: String, _ values: [Double]) {
+        var text = name + "\n"
+        for (k, value) in values.enumerated() {
+            text += value.description
+            text += "\n"
+            if text.utf8.count > 1 << 16 || k == values.count - 1 {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                text = ""
+            }
+        }
+        if values.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+    }
+
+    /// Whether two paths name one existing file (same device and inode).
+    func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+}
