@@ -166,6 +166,41 @@ enum BenchCases {
                     reference: { blackHole(try! reference.newton().iterations) },
                     flops: { FlopCount.logisticFit(n: n, d: d, iterations: iterations) })
             },
+            // The next three time a statistics feature against its baseline in the reference column.
+            BenchCase(
+                name: "logistic.inference", sizes: [n, d], batch: nil, gemmBound: false,
+                note: "fit + inference; reference column: the fit alone"
+            ) {
+                let (problem, _, _) = data()
+                return PreparedCase(
+                    linalg: { blackHole(try! LogisticRegression.fit(problem, inference: InferenceOptions())) },
+                    reference: { blackHole(try! LogisticRegression.fit(problem)) },
+                    flops: { nil })
+            },
+            BenchCase(
+                name: "logistic.path", sizes: [n, d], batch: nil, gemmBound: false,
+                note: "20 λ, warm starts; reference column: one cold fit"
+            ) {
+                let (problem, _, _) = data()
+                let lambdas = try! LogisticRegression.logSpacedLambdas(problem, count: 20)
+                return PreparedCase(
+                    linalg: { blackHole(try! LogisticRegression.path(problem, lambdas: lambdas)) },
+                    reference: { blackHole(try! LogisticRegression.fit(problem)) },
+                    flops: { nil })
+            },
+            BenchCase(
+                name: "logistic.cv", sizes: [n, d], batch: nil, gemmBound: false,
+                note: "5-fold CV over the 20-λ path; reference column: the path"
+            ) {
+                let (problem, _, _) = data()
+                let lambdas = try! LogisticRegression.logSpacedLambdas(problem, count: 20)
+                return PreparedCase(
+                    linalg: {
+                        blackHole(try! LogisticRegression.crossValidatedPath(problem, lambdas: lambdas, folds: 5))
+                    },
+                    reference: { blackHole(try! LogisticRegression.path(problem, lambdas: lambdas)) },
+                    flops: { nil })
+            },
         ]
     }
 }

@@ -40,7 +40,9 @@ struct LogisticColumns {
         }
         let special = [labelIndex, weightIndex, offsetIndex].compactMap { $0 }
         guard table.columnCount - special.count >= 1 else {
-            let named = ["the label"] + (weightIndex == nil ? [] : ["the weights"]) + (offsetIndex == nil ? [] : ["the offsets"])
+            let named =
+                ["the label"] + (weightIndex == nil ? [] : ["the weights"])
+                + (offsetIndex == nil ? [] : ["the offsets"])
             let list = named.count == 1 ? named[0] : named.dropLast().joined(separator: ", ") + " and " + named.last!
             throw UserError("\(table.source): no feature columns besides \(list)")
         }

@@ -34,7 +34,8 @@ enum LogisticModelFile {
             throw UserError("\(path): a logistic model is a JSON object")
         }
         guard let format = object["format"] as? String, format.hasPrefix("linalg-logistic-regression/") else {
-            throw UserError("\(path): \"format\" is not \"\(Self.format)\": not a model written by `linalg logreg --save`")
+            throw UserError(
+                "\(path): \"format\" is not \"\(Self.format)\": not a model written by `linalg logreg --save`")
         }
         guard format == Self.format else { throw UserError("\(path): unsupported model format \"\(format)\"") }
         guard let names = object["feature_names"] as? [Any], let featureNames = names as? [String] else {
@@ -51,7 +52,9 @@ enum LogisticModelFile {
         let lambda = try ModelFiles.number(lambdaValue, path, "lambda")
         var offsetColumn: String? = nil
         if let value = try optional(object["offset_column"]) {
-            guard let name = value as? String else { throw UserError("\(path): \"offset_column\" must be a string or null") }
+            guard let name = value as? String else {
+                throw UserError("\(path): \"offset_column\" must be a string or null")
+            }
             offsetColumn = name
         }
         let covariance = try optional(object["covariance"]).map { try ModelFiles.matrix($0, path, "covariance") }

@@ -62,7 +62,8 @@ struct LogisticReport {
             values.map { JSONWriter.array(encoded: $0.map { numberOrNull($0) }) } ?? "null"
         }
         let intervals = inference.confidenceIntervals.map { rows in
-            JSONWriter.array(encoded: rows.map { JSONWriter.array(encoded: [numberOrNull($0.lower), numberOrNull($0.upper)]) })
+            JSONWriter.array(
+                encoded: rows.map { JSONWriter.array(encoded: [numberOrNull($0.lower), numberOrNull($0.upper)]) })
         }
         let covariance = inference.covariance.map { matrix in
             JSONWriter.array(encoded: (0..<matrix.rows).map { vector(matrix.row($0)) })
@@ -124,7 +125,8 @@ struct LogisticReport {
     /// The trace, the status and the coefficients (the exercise's form, without inference).
     static func text(_ fit: LogisticFit, featureNames: [String]) -> String {
         var lines = [traceTable(fit), ""]
-        lines.append("\(status(fit)) after \(fit.iterations) iterations; loss \(fit.loss), ‖∇L‖ \(fit.gradientNorm)")
+        lines.append(
+            "\(status(fit)) after \(fit.iterations) iterations; loss \(fit.loss), ‖∇L‖ \(fit.gradientNorm)")
         let width = max(9, featureNames.map(\.count).max() ?? 0)
         for (name, value) in zip(featureNames, fit.coefficients) {
             lines.append(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(value)")
@@ -154,9 +156,10 @@ struct LogisticReport {
     func pathTable(_ path: [LogisticPathPoint]) -> [String] {
         var lines = ["           λ  iterations   cv deviance (mean ± std)"]
         for point in path {
-            let cv = point.cvDevianceMean.map {
-                String(format: "%.6g ± %.3g", $0, point.cvDevianceStd ?? .nan)
-            } ?? "-"
+            let cv =
+                point.cvDevianceMean.map {
+                    String(format: "%.6g ± %.3g", $0, point.cvDevianceStd ?? .nan)
+                } ?? "-"
             let mark = point.lambda == bestLambda ? "  ← best" : ""
             lines.append(String(format: "%12.6g  %10d   ", point.lambda, point.fit.iterations) + cv + mark)
         }
@@ -167,7 +170,8 @@ struct LogisticReport {
         let names = parameterNames
         let width = max(9, names.map(\.count).max() ?? 0)
         let level = 1 - inference.options.alpha
-        let lowerLabel = String(format: "[%.4g", (1 - level) / 2), upperLabel = String(format: "%.4g]", 1 - (1 - level) / 2)
+        let lowerLabel = String(format: "[%.4g", (1 - level) / 2),
+            upperLabel = String(format: "%.4g]", 1 - (1 - level) / 2)
         var lines = [
             "".padding(toLength: width, withPad: " ", startingAt: 0)
                 + ["coef", "std err", "z", "P>|z|", lowerLabel, upperLabel].map { $0.leftPadded(12) }.joined()
@@ -192,8 +196,11 @@ struct LogisticReport {
     func statistics(_ inference: LogisticInference) -> [String] {
         func g(_ value: Double?) -> String { value.map { String(format: "%.10g", $0) } ?? "undefined" }
         return [
-            "covariance: " + (inference.covariance == nil
-                ? "not defined" : inference.options.robust ? "HC0 sandwich H⁻¹(Σ w²r² x xᵀ)H⁻¹" : "H⁻¹ (model-based)"),
+            "covariance: "
+                + (inference.covariance == nil
+                    ? "not defined"
+                    : inference.options.robust
+                        ? "HC0 sandwich H⁻¹(Σ w²r² x xᵀ)H⁻¹" : "H⁻¹ (model-based)"),
             "log-likelihood \(g(inference.logLikelihood))    null log-likelihood \(g(inference.nullLogLikelihood))",
             "deviance \(g(inference.deviance))    null deviance \(g(inference.nullDeviance))",
             "AIC \(g(inference.aic))    BIC \(g(inference.bic))    pseudo-R² (McFadden) \(g(inference.pseudoR2))",

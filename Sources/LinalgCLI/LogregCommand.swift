@@ -9,7 +9,8 @@ struct LogregCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logreg",
         abstract:
-            "Fit L(β) = −Σ w[y log σ(z) + (1−y) log(1−σ(z))] + λβᵀβ, z = xᵀβ + β₀ + o, to a data file "
+            "Fit L(β) = −Σ w[y log σ(z) + (1−y) log(1−σ(z))] + λβᵀβ, z = xᵀβ + β₀ + o, "
+            + "to a data file "
             + "by Newton's method with Cholesky, with standard errors, p-values and fit statistics.",
         discussion: """
             Exit status: 0 converged, 2 bad input, 3 the fit did not converge (its result is still printed).
@@ -40,7 +41,8 @@ struct LogregCommand: ParsableCommand {
     @Flag(help: "The HC0 sandwich covariance H⁻¹(Σ w²r²x xᵀ)H⁻¹ instead of H⁻¹.") var robust = false
     @Option(help: "Write the fitted model as JSON (for `linalg predict`).") var save: String?
     @Option(help: "A regularisation path: comma-separated λ values.") var lambdas: String?
-    @Option(help: "A regularisation path of N λ values log-spaced from λ_max (β ≈ 0) to λ_max·1e-4.") var path: Int?
+    @Option(help: "A regularisation path of N λ values log-spaced from λ_max (β ≈ 0) to λ_max·1e-4.")
+    var path: Int?
     @Option(help: "Choose λ on the path by K-fold cross-validated deviance.") var cv: Int?
     @Option(help: "Shuffle the rows with this seed before assigning the folds.") var cvSeed: UInt64?
     @Flag(help: "Print only a JSON object on stdout.") var json = false
@@ -48,7 +50,9 @@ struct LogregCommand: ParsableCommand {
     @OptionGroup var memory: MemoryOptions
 
     func validateOptions() throws {
-        guard lambda.isFinite, lambda >= 0 else { throw UserError("--lambda must be a finite number ≥ 0, got \(lambda)") }
+        guard lambda.isFinite, lambda >= 0 else {
+            throw UserError("--lambda must be a finite number ≥ 0, got \(lambda)")
+        }
         guard tol.isFinite, tol >= 0 else { throw UserError("--tol must be a finite number ≥ 0, got \(tol)") }
         guard maxIter >= 0 else { throw UserError("--max-iter must be ≥ 0, got \(maxIter)") }
         guard alpha > 0, alpha < 1 else { throw UserError("--alpha must lie in (0, 1), got \(alpha)") }
@@ -92,7 +96,8 @@ struct LogregCommand: ParsableCommand {
             var chosen = problem
             var start: [Double]? = nil
             if requestedLambdas != nil || path != nil || cv != nil {
-                let values = try requestedLambdas ?? path.map { try LogisticRegression.logSpacedLambdas(problem, count: $0) }
+                let values =
+                    try requestedLambdas ?? path.map { try LogisticRegression.logSpacedLambdas(problem, count: $0) }
                     ?? [lambda]
                 if let cv {
                     points = try LogisticRegression.crossValidatedPath(

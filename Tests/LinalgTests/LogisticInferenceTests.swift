@@ -149,7 +149,8 @@ func expectRelative(
         // scipy.stats.norm.ppf values.
         expectRelative(
             [0.975, 0.995, 1e-10, 0.3].map(NormalDistribution.quantile),
-            [1.959963984540054, 2.5758293035489004, -6.361340902404056, -0.5244005127080409], tolerance: 1e-15, "Φ⁻¹")
+            [1.959963984540054, 2.5758293035489004, -6.361340902404056, -0.5244005127080409], tolerance: 1e-15,
+            "Φ⁻¹")
         for p in [1e-300, 1e-20, 1e-5, 0.01, 0.2, 0.5, 0.7, 0.999, 1 - 1e-12] {
             let z = NormalDistribution.quantile(p)
             expectRelative([NormalDistribution.cdf(z)], [p], tolerance: 1e-13, "Φ(Φ⁻¹(\(p)))")

@@ -50,7 +50,8 @@ struct InferenceCalculation {
         }
         if let (i, j) = hessian.firstNonFinite {
             throw .invalidValue(
-                what: "Hessian", detail: "entry (\(i + 1), \(j + 1)) at the fitted β is not finite; rescale the features")
+                what: "Hessian",
+                detail: "entry (\(i + 1), \(j + 1)) at the fitted β is not finite; rescale the features")
         }
         var diagnostics: [LogisticDiagnostic] = []
         if reason == .separable {
@@ -61,7 +62,9 @@ struct InferenceCalculation {
         if reason != .converged && reason != .separable { diagnostics.append(.notConverged(reason)) }
 
         let factor = try? LAPACK.choleskyFactor(hessian)
-        let reciprocal = try factor.map { l throws(LinalgError) in try LAPACK.reciprocalCondition(of: hessian, factor: l) }
+        let reciprocal = try factor.map { l throws(LinalgError) in
+            try LAPACK.reciprocalCondition(of: hessian, factor: l)
+        }
         let scaledReciprocal = try Self.scaledReciprocalCondition(hessian)
         var covariance: Matrix<Double>?
         if let factor, lastDamping == 0, scaledReciprocal >= Self.singularityThreshold {
@@ -69,7 +72,8 @@ struct InferenceCalculation {
             covariance = options.robust ? sandwich(inverse) : inverse
         } else {
             diagnostics.append(
-                .singularHessian(parameters: try Self.dependentParameters(hessian), reciprocalCondition: reciprocal ?? 0))
+                .singularHessian(
+                    parameters: try Self.dependentParameters(hessian), reciprocalCondition: reciprocal ?? 0))
         }
 
         var inference = LogisticInference(

@@ -53,7 +53,8 @@ public enum LogisticDiagnostic: Sendable, Equatable {
                 + "features)"
         case .quasiCompleteSeparation(let rows):
             return "quasi-complete separation: \(rows) row\(rows == 1 ? " has" : "s have") fitted probability 0 or 1 "
-                + "to within 1.5e-8 (numerically certain); some coefficients may be infinite in the limit and their standard errors are "
+                + "to within 1.5e-8 (numerically certain); some coefficients may be infinite in the limit and "
+                + "their standard errors are "
                 + "not reliable"
         case .singularHessian(let parameters, let reciprocal):
             let named = parameters.map { $0 < names.count ? names[$0] : "#\($0 + 1)" }
@@ -103,7 +104,8 @@ public struct LogisticInference: Sendable {
     public var bic: Double { Double(parameterCount) * log(sampleSize) - 2 * logLikelihood }
     /// McFadden's `1 − ℓ/ℓ_null`; `nil` when `ℓ_null = 0` (all labels equal).
     public var pseudoR2: Double? { nullLogLikelihood < 0 ? 1 - logLikelihood / nullLogLikelihood : nil }
-    /// LAPACK's (`dpocon`) estimate of `1/κ₁(H) = 1/(‖H‖₁‖H⁻¹‖₁)`; 0 when `H` is not positive definite.
+    /// LAPACK's (`dpocon`) estimate of `1/κ₁(H) = 1/(‖H‖₁‖H⁻¹‖₁)`; 0 when `H` is not positive
+    /// definite.
     public var reciprocalCondition: Double
     /// `κ₁(H) = 1 / reciprocalCondition`; `nil` when `H` is singular (not positive definite).
     public var conditionNumber: Double? { reciprocalCondition > 0 ? 1 / reciprocalCondition : nil }

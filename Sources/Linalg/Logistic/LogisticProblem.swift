@@ -65,10 +65,13 @@ public struct LogisticProblem: Sendable {
                 throw .shapeMismatch(
                     operation: "logistic regression", detail: "\(offsets.count) offsets for \(y.count) samples")
             }
-            if let i = offsets.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "offsets", row: i, column: 0) }
+            if let i = offsets.firstIndex(where: { !$0.isFinite }) {
+                throw .nonFinite(what: "offsets", row: i, column: 0)
+            }
         }
-        self.init(checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
-                  offsets: offsets)
+        self.init(
+            checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
+            offsets: offsets)
     }
 
     /// Stores data that has been checked already (a subset of rows or another λ of a checked problem).

@@ -69,7 +69,7 @@ public enum NewtonStopReason: String, Sendable, Equatable {
     case stagnated
 }
 
-/// The result of ``LogisticRegression/fit(_:options:initial:)``.
+/// The result of ``LogisticRegression/fit(_:options:initial:inference:)``.
 public struct LogisticFit: Sendable {
     /// `β₁ … β_d` in feature order.
     public var coefficients: [Double]
@@ -89,6 +89,10 @@ public struct LogisticFit: Sendable {
     public var trace: [NewtonIteration]
     /// Standard errors, likelihoods and diagnostics at `β`, when asked for.
     public var inference: LogisticInference?
+
+    /// The Cholesky factor of the last Newton step's `∇²L + μI` (near `β`): a path's predictor
+    /// step to the next λ uses it.
+    var lastFactor: Matrix<Double>?
 
     /// `(β₁ … β_d, β₀)`: the coefficients, then the intercept when fitted.
     public var parameters: [Double] { coefficients + (intercept.map { [$0] } ?? []) }
@@ -120,6 +124,16 @@ extension LogisticRegression {
         _ problem: LogisticProblem, options: NewtonOptions = NewtonOptions(),
         initial: [Double]? = nil, inference: InferenceOptions? = nil
     ) throws(LinalgError) -> LogisticFit {
+        try fit(problem, options: options, initial: initial, inference: inference, gradientScale: nil)
+    }
+
+    /// ``fit(_:options:initial:inference:)`` with the stopping rule `‖∇L‖ ≤ tol · max(1, scale)`
+    /// for a given `scale` (`nil`: `‖∇L(β₀)‖`). A path passes `‖∇L(0)‖`, which does not depend on
+    /// λ, so that a warm-started fit stops where a cold fit at the same λ would.
+    static func fit(
+        _ problem: LogisticProblem, options: NewtonOptions, initial: [Double]?, inference: InferenceOptions?,
+        gradientScale: Double?
+    ) throws(LinalgError) -> LogisticFit {
         try options.validate()
         try inference?.validate()
         try problem.checkHessianFitsInMemory()
@@ -133,7 +147,8 @@ extension LogisticRegression {
         let singleThreadedBLAS = workspace.parts > 1
         if singleThreadedBLAS { SingleThreadedBLAS.enter() }
         defer { if singleThreadedBLAS { SingleThreadedBLAS.leave() } }
-        let solver = NewtonSolver(problem: problem, options: options, workspace: workspace, initial: beta)
+        let solver = NewtonSolver(
+            problem: problem, options: options, workspace: workspace, initial: beta, gradientScale: gradientScale)
         var fit = try solver.run()
         if let inference {
             // The workspace holds the logits and residuals of β̂ from the last evaluation.
@@ -194,7 +209,7 @@ final class NewtonSolver {
     /// `∇²L(β)` and the Cholesky factor of `∇²L(β) + μI`.
     var hessian: Matrix<Double>, factor: Matrix<Double>
     var loss: Double, gradientNorm: Double
-    /// `tol · max(1, ‖∇L(β₀)‖)`.
+    /// `tol · max(1, ‖∇L(β₀)‖)` (or the scale given instead of `‖∇L(β₀)‖`).
     let threshold: Double
     var trace: [NewtonIteration] = []
     var iteration = 0
@@ -204,7 +219,10 @@ final class NewtonSolver {
     var stepMoved = true
 
     /// Setup: buffers, then `L(β₀)` and `∇L(β₀)` (the logits of `β₀` stay in the workspace).
-    init(problem: LogisticProblem, options: NewtonOptions, workspace: LogisticWorkspace, initial: [Double]) {
+    init(
+        problem: LogisticProblem, options: NewtonOptions, workspace: LogisticWorkspace, initial: [Double],
+        gradientScale: Double? = nil
+    ) {
         self.problem = problem
         self.options = options
         self.workspace = workspace
@@ -220,7 +238,7 @@ final class NewtonSolver {
         gradientNorm = 0
         loss = NewtonSolver.lossAndGradient(problem, workspace, beta, gradientInto: &gradient)
         gradientNorm = BLAS.nrm2(gradient)
-        threshold = options.tolerance * max(1, gradientNorm)
+        threshold = options.tolerance * max(1, gradientScale ?? gradientNorm)
         trace.append(
             NewtonIteration(
                 iteration: 0, loss: loss, gradientNorm: gradientNorm, stepSize: 0, damping: 0, newtonDecrement: 0))
@@ -312,10 +330,12 @@ final class NewtonSolver {
     /// The result: `β` split into coefficients and intercept, the final loss and the trace.
     func finalize(_ reason: NewtonStopReason) -> LogisticFit {
         let d = problem.featureCount
-        return LogisticFit(
+        var fit = LogisticFit(
             coefficients: Array(beta[0..<d]), intercept: problem.fitIntercept ? beta[d] : nil,
             loss: loss, gradientNorm: gradientNorm, iterations: iteration,
             converged: reason == .converged, reason: reason, trace: trace)
+        if iteration > 0 { fit.lastFactor = factor }
+        return fit
     }
 
     /// `L(β)`, with `∇L(β)` into `g` and the logits of `β` left in the workspace.

@@ -19,9 +19,9 @@ extension LogisticRegression {
     // MARK: λ_max, the path, K-fold deviance
 
     /// A `λ` at which `β ≈ 0`: with `g = ∇L` at `β = 0` (and the null model's intercept, when one is
-    /// fitted) and `s_j` the root mean square of column `j`, `λ_max = max_j |g_j| s_j / (2·10⁻³)`.
-    /// For `λ ≥ λ_max` the minimiser satisfies `|β_j| s_j ≲ |g_j| s_j / (2λ) ≤ 10⁻³`: no feature moves
-    /// a logit by more than about `10⁻³` per typical value. (L2 never makes `β` exactly 0.)
+    /// fitted) and `s_j` the root mean square of column `j`, `λ_max = max_j |g_j| s_j / (2·10⁻²)`.
+    /// For `λ ≥ λ_max` the minimiser satisfies `|β_j| s_j ≲ |g_j| s_j / (2λ) ≤ 10⁻²`: no feature moves
+    /// a logit by more than about `10⁻²` per typical value. (L2 never makes `β` exactly 0.)
     public static func lambdaMax(_ problem: LogisticProblem) throws(LinalgError) -> Double {
         let d = problem.featureCount, n = problem.sampleCount
         guard d > 0, n > 0 else { return 1 }
@@ -41,7 +41,7 @@ extension LogisticRegression {
             for i in 0..<n { squares += problem.x[i, j] * problem.x[i, j] }
             largest = max(largest, abs(gradient[j]) * (squares / Double(n)).squareRoot())
         }
-        return largest > 0 ? largest / 2e-3 : 1
+        return largest > 0 ? largest / 2e-2 : 1
     }
 
     /// `count` values of `λ` spaced evenly in `log λ` from `λ_max` (``lambdaMax(_:)``) down to
@@ -54,18 +54,41 @@ extension LogisticRegression {
     }
 
     /// Fits every `λ` of `lambdas` in decreasing order, each warm-started from the previous `β`
-    /// (the first from `β = 0`); the fits are returned in that order.
+    /// (the first from `β = 0`) and stopped by the rule of a cold fit at its λ
+    /// (`‖∇L‖ ≤ tol · max(1, ‖∇L(0)‖)`); the fits are returned in that order.
     public static func path(
         _ problem: LogisticProblem, lambdas: [Double], options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> [LogisticPathPoint] {
         var points: [LogisticPathPoint] = []
         var start: [Double]? = nil
+        let scale = try coldGradientNorm(problem)
+        var previous: (lambda: Double, fit: LogisticFit)? = nil
         for lambda in lambdas.sorted(by: >) {
-            let fit = try LogisticRegression.fit(try problem.withLambda(lambda), options: options, initial: start)
+            if let previous { start = predicted(previous.fit, from: previous.lambda, to: lambda, problem: problem) }
+            let fit = try LogisticRegression.fit(
+                try problem.withLambda(lambda), options: options, initial: start, inference: nil, gradientScale: scale)
             start = fit.parameters
+            previous = (lambda, fit)
             points.append(LogisticPathPoint(lambda: lambda, fit: fit))
         }
         return points
+    }
+
+    /// The predictor step of a path: `β(λ')` to first order from `β(λ)`. Differentiating the
+    /// optimality condition `∇L(β(λ)) = 0` in λ gives `H dβ/dλ = −2(β₁ … β_d, 0)`, so
+    /// `β(λ') ≈ β(λ) − (λ' − λ) H⁻¹ 2β`, with the factor of the last Newton step standing in for
+    /// `H(β(λ))`. Newton then starts `O((λ' − λ)²)` from the minimiser instead of `O(λ' − λ)`.
+    static func predicted(
+        _ fit: LogisticFit, from lambda: Double, to next: Double, problem: LogisticProblem
+    ) -> [Double] {
+        var beta = fit.parameters
+        guard let factor = fit.lastFactor, fit.converged else { return beta }
+        var direction = beta
+        for j in problem.featureCount..<direction.count { direction[j] = 0 }
+        for j in direction.indices { direction[j] *= 2 }
+        guard (try? LAPACK.choleskySolve(factor: factor, &direction)) != nil else { return beta }
+        for j in beta.indices { beta[j] -= (next - lambda) * direction[j] }
+        return beta.allSatisfy(\.isFinite) ? beta : fit.parameters
     }
 
     /// The path with `K`-fold cross-validation: fold `k` holds the rows `i` with `i mod K = k`
@@ -87,11 +110,9 @@ extension LogisticRegression {
         var deviances = [[Double]](repeating: [], count: sorted.count)
         for fold in 0..<folds {
             let (train, test) = try split(problem, assignment: assignment, fold: fold)
-            var start: [Double]? = nil
-            for (k, lambda) in sorted.enumerated() {
-                let fit = try LogisticRegression.fit(try train.withLambda(lambda), options: options, initial: start)
-                start = fit.parameters
-                deviances[k].append(try heldOutDeviance(test, parameters: fit.parameters))
+            let fits = try path(train, lambdas: sorted, options: options)
+            for (k, point) in fits.enumerated() {
+                deviances[k].append(try heldOutDeviance(test, parameters: point.fit.parameters))
             }
         }
         for k in points.indices {
@@ -101,6 +122,12 @@ extension LogisticRegression {
             points[k].cvDevianceStd = variance.squareRoot()
         }
         return points
+    }
+
+    /// `‖∇L(0)‖`, the same for every λ (the penalty's gradient `2λβ` vanishes at 0): the scale of
+    /// the stopping rule of a cold fit, given to the warm-started fits of a path.
+    static func coldGradientNorm(_ problem: LogisticProblem) throws(LinalgError) -> Double {
+        BLAS.nrm2(try gradient([Double](repeating: 0, count: problem.parameterCount), problem: problem))
     }
 
     /// The fold of every row: `position mod K`, where a row's position is its index, or its place
