@@ -10,6 +10,9 @@ struct BenchCase {
     /// Whether the case is bound by GEMM-like work (its rate is compared with dgemm's).
     var gemmBound: Bool
     var note: String?
+    /// Whether Linalg and the reference column are timed alternately, call by call (for a
+    /// feature against its baseline, whose cost ratio is the result).
+    var interleaved = false
     /// Builds the data (outside the timing) and returns the timed bodies.
     var prepare: () -> PreparedCase
 }
@@ -169,7 +172,7 @@ enum BenchCases {
             // The next three time a statistics feature against its baseline in the reference column.
             BenchCase(
                 name: "logistic.inference", sizes: [n, d], batch: nil, gemmBound: false,
-                note: "fit + inference; reference column: the fit alone"
+                note: "fit + inference; reference column: the fit alone", interleaved: true
             ) {
                 let (problem, _, _) = data()
                 return PreparedCase(
@@ -179,7 +182,7 @@ enum BenchCases {
             },
             BenchCase(
                 name: "logistic.path", sizes: [n, d], batch: nil, gemmBound: false,
-                note: "20 λ, warm starts; reference column: one cold fit"
+                note: "20 λ, warm starts; reference column: one cold fit", interleaved: true
             ) {
                 let (problem, _, _) = data()
                 let lambdas = try! LogisticRegression.logSpacedLambdas(problem, count: 20)
@@ -190,7 +193,7 @@ enum BenchCases {
             },
             BenchCase(
                 name: "logistic.cv", sizes: [n, d], batch: nil, gemmBound: false,
-                note: "5-fold CV over the 20-λ path; reference column: the path"
+                note: "5-fold CV over the 20-λ path; reference column: the path", interleaved: true
             ) {
                 let (problem, _, _) = data()
                 let lambdas = try! LogisticRegression.logSpacedLambdas(problem, count: 20)

@@ -45,6 +45,20 @@ struct BenchCommand: ParsableCommand {
             // roofline of the same minute, with the machine's drift between the two windows halved.
             let rooflineBudget = settings.quick ? 0.1 : 0.3
             let rateBefore = benchCase.gemmBound ? roofline.measure(budget: rooflineBudget) : nil
+            if benchCase.interleaved, let baseline = prepared.reference {
+                let (timing, baselineTiming, ratio) = measureInterleaved(
+                    budget: settings.budget, rounds: settings.quick ? 3 : 5, prepared.linalg, baseline)
+                let pair = [("linalg", timing), ("reference", baselineTiming)].map {
+                    BenchRecord(
+                        caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
+                        implementation: $0.0, timing: $0.1, flops: nil)
+                }
+                records += pair
+                table.printRow(
+                    benchCase, linalg: pair[0], reference: pair[1], dgemmRate: nil,
+                    note: (benchCase.note ?? "") + String(format: "; interleaved, median ratio %.3f", ratio))
+                continue
+            }
             let linalgTiming = measure(budget: settings.budget, prepared.linalg)
             let adjacentRate = rateBefore.map { ($0 + roofline.measure(budget: rooflineBudget)) / 2 }
             let linalg = BenchRecord(

@@ -57,3 +57,28 @@ public func measure(
     }
     return TimingSummary(samples: samples)
 }
+
+/// Times `first` and `second` alternately, one call each per round, for at least `rounds` rounds
+/// and until `budget` seconds are spent: both see the same minutes of the machine's drifting
+/// speed, so the ratio of their medians is meaningful where two separate `measure` calls are not.
+/// Also returns the median of the per-round ratios `first / second`.
+public func measureInterleaved(
+    budget: Double, rounds: Int = 5, _ first: () -> Void, _ second: () -> Void
+) -> (first: TimingSummary, second: TimingSummary, medianRatio: Double) {
+    first()
+    second()
+    var a: [Double] = [], b: [Double] = [], ratios: [Double] = []
+    let start = monotonicSeconds()
+    while a.count < rounds || monotonicSeconds() - start < budget {
+        let t0 = monotonicSeconds()
+        first()
+        let t1 = monotonicSeconds()
+        second()
+        let t2 = monotonicSeconds()
+        a.append(t1 - t0)
+        b.append(t2 - t1)
+        ratios.append((t1 - t0) / (t2 - t1))
+        if a.count >= 200 { break }
+    }
+    return (TimingSummary(samples: a), TimingSummary(samples: b), TimingSummary(samples: ratios).median)
+}

@@ -37,6 +37,8 @@ struct InferenceCalculation {
     let lastDamping: Double
     let reason: NewtonStopReason
     let options: InferenceOptions
+    /// `H(β̂)` when the solver's last evaluation computed it (else one pass computes it here).
+    var hessian: Matrix<Double>? = nil
 
     /// Below this reciprocal condition number (of the Hessian scaled to a unit diagonal) the
     /// covariance is reported as not defined.
@@ -44,9 +46,11 @@ struct InferenceCalculation {
 
     func run() throws(LinalgError) -> LogisticInference {
         let p = problem.parameterCount
-        var hessian = Matrix<Double>(rows: p, columns: p)
-        hessian.withUnsafeMutableBufferPointer { h in
-            if let base = h.baseAddress { problem.hessian(logits: .inWorkspace, workspace: workspace, into: base) }
+        var hessian = self.hessian ?? Matrix<Double>(rows: p, columns: p)
+        if self.hessian == nil {
+            hessian.withUnsafeMutableBufferPointer { h in
+                if let base = h.baseAddress { problem.hessian(logits: .inWorkspace, workspace: workspace, into: base) }
+            }
         }
         if let (i, j) = hessian.firstNonFinite {
             throw .invalidValue(

@@ -177,36 +177,84 @@ extension LogisticProblem {
             for i in 0..<n { h[i] = workspace.residuals[i] * workspace.residuals[i] }
         }
         let weightsGiven = if case .squaredResiduals = weights { true } else { false }
-        gram.update(repeating: 0, count: p * p)
-        if let beta, d == 0 || n == 0 {
-            z.update(repeating: 0, count: n)
-            Logistic.addIntercept(fitIntercept ? beta[d] : 0, offsets: offsets, rows: 0..<n, to: z)
-        }
         if d > 0 && n > 0 {
-            x.withUnsafeBufferPointer { px in
-                let pass = WeightedGramPass(
-                    problem: self, x: px.baseAddress!, beta: beta, weightsGiven: weightsGiven, workspace: workspace)
-                ParallelChunks.run(count: workspace.parts, parts: workspace.parts) { worker, _ in
-                    pass.run(worker: worker)
-                }
-                pass.addPartials(into: gram, leadingDimension: p)
-                if fitIntercept {
-                    // G[d, j] = Σ_i g_i x_ij = (Xᵀg)_j
-                    Double.blasGemv(
-                        transpose: true, m: n, n: d, alpha: 1, a: BLASOperand(px.baseAddress!), lda: d,
-                        x: BLASOperand(h), incx: 1,
-                        beta: 0, y: BLASOperand(gram + d * p), incy: 1)
-                }
+            runGramPass(
+                beta: beta, weightsGiven: weightsGiven, lossAndGradient: false, workspace: workspace, into: gram)
+        } else {
+            gram.update(repeating: 0, count: p * p)
+            if let beta {
+                z.update(repeating: 0, count: n)
+                Logistic.addIntercept(fitIntercept ? beta[d] : 0, offsets: offsets, rows: 0..<n, to: z)
+            }
+            if fitIntercept {
+                // G[d, d] = Σ_i g_i
+                if !weightsGiven { Logistic.slopeWeights(z, sampleWeights, rows: 0..<n, into: h) }
+                gram[d * p + d] = (0..<n).reduce(0) { $0 + h[$1] }
             }
         }
-        if fitIntercept {
-            // G[d, d] = Σ_i g_i
-            var total = 0.0
-            if d == 0 && !weightsGiven { Logistic.slopeWeights(z, sampleWeights, rows: 0..<n, into: h) }
-            for i in 0..<n { total += h[i] }
-            gram[d * p + d] = total
-        }
         BLAS.mirrorLowerToUpper(gram, n: p, ld: p)
+    }
+
+    // MARK: L, ∇L and ∇²L in one pass over X
+
+    /// `L(β)`, with `∇L(β)` into `gradient` and the full `∇²L(β)` into `hessian`, from one pass
+    /// over `X`: each chunk of rows gives its logits, loss, residuals `r` and weights `h`, its
+    /// share `X_cᵀ r` of the gradient and `Σ h_i x_i x_iᵀ` of the Hessian while it is in cache.
+    /// The Newton solver evaluates a full step this way: when the step is accepted, the next
+    /// iteration's Hessian (or the inference's, at the optimum) is already there. The logits and
+    /// residuals are left in the workspace.
+    func lossGradientAndHessian(
+        at beta: UnsafePointer<Double>, workspace: LogisticWorkspace,
+        gradient: UnsafeMutablePointer<Double>, hessian: UnsafeMutablePointer<Double>
+    ) -> Double {
+        let n = sampleCount, d = featureCount, p = parameterCount
+        guard d > 0 && n > 0 else {
+            let loss = lossAndGradient(at: beta, workspace: workspace, into: gradient)
+            self.hessian(logits: .inWorkspace, workspace: workspace, into: hessian)
+            return loss
+        }
+        let pass = runGramPass(
+            beta: beta, weightsGiven: false, lossAndGradient: true, workspace: workspace, into: hessian)
+        var loss = lambda * penaltyNorm(beta), interceptGradient = 0.0
+        for j in 0..<d { gradient[j] = 2 * lambda * beta[j] }
+        for piece in 0..<pass.pieces {
+            let v = pass.vectors(piece)
+            for j in 0..<d { gradient[j] += v[d + 1 + j] }
+            interceptGradient += v[2 * d + 1]
+            loss += v[2 * d + 2]
+        }
+        if fitIntercept { gradient[d] = interceptGradient }
+        for j in 0..<d { hessian[j * p + j] += 2 * lambda }
+        BLAS.mirrorLowerToUpper(hessian, n: p, ld: p)
+        return loss
+    }
+
+    /// Runs ``WeightedGramPass`` on all cores (`d > 0`, `n > 0`) and writes the lower triangle of
+    /// `X̃ᵀ diag(g) X̃` into `gram` (zeroed first), the intercept's row from the pieces' `Xᵀg`, `Σg`.
+    @discardableResult
+    private func runGramPass(
+        beta: UnsafePointer<Double>?, weightsGiven: Bool, lossAndGradient: Bool, workspace: LogisticWorkspace,
+        into gram: UnsafeMutablePointer<Double>
+    ) -> WeightedGramPass {
+        let d = featureCount, p = parameterCount
+        gram.update(repeating: 0, count: p * p)
+        return x.withUnsafeBufferPointer { px in
+            let pass = WeightedGramPass(
+                problem: self, x: px.baseAddress!, beta: beta, weightsGiven: weightsGiven,
+                lossAndGradient: lossAndGradient, workspace: workspace)
+            ParallelChunks.run(count: workspace.parts, parts: workspace.parts) { worker, _ in
+                pass.run(worker: worker)
+            }
+            pass.addPartials(into: gram, leadingDimension: p)
+            if fitIntercept {
+                // G[d, j] = Σ_i g_i x_ij = (Xᵀg)_j and G[d, d] = Σ_i g_i, summed over the pieces in order.
+                for piece in 0..<pass.pieces {
+                    let v = pass.vectors(piece)
+                    for j in 0...d { gram[d * p + j] += v[j] }
+                }
+            }
+            return pass
+        }
     }
 }
 
@@ -216,140 +264,6 @@ enum GramWeights {
     case slopes(HessianLogits)
     /// `r_i²`, the residuals `r = w ∘ (σ(z) − y)` of the last loss-and-gradient pass squared.
     case squaredResiduals
-}
-
-/// The blocked `Σ_i h_i x_i x_iᵀ` of the Hessian (lower triangle), on all cores.
-///
-/// The rows are cut into ``LogisticWorkspace/pieces`` contiguous pieces, each with its own
-/// `paddedWidth²` partial sum; the cores take the next piece as they finish one (a core slowed by
-/// a neighbour takes fewer), and ``addPartials(into:leadingDimension:)`` adds the partials in piece
-/// order, so the result does not depend on which core took which piece. Each core works through
-/// its piece in cache-sized chunks of rows: the chunk's logits (when `β` is given), its weights
-/// `h_i = w_i σ'(z_i)`, then blocks of rows `√h_i x_i` multiplied into the partial sum.
-struct WeightedGramPass: @unchecked Sendable {
-    let x: UnsafePointer<Double>
-    let beta: UnsafePointer<Double>?
-    let intercept: Double
-    let sampleWeights: [Double]?, offsets: [Double]?
-    let n: Int, d: Int
-    let logits: UnsafeMutablePointer<Double>, weights: UnsafeMutablePointer<Double>
-    let blocks: UnsafeMutablePointer<Double>, partials: UnsafeMutablePointer<Double>
-    let rowsPerBlock: Int, chunkRows: Int, paddedWidth: Int, pieces: Int, tiled: Bool
-    /// Whether the weights are in place already (else `h_i = w_i σ'(z_i)` is computed per chunk).
-    let weightsGiven: Bool
-    let claims = PieceCounter()
-
-    init(
-        problem: LogisticProblem, x: UnsafePointer<Double>, beta: UnsafePointer<Double>?, weightsGiven: Bool,
-        workspace: LogisticWorkspace
-    ) {
-        self.x = x
-        self.beta = beta
-        self.weightsGiven = weightsGiven
-        n = problem.sampleCount
-        d = problem.featureCount
-        intercept = problem.fitIntercept ? beta?[d] ?? 0 : 0
-        sampleWeights = problem.sampleWeights
-        offsets = problem.offsets
-        logits = workspace.logits
-        weights = workspace.slopeWeights
-        blocks = workspace.blocks
-        partials = workspace.partials
-        rowsPerBlock = workspace.blockRows
-        chunkRows = workspace.evaluationRows
-        paddedWidth = workspace.paddedWidth
-        pieces = workspace.pieces
-        tiled = workspace.usesTiledKernel
-    }
-
-    /// The rows of piece `piece`.
-    func rows(of piece: Int) -> Range<Int> { (piece * n / pieces)..<((piece + 1) * n / pieces) }
-
-    /// The partial sum of piece `piece`.
-    func partial(_ piece: Int) -> UnsafeMutablePointer<Double> { partials + piece * paddedWidth * paddedWidth }
-
-    /// One core's share: pieces claimed one after another until none is left. The next piece is
-    /// claimed with the last chunk of the current one, so that its first rows can be prefetched.
-    func run(worker: Int) {
-        let block = blocks + worker * rowsPerBlock * paddedWidth
-        var piece = claims.next()
-        guard piece < pieces else { return }
-        var upcoming = pieces
-        var start = rows(of: piece).lowerBound
-        partial(piece).update(repeating: 0, count: paddedWidth * paddedWidth)
-        while true {
-            let end = rows(of: piece).upperBound
-            let chunk = start..<min(end, start + chunkRows)
-            prepare(chunk)
-            var following = chunk.upperBound..<end
-            if following.isEmpty {
-                upcoming = claims.next()
-                if upcoming < pieces { following = rows(of: upcoming) }
-            }
-            multiply(chunk, into: partial(piece), block: block, prefetching: following.prefix(chunkRows))
-            start = chunk.upperBound
-            if start == end {
-                guard upcoming < pieces else { return }
-                piece = upcoming
-                upcoming = pieces
-                start = rows(of: piece).lowerBound
-                partial(piece).update(repeating: 0, count: paddedWidth * paddedWidth)
-            }
-        }
-    }
-
-    /// The chunk's logits `z = Xβ + β₀ + o` (when `β` is given) and weights `h_i = w_i σ'(z_i)`.
-    func prepare(_ chunk: Range<Int>) {
-        if let beta {
-            Double.blasGemv(
-                transpose: false, m: chunk.count, n: d, alpha: 1, a: BLASOperand(x + chunk.lowerBound * d), lda: d,
-                x: BLASOperand(beta), incx: 1, beta: 0, y: BLASOperand(logits + chunk.lowerBound), incy: 1)
-            Logistic.addIntercept(intercept, offsets: offsets, rows: chunk, to: logits)
-        }
-        if !weightsGiven { Logistic.slopeWeights(logits, sampleWeights, rows: chunk, into: weights) }
-    }
-
-    /// `partial ← partial + BᵀB` for the blocks of rows `B = diag(√h) X_chunk` (lower triangle),
-    /// while the rows `next` are fetched into L2, a share per block, so that the next chunk's
-    /// `gemv` finds them there.
-    func multiply(
-        _ chunk: Range<Int>, into partial: UnsafeMutablePointer<Double>,
-        block: UnsafeMutablePointer<Double>, prefetching next: Range<Int>
-    ) {
-        let nextBytes = next.count * d * MemoryLayout<Double>.stride
-        let blockCount = (chunk.count + rowsPerBlock - 1) / rowsPerBlock
-        let bytesPerBlock = (nextBytes + blockCount - 1) / blockCount
-        var blockStart = chunk.lowerBound, prefetchOffset = 0
-        while blockStart < chunk.upperBound {
-            let count = min(rowsPerBlock, chunk.upperBound - blockStart)
-            ScalingKernels.scaleRowsBySqrt(
-                into: block, stride: paddedWidth, from: x + blockStart * d,
-                weights: weights + blockStart, rows: count, columns: d)
-            let prefetchBytes = min(bytesPerBlock, nextBytes - prefetchOffset)
-            let prefetch = UnsafeRawPointer(x + next.lowerBound * d) + prefetchOffset
-            prefetchOffset += prefetchBytes
-            if !tiled
-                || !ScalingKernels.syrkLowerPadded(
-                    rows: count, paddedWidth: paddedWidth, usedRows: d, a: block, c: partial,
-                    prefetch: prefetch, prefetchBytes: prefetchBytes)
-            {
-                Double.blasSyrkLower(
-                    transpose: true, n: paddedWidth, k: count, alpha: 1, a: BLASOperand(block), lda: paddedWidth,
-                    beta: 1, c: BLASOperand(partial), ldc: paddedWidth)
-            }
-            blockStart += count
-        }
-    }
-
-    /// `H[i, j] += Σ_pieces partial[i, j]` for `j ≤ i < d`, in piece order.
-    func addPartials(into hessian: UnsafeMutablePointer<Double>, leadingDimension p: Int) {
-        for piece in 0..<pieces {
-            let partial = self.partial(piece)
-            for i in 0..<d {
-                for j in 0...i { hessian[i * p + j] += partial[i * paddedWidth + j] }
-            }
-        }
-    }
 }
 
 /// Where the Hessian pass finds the logits `z = Xβ (+ β₀) + o` its weights `h_i = w_i σ'(z_i)` need.

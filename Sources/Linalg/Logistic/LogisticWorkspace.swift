@@ -16,6 +16,8 @@ final class LogisticWorkspace: @unchecked Sendable {
     /// one per worker).
     let blocks: UnsafeMutablePointer<Double>
     let partials: UnsafeMutablePointer<Double>
+    /// Per piece of the Hessian pass, `2d + 3` sums (``WeightedGramPass/vectors(_:)``).
+    let pieceVectors: UnsafeMutablePointer<Double>
     /// Rows per Hessian block, and per block of the loss/gradient pass.
     let blockRows: Int
     let evaluationRows: Int
@@ -56,6 +58,7 @@ final class LogisticWorkspace: @unchecked Sendable {
         pieces = parts > 1 ? max(parts, min(4 * parts, n / (2 * evaluationRows))) : 1
         blocks = .allocate(capacity: max(1, parts * blockRows * paddedWidth))
         partials = .allocate(capacity: max(1, max(pieces * paddedWidth * paddedWidth, parts * (d + 2))))
+        pieceVectors = .allocate(capacity: pieces * (2 * d + 3))
     }
 
     /// Buffers sized for `problem`.
@@ -70,6 +73,7 @@ final class LogisticWorkspace: @unchecked Sendable {
         slopeWeights.deallocate()
         blocks.deallocate()
         partials.deallocate()
+        pieceVectors.deallocate()
     }
 }
 

@@ -90,9 +90,9 @@ public struct LogisticFit: Sendable {
     /// Standard errors, likelihoods and diagnostics at `β`, when asked for.
     public var inference: LogisticInference?
 
-    /// The Cholesky factor of the last Newton step's `∇²L + μI` (near `β`): a path's predictor
-    /// step to the next λ uses it.
-    var lastFactor: Matrix<Double>?
+    /// `L`, `∇L` and `∇²L` at `β`, when the last evaluation computed the Hessian: the next fit of
+    /// a path starts from them without a pass over `X`.
+    var finalState: NewtonStart?
 
     /// `(β₁ … β_d, β₀)`: the coefficients, then the intercept when fitted.
     public var parameters: [Double] { coefficients + (intercept.map { [$0] } ?? []) }
@@ -111,14 +111,16 @@ extension LogisticRegression {
     /// Stops when `‖∇L‖ ≤ tol · max(1, ‖∇L(β₀)‖)`, after `maxIterations`, when λ = 0 and the data
     /// are separated by the iterate (no finite minimiser), or when the line search fails.
     ///
-    /// The `X`-sized work per iteration is one blocked pass for the Hessian (`n d²` flops) and a
-    /// blocked loss-and-gradient pass per trial step; everything else is `O(n + d²)` and reuses
-    /// one workspace. For `d ≤ 512` the passes run on the cores by themselves and OpenBLAS is
-    /// single-threaded until the fit returns (its thread count is global: BLAS calls made from
-    /// other threads meanwhile run on one thread too).
+    /// The `X`-sized work is one blocked pass per evaluation: at `β₀` and at each full step it
+    /// gives `L`, `∇L` and `∇²L` together (`n d²` flops; when the step is accepted, as Newton's
+    /// full steps mostly are, the next iteration's Hessian is ready), and a halved step is checked
+    /// by a loss-and-gradient pass; everything else is `O(n + d²)` and reuses one workspace. For
+    /// `d ≤ 512` the passes run on the cores by themselves and OpenBLAS is single-threaded until
+    /// the fit returns (its thread count is global: BLAS calls made from other threads meanwhile
+    /// run on one thread too).
     ///
     /// With `inference`, ``LogisticFit/inference`` is computed at `β̂` from the state the last
-    /// iteration leaves (one Hessian pass over `X` and `O(p³)` work; see
+    /// iteration leaves (its Hessian, when the last step was a full one, and `O(p³)` work; see
     /// ``inference(for:problem:options:)``).
     public static func fit(
         _ problem: LogisticProblem, options: NewtonOptions = NewtonOptions(),
@@ -139,22 +141,42 @@ extension LogisticRegression {
         try problem.checkHessianFitsInMemory()
         let beta = initial ?? [Double](repeating: 0, count: problem.parameterCount)
         try problem.validate(parameters: beta)
+        return try onOneWorkspace(problem) { workspace throws(LinalgError) in
+            try solve(
+                problem, options: options, start: .point(beta), inference: inference, gradientScale: gradientScale,
+                workspace: workspace)
+        }
+    }
+
+    /// Runs `body` with a workspace of `problem`. When the passes over X run on our own threads
+    /// (d ≤ 512), the p × p factorisations and solves between them are small: OpenBLAS stays
+    /// single-threaded meanwhile, so that its workers do not wake for a potrf and then poll on the
+    /// cores the next pass needs.
+    static func onOneWorkspace<R>(
+        _ problem: LogisticProblem, _ body: (LogisticWorkspace) throws(LinalgError) -> R
+    ) throws(LinalgError) -> R {
         let workspace = problem.workspaces.take(for: problem)
         defer { problem.workspaces.giveBack(workspace) }
-        // When the passes over X run on our own threads (d ≤ 512), the p × p factorisations and
-        // solves between them are small: OpenBLAS stays single-threaded for the whole fit, so
-        // that its workers do not wake for a potrf and then poll on the cores the next pass needs.
         let singleThreadedBLAS = workspace.parts > 1
         if singleThreadedBLAS { SingleThreadedBLAS.enter() }
         defer { if singleThreadedBLAS { SingleThreadedBLAS.leave() } }
+        return try body(workspace)
+    }
+
+    /// One damped Newton solve on `workspace` (checked inputs), with the inference when asked.
+    static func solve(
+        _ problem: LogisticProblem, options: NewtonOptions, start: NewtonSolver.Start, inference: InferenceOptions?,
+        gradientScale: Double?, workspace: LogisticWorkspace
+    ) throws(LinalgError) -> LogisticFit {
         let solver = NewtonSolver(
-            problem: problem, options: options, workspace: workspace, initial: beta, gradientScale: gradientScale)
+            problem: problem, options: options, workspace: workspace, start: start, gradientScale: gradientScale)
         var fit = try solver.run()
         if let inference {
             // The workspace holds the logits and residuals of β̂ from the last evaluation.
             fit.inference = try InferenceCalculation(
                 problem: problem, workspace: workspace, beta: fit.parameters, loss: fit.loss,
-                lastDamping: fit.trace.last?.damping ?? 0, reason: fit.reason, options: inference
+                lastDamping: fit.trace.last?.damping ?? 0, reason: fit.reason, options: inference,
+                hessian: solver.hessianIsCurrent ? solver.hessian : nil
             ).run()
         }
         return fit
@@ -196,6 +218,24 @@ extension LogisticRegression {
     }
 }
 
+/// `L`, `∇L` and `∇²L` at `β` for one λ (the workspace's logits are those of `β`).
+struct NewtonStart {
+    var beta: [Double], loss: Double, gradient: [Double], hessian: Matrix<Double>
+
+    /// The same point for the penalty `λ + δ`: `L + δ‖β‖²`, `∇L + 2δβ`, `∇²L + 2δI` on the
+    /// coefficients (the intercept is not penalised). The first Newton step from here is the
+    /// path's predictor, `−(H + 2δI)⁻¹(∇L + 2δβ)`, without a pass over `X`.
+    func shifted(by delta: Double, featureCount d: Int) -> NewtonStart {
+        var shifted = self
+        for j in 0..<d {
+            shifted.loss += delta * beta[j] * beta[j]
+            shifted.gradient[j] += 2 * delta * beta[j]
+            shifted.hessian[j, j] += 2 * delta
+        }
+        return shifted
+    }
+}
+
 /// Damped Newton on `L(β)` in the phases of scikit-learn's `NewtonSolver`: ``init`` (setup:
 /// buffers, `L` and `∇L` at `β₀`, trace row 0), ``stopReason()`` (convergence check),
 /// ``computeHessian()``, ``solveNewtonStep()`` (inner solve with the damping fallback),
@@ -206,8 +246,13 @@ final class NewtonSolver {
     let workspace: LogisticWorkspace
     /// `β`, `∇L(β)`, `Δ`, and the trial point `β + tΔ` with its gradient.
     var beta: [Double], gradient: [Double], step: [Double], trial: [Double], trialGradient: [Double]
-    /// `∇²L(β)` and the Cholesky factor of `∇²L(β) + μI`.
-    var hessian: Matrix<Double>, factor: Matrix<Double>
+    /// `∇²L(β)`, the Cholesky factor of `∇²L(β) + μI`, and `∇²L` at a full-step trial point.
+    var hessian: Matrix<Double>, factor: Matrix<Double>, trialHessian: Matrix<Double>
+    /// Whether `hessian` holds `∇²L` at the current `β` (from the evaluation of the accepted step).
+    var hessianIsCurrent = false
+    /// Whether the last step was accepted at `t = 1`: the next full step is then evaluated with
+    /// its Hessian in the same pass, since it will most likely be accepted too.
+    var lastStepWasFull = true
     var loss: Double, gradientNorm: Double
     /// `tol · max(1, ‖∇L(β₀)‖)` (or the scale given instead of `‖∇L(β₀)‖`).
     let threshold: Double
@@ -218,25 +263,44 @@ final class NewtonSolver {
     /// Whether the last accepted step changed `β` at all.
     var stepMoved = true
 
-    /// Setup: buffers, then `L(β₀)` and `∇L(β₀)` (the logits of `β₀` stay in the workspace).
+    /// Where a solve starts.
+    enum Start {
+        /// At `β₀`: `L`, `∇L` and `∇²L` are evaluated there in one pass.
+        case point([Double])
+        /// From a known state whose logits the workspace holds (the previous fit of a path).
+        case state(NewtonStart)
+    }
+
+    /// Setup: buffers, then `L(β₀)`, `∇L(β₀)` and `∇²L(β₀)` (the logits of `β₀` stay in the
+    /// workspace), or the given state.
     init(
-        problem: LogisticProblem, options: NewtonOptions, workspace: LogisticWorkspace, initial: [Double],
+        problem: LogisticProblem, options: NewtonOptions, workspace: LogisticWorkspace, start: Start,
         gradientScale: Double? = nil
     ) {
         self.problem = problem
         self.options = options
         self.workspace = workspace
         let p = problem.parameterCount
-        beta = initial
         gradient = [Double](repeating: 0, count: p)
         step = gradient
         trial = gradient
         trialGradient = gradient
         hessian = Matrix(rows: p, columns: p)
         factor = hessian
+        trialHessian = hessian
         loss = 0
         gradientNorm = 0
-        loss = NewtonSolver.lossAndGradient(problem, workspace, beta, gradientInto: &gradient)
+        switch start {
+        case .point(let initial):
+            beta = initial
+            loss = NewtonSolver.evaluate(problem, workspace, at: initial, gradient: &gradient, hessian: &hessian)
+        case .state(let state):
+            beta = state.beta
+            loss = state.loss
+            gradient = state.gradient
+            hessian = state.hessian
+        }
+        hessianIsCurrent = true
         gradientNorm = BLAS.nrm2(gradient)
         threshold = options.tolerance * max(1, gradientScale ?? gradientNorm)
         trace.append(
@@ -274,12 +338,16 @@ final class NewtonSolver {
         return nil
     }
 
-    /// `∇²L(β)` from the logits of `β` left in the workspace by the last evaluation.
+    /// `∇²L(β)` from the logits of `β` left in the workspace by the last evaluation (unless the
+    /// evaluation of the accepted step computed it already).
     /// Throws when an entry overflows (features so large that `Σ h_i x_ij x_ik` exceeds the range
     /// of a double), naming the feature, instead of stepping with a meaningless factor.
     func computeHessian() throws(LinalgError) {
-        hessian.withUnsafeMutableBufferPointer { h in
-            problem.hessian(logits: .inWorkspace, workspace: workspace, into: h.baseAddress!)
+        if !hessianIsCurrent {
+            hessian.withUnsafeMutableBufferPointer { h in
+                problem.hessian(logits: .inWorkspace, workspace: workspace, into: h.baseAddress!)
+            }
+            hessianIsCurrent = true
         }
         if let (i, j) = hessian.firstNonFinite {
             let feature = min(i, j) < problem.featureCount ? "feature \(min(i, j) + 1)" : "the intercept"
@@ -307,7 +375,11 @@ final class NewtonSolver {
         var t = 1.0
         for _ in 0...options.maxHalvings {
             for j in trial.indices { trial[j] = beta[j] + t * step[j] }
-            let trialLoss = NewtonSolver.lossAndGradient(problem, workspace, trial, gradientInto: &trialGradient)
+            let withHessian = t == 1 && lastStepWasFull
+            let trialLoss =
+                withHessian
+                ? evaluateWithHessian(trial)
+                : NewtonSolver.lossAndGradient(problem, workspace, trial, gradientInto: &trialGradient)
             var accepted = trialLoss.isFinite && trialLoss <= loss + options.armijo * t * slope
             // At rounding level the loss cannot tell; the gradient norm still can.
             let roundoff = 64 * Double.ulpOfOne * max(abs(loss), 1)
@@ -316,6 +388,9 @@ final class NewtonSolver {
             }
             if accepted {
                 stepMoved = trial != beta
+                if withHessian { swap(&hessian, &trialHessian) }
+                hessianIsCurrent = withHessian
+                lastStepWasFull = t == 1
                 swap(&beta, &trial)
                 swap(&gradient, &trialGradient)
                 loss = trialLoss
@@ -327,6 +402,28 @@ final class NewtonSolver {
         return nil
     }
 
+    /// `L`, `∇L` (into `trialGradient`) and `∇²L` (into `trialHessian`) at `point`, in one pass.
+    func evaluateWithHessian(_ point: [Double]) -> Double {
+        NewtonSolver.evaluate(problem, workspace, at: point, gradient: &trialGradient, hessian: &trialHessian)
+    }
+
+    /// `L(β)`, with `∇L(β)` and `∇²L(β)` from one pass over `X` (the logits left in the workspace).
+    static func evaluate(
+        _ problem: LogisticProblem, _ workspace: LogisticWorkspace, at beta: [Double], gradient: inout [Double],
+        hessian: inout Matrix<Double>
+    ) -> Double {
+        beta.withUnsafeBufferPointer { b in
+            gradient.withUnsafeMutableBufferPointer { g in
+                hessian.withUnsafeMutableBufferPointer { h in
+                    problem.lossGradientAndHessian(
+                        at: b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
+                        gradient: g.baseAddress ?? workspace.residuals, hessian: h.baseAddress ?? workspace.slopeWeights
+                    )
+                }
+            }
+        }
+    }
+
     /// The result: `β` split into coefficients and intercept, the final loss and the trace.
     func finalize(_ reason: NewtonStopReason) -> LogisticFit {
         let d = problem.featureCount
@@ -334,7 +431,9 @@ final class NewtonSolver {
             coefficients: Array(beta[0..<d]), intercept: problem.fitIntercept ? beta[d] : nil,
             loss: loss, gradientNorm: gradientNorm, iterations: iteration,
             converged: reason == .converged, reason: reason, trace: trace)
-        if iteration > 0 { fit.lastFactor = factor }
+        if hessianIsCurrent {
+            fit.finalState = NewtonStart(beta: beta, loss: loss, gradient: gradient, hessian: hessian)
+        }
         return fit
     }
 

@@ -53,42 +53,42 @@ extension LogisticRegression {
         return (0..<count).map { top * pow(10, -4 * Double($0) / Double(count - 1)) }
     }
 
-    /// Fits every `λ` of `lambdas` in decreasing order, each warm-started from the previous `β`
-    /// (the first from `β = 0`) and stopped by the rule of a cold fit at its λ
+    /// Fits every `λ` of `lambdas` in decreasing order, each warm-started from the previous
+    /// minimiser (the first from `β = 0`) and stopped by the rule of a cold fit at its λ
     /// (`‖∇L‖ ≤ tol · max(1, ‖∇L(0)‖)`); the fits are returned in that order.
+    ///
+    /// The warm start costs no pass over `X`: the previous fit's `L`, `∇L` and `∇²L` at its
+    /// minimiser `θ(λ)` become those of the new λ by adding the penalty's change, so the first
+    /// Newton step is the predictor `θ(λ') ≈ θ(λ) − (H + 2δI)⁻¹ 2δβ`, `δ = λ' − λ` (differentiating
+    /// `∇L(θ(λ)) = 0` in λ gives `H dθ/dλ = −2β`).
     public static func path(
         _ problem: LogisticProblem, lambdas: [Double], options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> [LogisticPathPoint] {
-        var points: [LogisticPathPoint] = []
-        var start: [Double]? = nil
-        let scale = try coldGradientNorm(problem)
-        var previous: (lambda: Double, fit: LogisticFit)? = nil
-        for lambda in lambdas.sorted(by: >) {
-            if let previous { start = predicted(previous.fit, from: previous.lambda, to: lambda, problem: problem) }
-            let fit = try LogisticRegression.fit(
-                try problem.withLambda(lambda), options: options, initial: start, inference: nil, gradientScale: scale)
-            start = fit.parameters
-            previous = (lambda, fit)
-            points.append(LogisticPathPoint(lambda: lambda, fit: fit))
+        try options.validate()
+        try problem.checkHessianFitsInMemory()
+        for lambda in lambdas where !(lambda.isFinite && lambda >= 0) {
+            throw .invalidValue(what: "lambda", detail: "must be finite and ≥ 0, got \(lambda)")
         }
-        return points
-    }
-
-    /// The predictor step of a path: `β(λ')` to first order from `β(λ)`. Differentiating the
-    /// optimality condition `∇L(β(λ)) = 0` in λ gives `H dβ/dλ = −2(β₁ … β_d, 0)`, so
-    /// `β(λ') ≈ β(λ) − (λ' − λ) H⁻¹ 2β`, with the factor of the last Newton step standing in for
-    /// `H(β(λ))`. Newton then starts `O((λ' − λ)²)` from the minimiser instead of `O(λ' − λ)`.
-    static func predicted(
-        _ fit: LogisticFit, from lambda: Double, to next: Double, problem: LogisticProblem
-    ) -> [Double] {
-        var beta = fit.parameters
-        guard let factor = fit.lastFactor, fit.converged else { return beta }
-        var direction = beta
-        for j in problem.featureCount..<direction.count { direction[j] = 0 }
-        for j in direction.indices { direction[j] *= 2 }
-        guard (try? LAPACK.choleskySolve(factor: factor, &direction)) != nil else { return beta }
-        for j in beta.indices { beta[j] -= (next - lambda) * direction[j] }
-        return beta.allSatisfy(\.isFinite) ? beta : fit.parameters
+        let scale = try coldGradientNorm(problem)
+        return try onOneWorkspace(problem) { workspace throws(LinalgError) in
+            var points: [LogisticPathPoint] = []
+            var previous: (lambda: Double, fit: LogisticFit)? = nil
+            for lambda in lambdas.sorted(by: >) {
+                // From the previous fit's state, shifted to the new λ (its logits are still in the
+                // workspace), or from its β when that state is not at hand.
+                var start = NewtonSolver.Start.point(
+                    previous?.fit.parameters ?? [Double](repeating: 0, count: problem.parameterCount))
+                if let previous, let state = previous.fit.finalState {
+                    start = .state(state.shifted(by: lambda - previous.lambda, featureCount: problem.featureCount))
+                }
+                let fit = try solve(
+                    try problem.withLambda(lambda), options: options, start: start, inference: nil,
+                    gradientScale: scale, workspace: workspace)
+                previous = (lambda, fit)
+                points.append(LogisticPathPoint(lambda: lambda, fit: fit))
+            }
+            return points
+        }
     }
 
     /// The path with `K`-fold cross-validation: fold `k` holds the rows `i` with `i mod K = k`

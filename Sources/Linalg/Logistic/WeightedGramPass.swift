@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The blocked `Σ_i g_i x_i x_iᵀ` of the Hessian (lower triangle), on all cores, with the
+/// vectors of the same pass: `Xᵀg` and `Σg` (the intercept's row) and, for a loss-and-gradient
+/// evaluation, `Xᵀr`, `Σr` and the loss.
+///
+/// The rows are cut into ``LogisticWorkspace/pieces`` contiguous pieces, each with its own
+/// `paddedWidth²` partial sum; the cores take the next piece as they finish one (a core slowed by
+/// a neighbour takes fewer), and ``addPartials(into:leadingDimension:)`` adds the partials in piece
+/// order, so the result does not depend on which core took which piece. Each core works through
+/// its piece in cache-sized chunks of rows: the chunk's logits (when `β` is given), its weights
+/// `h_i = w_i σ'(z_i)` (and loss and residuals), the chunk's vector products while it is in cache,
+/// then blocks of rows `√h_i x_i` multiplied into the partial sum.
+struct WeightedGramPass: @unchecked Sendable {
+    let x: UnsafePointer<Double>
+    let beta: UnsafePointer<Double>?
+    let intercept: Double
+    let sampleWeights: [Double]?, offsets: [Double]?
+    let n: Int, d: Int
+    let logits: UnsafeMutablePointer<Double>, weights: UnsafeMutablePointer<Double>
+    let blocks: UnsafeMutablePointer<Double>, partials: UnsafeMutablePointer<Double>
+    let rowsPerBlock: Int, chunkRows: Int, paddedWidth: Int, pieces: Int, tiled: Bool
+    /// Whether the weights are in place already (else `h_i = w_i σ'(z_i)` is computed per chunk).
+    let weightsGiven: Bool
+    /// Whether the pass also computes the loss, the residuals `r = w ∘ (σ(z) − y)` and `Xᵀr`.
+    let lossAndGradient: Bool
+    let fitIntercept: Bool
+    let labels: [Double]
+    let residuals: UnsafeMutablePointer<Double>
+    /// Per piece `2d + 3` numbers: `Xᵀg` (d), `Σg`, `Xᵀr` (d), `Σr`, the loss.
+    let pieceVectors: UnsafeMutablePointer<Double>
+    let claims = PieceCounter()
+
+    init(
+        problem: LogisticProblem, x: UnsafePointer<Double>, beta: UnsafePointer<Double>?, weightsGiven: Bool,
+        lossAndGradient: Bool, workspace: LogisticWorkspace
+    ) {
+        self.x = x
+        self.beta = beta
+        self.weightsGiven = weightsGiven
+        self.lossAndGradient = lossAndGradient
+        fitIntercept = problem.fitIntercept
+        labels = problem.y
+        residuals = workspace.residuals
+        pieceVectors = workspace.pieceVectors
+        n = problem.sampleCount
+        d = problem.featureCount
+        intercept = problem.fitIntercept ? beta?[d] ?? 0 : 0
+        sampleWeights = problem.sampleWeights
+        offsets = problem.offsets
+        logits = workspace.logits
+        weights = workspace.slopeWeights
+        blocks = workspace.blocks
+        partials = workspace.partials
+        rowsPerBlock = workspace.blockRows
+        chunkRows = workspace.evaluationRows
+        paddedWidth = workspace.paddedWidth
+        pieces = workspace.pieces
+        tiled = workspace.usesTiledKernel
+    }
+
+    /// The rows of piece `piece`.
+    func rows(of piece: Int) -> Range<Int> { (piece * n / pieces)..<((piece + 1) * n / pieces) }
+
+    /// The partial sum of piece `piece`.
+    func partial(_ piece: Int) -> UnsafeMutablePointer<Double> { partials + piece * paddedWidth * paddedWidth }
+
+    /// The vectors of piece `piece`: `Xᵀg`, `Σg`, `Xᵀr`, `Σr`, loss.
+    func vectors(_ piece: Int) -> UnsafeMutablePointer<Double> { pieceVectors + piece * (2 * d + 3) }
+
+    /// Zeroes the sums of a piece before its first chunk.
+    func startPiece(_ piece: Int) {
+        partial(piece).update(repeating: 0, count: paddedWidth * paddedWidth)
+        vectors(piece).update(repeating: 0, count: 2 * d + 3)
+    }
+
+    /// One core's share: pieces claimed one after another until none is left. The next piece is
+    /// claimed with the last chunk of the current one, so that its first rows can be prefetched.
+    func run(worker: Int) {
+        let block = blocks + worker * rowsPerBlock * paddedWidth
+        var piece = claims.next()
+        guard piece < pieces else { return }
+        var upcoming = pieces
+        var start = rows(of: piece).lowerBound
+        startPiece(piece)
+        while true {
+            let end = rows(of: piece).upperBound
+            let chunk = start..<min(end, start + chunkRows)
+            prepare(chunk, into: vectors(piece))
+            var following = chunk.upperBound..<end
+            if following.isEmpty {
+                upcoming = claims.next()
+                if upcoming < pieces { following = rows(of: upcoming) }
+            }
+            multiply(chunk, into: partial(piece), block: block, prefetching: following.prefix(chunkRows))
+            start = chunk.upperBound
+            if start == end {
+                guard upcoming < pieces else { return }
+                piece = upcoming
+                upcoming = pieces
+                start = rows(of: piece).lowerBound
+                startPiece(piece)
+            }
+        }
+    }
+
+    /// The chunk's logits `z = Xβ + β₀ + o` (when `β` is given) and weights `h_i = w_i σ'(z_i)`;
+    /// with ``lossAndGradient`` also its loss `Σ w_i [log(1 + e^{z_i}) − y_i z_i]`, residuals
+    /// `r_i = w_i(σ(z_i) − y_i)` and `X_cᵀ r`, `Σ r_i`; with an intercept `X_cᵀ h` and `Σ h_i`; the
+    /// sums are added to the piece's `vectors`.
+    func prepare(_ chunk: Range<Int>, into vectors: UnsafeMutablePointer<Double>) {
+        let rows = x + chunk.lowerBound * d
+        if let beta {
+            Double.blasGemv(
+                transpose: false, m: chunk.count, n: d, alpha: 1, a: BLASOperand(rows), lda: d,
+                x: BLASOperand(beta), incx: 1, beta: 0, y: BLASOperand(logits + chunk.lowerBound), incy: 1)
+            Logistic.addIntercept(intercept, offsets: offsets, rows: chunk, to: logits)
+        }
+        if lossAndGradient {
+            // e_i = e^{−|z_i|} (vectorised) into the weights, then per sample the loss
+            // max(z, 0) + log1p(e) − yz, σ(z) = 1/(1 + e) or e/(1 + e), r and h = w e/(1 + e)².
+            Logistic.expOfMinusAbs(logits + chunk.lowerBound, count: chunk.count, into: weights + chunk.lowerBound)
+            var loss = 0.0, residualSum = 0.0
+            for i in chunk {
+                let w = sampleWeights?[i] ?? 1, label = labels[i], e = weights[i], z = logits[i]
+                loss += w * (max(z, 0) + log1p(e) - label * z)
+                let sigma = z >= 0 ? 1 / (1 + e) : e / (1 + e)
+                residuals[i] = w * (sigma - label)
+                residualSum += residuals[i]
+                weights[i] = w * e / ((1 + e) * (1 + e))
+            }
+            vectors[2 * d + 1] += residualSum
+            vectors[2 * d + 2] += loss
+            Double.blasGemv(
+                transpose: true, m: chunk.count, n: d, alpha: 1, a: BLASOperand(rows), lda: d,
+                x: BLASOperand(residuals + chunk.lowerBound), incx: 1, beta: 1, y: BLASOperand(vectors + d + 1),
+                incy: 1)
+        } else if !weightsGiven {
+            Logistic.slopeWeights(logits, sampleWeights, rows: chunk, into: weights)
+        }
+        if fitIntercept {
+            Double.blasGemv(
+                transpose: true, m: chunk.count, n: d, alpha: 1, a: BLASOperand(rows), lda: d,
+                x: BLASOperand(weights + chunk.lowerBound), incx: 1, beta: 1, y: BLASOperand(vectors), incy: 1)
+            for i in chunk { vectors[d] += weights[i] }
+        }
+    }
+
+    /// `partial ← partial + BᵀB` for the blocks of rows `B = diag(√h) X_chunk` (lower triangle),
+    /// while the rows `next` are fetched into L2, a share per block, so that the next chunk's
+    /// `gemv` finds them there.
+    func multiply(
+        _ chunk: Range<Int>, into partial: UnsafeMutablePointer<Double>,
+        block: UnsafeMutablePointer<Double>, prefetching next: Range<Int>
+    ) {
+        let nextBytes = next.count * d * MemoryLayout<Double>.stride
+        let blockCount = (chunk.count + rowsPerBlock - 1) / rowsPerBlock
+        let bytesPerBlock = (nextBytes + blockCount - 1) / blockCount
+        var blockStart = chunk.lowerBound, prefetchOffset = 0
+        while blockStart < chunk.upperBound {
+            let count = min(rowsPerBlock, chunk.upperBound - blockStart)
+            ScalingKernels.scaleRowsBySqrt(
+                into: block, stride: paddedWidth, from: x + blockStart * d,
+                weights: weights + blockStart, rows: count, columns: d)
+            let prefetchBytes = min(bytesPerBlock, nextBytes - prefetchOffset)
+            let prefetch = UnsafeRawPointer(x + next.lowerBound * d) + prefetchOffset
+            prefetchOffset += prefetchBytes
+            if !tiled
+                || !ScalingKernels.syrkLowerPadded(
+                    rows: count, paddedWidth: paddedWidth, usedRows: d, a: block, c: partial,
+                    prefetch: prefetch, prefetchBytes: prefetchBytes)
+            {
+                Double.blasSyrkLower(
+                    transpose: true, n: paddedWidth, k: count, alpha: 1, a: BLASOperand(block), lda: paddedWidth,
+                    beta: 1, c: BLASOperand(partial), ldc: paddedWidth)
+            }
+            blockStart += count
+        }
+    }
+
+    /// `H[i, j] += Σ_pieces partial[i, j]` for `j ≤ i < d`, in piece order.
+    func addPartials(into hessian: UnsafeMutablePointer<Double>, leadingDimension p: Int) {
+        for piece in 0..<pieces {
+            let partial = self.partial(piece)
+            for i in 0..<d {
+                for j in 0...i { hessian[i * p + j] += partial[i * paddedWidth + j] }
+            }
+        }
+    }
+}
