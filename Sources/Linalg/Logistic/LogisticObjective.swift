@@ -1,13 +1,6 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Hands out piece numbers 0, 1, 2, … to the workers of a parallel pass, each number once.
-final class PieceCounter: Sendable {
-    private let counter = Atomic<Int>(0)
-    func next() -> Int { counter.wrappingAdd(1, ordering: .relaxed).oldValue }
-}
 
 /// The numerically stable pieces of the logistic loss, all through `e^{−|z|} ∈ (0, 1]`:
 /// `log(1 + eᶻ) = max(z, 0) + log1p(e^{−|z|})`, `σ(z) = 1/(1 + e^{−|z|})` for `z ≥ 0` and

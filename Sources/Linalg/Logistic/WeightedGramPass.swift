@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -189,4 +190,10 @@ struct WeightedGramPass: @unchecked Sendable {
             }
         }
     }
+}
+
+/// Hands out piece numbers 0, 1, 2, … to the workers of a parallel pass, each number once.
+final class PieceCounter: Sendable {
+    private let counter = Atomic<Int>(0)
+    func next() -> Int { counter.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
