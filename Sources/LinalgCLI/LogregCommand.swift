@@ -34,7 +34,9 @@ struct LogregCommand: ParsableCommand {
     @Flag(help: "Fit an unpenalised intercept.") var fitIntercept = false
     @Option(
         parsing: .unconditional,
-        help: "Relative gradient tolerance: stop when ‖∇L‖ ≤ tol·max(1, ‖∇L(β₀)‖).")
+        help: ArgumentHelp(
+            "Relative gradient tolerance: stop when ‖∇L‖ ≤ tol·max(‖∇L(β₀)‖, g), "
+                + "g = 1e-3·max_j Σ_i w_i|x_ij| (scale-invariant)."))
     var tol = 1e-10
     @Option(parsing: .unconditional, help: "The most Newton iterations.") var maxIter = 100
     @Option(parsing: .unconditional, help: "Confidence intervals at level 1 − α.") var alpha = 0.05

@@ -15,7 +15,7 @@ import Testing
             try LogisticRegression.gradient([Double](repeating: 0, count: problem.parameterCount), problem: problem))
         for point in points {
             #expect(point.fit.converged)
-            #expect(point.fit.gradientNorm <= 1e-10 * max(1, scale), "the cold fit's stopping rule")
+            #expect(point.fit.gradientNorm <= 1e-10 * max(scale, problem.gradientUnit), "the cold fit's stopping rule")
             let cold = try LogisticRegression.fit(try problem.withLambda(point.lambda))
             let check = FiniteDifferences.compare(analytic: point.fit.parameters, numeric: cold.parameters)
             #expect(check.maxAbsoluteError <= 1e-9 * max(1, cold.parameters.map(abs).max()!), "λ=\(point.lambda)")

@@ -218,6 +218,39 @@ import Testing
         #expect(abs(fit.loss - plain.loss) < 1e-9 * plain.loss)
     }
 
+    /// Scaling `X` by `s` scales the minimiser by `1/s` (λ = 0): the stopping rule and the damping
+    /// are relative to the data's own scale, so the fit finds it for any `s` whose squares are
+    /// doubles, and names the feature otherwise.
+    @Test(arguments: [1e-140, 1e-100, 1e-20, 1e20, 1e100, 1e150])
+    func scaledFeaturesGiveTheScaledMinimiser(_ scale: Double) throws {
+        let (x, y) = syntheticLogistic(n: 300, d: 4, seed: 12)
+        let unscaled = try LogisticRegression.fit(try LogisticProblem(x: x, y: y, lambda: 0, fitIntercept: true))
+        var scaled = x
+        for i in 0..<x.rows { for j in 0..<x.columns { scaled[i, j] *= scale } }
+        let fit = try LogisticRegression.fit(try LogisticProblem(x: scaled, y: y, lambda: 0, fitIntercept: true))
+        #expect(fit.converged, "s = \(scale): \(fit.reason)")
+        #expect(fit.iterations == unscaled.iterations || abs(fit.iterations - unscaled.iterations) <= 1)
+        let expected = unscaled.coefficients.map { $0 / scale } + [unscaled.intercept!]
+        let check = FiniteDifferences.compare(analytic: fit.parameters, numeric: expected)
+        #expect(check.maxRelativeError <= 1e-9, "s = \(scale): \(check)")
+    }
+
+    @Test func featuresTooSmallOrLargeForTheirSquaresAreNamed() throws {
+        let (x, y) = syntheticLogistic(n: 50, d: 3, seed: 13)
+        for scale in [1e-300, 1e300] {
+            var scaled = x
+            for i in 0..<x.rows { scaled[i, 1] *= scale }
+            let problem = try LogisticProblem(x: scaled, y: y, lambda: 0)
+            let error = #expect(throws: LinalgError.self) { try LogisticRegression.fit(problem) }
+            #expect(error?.description.contains("feature 2") == true, "\(String(describing: error))")
+        }
+        // With λ > 0 the penalty carries the curvature: tiny features give tiny, finite coefficients.
+        var tiny = x
+        for i in 0..<x.rows { tiny[i, 1] *= 1e-300 }
+        let fit = try LogisticRegression.fit(try LogisticProblem(x: tiny, y: y, lambda: 1))
+        #expect(fit.converged && abs(fit.coefficients[1]) < 1e-290)
+    }
+
     @Test func extremeLogitsStayFinite() throws {
         let x = try Matrix<Double>([[1e3], [-1e3], [5e3], [-1e5], [1e300]])
         let y: [Double] = [0, 1, 1, 0, 0]

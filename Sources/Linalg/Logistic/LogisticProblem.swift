@@ -21,6 +21,11 @@ public struct LogisticProblem: Sendable {
     public let offsets: [Double]?
     /// Buffers kept between calls on this problem (shared by its copies).
     let workspaces = LogisticWorkspacePool()
+    /// `max_i |x_ij|` per column (how small or large each feature's values are).
+    let columnMaxima: [Double]
+    /// `10⁻³ max_j Σ_i w_i |x̃_ij|`: the scale of a gradient this data can produce (`|σ − y| ≤ 1`),
+    /// the floor of the stopping rule, in the units of `X`.
+    let gradientUnit: Double
 
     /// `n`.
     public var sampleCount: Int { x.rows }
@@ -74,10 +79,11 @@ public struct LogisticProblem: Sendable {
             offsets: offsets)
     }
 
-    /// Stores data that has been checked already (a subset of rows or another λ of a checked problem).
+    /// Stores data that has been checked already (a subset of rows or another λ of a checked
+    /// problem); the column summary is computed unless given.
     package init(
         checked x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]?, fitIntercept: Bool,
-        offsets: [Double]?
+        offsets: [Double]?, summary: (maxima: [Double], gradientUnit: Double)? = nil
     ) {
         self.x = x
         self.y = y
@@ -85,6 +91,47 @@ public struct LogisticProblem: Sendable {
         self.lambda = lambda
         self.fitIntercept = fitIntercept
         self.offsets = offsets
+        let summary = summary ?? Self.columnSummary(x, sampleWeights: sampleWeights, fitIntercept: fitIntercept)
+        columnMaxima = summary.maxima
+        gradientUnit = summary.gradientUnit
+    }
+
+    /// `max_i |x_ij|` per column and `10⁻³ max_j Σ_i w_i |x̃_ij|` (the intercept's column is all ones).
+    static func columnSummary(
+        _ x: Matrix<Double>, sampleWeights: [Double]?, fitIntercept: Bool
+    ) -> (maxima: [Double], gradientUnit: Double) {
+        let n = x.rows, d = x.columns
+        var maxima = [Double](repeating: 0, count: d), sums = maxima
+        var totalWeight = 0.0
+        x.withUnsafeBufferPointer { values in
+            for i in 0..<n {
+                let w = sampleWeights?[i] ?? 1
+                totalWeight += w
+                for j in 0..<d {
+                    let a = abs(values[i * d + j])
+                    maxima[j] = max(maxima[j], a)
+                    sums[j] += w * a
+                }
+            }
+        }
+        let largest = max(sums.max() ?? 0, fitIntercept ? totalWeight : 0)
+        return (maxima, 1e-3 * largest)
+    }
+
+    /// Throws, naming the feature, when λ = 0 and a feature's values are so small that their
+    /// squares are not normal doubles (below `√(2^−1022/ε) ≈ 1.5·10⁻¹⁴⁶`): its Hessian entries
+    /// underflow, so Newton could not measure the curvature along it and would stall at `β = 0`
+    /// or report a false convergence. (With λ > 0 the penalty's `2λ` dominates and the fit is
+    /// right.) Too large values are caught when the Hessian overflows.
+    func checkFeatureScales() throws(LinalgError) {
+        guard lambda == 0 else { return }
+        let smallest = (Double.leastNormalMagnitude / Double.ulpOfOne).squareRoot()
+        for (j, largest) in columnMaxima.enumerated() where largest > 0 && largest < smallest {
+            throw .invalidValue(
+                what: "features",
+                detail: "feature \(j + 1): its values are at most \(largest) in size, too small for their squares "
+                    + "to be normal doubles, so its curvature underflows (λ = 0); rescale the features")
+        }
     }
 
     /// The same data with the regularisation strength `λ` (no copy of `X`, no second check).
@@ -94,7 +141,7 @@ public struct LogisticProblem: Sendable {
         }
         return LogisticProblem(
             checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
-            offsets: offsets)
+            offsets: offsets, summary: (columnMaxima, gradientUnit))
     }
 
     /// `Σ_i w_i`: the number of samples when weights are frequency weights.

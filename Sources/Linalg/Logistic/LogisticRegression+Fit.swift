@@ -5,11 +5,15 @@ extension LogisticRegression {
     ///
     /// Each step solves `(∇²L + μI) Δ = −∇L` by Cholesky (`potrf`, `potrs`); `μ = 0` unless the
     /// factorisation fails (λ = 0 with collinear columns, or separated data), in which case `μ`
-    /// starts at `10⁻¹⁰·max(1, max diag)` and grows tenfold until it succeeds. The step length
+    /// starts at `10⁻¹⁰·max diag` and grows tenfold until it succeeds. The step length
     /// `t` is halved from 1 until `L(β + tΔ) ≤ L(β) + c t ∇Lᵀ Δ` (Armijo). Near the minimiser,
     /// where loss differences are at rounding level, a full step that lowers `‖∇L‖` is accepted.
-    /// Stops when `‖∇L‖ ≤ tol · max(1, ‖∇L(β₀)‖)`, after `maxIterations`, when λ = 0 and the data
-    /// are separated by the iterate (no finite minimiser), or when the line search fails.
+    /// Stops when `‖∇L‖ ≤ tol · max(‖∇L(β₀)‖, g_unit)`, after `maxIterations`, when λ = 0 and the
+    /// data are separated by the iterate (no finite minimiser), or when the line search fails. The
+    /// floor `g_unit = 10⁻³ max_j Σ_i w_i |x̃_ij|` (the size of gradient the data can produce) makes
+    /// the rule scale-invariant: multiplying `X` by any `s` multiplies both sides by `s`. With λ = 0,
+    /// features whose squares underflow are an error naming the feature, as are those whose
+    /// Hessian entries overflow.
     ///
     /// The `X`-sized work is one blocked pass per evaluation: at `β₀` and at each full step it
     /// gives `L`, `∇L` and `∇²L` together (`n d²` flops; when the step is accepted, as Newton's
@@ -29,7 +33,7 @@ extension LogisticRegression {
         try fit(problem, options: options, initial: initial, inference: inference, gradientScale: nil)
     }
 
-    /// ``fit(_:options:initial:inference:)`` with the stopping rule `‖∇L‖ ≤ tol · max(1, scale)`
+    /// ``fit(_:options:initial:inference:)`` with the stopping rule `‖∇L‖ ≤ tol · max(scale, g_unit)`
     /// for a given `scale` (`nil`: `‖∇L(β₀)‖`). A path passes `‖∇L(0)‖`, which does not depend on
     /// λ, so that a warm-started fit stops where a cold fit at the same λ would.
     static func fit(
@@ -68,6 +72,7 @@ extension LogisticRegression {
         _ problem: LogisticProblem, options: NewtonOptions, start: NewtonSolver.Start, inference: InferenceOptions?,
         gradientScale: Double?, workspace: LogisticWorkspace
     ) throws(LinalgError) -> LogisticFit {
+        try problem.checkFeatureScales()
         let solver = NewtonSolver(
             problem: problem, options: options, workspace: workspace, start: start, gradientScale: gradientScale)
         var fit = try solver.run()
@@ -86,7 +91,9 @@ extension LogisticRegression {
     static func factorise(_ hessian: Matrix<Double>, into factor: inout Matrix<Double>) throws(LinalgError) -> Double {
         let p = hessian.rows
         var damping = 0.0
-        let diagonalScale = max(1, (0..<p).map { hessian[$0, $0] }.max() ?? 1)
+        // Relative to the Hessian's own scale, so that damping means the same for data in any units.
+        let largestDiagonal = (0..<p).map { hessian[$0, $0] }.max() ?? 1
+        let diagonalScale = largestDiagonal > 0 ? largestDiagonal : 1
         while true {
             hessian.withUnsafeBufferPointer { source in
                 factor.withUnsafeMutableBufferPointer { target in

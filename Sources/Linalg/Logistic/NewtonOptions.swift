@@ -1,8 +1,10 @@
 /// Settings of the damped Newton solver for ``LogisticProblem``.
 public struct NewtonOptions: Sendable, Equatable {
-    /// Stop when `‖∇L(β_k)‖ ≤ tolerance · max(1, ‖∇L(β₀)‖)`. The default `1e-10` puts `β` within
-    /// about `1e-10` (relative) of the minimiser for well-conditioned problems; scikit-learn's
-    /// default (`1e-4` on the mean loss) is far looser.
+    /// Stop when `‖∇L(β_k)‖ ≤ tolerance · max(‖∇L(β₀)‖, g_unit)`, with
+    /// `g_unit = 10⁻³ max_j Σ_i w_i |x̃_ij|` (scale-invariant: see
+    /// ``LogisticRegression/fit(_:options:initial:inference:)``). The default `1e-10` puts `β`
+    /// within about `1e-10` (relative) of the minimiser for well-conditioned problems;
+    /// scikit-learn's default (`1e-4` on the mean loss) is far looser.
     public var tolerance: Double
     /// The largest number of Newton steps.
     public var maxIterations: Int

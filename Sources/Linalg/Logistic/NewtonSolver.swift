@@ -34,7 +34,7 @@ final class NewtonSolver {
     /// its Hessian in the same pass, since it will most likely be accepted too.
     var lastStepWasFull = true
     var loss: Double, gradientNorm: Double
-    /// `tol · max(1, ‖∇L(β₀)‖)` (or the scale given instead of `‖∇L(β₀)‖`).
+    /// `tol · max(‖∇L(β₀)‖, g_unit)` (or the scale given instead of `‖∇L(β₀)‖`).
     let threshold: Double
     var trace: [NewtonIteration] = []
     var iteration = 0
@@ -82,7 +82,7 @@ final class NewtonSolver {
         }
         hessianIsCurrent = true
         gradientNorm = BLAS.nrm2(gradient)
-        threshold = options.tolerance * max(1, gradientScale ?? gradientNorm)
+        threshold = options.tolerance * max(gradientScale ?? gradientNorm, problem.gradientUnit)
         trace.append(
             NewtonIteration(
                 iteration: 0, loss: loss, gradientNorm: gradientNorm, stepSize: 0, damping: 0, newtonDecrement: 0))

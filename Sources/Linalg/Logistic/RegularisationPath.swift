@@ -55,7 +55,7 @@ extension LogisticRegression {
 
     /// Fits every `λ` of `lambdas` in decreasing order, each warm-started from the previous
     /// minimiser (the first from `β = 0`) and stopped by the rule of a cold fit at its λ
-    /// (`‖∇L‖ ≤ tol · max(1, ‖∇L(0)‖)`); the fits are returned in that order.
+    /// (`‖∇L‖ ≤ tol · max(‖∇L(0)‖, g_unit)`); the fits are returned in that order.
     ///
     /// The warm start costs no pass over `X`: the previous fit's `L`, `∇L` and `∇²L` at its
     /// minimiser `θ(λ)` become those of the new λ by adding the penalty's change, so the first
