@@ -21,13 +21,15 @@ func parseSizes(_ text: String) throws -> [Int] {
     return sizes
 }
 
-/// Parses an activation name (`sigmoid`, `tanh`, `identity`).
-func parseActivation(_ name: String, flag: String) throws -> Activation {
-    guard let activation = Activation(rawValue: name) else {
+/// Parses an activation name (`sigmoid`, `tanh`, `relu`, `leaky_relu`, `softplus`, `identity`);
+/// a leaky ReLU takes `leakySlope` (≥ 0).
+func parseActivation(_ name: String, flag: String, leakySlope: Double = 0.01) throws -> Activation {
+    guard leakySlope.isFinite, leakySlope >= 0 else {
+        throw UserError("--leaky-slope must be a finite number ≥ 0, got \(leakySlope)")
+    }
+    guard let activation = Activation(name: name, leakySlope: leakySlope) else {
         throw UserError(
-            "\(flag): unknown activation '\(name)' (expected one of "
-                + "\(Activation.allCases.map(\.rawValue).joined(separator: ", ")))"
-        )
+            "\(flag): unknown activation '\(name)' (expected one of \(Activation.names.joined(separator: ", ")))")
     }
     return activation
 }

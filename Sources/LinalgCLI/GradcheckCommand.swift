@@ -13,8 +13,11 @@ struct GradcheckCommand: ParsableCommand {
     @Option(help: "Layer sizes h_0,h_1,…,h_L.") var sizes = "2,10,10,2"
     @Option(parsing: .unconditional, help: "Number of random inputs x ~ randn(h_0).") var batch = 1
     @Option(help: "Seed of the weights and inputs.") var seed: UInt64 = 0
-    @Option(help: "Hidden activation: sigmoid, tanh or identity.") var activation = "sigmoid"
-    @Option(help: "Output activation: identity, sigmoid or tanh.") var outputActivation = "identity"
+    @Option(help: "Hidden activation: sigmoid, tanh, relu, leaky_relu, softplus or identity.")
+    var activation = "sigmoid"
+    @Option(help: "Output activation: identity, sigmoid, tanh, relu, leaky_relu or softplus.")
+    var outputActivation = "identity"
+    @Option(parsing: .unconditional, help: "The slope of leaky_relu for z ≤ 0.") var leakySlope = 0.01
 
     static let tolerance = 1e-6
 
@@ -26,8 +29,8 @@ struct GradcheckCommand: ParsableCommand {
             let sizes = try parseSizes(self.sizes)
             guard batch >= 1 else { throw UserError("--batch must be at least 1, got \(batch)") }
             try checkNetFitsInMemory(sizes: sizes, batch: batch, jacobians: true)
-            let hidden = try parseActivation(activation, flag: "--activation")
-            let output = try parseActivation(outputActivation, flag: "--output-activation")
+            let hidden = try parseActivation(activation, flag: "--activation", leakySlope: leakySlope)
+            let output = try parseActivation(outputActivation, flag: "--output-activation", leakySlope: leakySlope)
             var generator = Xoshiro256StarStar(seed: seed)
             let net = try MLP(sizes: sizes, activation: hidden, outputActivation: output, using: &generator)
             let x = Matrix<Double>.random(rows: sizes[0], columns: batch, distribution: .randn, using: &generator)

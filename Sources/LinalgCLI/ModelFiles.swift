@@ -1,7 +1,8 @@
 import Foundation
 import Linalg
 
-/// Reads MODEL.json, `{"activation": "sigmoid", "weights": [W_0, W_1, …], "output_activation": …}`,
+/// Reads MODEL.json, `{"activation": "sigmoid", "weights": [W_0, W_1, …], "output_activation": …}`
+/// (`"leaky_slope"` for `"leaky_relu"`, 0.01 by default),
 /// and INPUT.json, `{"inputs": [[…h₀ numbers…], …]}`, naming the file and the place of every problem.
 enum ModelFiles {
     static func parseJSON(_ path: String) throws -> Any {
@@ -54,10 +55,15 @@ enum ModelFiles {
         _ object: [String: Any], key: String, default fallback: Activation, _ path: String
     ) throws -> Activation {
         guard let value = object[key] else { return fallback }
-        guard let name = value as? String, let activation = Activation(rawValue: name) else {
+        var slope = 0.01
+        if let given = object["leaky_slope"] {
+            slope = try number(given, path, "leaky_slope")
+            guard slope >= 0 else { throw UserError("\(path): \"leaky_slope\" must be ≥ 0, got \(slope)") }
+        }
+        guard let name = value as? String, let activation = Activation(name: name, leakySlope: slope) else {
             throw UserError(
                 "\(path): \"\(key)\": unknown activation \(value) (expected one of "
-                    + "\(Activation.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    + "\(Activation.names.joined(separator: ", ")))"
             )
         }
         return activation

@@ -62,6 +62,28 @@ import Testing
         #expect(result.stdout.contains(String(1 / (1 + Double.exp(-0.75)))))
     }
 
+    @Test func reluFamilyInModelFilesAndGradcheck() throws {
+        let directory = try CLI.temporaryDirectory()
+        // W₀x = 2·0.5 − 1·2 = −1; leaky ReLU (0.2) gives −0.2; W₁ = [[3]] gives −0.6; then softplus.
+        let modelPath = try CLI.write(
+            #"{"activation": "leaky_relu", "leaky_slope": 0.2, "output_activation": "softplus", "#
+                + #""weights": [[[2, -1]], [[3]]]}"#, "m.json", in: directory)
+        let inputPath = try CLI.write(#"{"inputs": [[0.5, 2]]}"#, "i.json", in: directory)
+        let result = try CLI.run(["eval", "--model", modelPath, "--input", inputPath])
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = Activation.softplus.value(3 * Activation.leakyReLU(slope: 0.2).value(-1.0))
+        #expect(result.stdout.contains(String(expected)), "\(result.stdout)")
+        for activation in ["relu", "leaky_relu", "softplus"] {
+            let check = try CLI.run(
+                [
+                    "gradcheck", "--sizes", "5,7,3,4", "--batch", "8", "--activation", activation,
+                    "--output-activation", activation,
+                ])
+            #expect(check.status == 0, "\(activation): \(check.stdout)")
+        }
+        expectUserError(try CLI.run(["gradcheck", "--activation", "leaky_relu", "--leaky-slope", "-1"]), "slope")
+    }
+
     @Test func evalBadInputsExitTwoWithAOneLineMessage() throws {
         let directory = try CLI.temporaryDirectory()
         let good = try CLI.write(self.model, "good.json", in: directory)
@@ -74,7 +96,7 @@ import Testing
             "missing.json", "no such file")
         expectUserError(try badModel(#"{"weights": [[[1, 2]]"#), "bad.json", "malformed JSON")
         expectUserError(try badModel(#"{"weights": [[[1, 2], [3, 4], [5, 6]], [[1, 2]]]}"#), "bad.json", "W_1", "W_0")
-        expectUserError(try badModel(#"{"activation": "relu", "weights": [[[1, 2]]]}"#), "relu")
+        expectUserError(try badModel(#"{"activation": "gelu", "weights": [[[1, 2]]]}"#), "gelu")
         expectUserError(try badModel(#"{"weights": [[[1, "a"]]]}"#), "W_0[0][1]")
         expectUserError(try badModel(#"{"weights": [[[1, 2], [3]]]}"#), "W_0 row 1")
         expectUserError(try badModel(#"{"weights": [[[1, 1e999]]]}"#), "bad.json")
@@ -88,7 +110,7 @@ import Testing
         expectUserError(try CLI.run(["gradcheck", "--sizes", "2"]), "--sizes")
         expectUserError(try CLI.run(["gradcheck", "--sizes", "2,0,2"]), "--sizes", "entry 1")
         expectUserError(try CLI.run(["gradcheck", "--sizes", "2,x"]), "--sizes")
-        expectUserError(try CLI.run(["gradcheck", "--activation", "relu"]), "relu")
+        expectUserError(try CLI.run(["gradcheck", "--activation", "gelu"]), "gelu")
         expectUserError(try CLI.run(["train-identity", "--sizes", "2,10,3"]), "h_L")
         expectUserError(try CLI.run(["train-identity", "--lr", "-1"]), "--lr")
     }

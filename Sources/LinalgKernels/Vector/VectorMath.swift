@@ -32,8 +32,8 @@ public enum VectorMath {
     /// worth it for very large buffers.
     package static let parallelThreshold = 1 << 22
 
-    /// `x_i ← a(x_i)` for `count` entries: vectorised for the sigmoid, scalar for tanh; very
-    /// large buffers are split across the cores.
+    /// `x_i ← a(x_i)` for `count` entries: vectorised for the sigmoid, plain loops for the others
+    /// (the ReLUs compile to vector selects); very large buffers are split across the cores.
     @inlinable
     package static func applyInPlace(_ activation: Activation, _ x: UnsafeMutablePointer<Double>, count: Int) {
         switch activation {
@@ -43,11 +43,15 @@ public enum VectorMath {
             forEachChunk(count) { range in for i in range { x[i] = Double.tanh(x[i]) } }
         case .identity:
             break
+        case .relu, .leakyReLU, .softplus:
+            // Branch-free selects (ReLU) or one libm call per entry (softplus): plain loops.
+            forEachChunk(count) { range in for i in range { x[i] = activation.value(x[i]) } }
         }
     }
 
     /// `v_i ← a'(x_i) v_i` for `count` entries, with `a'` written through the output `x = a(z)`:
-    /// `x(1 − x)` for the sigmoid, `1 − x²` for tanh, 1 for the identity.
+    /// `x(1 − x)` for the sigmoid, `1 − x²` for tanh, 1 for the identity, `[x > 0]` (or the leaky
+    /// slope) for the ReLUs, `1 − e^{−x}` for softplus.
     @inlinable
     package static func scaleByDerivative(
         _ activation: Activation, _ v: UnsafeMutablePointer<Double>,
@@ -69,6 +73,10 @@ public enum VectorMath {
             }
         case .identity:
             break
+        case .relu, .leakyReLU, .softplus:
+            forEachChunk(count) { range in
+                for i in range { v[i] *= activation.derivative(atOutput: x[i]) }
+            }
         }
     }
 
