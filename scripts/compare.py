@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Side-by-side table of benchmark JSON files (from `bench --json` and scripts/bench_numpy.py).
+"""Side-by-side table of benchmark JSON files (from `bench --json` and scripts/bench_peers.py).
 
     python3 scripts/compare.py linalg.json numpy.json
 

@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""The benchmark's MLP and logistic cases written by hand in numpy, and the logistic fit with
-scikit-learn's newton-cholesky solver, timed like `swift run -c release bench`.
+"""The benchmark's cases in the Python ecosystem, timed like `swift run -c release bench`: the MLP
+and logistic cases written by hand in numpy, the same MLP cases in PyTorch and JAX the way their
+users write them (autograd / `torch.func` and `jax.grad` / `jax.jacrev` under `vmap`, JAX
+jit-compiled; both in float64 like Linalg's nets), the logistic fit with scikit-learn's
+newton-cholesky solver, and the data readers (pandas, numpy, scikit-learn).
 
 Writes the same JSON records (case, sizes, batch, implementation, median_seconds, min_seconds,
-max_seconds, gflops, repeats) with implementation "numpy" or "sklearn", so that
-scripts/compare.py can put them beside Linalg's. Installs nothing: run
-`python3 -m pip install numpy pandas scikit-learn` first.
+max_seconds, gflops, repeats) with implementation "numpy", "pytorch", "jax", "sklearn" or
+"pandas", so that scripts/compare.py can put them beside Linalg's. Installs nothing; a peer that
+is not installed is skipped with a note:
 
-    python3 scripts/bench_numpy.py [--quick] [--json FILE] [--filter TEXT]
+    python3 -m pip install numpy pandas scikit-learn
+    python3 -m pip install torch --index-url https://download.pytorch.org/whl/cpu   # optional
+    python3 -m pip install "jax[cpu]"                                               # optional
+    python3 scripts/bench_peers.py [--quick] [--json FILE] [--filter TEXT]
 """
 import argparse
 import json
@@ -37,6 +43,12 @@ def measure(body, budget, minimum=5, maximum=200):
             body()
         samples.append((time.perf_counter() - t0) / inner)
     return samples
+
+
+def measure_compiled(body, budget, minimum=5):
+    """`measure` after a first call outside the timing: JAX compiles on it, torch.func traces."""
+    body()
+    return measure(body, budget, minimum)
 
 
 def record(case, sizes, batch, implementation, samples, flops):
@@ -118,6 +130,171 @@ def mlp_cases(sizes, batch, jacobian_batch, budget):
     out.append(record("mlp.jacobian_weights", sizes, jacobian_batch, "numpy", measure(lambda: sensitivities(weights, xj), budget),
                       2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner))
     return out
+
+
+def torch_mlp_cases(sizes, batch, jacobian_batch, budget):
+    """The MLP cases in PyTorch (float64): forward under no_grad, the gradient of Σ‖f − y‖² by
+    autograd, df/dx₀ and df/dW_l by torch.func.jacrev under vmap (one sample per call)."""
+    import torch
+    from torch.func import jacrev, vmap
+    rng = np.random.default_rng(7)
+    weights = [torch.tensor(w) for w in make_net(sizes, rng)]
+    x = torch.tensor(rng.standard_normal((sizes[0], batch)))
+    y = 0.5 * x[: sizes[-1]]
+    xj = x[:, :jacobian_batch].T.contiguous()            # samples as rows for vmap
+    s = weight_count(sizes)
+    h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
+
+    def f(ws, x0):
+        for l, w in enumerate(ws):
+            x0 = w @ x0
+            if l < len(ws) - 1:
+                x0 = torch.sigmoid(x0)
+        return x0
+
+    def forward():
+        with torch.no_grad():
+            return f(weights, x)
+
+    params = [w.clone().requires_grad_(True) for w in weights]
+
+    def gradient():
+        for p in params:
+            p.grad = None
+        loss = ((f(params, x) - y) ** 2).sum()
+        loss.backward()
+        return loss
+
+    input_jacobian = vmap(jacrev(lambda x0: f(weights, x0)))
+    weight_jacobian = vmap(jacrev(lambda ws, x0: f(ws, x0)), in_dims=(None, 0))
+    out = [
+        record("mlp.forward", sizes, batch, "pytorch", measure_compiled(forward, budget), 2 * batch * s),
+        record("mlp.gradient", sizes, batch, "pytorch", measure_compiled(gradient, budget), 2 * batch * (3 * s - h0 * h1)),
+    ]
+    edge = h0 * h1 if h0 < hl else hl * hl1
+    out.append(record("mlp.jacobian_x0", sizes, jacobian_batch, "pytorch", measure_compiled(lambda: input_jacobian(xj), budget),
+                      2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge)))
+    if jacobian_batch * hl * s <= 1 << 26:   # the dense tensors: 4.3 GB for the wide net
+        inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
+        out.append(record("mlp.jacobian_weights", sizes, jacobian_batch, "pytorch",
+                          measure_compiled(lambda: weight_jacobian(weights, xj), budget),
+                          2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner))
+    return out
+
+
+def torch_sgd_case(budget, steps=20000):
+    """SGD towards the identity, batch 1, as a PyTorch user writes it (optimizer, backward)."""
+    import torch
+    sizes = EXERCISE
+
+    def train():
+        rng = np.random.default_rng(0)
+        params = [torch.tensor(w).requires_grad_(True) for w in make_net(sizes, rng)]
+        optimizer = torch.optim.SGD(params, lr=0.01)
+        inputs = torch.tensor(rng.standard_normal((steps, 2, 1)))
+        for k in range(steps):
+            x0 = inputs[k]
+            h = x0
+            for l, w in enumerate(params):
+                h = w @ h
+                if l < len(params) - 1:
+                    h = torch.sigmoid(h)
+            loss = ((h - x0) ** 2).sum()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+    return record("mlp.sgd_identity", sizes, 1, "pytorch", measure_compiled(train, budget, minimum=3),
+                  steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]))
+
+
+def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
+    """The MLP cases in JAX (float64, jit-compiled; timed until the result is ready)."""
+    import jax
+    import jax.numpy as jnp
+    jax.config.update("jax_enable_x64", True)
+    rng = np.random.default_rng(7)
+    weights = [jnp.asarray(w) for w in make_net(sizes, rng)]
+    x = jnp.asarray(rng.standard_normal((sizes[0], batch)))
+    y = 0.5 * x[: sizes[-1]]
+    xj = x[:, :jacobian_batch].T
+    s = weight_count(sizes)
+    h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
+
+    def f(ws, x0):
+        for l, w in enumerate(ws):
+            x0 = w @ x0
+            if l < len(ws) - 1:
+                x0 = jax.nn.sigmoid(x0)
+        return x0
+
+    forward = jax.jit(f)
+    gradient = jax.jit(jax.value_and_grad(lambda ws: jnp.sum((f(ws, x) - y) ** 2)))
+    input_jacobian = jax.jit(jax.vmap(jax.jacrev(lambda x0: f(weights, x0))))
+    weight_jacobian = jax.jit(jax.vmap(jax.jacrev(f), in_axes=(None, 0)))
+    ready = lambda body: (lambda: jax.block_until_ready(body()))
+    out = [
+        record("mlp.forward", sizes, batch, "jax", measure_compiled(ready(lambda: forward(weights, x)), budget), 2 * batch * s),
+        record("mlp.gradient", sizes, batch, "jax", measure_compiled(ready(lambda: gradient(weights)), budget),
+               2 * batch * (3 * s - h0 * h1)),
+    ]
+    edge = h0 * h1 if h0 < hl else hl * hl1
+    out.append(record("mlp.jacobian_x0", sizes, jacobian_batch, "jax", measure_compiled(ready(lambda: input_jacobian(xj)), budget),
+                      2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge)))
+    if jacobian_batch * hl * s <= 1 << 26:
+        inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
+        out.append(record("mlp.jacobian_weights", sizes, jacobian_batch, "jax",
+                          measure_compiled(ready(lambda: weight_jacobian(weights, xj)), budget),
+                          2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner))
+    return out
+
+
+def jax_sgd_case(budget, steps=20000):
+    """SGD towards the identity, batch 1: a jit-compiled step called from Python per sample."""
+    import jax
+    import jax.numpy as jnp
+    jax.config.update("jax_enable_x64", True)
+    sizes = EXERCISE
+
+    def loss(ws, x0):
+        h = x0
+        for l, w in enumerate(ws):
+            h = w @ h
+            if l < len(ws) - 1:
+                h = jax.nn.sigmoid(h)
+        return jnp.sum((h - x0) ** 2)
+
+    step = jax.jit(lambda ws, x0: [w - 0.01 * g for w, g in zip(ws, jax.grad(loss)(ws, x0))])
+
+    def train():
+        rng = np.random.default_rng(0)
+        ws = [jnp.asarray(w) for w in make_net(sizes, rng)]
+        inputs = jnp.asarray(rng.standard_normal((steps, 2, 1)))
+        for k in range(steps):
+            ws = step(ws, inputs[k])
+        jax.block_until_ready(ws)
+
+    return record("mlp.sgd_identity", sizes, 1, "jax", measure_compiled(train, budget, minimum=3),
+                  steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]))
+
+
+def peer_mlp_cases(wanted, budget):
+    """PyTorch's and JAX's MLP records, each skipped with a note when not installed."""
+    records = []
+    for name, module, cases, sgd in (("pytorch", "torch", torch_mlp_cases, torch_sgd_case),
+                                     ("jax", "jax", jax_mlp_cases, jax_sgd_case)):
+        try:
+            __import__(module)
+        except ImportError:
+            print(f"{module} is not installed: the {name} MLP cases are skipped", file=sys.stderr)
+            continue
+        if wanted("mlp"):
+            for batch in (1, 64, 1024):
+                records += [r for r in cases(EXERCISE, batch, batch, budget) if wanted(r["case"])]
+            records += [r for r in cases(WIDE, 1024, 4, budget) if wanted(r["case"])]
+        if wanted("mlp.sgd_identity"):
+            records.append(sgd(budget))
+    return records
 
 
 def sgd_case(budget, steps=20000):
@@ -237,6 +414,7 @@ def main():
         records += [r for r in mlp_cases(WIDE, 1024, 4, budget) if wanted(r["case"])]
     if wanted("mlp.sgd_identity"):
         records.append(sgd_case(budget))
+    records += peer_mlp_cases(wanted, budget)
     if wanted("logistic"):
         records += [r for r in logistic_cases(n, d, budget) if wanted(r["case"])]
     if wanted("io"):
