@@ -132,25 +132,34 @@ def mlp_cases(sizes, batch, jacobian_batch, budget):
     return out
 
 
+def layered(sigmoid):
+    """f(W, x₀) = W_{L−1} σ(⋯ σ(W₀ x₀)), identity on the last layer, with a framework's own σ."""
+    def f(ws, x0):
+        for l, w in enumerate(ws):
+            x0 = w @ x0
+            if l < len(ws) - 1:
+                x0 = sigmoid(x0)
+        return x0
+    return f
+
+
+def peer_inputs(sizes, batch, jacobian_batch, convert):
+    """The numpy cases' weights, inputs, targets and Jacobian inputs (samples as rows), converted."""
+    rng = np.random.default_rng(7)
+    weights = [convert(w) for w in make_net(sizes, rng)]
+    x = rng.standard_normal((sizes[0], batch))
+    return weights, convert(x), convert(0.5 * x[: sizes[-1]]), convert(np.ascontiguousarray(x[:, :jacobian_batch].T))
+
+
 def torch_mlp_cases(sizes, batch, jacobian_batch, budget):
     """The MLP cases in PyTorch (float64): forward under no_grad, the gradient of Σ‖f − y‖² by
     autograd, df/dx₀ and df/dW_l by torch.func.jacrev under vmap (one sample per call)."""
     import torch
     from torch.func import jacrev, vmap
-    rng = np.random.default_rng(7)
-    weights = [torch.tensor(w) for w in make_net(sizes, rng)]
-    x = torch.tensor(rng.standard_normal((sizes[0], batch)))
-    y = 0.5 * x[: sizes[-1]]
-    xj = x[:, :jacobian_batch].T.contiguous()            # samples as rows for vmap
+    weights, x, y, xj = peer_inputs(sizes, batch, jacobian_batch, torch.tensor)
     s = weight_count(sizes)
     h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
-
-    def f(ws, x0):
-        for l, w in enumerate(ws):
-            x0 = w @ x0
-            if l < len(ws) - 1:
-                x0 = torch.sigmoid(x0)
-        return x0
+    f = layered(torch.sigmoid)
 
     def forward():
         with torch.no_grad():
@@ -192,14 +201,10 @@ def torch_sgd_case(budget, steps=20000):
         params = [torch.tensor(w).requires_grad_(True) for w in make_net(sizes, rng)]
         optimizer = torch.optim.SGD(params, lr=0.01)
         inputs = torch.tensor(rng.standard_normal((steps, 2, 1)))
+        f = layered(torch.sigmoid)
         for k in range(steps):
             x0 = inputs[k]
-            h = x0
-            for l, w in enumerate(params):
-                h = w @ h
-                if l < len(params) - 1:
-                    h = torch.sigmoid(h)
-            loss = ((h - x0) ** 2).sum()
+            loss = ((f(params, x0) - x0) ** 2).sum()
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -213,20 +218,10 @@ def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
     import jax
     import jax.numpy as jnp
     jax.config.update("jax_enable_x64", True)
-    rng = np.random.default_rng(7)
-    weights = [jnp.asarray(w) for w in make_net(sizes, rng)]
-    x = jnp.asarray(rng.standard_normal((sizes[0], batch)))
-    y = 0.5 * x[: sizes[-1]]
-    xj = x[:, :jacobian_batch].T
+    weights, x, y, xj = peer_inputs(sizes, batch, jacobian_batch, jnp.asarray)
     s = weight_count(sizes)
     h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
-
-    def f(ws, x0):
-        for l, w in enumerate(ws):
-            x0 = w @ x0
-            if l < len(ws) - 1:
-                x0 = jax.nn.sigmoid(x0)
-        return x0
+    f = layered(jax.nn.sigmoid)
 
     forward = jax.jit(f)
     gradient = jax.jit(jax.value_and_grad(lambda ws: jnp.sum((f(ws, x) - y) ** 2)))
@@ -256,13 +251,10 @@ def jax_sgd_case(budget, steps=20000):
     jax.config.update("jax_enable_x64", True)
     sizes = EXERCISE
 
+    f = layered(jax.nn.sigmoid)
+
     def loss(ws, x0):
-        h = x0
-        for l, w in enumerate(ws):
-            h = w @ h
-            if l < len(ws) - 1:
-                h = jax.nn.sigmoid(h)
-        return jnp.sum((h - x0) ** 2)
+        return jnp.sum((f(ws, x0) - x0) ** 2)
 
     step = jax.jit(lambda ws, x0: [w - 0.01 * g for w, g in zip(ws, jax.grad(loss)(ws, x0))])
 
