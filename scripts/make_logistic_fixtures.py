@@ -21,9 +21,20 @@ OUT = "Tests/LinalgTests/LogisticFixtures.swift"
 rng = np.random.default_rng(20261202)
 
 
-def swift(values):
-    values = np.asarray(values, dtype=float).ravel()
-    return "[" + ", ".join(repr(float(v)) for v in values) + "]"
+def swift(values, indent=12):
+    """A Swift array literal, wrapped so that no line is longer than 120 characters."""
+    items = [repr(float(v)) for v in np.asarray(values, dtype=float).ravel()]
+    lines, line = [], ""
+    for item in items:
+        if line and len(line) + len(item) + 2 + indent > 118:
+            lines.append(line + ",")
+            line = ""
+        line = item if not line else line + ", " + item
+    lines.append(line)
+    if len(lines) == 1 and len(lines[0]) + 30 <= 118:  # room for the label before it
+        return "[" + lines[0] + "]"
+    pad = " " * indent
+    return "[\n" + "\n".join(pad + l for l in lines) + "\n" + " " * (indent - 4) + "]"
 
 
 def data(n, d):
@@ -49,8 +60,10 @@ def inference_case(name, x, y, result, weights=None, offsets=None, intercept=Tru
         f"        standardErrors: {swift(result.bse)},",
         f"        zValues: {swift(result.tvalues)},",
         f"        pValues: {swift(result.pvalues)},",
-        f"        lower: {swift(conf[:, 0])}, upper: {swift(conf[:, 1])},",
-        f"        lower90: {swift(conf90[:, 0])}, upper90: {swift(conf90[:, 1])},",
+        f"        lower: {swift(conf[:, 0])},",
+        f"        upper: {swift(conf[:, 1])},",
+        f"        lower90: {swift(conf90[:, 0])},",
+        f"        upper90: {swift(conf90[:, 1])},",
         f"        covariance: {swift(result.cov_params())},",
         f"        logLikelihood: {float(result.llf)!r},",
         f"        nullLogLikelihood: {repr(float(result.llnull)) if null else 'nil'},",
