@@ -45,14 +45,15 @@ def data(n, d):
     return x, y
 
 
-def inference_case(name, x, y, result, weights=None, offsets=None, intercept=True, null=True):
+def inference_case(name, x, y, result, weights=None, offsets=None, intercept=True, null=True, shared=None):
+    """A fixture; with `shared`, X and y are the static arrays `<shared>X`, `<shared>Y`."""
     conf = np.asarray(result.conf_int(0.05))
     conf90 = np.asarray(result.conf_int(0.10))
     bic = result.bic_llf if hasattr(result, "bic_llf") else result.bic
     lines = [
         f"    static let {name} = InferenceFixture(",
-        f"        rows: {x.shape[0]}, columns: {x.shape[1]}, x: {swift(x)},",
-        f"        y: {swift(y)},",
+        f"        rows: {x.shape[0]}, columns: {x.shape[1]}, x: {f'{shared}X' if shared else swift(x)},",
+        f"        y: {f'{shared}Y' if shared else swift(y)},",
         f"        weights: {swift(weights) if weights is not None else 'nil'},",
         f"        offsets: {swift(offsets) if offsets is not None else 'nil'},",
         f"        intercept: {'true' if intercept else 'false'},",
@@ -78,13 +79,16 @@ with warnings.catch_warnings():
     # Logit with the constant last, as Linalg orders its parameters.
     x, y = data(200, 3)
     exog = np.column_stack([x, np.ones(len(y))])
-    cases.append(inference_case("logit", x, y, sm.Logit(y, exog).fit(disp=0, tol=1e-14, maxiter=100)))
+    cases.append(f"    static let logitX: [Double] = {swift(x, indent=8)}")
+    cases.append(f"    static let logitY: [Double] = {swift(y, indent=8)}")
+    cases.append(inference_case("logit", x, y, sm.Logit(y, exog).fit(disp=0, tol=1e-14, maxiter=100), shared="logit"))
     cases.append(
-        inference_case("logitHC0", x, y, sm.Logit(y, exog).fit(disp=0, cov_type="HC0", tol=1e-14, maxiter=100)))
+        inference_case("logitHC0", x, y, sm.Logit(y, exog).fit(disp=0, cov_type="HC0", tol=1e-14, maxiter=100),
+                       shared="logit"))
     # No intercept: Linalg's null model is then β = 0, statsmodels' is a constant; only ℓ etc.
     cases.append(
         inference_case("logitNoIntercept", x, y, sm.Logit(y, x).fit(disp=0, tol=1e-14, maxiter=100),
-                       intercept=False, null=False))
+                       intercept=False, null=False, shared="logit"))
     # Frequency weights.
     x, y = data(150, 4)
     w = rng.integers(1, 4, size=len(y)).astype(float)

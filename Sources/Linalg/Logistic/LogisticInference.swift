@@ -10,6 +10,8 @@ public struct InferenceOptions: Sendable, Equatable {
     /// misspecified variance) rather than `H⁻¹`.
     public var robust: Bool
 
+    /// `(1 − α)` intervals with the model-based covariance `H⁻¹`, or the HC0 sandwich with `robust`;
+    /// `α` is checked (in (0, 1)) when the inference runs.
     public init(alpha: Double = 0.05, robust: Bool = false) {
         self.alpha = alpha
         self.robust = robust
@@ -24,7 +26,9 @@ public struct InferenceOptions: Sendable, Equatable {
 
 /// A two-sided confidence interval `[lower, upper]` for one parameter.
 public struct ConfidenceInterval: Sendable, Equatable {
+    /// `θ̂_j − Φ⁻¹(1 − α/2) se_j`.
     public var lower: Double
+    /// `θ̂_j + Φ⁻¹(1 − α/2) se_j`.
     public var upper: Double
 }
 

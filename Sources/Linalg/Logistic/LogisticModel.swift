@@ -18,6 +18,8 @@ public struct LogisticModel: Sendable, Equatable {
     /// The covariance of `(β, β₀)` at the fit, or `nil` when it was not defined or not computed.
     public var covariance: Matrix<Double>?
 
+    /// A model from its parts; throws when the names and coefficients differ in count, a number
+    /// is not finite, `λ < 0`, or the covariance is not `p × p` (`p` = coefficients + intercept).
     public init(
         featureNames: [String], coefficients: [Double], intercept: Double?, lambda: Double,
         offsetColumn: String? = nil, covariance: Matrix<Double>? = nil
