@@ -7,8 +7,11 @@ struct BenchCase {
     var name: String
     var sizes: [Int]
     var batch: Int?
-    /// Whether the case is bound by GEMM-like work (its rate is compared with dgemm's).
+    /// Whether the case is bound by GEMM-like work (its rate is compared with dgemm's, or with
+    /// sgemm's for a single-precision case).
     var gemmBound: Bool
+    /// Whether the case computes in `Float` (its roofline is then sgemm).
+    var singlePrecision = false
     var note: String?
     /// Whether Linalg and the reference column are timed alternately, call by call (for a
     /// feature against its baseline, whose cost ratio is the result).
@@ -33,6 +36,7 @@ enum BenchCases {
         for n in [64, 256, 1024] { cases.append(gemm(n, withReference: n <= 256)) }
         for batch in [1, 64, 1024] { cases += mlpCases(exerciseNet, batch: batch, jacobianBatch: batch) }
         cases += mlpCases(wideNet, batch: 1024, jacobianBatch: 4)
+        cases += mlpFloatCases(wideNet, batch: 1024)
         cases.append(sgd())
         let (n, d) = settings.quick ? (20_000, 50) : (100_000, 100)
         cases += logistic(n: n, d: d)
@@ -62,12 +66,12 @@ enum BenchCases {
 
     static func mlpCases(_ sizes: [Int], batch: Int, jacobianBatch: Int) -> [BenchCase] {
         let wide = sizes.max()! > 64
-        func setup(_ batch: Int) -> (MLP, Reference.MLP, Matrix<Double>, [[Double]], MLPWorkspace) {
+        func setup(_ batch: Int) -> (MLP<Double>, Reference.MLP, Matrix<Double>, [[Double]], MLPWorkspace<Double>) {
             var generator = Xoshiro256StarStar(seed: 7)
-            let net = try! MLP(sizes: sizes, using: &generator)
+            let net = try! MLP<Double>(sizes: sizes, using: &generator)
             let x = Matrix<Double>.random(rows: sizes[0], columns: batch, distribution: .randn, using: &generator)
             let reference = Reference.MLP(weights: net.weights)
-            return (net, reference, x, (0..<batch).map(x.column), MLPWorkspace(sizes: sizes, batchSize: batch))
+            return (net, reference, x, (0..<batch).map(x.column), MLPWorkspace<Double>(sizes: sizes, batchSize: batch))
         }
         let jacobianNote =
             jacobianBatch != batch ? "batch \(jacobianBatch): the per-sample reference is too slow at 1024" : nil
@@ -117,6 +121,44 @@ enum BenchCases {
         ]
     }
 
+    // MARK: MLP forward and gradient in Float, against the same net in Double
+
+    /// `mlp.forward_f32` and `mlp.gradient_f32`: the wide net in `Float`; the reference column is
+    /// the same pass in `Double` (so the ratio column is the speed-up of single precision), and
+    /// the rate is compared with sgemm's.
+    static func mlpFloatCases(_ sizes: [Int], batch: Int) -> [BenchCase] {
+        func setup<S: NeuralScalar>(_: S.Type) -> (MLP<S>, Matrix<S>, Matrix<S>, MLPWorkspace<S>) {
+            var generator = Xoshiro256StarStar(seed: 7)
+            let net = try! MLP<Double>(sizes: sizes, using: &generator).converted(to: S.self)
+            let x = Matrix<Double>.random(rows: sizes[0], columns: batch, distribution: .randn, using: &generator)
+            return (
+                net, x.converted(to: S.self), x.map { 0.5 * $0 }.converted(to: S.self),
+                MLPWorkspace<S>(sizes: sizes, batchSize: batch)
+            )
+        }
+        let note = "float32; reference column: the same pass in float64"
+        return [
+            BenchCase(name: "mlp.forward_f32", sizes: sizes, batch: batch, gemmBound: true, singlePrecision: true, note: note) {
+                let (net, x, _, workspace) = setup(Float.self)
+                let (net64, x64, _, workspace64) = setup(Double.self)
+                return PreparedCase(
+                    linalg: { try! net.forward(x, workspace: workspace) },
+                    reference: { try! net64.forward(x64, workspace: workspace64) },
+                    flops: { FlopCount.mlpForward(sizes, batch: batch) })
+            },
+            BenchCase(name: "mlp.gradient_f32", sizes: sizes, batch: batch, gemmBound: true, singlePrecision: true, note: note) {
+                let (net, x, targets, workspace) = setup(Float.self)
+                let (net64, x64, targets64, workspace64) = setup(Double.self)
+                return PreparedCase(
+                    linalg: { blackHole(try! net.squaredErrorAndGradient(x, targets: targets, workspace: workspace)) },
+                    reference: {
+                        blackHole(try! net64.squaredErrorAndGradient(x64, targets: targets64, workspace: workspace64))
+                    },
+                    flops: { FlopCount.mlpGradient(sizes, batch: batch) })
+            },
+        ]
+    }
+
     // MARK: 20000 per-sample SGD steps towards the identity   (flops 20000 · 2(3Σ − h₁h₀))
 
     static func sgd() -> BenchCase {
@@ -124,7 +166,7 @@ enum BenchCases {
         return BenchCase(
             name: "mlp.sgd_identity", sizes: exerciseNet, batch: 1, gemmBound: false, note: "\(steps) steps"
         ) {
-            let net = try! MLP(sizes: exerciseNet, seed: 0)
+            let net = try! MLP<Double>(sizes: exerciseNet, seed: 0)
             let configuration = IdentityTrainingConfiguration(
                 steps: steps, learningRate: 0.01, batchSize: 1, seed: 0, heldOutCount: 1)
             return PreparedCase(

@@ -27,14 +27,17 @@ struct BenchCommand: ParsableCommand {
         }
         let settings = BenchSettings(quick: quick, filter: filter)
         printHeader(settings)
-        let roofline = DgemmRoofline(size: settings.quick ? 512 : 1024)
+        let roofline = GemmRoofline<Double>(size: settings.quick ? 512 : 1024)
+        let singleRoofline = GemmRoofline<Float>(size: settings.quick ? 512 : 1024)
         let rate = roofline.measure(budget: settings.quick ? 0.5 : 2)
+        let singleRate = singleRoofline.measure(budget: settings.quick ? 0.5 : 2)
         print(
             String(
-                format: "dgemm roofline: %d×%d×%d at %.1f GFLOP/s", roofline.size, roofline.size, roofline.size,
-                rate))
-        print("(%dgemm compares each GEMM-bound case with the dgemm rate re-measured just before and just")
-        print(" after it, averaged, so that the machine's drift in speed between cases does not enter the ratio)\n")
+                format: "dgemm roofline: %d×%d×%d at %.1f GFLOP/s; sgemm %.1f GFLOP/s", roofline.size, roofline.size,
+                roofline.size, rate, singleRate))
+        print("(%dgemm compares each GEMM-bound case with the dgemm rate, or the sgemm rate for a float32 case,")
+        print(" re-measured just before and just after it, averaged, so that the machine's drift in speed between")
+        print(" cases does not enter the ratio)\n")
 
         var records: [BenchRecord] = []
         let table = ResultTable()
@@ -44,7 +47,11 @@ struct BenchCommand: ParsableCommand {
             // The dgemm rate right before and right after the linalg timing, averaged: the
             // roofline of the same minute, with the machine's drift between the two windows halved.
             let rooflineBudget = settings.quick ? 0.1 : 0.3
-            let rateBefore = benchCase.gemmBound ? roofline.measure(budget: rooflineBudget) : nil
+            let measureRoofline = {
+                benchCase.singlePrecision
+                    ? singleRoofline.measure(budget: rooflineBudget) : roofline.measure(budget: rooflineBudget)
+            }
+            let rateBefore = benchCase.gemmBound ? measureRoofline() : nil
             if benchCase.interleaved, let baseline = prepared.reference {
                 let (timing, baselineTiming, ratio) = measureInterleaved(
                     budget: settings.budget, rounds: settings.quick ? 3 : 5, prepared.linalg, baseline)
@@ -60,7 +67,7 @@ struct BenchCommand: ParsableCommand {
                 continue
             }
             let linalgTiming = measure(budget: settings.budget, prepared.linalg)
-            let adjacentRate = rateBefore.map { ($0 + roofline.measure(budget: rooflineBudget)) / 2 }
+            let adjacentRate = rateBefore.map { ($0 + measureRoofline()) / 2 }
             let linalg = BenchRecord(
                 caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
                 implementation: "linalg", timing: linalgTiming, flops: prepared.flops())
@@ -101,18 +108,18 @@ struct BenchCommand: ParsableCommand {
 
 }
 
-/// The roofline: the dgemm rate of a square product, measured on demand.
-final class DgemmRoofline {
+/// The roofline: the dgemm (or sgemm) rate of a square product, measured on demand.
+final class GemmRoofline<S: BLASScalar> {
     let size: Int
-    private let a: Matrix<Double>, b: Matrix<Double>
-    private var c: Matrix<Double>
+    private let a: Matrix<S>, b: Matrix<S>
+    private var c: Matrix<S>
 
     init(size: Int) {
         self.size = size
         var generator = Xoshiro256StarStar(seed: 1)
-        a = Matrix<Double>.random(rows: size, columns: size, distribution: .randn, using: &generator)
-        b = Matrix<Double>.random(rows: size, columns: size, distribution: .randn, using: &generator)
-        c = Matrix<Double>(rows: size, columns: size)
+        a = Matrix<Double>.random(rows: size, columns: size, distribution: .randn, using: &generator).converted()
+        b = Matrix<Double>.random(rows: size, columns: size, distribution: .randn, using: &generator).converted()
+        c = Matrix<S>(rows: size, columns: size)
     }
 
     /// GFLOP/s of `C = AB` (`2n³` flops), median over `budget` seconds.

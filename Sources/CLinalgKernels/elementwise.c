@@ -6,6 +6,8 @@
 
 #define SIGMOID_SLOPE_BODY for (size_t i = 0; i < n; ++i) v[i] *= x[i] * (1.0 - x[i]);
 #define TANH_SLOPE_BODY for (size_t i = 0; i < n; ++i) v[i] *= 1.0 - x[i] * x[i];
+#define SIGMOID_SLOPE_F32_BODY for (size_t i = 0; i < n; ++i) v[i] *= x[i] * (1.0f - x[i]);
+#define TANH_SLOPE_F32_BODY for (size_t i = 0; i < n; ++i) v[i] *= 1.0f - x[i] * x[i];
 #define SCALE_COLUMNS_BODY                                                                     \
     for (size_t b = 0; b < blocks; ++b) {                                                      \
         const double *restrict scale = v + b * width;                                          \
@@ -25,6 +27,8 @@
 
 void linalg_sigmoid_slope_ref(double *restrict v, const double *restrict x, size_t n) { SIGMOID_SLOPE_BODY }
 void linalg_tanh_slope_ref(double *restrict v, const double *restrict x, size_t n) { TANH_SLOPE_BODY }
+void linalg_sigmoid_slope_f32_ref(float *restrict v, const float *restrict x, size_t n) { SIGMOID_SLOPE_F32_BODY }
+void linalg_tanh_slope_f32_ref(float *restrict v, const float *restrict x, size_t n) { TANH_SLOPE_F32_BODY }
 void linalg_scale_columns_ref(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
                                    const double *restrict v) {
     SCALE_COLUMNS_BODY
@@ -37,6 +41,12 @@ TARGET_AVX2 void linalg_sigmoid_slope_avx2(double *restrict v, const double *res
     SIGMOID_SLOPE_BODY
 }
 TARGET_AVX2 void linalg_tanh_slope_avx2(double *restrict v, const double *restrict x, size_t n) { TANH_SLOPE_BODY }
+TARGET_AVX2 void linalg_sigmoid_slope_f32_avx2(float *restrict v, const float *restrict x, size_t n) {
+    SIGMOID_SLOPE_F32_BODY
+}
+TARGET_AVX2 void linalg_tanh_slope_f32_avx2(float *restrict v, const float *restrict x, size_t n) {
+    TANH_SLOPE_F32_BODY
+}
 TARGET_AVX2 void linalg_scale_columns_avx2(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
                                            const double *restrict v) {
     SCALE_COLUMNS_BODY

@@ -27,6 +27,9 @@ static void fill_table(void) {
         .sigmoid = linalg_sigmoid_ref,
         .sigmoid_slope = linalg_sigmoid_slope_ref,
         .tanh_slope = linalg_tanh_slope_ref,
+        .sigmoid_f32 = linalg_sigmoid_f32_ref,
+        .sigmoid_slope_f32 = linalg_sigmoid_slope_f32_ref,
+        .tanh_slope_f32 = linalg_tanh_slope_f32_ref,
         .scale_columns = linalg_scale_columns_ref,
         .scale_rows = linalg_scale_rows_ref,
         .dgemm = linalg_dgemm_ref,
@@ -44,6 +47,9 @@ static void fill_table(void) {
         table.sigmoid = linalg_sigmoid_avx2_4;
         table.sigmoid_slope = linalg_sigmoid_slope_avx2;
         table.tanh_slope = linalg_tanh_slope_avx2;
+        table.sigmoid_f32 = linalg_sigmoid_f32_avx2_8;
+        table.sigmoid_slope_f32 = linalg_sigmoid_slope_f32_avx2;
+        table.tanh_slope_f32 = linalg_tanh_slope_f32_avx2;
         table.scale_columns = linalg_scale_columns_avx2;
         table.scale_rows = linalg_scale_rows_avx2;
         table.dgemm = linalg_dgemm_avx2;
@@ -77,6 +83,9 @@ void linalg_scale_by_sigmoid_slope(double *v, const double *x, size_t n) {
     kernels()->sigmoid_slope(v, x, n);
 }
 void linalg_scale_by_tanh_slope(double *v, const double *x, size_t n) { kernels()->tanh_slope(v, x, n); }
+void linalg_sigmoid_inplace_f32(float *x, size_t n) { kernels()->sigmoid_f32(x, n); }
+void linalg_scale_by_sigmoid_slope_f32(float *v, const float *x, size_t n) { kernels()->sigmoid_slope_f32(v, x, n); }
+void linalg_scale_by_tanh_slope_f32(float *v, const float *x, size_t n) { kernels()->tanh_slope_f32(v, x, n); }
 void linalg_scale_column_blocks(double *m, size_t blocks, size_t rows_per_block, size_t width, const double *v) {
     kernels()->scale_columns(m, blocks, rows_per_block, width, v);
 }

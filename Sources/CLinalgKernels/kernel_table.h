@@ -28,6 +28,9 @@ typedef struct {
     void (*sigmoid)(double *x, size_t n);
     void (*sigmoid_slope)(double *restrict v, const double *restrict x, size_t n);
     void (*tanh_slope)(double *restrict v, const double *restrict x, size_t n);
+    void (*sigmoid_f32)(float *x, size_t n);
+    void (*sigmoid_slope_f32)(float *restrict v, const float *restrict x, size_t n);
+    void (*tanh_slope_f32)(float *restrict v, const float *restrict x, size_t n);
     void (*scale_columns)(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
                           const double *restrict v);
     void (*scale_rows)(double *restrict dst, size_t dst_stride, const double *restrict src,
@@ -57,6 +60,9 @@ void linalg_exp_ref(double *x, size_t n);
 void linalg_sigmoid_ref(double *x, size_t n);
 void linalg_sigmoid_slope_ref(double *restrict v, const double *restrict x, size_t n);
 void linalg_tanh_slope_ref(double *restrict v, const double *restrict x, size_t n);
+void linalg_sigmoid_f32_ref(float *x, size_t n);
+void linalg_sigmoid_slope_f32_ref(float *restrict v, const float *restrict x, size_t n);
+void linalg_tanh_slope_f32_ref(float *restrict v, const float *restrict x, size_t n);
 void linalg_scale_columns_ref(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
                               const double *restrict v);
 void linalg_scale_rows_ref(double *restrict dst, size_t dst_stride, const double *restrict src,
@@ -70,6 +76,9 @@ void linalg_exp_avx2_4(double *x, size_t n);
 void linalg_sigmoid_avx2_4(double *x, size_t n);
 void linalg_sigmoid_slope_avx2(double *restrict v, const double *restrict x, size_t n);
 void linalg_tanh_slope_avx2(double *restrict v, const double *restrict x, size_t n);
+void linalg_sigmoid_f32_avx2_8(float *x, size_t n);
+void linalg_sigmoid_slope_f32_avx2(float *restrict v, const float *restrict x, size_t n);
+void linalg_tanh_slope_f32_avx2(float *restrict v, const float *restrict x, size_t n);
 void linalg_scale_columns_avx2(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
                                const double *restrict v);
 void linalg_scale_rows_avx2(double *restrict dst, size_t dst_stride, const double *restrict src,

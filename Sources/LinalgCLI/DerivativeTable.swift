@@ -6,6 +6,7 @@ enum DerivativeTable {
     static func render(_ report: MLPDerivativeReport, tolerance: Double) -> String {
         var rows = [("df/dx0", report.inputJacobian)]
         for (l, check) in report.weightJacobians.enumerated() { rows.append(("df/dW_\(l)", check)) }
+        for (l, check) in report.biasJacobians.enumerated() { rows.append(("df/db_\(l)", check)) }
         var lines = ["derivative    entries   max abs error   max rel error   ok"]
         for (name, check) in rows {
             lines.append(

@@ -8,18 +8,36 @@ struct EvalCommand: ParsableCommand {
         abstract: "Evaluate MODEL.json on INPUT.json; print outputs (and with --jacobians df/dx0 and df/dW_l) as JSON."
     )
 
-    @Option(help: "MODEL.json: {\"activation\": \"sigmoid\", \"weights\": [W_0, W_1, …]}.") var model: String
+    @Option(help: "MODEL.json: {\"activation\": \"sigmoid\", \"weights\": [W_0, W_1, …], \"biases\": [b_0, …]}.")
+    var model: String
     @Option(help: "INPUT.json: {\"inputs\": [[…h_0 numbers…], …]}.") var input: String
-    @Flag(help: "Also print jacobian_x0 [B][h_L][h_0] and jacobian_weights [L][B][h_L][h_{l+1}][h_l].") var jacobians =
-        false
+    @Flag(
+        help: """
+            Also print jacobian_x0 [B][h_L][h_0], jacobian_weights [L][B][h_L][h_{l+1}][h_l] and, for a net with \
+            biases, jacobian_biases [L][B][h_L][h_{l+1}].
+            """)
+    var jacobians = false
+    @Option(help: "Compute in float32 or float64 (default: the model file's \"dtype\", else float64).")
+    var dtype: String?
 
     @OptionGroup var memory: MemoryOptions
 
     func run() throws {
         let text = try reportingUserErrors { () throws -> String in
             try memory.apply()
-            let net = try ModelFiles.loadModel(model)
-            let x = try ModelFiles.loadInputs(input, inputSize: net.inputSize)
+            let file = try ModelFiles.loadModel(model)
+            switch try dtype.map({ try ModelFiles.DType.parse($0) }) ?? file.dtype {
+            case .float32: return try evaluate(try file.net(Float.self))
+            case .float64: return try evaluate(try file.net(Double.self))
+            }
+        }
+        print(text)
+    }
+
+    /// The JSON text of the outputs (and Jacobians) of `net` on the inputs, in the net's precision;
+    /// every number is written as its exact `Double` value.
+    func evaluate<S: NeuralScalar>(_ net: MLP<S>) throws -> String {
+            let x = try ModelFiles.loadInputs(input, inputSize: net.inputSize).converted(to: S.self)
             try checkNetFitsInMemory(sizes: net.sizes, batch: x.columns, jacobians: jacobians)
             if jacobians { try Self.checkJacobianOutputSize(sizes: net.sizes, batch: x.columns, model: model) }
             let f = try net(x)
@@ -27,7 +45,7 @@ struct EvalCommand: ParsableCommand {
                 throw UserError("\(model): output \(i) of input \(b) is not finite (the weights overflow)")
             }
             var members = [
-                ("outputs", JSONWriter.array(encoded: (0..<x.columns).map { JSONWriter.array(f.column($0)) }))
+                ("outputs", JSONWriter.array(encoded: (0..<x.columns).map { JSONWriter.array(doubles(f.column($0))) }))
             ]
             if jacobians {
                 let inputJacobians = try net.inputJacobians(x)
@@ -39,7 +57,7 @@ struct EvalCommand: ParsableCommand {
                         "jacobian_x0",
                         JSONWriter.array(
                             encoded: inputJacobians.map { j in
-                                JSONWriter.array(encoded: j.rowArrays.map(JSONWriter.array))
+                                JSONWriter.array(encoded: j.rowArrays.map { JSONWriter.array(doubles($0)) })
                             })
                     ))
                 let perLayer = (0..<net.layerCount).map { l in
@@ -53,11 +71,23 @@ struct EvalCommand: ParsableCommand {
                         })
                 }
                 members.append(("jacobian_weights", JSONWriter.array(encoded: perLayer)))
+                if net.hasBiases {
+                    // ∂f/∂b_l = δ_l, sample by sample.
+                    let perLayer = (0..<net.layerCount).map { l in
+                        JSONWriter.array(
+                            encoded: (0..<x.columns).map { b in
+                                let delta = factors.sensitivity(layer: l, sample: b)
+                                return JSONWriter.array(encoded: delta.rowArrays.map { JSONWriter.array(doubles($0)) })
+                            })
+                    }
+                    members.append(("jacobian_biases", JSONWriter.array(encoded: perLayer)))
+                }
             }
             return JSONWriter.object(members)
-        }
-        print(text)
     }
+
+    /// The exact `Double` values of `values`.
+    func doubles<S: NeuralScalar>(_ values: [S]) -> [Double] { values.map { Double($0) } }
 
     /// Refuses `--jacobians` output whose JSON text (about 24 bytes a number, `B h_L (h_0 + Σ h_{l+1} h_l)`
     /// numbers) would take more than a quarter of physical memory, saying how large it would be.
@@ -76,8 +106,8 @@ struct EvalCommand: ParsableCommand {
 
     /// Throws, naming the derivative, the input and the entry, when a Jacobian entry is not finite
     /// (finite weights whose products overflow): JSON has no form for it.
-    static func requireFinite(
-        inputJacobians: [Matrix<Double>], factors: WeightJacobianFactors, layers: Int, model: String
+    static func requireFinite<S: NeuralScalar>(
+        inputJacobians: [Matrix<S>], factors: WeightJacobianFactors<S>, layers: Int, model: String
     ) throws {
         for (b, jacobian) in inputJacobians.enumerated() {
             if let (i, k) = jacobian.firstNonFinite {

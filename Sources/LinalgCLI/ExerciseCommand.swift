@@ -17,12 +17,12 @@ struct ExerciseCommand: ParsableCommand {
             var passed = true
             print("== 1b: f(x) = W2 σ(W1 σ(W0 x0)), sizes (2,10,10,2), W_l ~ rand/√h_{l+1}, x ~ randn(2)")
             var generator = Xoshiro256StarStar(seed: seed)
-            let net = try MLP(sizes: [2, 10, 10, 2], using: &generator)
+            let net = try MLP<Double>(sizes: [2, 10, 10, 2], using: &generator)
             let x = Matrix<Double>.random(rows: 2, columns: 1, distribution: .randn, using: &generator)
-            let partialNets: [(String, MLP)] = [
-                ("W0 x0", try MLP(weights: [net.weight(0)], outputActivation: .identity)),
-                ("σ(W0 x0)", try MLP(weights: [net.weight(0)], outputActivation: .sigmoid)),
-                ("W1 σ(W0 x0)", try MLP(weights: [net.weight(0), net.weight(1)])),
+            let partialNets: [(String, MLP<Double>)] = [
+                ("W0 x0", try MLP<Double>(weights: [net.weight(0)], outputActivation: .identity)),
+                ("σ(W0 x0)", try MLP<Double>(weights: [net.weight(0)], outputActivation: .sigmoid)),
+                ("W1 σ(W0 x0)", try MLP<Double>(weights: [net.weight(0), net.weight(1)])),
                 ("W2 σ(W1 σ(W0 x0))", net),
             ]
             for (name, partial) in partialNets {

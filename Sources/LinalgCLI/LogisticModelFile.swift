@@ -20,13 +20,7 @@ enum LogisticModelFile {
             ("offset_column", model.offsetColumn.map(JSONWriter.string) ?? "null"),
             ("covariance", covariance ?? "null"),
         ])
-        do throws(DataError) {
-            let output = try OutputFile(path: path)
-            try output.write(Array((text + "\n").utf8))
-            try output.commit()
-        } catch {
-            throw UserError(error.description)
-        }
+        try writeText(text, to: path)
     }
 
     static func read(_ path: String) throws -> LogisticModel {

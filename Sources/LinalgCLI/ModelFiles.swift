@@ -1,8 +1,9 @@
 import Foundation
 import Linalg
 
-/// Reads MODEL.json, `{"activation": "sigmoid", "weights": [W_0, W_1, …], "output_activation": …}`
-/// (`"leaky_slope"` for `"leaky_relu"`, 0.01 by default),
+/// Reads and writes MODEL.json, `{"activation": "sigmoid", "weights": [W_0, W_1, …], "biases": [b_0, …],
+/// "output_activation": …, "dtype": "float64"}` (`"leaky_slope"` for `"leaky_relu"`, 0.01 by default;
+/// `"biases"` and `"dtype"` optional),
 /// and INPUT.json, `{"inputs": [[…h₀ numbers…], …]}`, naming the file and the place of every problem.
 enum ModelFiles {
     static func parseJSON(_ path: String) throws -> Any {
@@ -69,13 +70,52 @@ enum ModelFiles {
         return activation
     }
 
-    /// The net of a MODEL.json file.
-    static func loadModel(_ path: String) throws -> MLP {
+    /// The precision a net computes in: `"float32"` or `"float64"` in model files and `--dtype`.
+    enum DType: String, CaseIterable {
+        case float32, float64
+
+        /// `--dtype`'s value, or a one-line error naming the flag.
+        static func parse(_ text: String, flag: String = "--dtype") throws -> DType {
+            guard let dtype = DType(rawValue: text.lowercased()) else {
+                throw UserError("\(flag): expected float32 or float64, got '\(text)'")
+            }
+            return dtype
+        }
+    }
+
+    /// What a MODEL.json file holds, in the `Double` it was written with, before it becomes a net
+    /// of one precision.
+    struct Model {
+        var weights: [Matrix<Double>]
+        var biases: [[Double]]?
+        var activation: Activation
+        var outputActivation: Activation
+        var dtype: DType
+
+        /// The net in precision `S` (parameters rounded to it).
+        func net<S: NeuralScalar>(_: S.Type) throws -> MLP<S> {
+            try MLP<S>(
+                weights: weights.map { $0.converted(to: S.self) }, biases: biases?.map { $0.map { S($0) } },
+                activation: activation, outputActivation: outputActivation)
+        }
+    }
+
+    /// The net of a MODEL.json file: `"weights"` (a list of matrices), optional `"biases"` (one list
+    /// of h_{l+1} numbers per layer), `"activation"`, `"output_activation"`, `"leaky_slope"` and
+    /// `"dtype"` (`"float64"` by default).
+    static func loadModel(_ path: String) throws -> Model {
         guard let object = try parseJSON(path) as? [String: Any] else {
             throw UserError("\(path): top level must be a JSON object")
         }
         let hidden = try activation(object, key: "activation", default: .sigmoid, path)
         let output = try activation(object, key: "output_activation", default: .identity, path)
+        var dtype = DType.float64
+        if let value = object["dtype"] {
+            guard let text = value as? String, let parsed = DType(rawValue: text) else {
+                throw UserError("\(path): \"dtype\" must be \"float32\" or \"float64\", got \(value)")
+            }
+            dtype = parsed
+        }
         guard let list = object["weights"] as? [Any], !list.isEmpty else {
             throw UserError("\(path): \"weights\" must be a non-empty list of matrices")
         }
@@ -90,7 +130,44 @@ enum ModelFiles {
             }
             weights.append(w)
         }
-        return try MLP(weights: weights, activation: hidden, outputActivation: output)
+        var biases: [[Double]]?
+        if let value = object["biases"], !(value is NSNull) {
+            guard let items = value as? [Any], items.count == weights.count else {
+                throw UserError("\(path): \"biases\" must be a list of \(weights.count) vectors, one per layer")
+            }
+            biases = try items.enumerated().map { l, item in
+                guard let entries = item as? [Any], entries.count == weights[l].rows else {
+                    throw UserError("\(path): b_\(l) must be a list of \(weights[l].rows) numbers (rows of W_\(l))")
+                }
+                return try entries.enumerated().map { try number($0.element, path, "b_\(l)[\($0.offset)]") }
+            }
+        }
+        return Model(weights: weights, biases: biases, activation: hidden, outputActivation: output, dtype: dtype)
+    }
+
+    /// The JSON text of a model file for `net`, readable by ``loadModel(_:)``. Every parameter is
+    /// written as the shortest decimal of its `Double` value, so reading it back (into `Double`,
+    /// then rounding to the net's precision) gives the same bits.
+    static func modelJSON<S: NeuralScalar>(_ net: MLP<S>) -> String {
+        var members = [
+            ("dtype", JSONWriter.string(S.self == Float.self ? DType.float32.rawValue : DType.float64.rawValue)),
+            ("activation", JSONWriter.string(net.activation.name)),
+            ("output_activation", JSONWriter.string(net.outputActivation.name)),
+        ]
+        for a in [net.activation, net.outputActivation] {
+            if case .leakyReLU(let slope) = a {
+                members.append(("leaky_slope", JSONWriter.number(slope)))
+                break
+            }
+        }
+        let weights = net.weights.map { w in
+            JSONWriter.array(encoded: w.rowArrays.map { JSONWriter.array($0.map { Double($0) }) })
+        }
+        members.append(("weights", JSONWriter.array(encoded: weights)))
+        if let biases = net.biases {
+            members.append(("biases", JSONWriter.array(encoded: biases.map { JSONWriter.array($0.map { Double($0) }) })))
+        }
+        return JSONWriter.object(members)
     }
 
     /// The `h₀ × B` input batch of an INPUT.json file.

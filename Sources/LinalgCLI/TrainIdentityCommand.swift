@@ -17,6 +17,8 @@ struct TrainIdentityCommand: ParsableCommand {
         help: "Samples per step (1: per-sample SGD as in the exercise; >1: mean mini-batch gradient).") var batch = 1
     @Option(help: "Seed of the initial weights and the samples.") var seed: UInt64 = 0
     @Option(help: "Write step,loss rows to this CSV file.") var log: String?
+    @Option(help: "Write the trained net to this model file (the format eval reads).") var save: String?
+    @Option(help: "Train in float32 or float64.") var dtype = "float64"
 
     @OptionGroup var memory: MemoryOptions
 
@@ -31,6 +33,8 @@ struct TrainIdentityCommand: ParsableCommand {
             guard lr.isFinite, lr > 0 else { throw UserError("--lr must be a finite number > 0, got \(lr)") }
             guard batch >= 1 else { throw UserError("--batch must be at least 1, got \(batch)") }
             try checkNetFitsInMemory(sizes: sizes, batch: batch, jacobians: false)
+            let dtype = try ModelFiles.DType.parse(self.dtype)
+            if let save { try checkCanWrite(save, flag: "--save") }
             var logHandle: FileHandle?
             if let log {
                 guard FileManager.default.createFile(atPath: log, contents: nil),
@@ -40,7 +44,16 @@ struct TrainIdentityCommand: ParsableCommand {
                 }
                 logHandle = handle
             }
-            var net = try MLP(sizes: sizes, seed: seed)
+            switch dtype {
+            case .float32: try train(try MLP<Float>(sizes: sizes, seed: seed), logHandle: logHandle)
+            case .float64: try train(try MLP<Double>(sizes: sizes, seed: seed), logHandle: logHandle)
+            }
+        }
+    }
+
+    /// Trains `net`, writes the log and the model, and prints the summary lines.
+    func train<S: NeuralScalar>(_ initial: MLP<S>, logHandle: FileHandle?) throws {
+            var net = initial
             let configuration = IdentityTrainingConfiguration(
                 steps: steps, learningRate: lr, batchSize: batch, seed: seed)
             let showProgress = standardErrorIsTerminal
@@ -67,7 +80,7 @@ struct TrainIdentityCommand: ParsableCommand {
             guard report.finalHeldOutError.isFinite else {
                 throw UserError("training diverged (held-out error is \(report.finalHeldOutError)); try a smaller --lr")
             }
+            if let save { try writeText(ModelFiles.modelJSON(report.net), to: save) }
             print("heldout_mse initial=\(report.initialHeldOutError) final=\(report.finalHeldOutError)")
-        }
     }
 }

@@ -154,6 +154,12 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
         return result
     }
 
+    /// The same matrix in another precision (every entry converted, rounded to nearest).
+    @inlinable
+    public func converted<Other: MatrixScalar>(to _: Other.Type = Other.self) -> Matrix<Other> {
+        Matrix<Other>(uncheckedRows: rows, columns: columns, storage: storage.map { Other($0) })
+    }
+
     /// `f(A[i,j], B[i,j])` for two matrices of the same shape.
     @inlinable
     public func elementwise(_ other: Matrix, _ combine: (Scalar, Scalar) -> Scalar) -> Matrix {

@@ -31,7 +31,7 @@ import Testing
         let jx = try #require(object.jacobian_x0)
         let jw = try #require(object.jacobian_weights)
 
-        let net = try MLP(weights: [
+        let net = try MLP<Double>(weights: [
             Matrix([[0.1, 0.2], [0.3, -0.4], [1, 2]]), Matrix([[1, 0.5, -1], [0.25, -2, 3]]),
         ])
         let x = try Matrix<Double>([[1, 0.5, 0.1], [2, -1, 0.3]])

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct IdentityTrainingTests {
     @Test func defaultRunReducesHeldOutErrorBelowOnePercent() throws {
-        var net = try MLP(sizes: [2, 10, 10, 2], seed: 0)
+        var net = try MLP<Double>(sizes: [2, 10, 10, 2], seed: 0)
         let report = try net.trainIdentity()
         #expect(report.lossHistory.count == 20_000)
         #expect(
@@ -15,12 +15,12 @@ import Testing
     @Test func trainingIsReproducibleAndMatchesReference() throws {
         for batch in [1, 4, 256] {  // 256: rows padded in the workspace
             let steps = batch == 256 ? 20 : 200
-            var a = try MLP(sizes: [2, 10, 10, 2], seed: 3), b = a
+            var a = try MLP<Double>(sizes: [2, 10, 10, 2], seed: 3), b = a
             let config = IdentityTrainingConfiguration(
                 steps: steps, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
             let ra = try a.trainIdentity(config), rb = try b.trainIdentity(config)
             #expect(ra.lossHistory == rb.lossHistory && a == b)
-            var reference = Reference.MLP(weights: try MLP(sizes: [2, 10, 10, 2], seed: 3).weights)
+            var reference = Reference.MLP(weights: try MLP<Double>(sizes: [2, 10, 10, 2], seed: 3).weights)
             let expected = reference.trainIdentity(
                 steps: steps, learningRate: 0.01, batchSize: batch, seed: 11, heldOutCount: 50)
             #expect(
@@ -31,10 +31,10 @@ import Testing
     }
 
     @Test func invalidTrainingSettingsAreTypedErrors() throws {
-        var net = try MLP(sizes: [2, 10, 2], seed: 0)
+        var net = try MLP<Double>(sizes: [2, 10, 2], seed: 0)
         #expect(throws: LinalgError.self) { try net.trainIdentity(.init(learningRate: -1)) }
         #expect(throws: LinalgError.self) { try net.trainIdentity(.init(batchSize: 0)) }
-        var notSquare = try MLP(sizes: [2, 10, 3], seed: 0)
+        var notSquare = try MLP<Double>(sizes: [2, 10, 3], seed: 0)
         #expect(throws: LinalgError.self) { try notSquare.trainIdentity(.init(steps: 1)) }
     }
 }

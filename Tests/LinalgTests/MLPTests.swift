@@ -47,7 +47,7 @@ import Testing
                     let x0 = x.column(b)
                     // f as a function of vec(W_l): column (j·h_l + k) of the FD Jacobian is ∂f/∂(W_l)_jk.
                     let numeric = try FiniteDifferences.jacobian(
-                        of: { flat in
+                        of: { (flat: [Double]) in
                             var perturbed = net
                             try perturbed.setWeight(l, Matrix(rows: c.sizes[l + 1], columns: c.sizes[l], scalars: flat))
                             return try perturbed(x0)
@@ -69,7 +69,7 @@ import Testing
         for batch in [1, 8] {
             let x = inputs(c.sizes[0], batch)
             let y = inputs(c.sizes.last!, batch, seed: 77)
-            let workspace = MLPWorkspace(sizes: c.sizes, batchSize: batch)
+            let workspace = MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch)
             let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
             let expected = reference.squaredError((0..<batch).map(x.column), targets: (0..<batch).map(y.column))
             #expect(abs(loss - expected.loss) <= 1e-12 * max(1, expected.loss))
@@ -77,11 +77,11 @@ import Testing
                 let analytic = workspace.gradient(l)
                 expectClose(analytic, expected.gradients[l], tolerance: 1e-12, "∂loss/∂W_\(l) vs reference")
                 let numeric = try FiniteDifferences.gradient(
-                    of: { flat in
+                    of: { (flat: [Double]) in
                         var perturbed = net
                         try perturbed.setWeight(l, Matrix(rows: c.sizes[l + 1], columns: c.sizes[l], scalars: flat))
                         return try perturbed.squaredErrorAndGradient(
-                            x, targets: y, workspace: MLPWorkspace(sizes: c.sizes, batchSize: batch))
+                            x, targets: y, workspace: MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch))
                     }, at: net.weight(l).scalars)
                 let check = FiniteDifferences.compare(analytic: analytic.scalars, numeric: numeric)
                 #expect(check.passes(tolerance: 1e-7), "∂loss/∂W_\(l) batch \(batch): \(check)")
@@ -92,7 +92,7 @@ import Testing
     @Test func directionalCheckOfALargeNetCatchesAWrongJacobian() throws {
         // 64 inputs × 48 outputs: the full FD Jacobian would need 128 evaluations; one
         // direction needs two.
-        let net = try MLP(sizes: [64, 96, 80, 48], activation: .tanh, seed: 6)
+        let net = try MLP<Double>(sizes: [64, 96, 80, 48], activation: .tanh, seed: 6)
         let x0 = inputs(64, 1, seed: 12).scalars
         var g = Xoshiro256StarStar(seed: 13)
         let v = (0..<64).map { _ in g.nextNormal() }
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func vectorJacobianProductEqualsSumOfWeightJacobians() throws {
-        let net = try MLP(sizes: [2, 10, 10, 2], seed: 3)
+        let net = try MLP<Double>(sizes: [2, 10, 10, 2], seed: 3)
         let x = inputs(2, 5), g = inputs(2, 5, seed: 4)
         let grads = try net.weightGradients(x, lossGradient: g)
         let tensors = try net.weightJacobians(x)
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func batchedEqualsPerSample() throws {
-        let net = try MLP(sizes: [5, 7, 3, 4], activation: .tanh, seed: 2)
+        let net = try MLP<Double>(sizes: [5, 7, 3, 4], activation: .tanh, seed: 2)
         let x = inputs(5, 6)
         let batched = try net.inputJacobians(x)
         let factors = try net.weightJacobianFactors(x)
@@ -149,12 +149,12 @@ import Testing
     func batchesSplitAcrossCoresMatchSmallBatches(_ activation: Activation, sizes: [Int], batch: Int) throws {
         let madds = zip(sizes, sizes.dropFirst()).map { $0 * $1 }.reduce(0, +)
         #expect(
-            batch * madds >= MLP.columnSplitMultiplyAdds && 64 * madds < MLP.columnSplitMultiplyAdds,
+            batch * madds >= MLP<Double>.columnSplitMultiplyAdds && 64 * madds < MLP<Double>.columnSplitMultiplyAdds,
             "the batch must take the split path, its slices the one-core path")
         let (net, reference) = try makeNet(NetCase(sizes: sizes, activation: activation, outputActivation: .identity))
         let x = inputs(sizes[0], batch), y = inputs(sizes.last!, batch, seed: 5)
         let f = try net(x)
-        let workspace = MLPWorkspace(sizes: sizes, batchSize: batch)
+        let workspace = MLPWorkspace<Double>(sizes: sizes, batchSize: batch)
         let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
         var sliceLoss = 0.0
         var sliceGradients = (0..<net.layerCount).map { Matrix<Double>(rows: sizes[$0 + 1], columns: sizes[$0]) }
@@ -167,7 +167,7 @@ import Testing
                     #expect(abs(f[i, b] - fs[i, j]) <= 1e-13 * max(1, abs(fs[i, j])), "sample \(b) row \(i)")
                 }
             }
-            let sliceWorkspace = MLPWorkspace(sizes: sizes, batchSize: samples.count)
+            let sliceWorkspace = MLPWorkspace<Double>(sizes: sizes, batchSize: samples.count)
             sliceLoss += try net.squaredErrorAndGradient(xs, targets: ys, workspace: sliceWorkspace)
             for l in 0..<net.layerCount {
                 sliceGradients[l] = sliceGradients[l].elementwise(sliceWorkspace.gradient(l), +)
@@ -195,7 +195,7 @@ import Testing
         let (net, reference) = try makeNet(c)
         let x = inputs(2, batch), y = inputs(2, batch, seed: 21)
         let columns = (0..<batch).map(x.column)
-        let workspace = MLPWorkspace(sizes: c.sizes, batchSize: batch)
+        let workspace = MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch)
         try net.forward(x, workspace: workspace)
         for b in [0, 1, batch / 2, batch - 1] {
             let expected = reference(columns[b])
@@ -247,15 +247,15 @@ import Testing
     }
 
     @Test func zeroBatchGivesEmptyResults() throws {
-        let net = try MLP(sizes: [2, 3, 2], seed: 0)
+        let net = try MLP<Double>(sizes: [2, 3, 2], seed: 0)
         let empty = Matrix<Double>(rows: 2, columns: 0)
         #expect(try net(empty).shape == (2, 0))
         #expect(try net.inputJacobians(empty).isEmpty)
     }
 
     @Test func workspaceIsReusedAcrossBatchSizes() throws {
-        let net = try MLP(sizes: [2, 10, 10, 2], seed: 5)
-        let workspace = MLPWorkspace(sizes: net.sizes, batchSize: 1)
+        let net = try MLP<Double>(sizes: [2, 10, 10, 2], seed: 5)
+        let workspace = MLPWorkspace<Double>(sizes: net.sizes, batchSize: 1)
         for batch in [1, 4, 1, 64] {
             let x = inputs(2, batch, seed: UInt64(batch))
             try net.forward(x, workspace: workspace)
@@ -264,14 +264,14 @@ import Testing
     }
 
     @Test func automaticModePicksTheCheaperAccumulation() throws {
-        #expect(try MLP(sizes: [2, 10, 10, 8], seed: 0).resolvedJacobianMode(.automatic) == .forward)
-        #expect(try MLP(sizes: [8, 10, 10, 2], seed: 0).resolvedJacobianMode(.automatic) == .reverse)
+        #expect(try MLP<Double>(sizes: [2, 10, 10, 8], seed: 0).resolvedJacobianMode(.automatic) == .forward)
+        #expect(try MLP<Double>(sizes: [8, 10, 10, 2], seed: 0).resolvedJacobianMode(.automatic) == .reverse)
     }
 
     @Test func exerciseInitialisationIsReproducibleAndScaled() throws {
-        let a = try MLP(sizes: [2, 10, 10, 2], seed: 0), b = try MLP(sizes: [2, 10, 10, 2], seed: 0)
+        let a = try MLP<Double>(sizes: [2, 10, 10, 2], seed: 0), b = try MLP<Double>(sizes: [2, 10, 10, 2], seed: 0)
         #expect(a == b)
-        #expect(a != (try MLP(sizes: [2, 10, 10, 2], seed: 1)))
+        #expect(a != (try MLP<Double>(sizes: [2, 10, 10, 2], seed: 1)))
         let bound = 1 / Double(10).squareRoot()
         #expect(a.weight(0).scalars.allSatisfy { $0 >= 0 && $0 < bound })
         #expect(a.weight(2).shape == (2, 10))
@@ -279,15 +279,15 @@ import Testing
 
     @Test func badNetsAndInputsAreTypedErrors() throws {
         let w0 = Matrix<Double>(rows: 3, columns: 2), w1 = Matrix<Double>(rows: 2, columns: 4)
-        let error = #expect(throws: LinalgError.self) { try MLP(weights: [w0, w1]) }
+        let error = #expect(throws: LinalgError.self) { try MLP<Double>(weights: [w0, w1]) }
         #expect(error?.description.contains("W_1") == true)
-        #expect(throws: LinalgError.self) { try MLP(weights: []) }
-        #expect(throws: LinalgError.self) { try MLP(sizes: [2], seed: 0) }
-        #expect(throws: LinalgError.self) { try MLP(sizes: [2, 0, 2], seed: 0) }
+        #expect(throws: LinalgError.self) { try MLP<Double>(weights: []) }
+        #expect(throws: LinalgError.self) { try MLP<Double>(sizes: [2], seed: 0) }
+        #expect(throws: LinalgError.self) { try MLP<Double>(sizes: [2, 0, 2], seed: 0) }
         var nanWeights = Matrix<Double>(rows: 2, columns: 2)
         nanWeights[1, 0] = .nan
-        #expect(throws: LinalgError.nonFinite(what: "W_0", row: 1, column: 0)) { try MLP(weights: [nanWeights]) }
-        let net = try MLP(sizes: [2, 3, 2], seed: 0)
+        #expect(throws: LinalgError.nonFinite(what: "W_0", row: 1, column: 0)) { try MLP<Double>(weights: [nanWeights]) }
+        let net = try MLP<Double>(sizes: [2, 3, 2], seed: 0)
         #expect(throws: LinalgError.self) { try net(Matrix<Double>(rows: 3, columns: 1)) }
         var bad = Matrix<Double>(rows: 2, columns: 2)
         bad[0, 1] = .infinity

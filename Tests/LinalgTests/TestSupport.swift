@@ -48,8 +48,8 @@ let netCases: [NetCase] =
         NetCase(sizes: [2, 10, 10, 2], activation: .tanh, outputActivation: .sigmoid),
     ]
 
-func makeNet(_ c: NetCase, seed: UInt64 = 1) throws -> (MLP, Reference.MLP) {
-    let net = try MLP(sizes: c.sizes, activation: c.activation, outputActivation: c.outputActivation, seed: seed)
+func makeNet(_ c: NetCase, seed: UInt64 = 1) throws -> (MLP<Double>, Reference.MLP) {
+    let net = try MLP<Double>(sizes: c.sizes, activation: c.activation, outputActivation: c.outputActivation, seed: seed)
     return (net, Reference.MLP(weights: net.weights, activation: c.activation, outputActivation: c.outputActivation))
 }
 

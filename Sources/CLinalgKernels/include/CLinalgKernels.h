@@ -13,6 +13,10 @@ void linalg_exp_inplace(double *x, size_t n);
 /// x[i] <- 1 / (1 + exp(-x[i])) for i < n, saturating to 0 and 1 for large |x|.
 void linalg_sigmoid_inplace(double *x, size_t n);
 
+/// Single precision: x[i] <- 1 / (1 + exp(-x[i])), exp with relative error below 1e-7 (arguments
+/// clamped to [-87, 88]).
+void linalg_sigmoid_inplace_f32(float *x, size_t n);
+
 /// Row-major C <- alpha op(A) op(B) + beta C for small products (below the size where a BLAS
 /// call pays off): plain loops the compiler vectorises, no threads, no allocation. op(A) is
 /// m x k, op(B) is k x n; trans_a / trans_b select the transposes. With beta = 0, C is not read.
@@ -29,6 +33,10 @@ void linalg_scale_by_sigmoid_slope(double *v, const double *x, size_t n);
 
 /// v[i] <- v[i] * (1 - x[i]^2) for i < n: the slope of tanh through its output x = tanh(z).
 void linalg_scale_by_tanh_slope(double *v, const double *x, size_t n);
+
+/// The single-precision forms of the two slope products above.
+void linalg_scale_by_sigmoid_slope_f32(float *v, const float *x, size_t n);
+void linalg_scale_by_tanh_slope_f32(float *v, const float *x, size_t n);
 
 /// dst[r*dst_stride + j] <- sqrt(w[r]) * src[r*cols + j] for r < rows, j < cols, and zero for
 /// cols <= j < dst_stride (row-major; a zero-padded, scaled copy of a block of rows).

@@ -39,9 +39,9 @@ public struct IdentityTrainingConfiguration: Sendable, Equatable {
 }
 
 /// What ``MLP/trainIdentity(_:progressInterval:progress:)`` returns.
-public struct IdentityTrainingReport: Sendable {
+public struct IdentityTrainingReport<Scalar: NeuralScalar>: Sendable {
     /// The trained net.
-    public var net: MLP
+    public var net: MLP<Scalar>
     /// The loss of every step: `(1/B) Σ_b ‖f(x_b) − x_b‖²` before that step's update.
     public var lossHistory: [Double]
     /// `mean_b ‖f(x_b) − x_b‖²` on the held-out inputs before training.
@@ -52,7 +52,7 @@ public struct IdentityTrainingReport: Sendable {
 
 extension MLP {
     /// `mean_b ‖f(x_b) − y_b‖²` over the columns of a batch.
-    public func meanSquaredError(_ x: Matrix<Double>, targets y: Matrix<Double>) throws(LinalgError) -> Double {
+    public func meanSquaredError(_ x: Matrix<Scalar>, targets y: Matrix<Scalar>) throws(LinalgError) -> Double {
         let f = try self(x)
         guard y.rows == f.rows, y.columns == f.columns else {
             throw .shapeMismatch(
@@ -60,7 +60,7 @@ extension MLP {
                 detail: "targets must be \(f.rows)×\(f.columns), got \(y.rows)×\(y.columns)")
         }
         var total = 0.0
-        for i in f.scalars.indices { total += (f.scalars[i] - y.scalars[i]) * (f.scalars[i] - y.scalars[i]) }
+        for i in f.scalars.indices { total += Double((f.scalars[i] - y.scalars[i]) * (f.scalars[i] - y.scalars[i])) }
         return total / Double(max(1, x.columns))
     }
 
@@ -70,11 +70,13 @@ extension MLP {
     /// each step draws `x ~ randn(h₀ × B)`, computes `∂/∂W_l (1/B) Σ_b ‖f(x_b) − x_b‖²` by
     /// backprop and sets `W_l ← W_l − α ∂loss/∂W_l`. Nothing is allocated per step.
     /// `progress(step, loss)` is called every `progressInterval` steps.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public mutating func trainIdentity(
         _ configuration: IdentityTrainingConfiguration = IdentityTrainingConfiguration(),
         progressInterval: Int = 1000,
         progress: ((Int, Double) -> Void)? = nil
-    ) throws(LinalgError) -> IdentityTrainingReport {
+    ) throws(LinalgError) -> IdentityTrainingReport<Scalar> {
         try configuration.validate()
         guard inputSize == outputSize else {
             throw .invalidValue(what: "identity training", detail: "needs h_L = h₀, got sizes \(sizes)")
@@ -82,12 +84,13 @@ extension MLP {
         var generator = Xoshiro256StarStar(seed: configuration.seed)
         let heldOut = Matrix<Double>.random(
             rows: inputSize, columns: configuration.heldOutCount,
-            distribution: .randn, using: &generator)
+            distribution: .randn, using: &generator
+        ).converted(to: Scalar.self)
         let initial = try meanSquaredError(heldOut, targets: heldOut)
         let batch = configuration.batchSize
-        let workspace = MLPWorkspace(sizes: sizes, batchSize: batch)
+        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: batch)
         var history = [Double](repeating: 0, count: configuration.steps)
-        let step = -configuration.learningRate / Double(batch)
+        let step = Scalar(-configuration.learningRate / Double(batch))
         let ld = workspace.rowStride, parameterCount = parameters.count
         let net = self
         parameters.withUnsafeMutableBufferPointer { p in
@@ -95,7 +98,7 @@ extension MLP {
             let input = workspace.activations[0], gradient = workspace.gradient
             for t in 0..<configuration.steps {
                 for r in 0..<net.inputSize {
-                    for b in 0..<batch { input[r * ld + b] = generator.nextNormal() }
+                    for b in 0..<batch { input[r * ld + b] = Scalar(generator.nextNormal()) }
                 }
                 // Targets equal the inputs; x₀ is not overwritten by the pass.
                 let loss = net.squaredErrorStep(

@@ -1,14 +1,14 @@
 extension MLP {
-    // MARK: ∂loss/∂W_l = Δ_l x_lᵀ, Δ_{l−1} = a'(x_l) ∘ (W_lᵀ Δ_l)
+    // MARK: ∂loss/∂W_l = Δ_l x_lᵀ, ∂loss/∂b_l = Δ_l 1, Δ_{l−1} = a'(x_l) ∘ (W_lᵀ Δ_l)
 
     /// Backpropagation of `Δ_{L−1} = a_out'(f) ∘ ∂loss/∂f`, already in `workspace.errors[L−1]`
-    /// as `∂loss/∂f`, after a forward pass: writes `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ` into
-    /// the workspace gradient. Two GEMMs per layer.
+    /// as `∂loss/∂f`, after a forward pass: writes `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ` (and
+    /// `scale · ∂loss/∂b_l = scale · Σ_b (Δ_l)_{·b}`) into the workspace gradient. Two GEMMs per layer.
     ///
     /// A large batch splits each layer across the cores (single-threaded GEMMs): the rows of
     /// `∂loss/∂W_l` and the columns (samples) of `Δ_{l−1}`, which both only read `Δ_l`.
     @inlinable
-    func backwardInWorkspace(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
+    func backwardInWorkspace(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, scale: Scalar) {
         let batch = workspace.batchSize, ld = workspace.rowStride
         let last = layerCount - 1
         let errors = workspace.errors, activations = workspace.activations
@@ -29,8 +29,8 @@ extension MLP {
     }
 
     /// ``backwardInWorkspace(_:_:scale:)``'s layers with each one split across the cores.
-    @usableFromInline
-    func backwardSplittingLayers(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace, scale: Double) {
+    @inlinable
+    func backwardSplittingLayers(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, scale: Scalar) {
         let batch = workspace.batchSize, ld = workspace.rowStride
         let parts = MLP.splitParts(batch: batch)
         let weights = UncheckedSendable(parameters), gradient = UncheckedSendable(workspace.gradient)
@@ -47,13 +47,14 @@ extension MLP {
         }
     }
 
-    /// One layer of backprop: rows `gradientRows` of `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ`,
-    /// and, for `l > 0`, the columns `samples` of `Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l`.
+    /// One layer of backprop: rows `gradientRows` of `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ` (and
+    /// of `scale · ∂loss/∂b_l`, the row sums of `Δ_l`), and, for `l > 0`, the columns `samples` of
+    /// `Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l`.
     @inlinable @inline(__always)
     func backwardLayer(
-        _ l: Int, _ parameters: UnsafePointer<Double>, errors: [UnsafeMutablePointer<Double>],
-        activations: [UnsafeMutablePointer<Double>], gradient: UnsafeMutablePointer<Double>, batch: Int,
-        rowStride ld: Int, scale: Double, gradientRows: Range<Int>, samples: Range<Int>
+        _ l: Int, _ parameters: UnsafePointer<Scalar>, errors: [UnsafeMutablePointer<Scalar>],
+        activations: [UnsafeMutablePointer<Scalar>], gradient: UnsafeMutablePointer<Scalar>, batch: Int,
+        rowStride ld: Int, scale: Scalar, gradientRows: Range<Int>, samples: Range<Int>
     ) {
         let rows = sizes[l + 1], inner = sizes[l]
         // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
@@ -61,6 +62,16 @@ extension MLP {
             transposeA: false, transposeB: true, m: gradientRows.count, n: inner, k: batch, alpha: scale,
             a: errors[l] + gradientRows.lowerBound * ld, lda: ld, b: activations[l], ldb: ld,
             beta: 0.0, c: gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
+        if hasBiases {
+            // ∂loss/∂b_l = Δ_l 1 : the sum of each row of Δ_l over the batch.
+            let biasGradient = gradient + biasOffsets[l]
+            for j in gradientRows {
+                let row = errors[l] + j * ld
+                var sum: Scalar = 0
+                for b in 0..<batch { sum += row[b] }
+                biasGradient[j] = scale * sum
+            }
+        }
         guard l > 0 else { return }
         // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
         let first = samples.lowerBound, width = samples.count
@@ -82,9 +93,10 @@ extension MLP {
     /// given `G = ∂loss/∂f` (`h_L × B`, column `b` for sample `b`):
     /// `Δ_{L−1} = a_out'(f) ∘ G`, `Δ_{l−1} = σ'(x_l) ∘ (W_lᵀ Δ_l)`, `∂loss/∂W_l = Δ_l x_lᵀ`.
     /// Runs the forward pass itself; the gradients are left in ``MLPWorkspace/gradient(_:)``.
+    @inlinable
     public func backpropagate(
-        _ x: Matrix<Double>, lossGradient g: Matrix<Double>,
-        workspace: MLPWorkspace
+        _ x: Matrix<Scalar>, lossGradient g: Matrix<Scalar>,
+        workspace: MLPWorkspace<Scalar>
     ) throws(LinalgError) {
         try validateInput(x)
         guard g.rows == outputSize, g.columns == x.columns else {
@@ -105,11 +117,13 @@ extension MLP {
     }
 
     /// `∂loss/∂W_l` for every layer, as new matrices (the allocating form of
-    /// ``backpropagate(_:lossGradient:workspace:)``).
+    /// ``backpropagate(_:lossGradient:workspace:)``; a net's bias gradients are in
+    /// ``MLPWorkspace/biasGradient(_:)`` of that form).
+    @inlinable
     public func weightGradients(
-        _ x: Matrix<Double>, lossGradient g: Matrix<Double>
-    ) throws(LinalgError) -> [Matrix<Double>] {
-        let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
+        _ x: Matrix<Scalar>, lossGradient g: Matrix<Scalar>
+    ) throws(LinalgError) -> [Matrix<Scalar>] {
+        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
         try backpropagate(x, lossGradient: g, workspace: workspace)
         return (0..<layerCount).map(workspace.gradient)
     }
@@ -119,9 +133,10 @@ extension MLP {
     /// The value and gradient of the squared error: returns `Σ_b ‖f(x_b) − y_b‖²` over the batch
     /// and leaves its gradient with respect to every `W_l` (`∂loss/∂f = 2(f − Y)`) in
     /// ``MLPWorkspace/gradient(_:)``.
+    @inlinable
     public func squaredErrorAndGradient(
-        _ x: Matrix<Double>, targets y: Matrix<Double>,
-        workspace: MLPWorkspace
+        _ x: Matrix<Scalar>, targets y: Matrix<Scalar>,
+        workspace: MLPWorkspace<Scalar>
     ) throws(LinalgError) -> Double {
         try validateInput(x)
         guard y.rows == outputSize, y.columns == x.columns else {
@@ -143,19 +158,21 @@ extension MLP {
     /// the targets' rows are `targetStride` apart.
     @inlinable
     func squaredErrorStep(
-        _ parameters: UnsafePointer<Double>, targets: UnsafePointer<Double>, targetStride: Int,
-        workspace: MLPWorkspace, scale: Double
+        _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
+        workspace: MLPWorkspace<Scalar>, scale: Scalar
     ) -> Double {
         forwardInWorkspace(parameters, workspace)
         let batch = workspace.batchSize, ld = workspace.rowStride
         let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1]
         var loss = 0.0
         for i in 0..<outputSize {
+            var rowLoss: Scalar = 0
             for b in 0..<batch {
                 let residual = f[i * ld + b] - targets[i * targetStride + b]
-                loss += residual * residual
+                rowLoss += residual * residual
                 g[i * ld + b] = 2 * residual
             }
+            loss += Double(rowLoss)
         }
         backwardInWorkspace(parameters, workspace, scale: scale)
         return loss

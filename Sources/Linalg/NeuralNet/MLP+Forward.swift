@@ -1,14 +1,15 @@
 extension MLP {
-    // MARK: x_{l+1} = a(W_l x_l), one GEMM per layer
+    // MARK: x_{l+1} = a(W_l x_l + b_l), one GEMM per layer
 
-    /// The forward pass on the batch already in `workspace`'s `x₀`: `z_{l+1} = W_l x_l` (one
-    /// GEMM, `h_{l+1} × h_l` times `h_l × B`), then `x_{l+1} = a(z_{l+1})` in place.
+    /// The forward pass on the batch already in `workspace`'s `x₀`: `z_{l+1} = W_l x_l + b_l 1ᵀ`
+    /// (one GEMM, `h_{l+1} × h_l` times `h_l × B`, accumulated onto the broadcast biases), then
+    /// `x_{l+1} = a(z_{l+1})` in place.
     ///
     /// Samples are independent, so a large batch is split by columns: each core runs the whole
     /// pass on its share with a single-threaded GEMM, and the activation pass is split with it
     /// (one core applying σ after a multi-threaded GEMM would leave the other idle meanwhile).
     @inlinable
-    func forwardInWorkspace(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace) {
+    func forwardInWorkspace(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>) {
         let batch = workspace.batchSize
         if splitsAcrossCores(batch: batch) {
             forwardSplittingColumns(parameters, workspace)
@@ -25,11 +26,11 @@ extension MLP {
     }
 
     /// The fewest samples a core takes of a split pass.
-    @usableFromInline
-    static let minimumColumnsPerPart = 64
+    @inlinable
+    static var minimumColumnsPerPart: Int { 64 }
 
     /// How many cores share a split pass over `batch` samples.
-    @usableFromInline
+    @inlinable
     static func splitParts(batch: Int) -> Int {
         ParallelChunks.parts(count: batch, minimumPerChunk: minimumColumnsPerPart)
     }
@@ -41,12 +42,12 @@ extension MLP {
     /// From this many multiply-adds in a forward pass (`B Σ h_{l+1} h_l`) the forward and
     /// backward passes are split across the cores by Linalg itself, with OpenBLAS
     /// single-threaded meanwhile (enough work per core to repay waking a thread many times over).
-    @usableFromInline package static let columnSplitMultiplyAdds = 1 << 23
+    @inlinable package static var columnSplitMultiplyAdds: Int { 1 << 23 }
 
     /// The forward pass with the batch's columns split across the cores (OpenBLAS single-threaded
     /// meanwhile).
-    @usableFromInline
-    func forwardSplittingColumns(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace) {
+    @inlinable
+    func forwardSplittingColumns(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>) {
         let batch = workspace.batchSize
         let parts = MLP.splitParts(batch: batch)
         let activations = UncheckedSendable(workspace.activations)
@@ -60,18 +61,23 @@ extension MLP {
     /// rows are `rowStride` apart).
     @inlinable @inline(__always)
     func forwardColumns(
-        _ parameters: UnsafePointer<Double>, _ activations: [UnsafeMutablePointer<Double>],
+        _ parameters: UnsafePointer<Scalar>, _ activations: [UnsafeMutablePointer<Scalar>],
         rowStride ld: Int, columns: Range<Int>
     ) {
         let width = columns.count, first = columns.lowerBound
+        let biased = hasBiases
         for l in 0..<layerCount {
             let rows = sizes[l + 1], inner = sizes[l]
             let x = activations[l + 1] + first
+            if biased {
+                let b = parameters + biasOffsets[l]
+                for r in 0..<rows { (x + r * ld).update(repeating: b[r], count: width) }
+            }
             GemmKernel.run(
-                transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1.0,
+                transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1,
                 a: parameters + weightOffsets[l], lda: inner,
                 b: activations[l] + first, ldb: ld,
-                beta: 0.0, c: x, ldc: ld)
+                beta: biased ? 1 : 0, c: x, ldc: ld)
             let a = activation(afterLayer: l)
             if width == ld {
                 VectorMath.applyInPlace(a, x, count: rows * ld)
@@ -83,7 +89,7 @@ extension MLP {
 
     /// Copies a checked `h₀ × B` batch into the workspace's `x₀`, sizing it for `B`.
     @inlinable
-    func load(_ x: Matrix<Double>, into workspace: MLPWorkspace) {
+    func load(_ x: Matrix<Scalar>, into workspace: MLPWorkspace<Scalar>) {
         precondition(
             workspace.sizes == sizes, "MLPWorkspace for sizes \(workspace.sizes) used with a net of sizes \(sizes)")
         workspace.prepare(batchSize: x.columns)
@@ -97,21 +103,24 @@ extension MLP {
     /// `f(X)` for a batch `X` (`h₀ × B`, one column per sample), computed in `workspace`
     /// without allocating; the result stays in ``MLPWorkspace/output`` and every `x_l` in
     /// ``MLPWorkspace/activation(_:)`` for a following backward pass.
-    public func forward(_ x: Matrix<Double>, workspace: MLPWorkspace) throws(LinalgError) {
+    @inlinable
+    public func forward(_ x: Matrix<Scalar>, workspace: MLPWorkspace<Scalar>) throws(LinalgError) {
         try validateInput(x)
         load(x, into: workspace)
         parameters.withUnsafeBufferPointer { forwardInWorkspace($0.baseAddress!, workspace) }
     }
 
     /// `f(X)`, `h_L × B`, for a batch `X` (`h₀ × B`).
-    public func callAsFunction(_ x: Matrix<Double>) throws(LinalgError) -> Matrix<Double> {
-        let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
+    @inlinable
+    public func callAsFunction(_ x: Matrix<Scalar>) throws(LinalgError) -> Matrix<Scalar> {
+        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
         try forward(x, workspace: workspace)
         return workspace.output
     }
 
     /// `f(x)` for one input vector of `h₀` numbers.
-    public func callAsFunction(_ x: [Double]) throws(LinalgError) -> [Double] {
+    @inlinable
+    public func callAsFunction(_ x: [Scalar]) throws(LinalgError) -> [Scalar] {
         try self(Matrix(rows: x.count, columns: 1, scalars: x)).scalars
     }
 }

@@ -21,7 +21,7 @@ extension MLP {
     /// Fills the workspace sensitivities `δ_l = ∂f/∂z_{l+1}` (`h_L × h_{l+1}` per sample,
     /// stacked over the batch into `(B·h_L) × h_{l+1}`): one GEMM per layer for the whole batch.
     @inlinable
-    func reverseSensitivities(_ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace) {
+    func reverseSensitivities(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>) {
         workspace.prepareSensitivities()
         let batch = workspace.batchSize, ld = workspace.rowStride, outputs = outputSize, stacked = batch * outputs
         let last = layerCount - 1
@@ -62,8 +62,8 @@ extension MLP {
     /// scaled column-wise by the slopes of its hidden activation `x` (`h × B`, rows `rowStride` apart).
     @inlinable
     func scaleBySlopes(
-        _ blocks: UnsafeMutablePointer<Double>, of x: UnsafePointer<Double>, width: Int, batch: Int,
-        rowStride: Int, slopes: UnsafeMutablePointer<Double>
+        _ blocks: UnsafeMutablePointer<Scalar>, of x: UnsafePointer<Scalar>, width: Int, batch: Int,
+        rowStride: Int, slopes: UnsafeMutablePointer<Scalar>
     ) {
         let outputs = outputSize
         if batch == 1 {
@@ -74,15 +74,15 @@ extension MLP {
             return
         }
         transposedSlopes(of: x, rows: width, batch: batch, rowStride: rowStride, into: slopes)
-        ScalingKernels.scaleColumnBlocks(blocks, blocks: batch, rowsPerBlock: outputs, width: width, by: slopes)
+        Scalar.scaleColumnBlocks(blocks, blocks: batch, rowsPerBlock: outputs, width: width, by: slopes)
     }
 
     /// `S[b, k] = σ'(x[k, b])` for an `h × B` activation `x` (rows `rowStride` apart): the hidden
     /// activation's slopes, one row per sample.
     @inlinable
     func transposedSlopes(
-        of x: UnsafePointer<Double>, rows: Int, batch: Int, rowStride: Int,
-        into s: UnsafeMutablePointer<Double>
+        of x: UnsafePointer<Scalar>, rows: Int, batch: Int, rowStride: Int,
+        into s: UnsafeMutablePointer<Scalar>
     ) {
         for k in 0..<rows {
             for b in 0..<batch { s[b * rows + k] = activation.derivative(atOutput: x[k * rowStride + b]) }
@@ -94,9 +94,10 @@ extension MLP {
     /// `df/dx₀ = a_out'(z_L) W_{L−1} diag(σ'(z_{L−1})) ⋯ diag(σ'(z₁)) W₀`),
     /// computed with one GEMM per layer for the whole batch and no allocation after the first
     /// call. The mode picks forward or reverse accumulation (see ``JacobianMode``).
+    @inlinable
     public func inputJacobians(
-        _ x: Matrix<Double>, mode: JacobianMode = .automatic, workspace: MLPWorkspace,
-        into result: inout Matrix<Double>
+        _ x: Matrix<Scalar>, mode: JacobianMode = .automatic, workspace: MLPWorkspace<Scalar>,
+        into result: inout Matrix<Scalar>
     ) throws(LinalgError) {
         try validateInput(x)
         guard result.rows == x.columns * outputSize, result.columns == inputSize else {
@@ -129,8 +130,8 @@ extension MLP {
 
     @inlinable
     func forwardTangents(
-        _ parameters: UnsafePointer<Double>, _ workspace: MLPWorkspace,
-        into out: UnsafeMutablePointer<Double>
+        _ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>,
+        into out: UnsafeMutablePointer<Scalar>
     ) {
         workspace.prepareTangents()
         let batch = workspace.batchSize, ld = workspace.rowStride, inputs = inputSize, wide = batch * inputs
@@ -173,10 +174,10 @@ extension MLP {
 
     /// `df/dx₀` for every sample of a batch `X` (`h₀ × B`): `B` matrices of shape `h_L × h₀`.
     public func inputJacobians(
-        _ x: Matrix<Double>, mode: JacobianMode = .automatic
-    ) throws(LinalgError) -> [Matrix<Double>] {
-        let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
-        var stacked = Matrix<Double>(rows: x.columns * outputSize, columns: inputSize)
+        _ x: Matrix<Scalar>, mode: JacobianMode = .automatic
+    ) throws(LinalgError) -> [Matrix<Scalar>] {
+        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
+        var stacked = Matrix<Scalar>(rows: x.columns * outputSize, columns: inputSize)
         try inputJacobians(x, mode: mode, workspace: workspace, into: &stacked)
         return (0..<x.columns).map { b in
             Matrix.block(b, rows: outputSize, columns: inputSize, of: stacked.scalars)
@@ -189,7 +190,8 @@ extension MLP {
     /// and the layer inputs `x_l`, left in `workspace` (one GEMM per layer, no allocation after
     /// the first call). The Jacobian tensor is their outer product,
     /// `∂f_i/∂(W_l)_{jk} = (δ_l)_{ij} (x_l)_k`.
-    package func computeWeightJacobianFactors(_ x: Matrix<Double>, workspace: MLPWorkspace) throws(LinalgError) {
+    @inlinable
+    package func computeWeightJacobianFactors(_ x: Matrix<Scalar>, workspace: MLPWorkspace<Scalar>) throws(LinalgError) {
         try validateInput(x)
         load(x, into: workspace)
         parameters.withUnsafeBufferPointer { p in
@@ -200,31 +202,32 @@ extension MLP {
 
     /// The factors `δ_l` (per sample, `h_L × h_{l+1}`) and `x_l` (per sample, `h_l`) of every
     /// `df/dW_l`: the sensitivities `δ_l` and inputs `x_l` of one forward and one reverse pass.
-    public func weightJacobianFactors(_ x: Matrix<Double>) throws(LinalgError) -> WeightJacobianFactors {
-        let workspace = MLPWorkspace(sizes: sizes, batchSize: x.columns)
+    public func weightJacobianFactors(_ x: Matrix<Scalar>) throws(LinalgError) -> WeightJacobianFactors<Scalar> {
+        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
         try computeWeightJacobianFactors(x, workspace: workspace)
         return WeightJacobianFactors(workspace: workspace, outputs: outputSize)
     }
 
     /// The full Jacobian tensors `∂f_i/∂(W_l)_{jk}` (`h_L × h_{l+1} × h_l`), indexed
     /// `[l][b]`. Memory grows as `B · h_L · Σ h_{l+1} h_l`: for large nets use the factors.
-    public func weightJacobians(_ x: Matrix<Double>) throws(LinalgError) -> [[JacobianTensor]] {
+    public func weightJacobians(_ x: Matrix<Scalar>) throws(LinalgError) -> [[JacobianTensor]] {
         let factors = try weightJacobianFactors(x)
         return (0..<layerCount).map { l in (0..<x.columns).map { b in factors.tensor(layer: l, sample: b) } }
     }
 }
 
 /// The factors of the weight Jacobians of a batch: `∂f_i/∂(W_l)_{jk} = (δ_l)_{ij} (x_l)_k`, with
-/// `δ_l = ∂f/∂z_{l+1} ∈ ℝ^{h_L × h_{l+1}}` and `x_l ∈ ℝ^{h_l}` for each sample.
-public struct WeightJacobianFactors: Sendable {
+/// `δ_l = ∂f/∂z_{l+1} ∈ ℝ^{h_L × h_{l+1}}` and `x_l ∈ ℝ^{h_l}` for each sample. Since
+/// `z_{l+1} = W_l x_l + b_l`, the bias Jacobian is the sensitivity itself: `∂f/∂b_l = δ_l`.
+public struct WeightJacobianFactors<Scalar: NeuralScalar>: Sendable {
     /// `δ_l` for every sample, stacked: `(B·h_L) × h_{l+1}`, rows `b·h_L ..< (b+1)·h_L` for sample `b`.
-    public let sensitivities: [Matrix<Double>]
+    public let sensitivities: [Matrix<Scalar>]
     /// `x_l`, `h_l × B` (column `b` for sample `b`), for `l = 0 … L−1`.
-    public let layerInputs: [Matrix<Double>]
+    public let layerInputs: [Matrix<Scalar>]
     /// `h_L`.
     public let outputs: Int
 
-    init(workspace: MLPWorkspace, outputs: Int) {
+    init(workspace: MLPWorkspace<Scalar>, outputs: Int) {
         let sizes = workspace.sizes, batch = workspace.batchSize
         sensitivities = (0..<(sizes.count - 1)).map {
             workspace.matrix(workspace.sensitivities[$0], rows: batch * outputs, columns: sizes[$0 + 1])
@@ -233,8 +236,9 @@ public struct WeightJacobianFactors: Sendable {
         self.outputs = outputs
     }
 
-    /// `δ_l` of sample `b`, `h_L × h_{l+1}`.
-    public func sensitivity(layer l: Int, sample b: Int) -> Matrix<Double> {
+    /// `δ_l` of sample `b`, `h_L × h_{l+1}`: also `∂f/∂b_l`, the Jacobian of the output with
+    /// respect to the layer's biases.
+    public func sensitivity(layer l: Int, sample b: Int) -> Matrix<Scalar> {
         let s = sensitivities[l]
         return Matrix.block(b, rows: outputs, columns: s.columns, of: s.scalars)
     }
@@ -244,7 +248,7 @@ public struct WeightJacobianFactors: Sendable {
         let delta = sensitivity(layer: l, sample: b), x = layerInputs[l].column(b)
         var scalars: [Double] = []
         scalars.reserveCapacity(delta.scalars.count * x.count)
-        for d in delta.scalars { for xk in x { scalars.append(d * xk) } }
+        for d in delta.scalars { for xk in x { scalars.append(Double(d * xk)) } }
         return JacobianTensor(shape: (outputs, delta.columns, x.count), scalars: scalars)
     }
 }

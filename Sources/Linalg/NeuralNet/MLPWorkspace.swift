@@ -3,7 +3,7 @@
 ///
 /// Create one per thread and pass it to every call: after the first call with a given batch
 /// size nothing is allocated. A workspace is not thread-safe.
-public final class MLPWorkspace {
+public final class MLPWorkspace<Scalar: NeuralScalar> {
     /// The layer widths it was made for.
     public let sizes: [Int]
     /// The buffers that change with the batch size. They live behind a pointer owned by the
@@ -17,16 +17,16 @@ public final class MLPWorkspace {
         /// each time cost 40-85 instructions per call of the exercise net).
         @usableFromInline var rowStride: Int
         /// `x_l`, `h_l × B` (rows `rowStride` apart), for `l = 0 … L` (`x_L = f`).
-        @usableFromInline var activations: [UnsafeMutablePointer<Double>] = []
+        @usableFromInline var activations: [UnsafeMutablePointer<Scalar>] = []
         /// `Δ_l = ∂loss/∂z_{l+1}`, `h_{l+1} × B` (rows `rowStride` apart).
-        @usableFromInline var errors: [UnsafeMutablePointer<Double>] = []
+        @usableFromInline var errors: [UnsafeMutablePointer<Scalar>] = []
         /// `δ_l = ∂f/∂z_{l+1}` for every sample, stacked: `(B·h_L) × h_{l+1}` (reverse mode).
-        @usableFromInline var sensitivities: [UnsafeMutablePointer<Double>] = []
+        @usableFromInline var sensitivities: [UnsafeMutablePointer<Scalar>] = []
         /// Forward-mode tangents `∂x_l/∂x₀`, `h_l × (B·h₀)`, two buffers used alternately.
-        @usableFromInline var tangents: [UnsafeMutablePointer<Double>] = []
+        @usableFromInline var tangents: [UnsafeMutablePointer<Scalar>] = []
         @usableFromInline var tangentCapacity = 0
         /// The activation slopes `a'(x_l)` of one layer, transposed to `B × h_l`.
-        @usableFromInline var slopes: UnsafeMutablePointer<Double>?
+        @usableFromInline var slopes: UnsafeMutablePointer<Scalar>?
 
         @usableFromInline init(batchSize: Int) {
             self.batchSize = batchSize
@@ -41,19 +41,20 @@ public final class MLPWorkspace {
     /// The distance between consecutive rows of the activations `x_l` and errors `Δ_l`.
     @inlinable var rowStride: Int { buffers.pointee.rowStride }
 
-    /// The row stride for a batch of `b`: `b`, or `b + 8` when rows of `b` doubles would be a
-    /// multiple of 2 KiB apart. Rows a power of two apart map to the same L1 sets and evict each
+    /// The row stride for a batch of `b`: `b`, or `b + 8` when rows of `b` scalars would be a
+    /// multiple of 1 or 2 KiB apart. Rows a power of two apart map to the same L1 sets and evict each
     /// other in OpenBLAS's GEMMs over the activations. The 8 padding entries of each row stay zero.
     @inlinable
     static func rowStride(forBatch b: Int) -> Int { b >= 256 && b % 256 == 0 ? b + 8 : b }
-    @inlinable var activations: [UnsafeMutablePointer<Double>] { buffers.pointee.activations }
-    @inlinable var errors: [UnsafeMutablePointer<Double>] { buffers.pointee.errors }
-    @inlinable var sensitivities: [UnsafeMutablePointer<Double>] { buffers.pointee.sensitivities }
-    @inlinable var tangents: [UnsafeMutablePointer<Double>] { buffers.pointee.tangents }
-    @inlinable var slopes: UnsafeMutablePointer<Double> { buffers.pointee.slopes! }
+    @inlinable var activations: [UnsafeMutablePointer<Scalar>] { buffers.pointee.activations }
+    @inlinable var errors: [UnsafeMutablePointer<Scalar>] { buffers.pointee.errors }
+    @inlinable var sensitivities: [UnsafeMutablePointer<Scalar>] { buffers.pointee.sensitivities }
+    @inlinable var tangents: [UnsafeMutablePointer<Scalar>] { buffers.pointee.tangents }
+    @inlinable var slopes: UnsafeMutablePointer<Scalar> { buffers.pointee.slopes! }
 
-    /// `∂loss/∂W_l` for all layers, laid out like ``MLP/parameters``.
-    @usableFromInline let gradient: UnsafeMutablePointer<Double>
+    /// `∂loss/∂W_l` for all layers, then `∂loss/∂b_l`, laid out like ``MLP/parameters`` (room for
+    /// the biases is kept whether or not the net has them).
+    @usableFromInline let gradient: UnsafeMutablePointer<Scalar>
     @usableFromInline let parameterCount: Int
 
     /// Buffers for a net with `sizes` and batches of up to `batchSize` samples.
@@ -64,7 +65,7 @@ public final class MLPWorkspace {
         self.sizes = sizes
         buffers = .allocate(capacity: 1)
         buffers.initialize(to: BatchBuffers(batchSize: batchSize))
-        let count = MLP.weightCount(sizes: sizes)
+        let count = MLP<Scalar>.weightCount(sizes: sizes) + MLP<Scalar>.biasCount(sizes: sizes)
         parameterCount = count
         gradient = .allocate(capacity: max(1, count))
         allocateBatchBuffers()
@@ -80,8 +81,8 @@ public final class MLPWorkspace {
     @usableFromInline
     func allocateBatchBuffers() {
         let b = max(1, batchSize), ld = max(1, rowStride)
-        func zeroed(_ count: Int) -> UnsafeMutablePointer<Double> {
-            let p = UnsafeMutablePointer<Double>.allocate(capacity: count)
+        func zeroed(_ count: Int) -> UnsafeMutablePointer<Scalar> {
+            let p = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
             p.initialize(repeating: 0, count: count)
             return p
         }
@@ -116,7 +117,7 @@ public final class MLPWorkspace {
     /// Copies `rows` rows of `batchSize` entries from a contiguous `rows × B` source into a
     /// buffer with rows ``rowStride`` apart.
     @inlinable
-    func copyRows(_ rows: Int, from source: UnsafePointer<Double>, into destination: UnsafeMutablePointer<Double>) {
+    func copyRows(_ rows: Int, from source: UnsafePointer<Scalar>, into destination: UnsafeMutablePointer<Scalar>) {
         let b = batchSize, ld = rowStride
         if ld == b {
             destination.update(from: source, count: rows * b)
@@ -144,25 +145,32 @@ public final class MLPWorkspace {
     }
 
     /// The output `f = x_L` of the last forward pass, `h_L × B`.
-    public var output: Matrix<Double> { activation(sizes.count - 1) }
+    public var output: Matrix<Scalar> { activation(sizes.count - 1) }
 
     /// The activation `x_l` of the last forward pass, `h_l × B`.
-    public func activation(_ l: Int) -> Matrix<Double> {
+    public func activation(_ l: Int) -> Matrix<Scalar> {
         let rows = sizes[l], b = batchSize, ld = rowStride, x = activations[l]
-        var scalars: [Double] = []
+        var scalars: [Scalar] = []
         scalars.reserveCapacity(rows * b)
         for r in 0..<rows { scalars.append(contentsOf: UnsafeBufferPointer(start: x + r * ld, count: b)) }
         return Matrix(uncheckedRows: rows, columns: b, storage: scalars)
     }
 
     /// The gradient `∂loss/∂W_l` of the last backward pass, `h_{l+1} × h_l`.
-    public func gradient(_ l: Int) -> Matrix<Double> {
+    public func gradient(_ l: Int) -> Matrix<Scalar> {
         var offset = 0
         for i in 0..<l { offset += sizes[i] * sizes[i + 1] }
         return matrix(gradient + offset, rows: sizes[l + 1], columns: sizes[l])
     }
 
-    func matrix(_ p: UnsafeMutablePointer<Double>, rows: Int, columns: Int) -> Matrix<Double> {
+    /// The gradient `∂loss/∂b_l` of the last backward pass of a net with biases, `h_{l+1}` entries.
+    public func biasGradient(_ l: Int) -> [Scalar] {
+        var offset = MLP<Scalar>.weightCount(sizes: sizes)
+        for i in 0..<l { offset += sizes[i + 1] }
+        return Array(UnsafeBufferPointer(start: gradient + offset, count: sizes[l + 1]))
+    }
+
+    func matrix(_ p: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int) -> Matrix<Scalar> {
         Matrix(
             uncheckedRows: rows, columns: columns, storage: Array(UnsafeBufferPointer(start: p, count: rows * columns)))
     }

@@ -2,7 +2,9 @@ import LinalgCore
 import CLinalgKernels
 import Dispatch
 
-/// Vectorised elementary functions over contiguous buffers of `Double`.
+/// Vectorised elementary functions over contiguous buffers of `Double` (and, for the
+/// activations, `Float`: see ``NeuralScalar``; single precision uses a degree-7 polynomial for
+/// `eʳ` and 8 lanes).
 ///
 /// `exp` uses the classic reduction `eᵗ = 2ⁿ eʳ`, `n = round(t / ln 2)`, `r = t − n ln 2`
 /// (Cody–Waite, `ln 2` split in two parts), `|r| ≤ ln 2 / 2`, with a degree-11 polynomial for
@@ -35,12 +37,14 @@ public enum VectorMath {
     /// `x_i ← a(x_i)` for `count` entries: vectorised for the sigmoid, plain loops for the others
     /// (the ReLUs compile to vector selects); very large buffers are split across the cores.
     @inlinable
-    package static func applyInPlace(_ activation: Activation, _ x: UnsafeMutablePointer<Double>, count: Int) {
+    package static func applyInPlace<S: NeuralScalar>(
+        _ activation: Activation, _ x: UnsafeMutablePointer<S>, count: Int
+    ) {
         switch activation {
         case .sigmoid:
-            forEachChunk(count) { range in linalg_sigmoid_inplace(x + range.lowerBound, range.count) }
+            forEachChunk(count) { range in S.sigmoidInPlace(x + range.lowerBound, count: range.count) }
         case .tanh:
-            forEachChunk(count) { range in for i in range { x[i] = Double.tanh(x[i]) } }
+            forEachChunk(count) { range in for i in range { x[i] = S.tanh(x[i]) } }
         case .identity:
             break
         case .relu, .leakyReLU, .softplus:
@@ -53,9 +57,9 @@ public enum VectorMath {
     /// `x(1 − x)` for the sigmoid, `1 − x²` for tanh, 1 for the identity, `[x > 0]` (or the leaky
     /// slope) for the ReLUs, `1 − e^{−x}` for softplus.
     @inlinable
-    package static func scaleByDerivative(
-        _ activation: Activation, _ v: UnsafeMutablePointer<Double>,
-        output x: UnsafePointer<Double>, count: Int
+    package static func scaleByDerivative<S: NeuralScalar>(
+        _ activation: Activation, _ v: UnsafeMutablePointer<S>,
+        output x: UnsafePointer<S>, count: Int
     ) {
         if count < 64 {
             // A few entries (one sample of a small net): inline, no call.
@@ -65,11 +69,11 @@ public enum VectorMath {
         switch activation {
         case .sigmoid:
             forEachChunk(count) { range in
-                linalg_scale_by_sigmoid_slope(v + range.lowerBound, x + range.lowerBound, range.count)
+                S.scaleBySigmoidSlope(v + range.lowerBound, output: x + range.lowerBound, count: range.count)
             }
         case .tanh:
             forEachChunk(count) { range in
-                linalg_scale_by_tanh_slope(v + range.lowerBound, x + range.lowerBound, range.count)
+                S.scaleByTanhSlope(v + range.lowerBound, output: x + range.lowerBound, count: range.count)
             }
         case .identity:
             break

@@ -1,0 +1,82 @@
+#include "kernel_table.h"
+#include <stdint.h>
+#include <string.h>
+
+// Single precision: exp(t) = 2^n e^r with n = round(t / ln 2), r = t - n ln 2 (Cody-Waite,
+// ln 2 = LN2F_HI + LN2F_LO), |r| <= ln2 / 2, and e^r by its degree-7 Taylor polynomial (truncation
+// r^8/8! <= 5.2e-9 relative, a tenth of float's half-ulp 6e-8). t is clamped to
+// [EXPF_LO, EXPF_HI] so that n + 127 stays in 1..254 and 2^n is a normal float.
+
+#define EXPF_LO (-87.0f)
+#define EXPF_HI (88.0f)
+
+static const float LOG2EF = 1.44269504f;
+static const float LN2F_HI = 0.693359375f;     /* 8 significant bits: n * LN2F_HI is exact */
+static const float LN2F_LO = -2.12194440e-4f;
+static const float SHIFTERF = 12582912.0f;     /* 1.5 * 2^23 */
+static const float CF[8] = {1.0f, 1.0f, 0.5f, 0.16666667f, 0.041666668f, 0.008333334f, 0.0013888889f, 1.984127e-4f};
+
+static inline float expf_scalar(float t) {
+    t = t < EXPF_LO ? EXPF_LO : (t > EXPF_HI ? EXPF_HI : t);
+    float k = t * LOG2EF + SHIFTERF;
+    float n = k - SHIFTERF;
+    float r = (t - n * LN2F_HI) - n * LN2F_LO;
+    float r2 = r * r, r4 = r2 * r2;
+    float p = ((CF[0] + CF[1] * r) + (CF[2] + CF[3] * r) * r2) + ((CF[4] + CF[5] * r) + (CF[6] + CF[7] * r) * r2) * r4;
+    uint32_t kb, sb;
+    memcpy(&kb, &k, 4);
+    memcpy(&sb, &SHIFTERF, 4);
+    uint32_t bits = (kb - sb + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, 4);
+    return p * scale;
+}
+
+void linalg_sigmoid_f32_ref(float *x, size_t n) {
+    for (size_t i = 0; i < n; ++i) x[i] = 1.0f / (1.0f + expf_scalar(-x[i]));
+}
+
+#if LINALG_HAVE_AVX2_KERNELS
+#include <immintrin.h>
+
+TARGET_AVX2 static inline __m256 expf_avx2(__m256 t) {
+    t = _mm256_max_ps(_mm256_min_ps(t, _mm256_set1_ps(EXPF_HI)), _mm256_set1_ps(EXPF_LO));
+    const __m256 shifter = _mm256_set1_ps(SHIFTERF);
+    __m256 k = _mm256_fmadd_ps(t, _mm256_set1_ps(LOG2EF), shifter);
+    __m256 n = _mm256_sub_ps(k, shifter);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2F_HI), t);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2F_LO), r);
+    __m256 r2 = _mm256_mul_ps(r, r), r4 = _mm256_mul_ps(r2, r2);
+#define PAIRF(i) _mm256_fmadd_ps(_mm256_set1_ps(CF[i + 1]), r, _mm256_set1_ps(CF[i]))
+    __m256 p01 = PAIRF(0), p23 = PAIRF(2), p45 = PAIRF(4), p67 = PAIRF(6);
+#undef PAIRF
+    __m256 q0 = _mm256_fmadd_ps(p23, r2, p01), q1 = _mm256_fmadd_ps(p67, r2, p45);
+    __m256 p = _mm256_fmadd_ps(q1, r4, q0);
+    __m256i bits = _mm256_sub_epi32(_mm256_castps_si256(k), _mm256_castps_si256(shifter));
+    bits = _mm256_slli_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
+}
+
+TARGET_AVX2 static inline __m256 sigmoidf_avx2(__m256 z) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    return _mm256_div_ps(one, _mm256_add_ps(one, expf_avx2(_mm256_sub_ps(_mm256_setzero_ps(), z))));
+}
+
+// Two vectors of 8 per iteration; the last 1-7 entries go through a padded vector so that every
+// entry gets the same arithmetic.
+TARGET_AVX2 void linalg_sigmoid_f32_avx2_8(float *x, size_t n) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 u = sigmoidf_avx2(_mm256_loadu_ps(x + i)), v = sigmoidf_avx2(_mm256_loadu_ps(x + i + 8));
+        _mm256_storeu_ps(x + i, u);
+        _mm256_storeu_ps(x + i + 8, v);
+    }
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, sigmoidf_avx2(_mm256_loadu_ps(x + i)));
+    if (i < n) {
+        float tail[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (size_t j = i; j < n; ++j) tail[j - i] = x[j];
+        _mm256_storeu_ps(tail, sigmoidf_avx2(_mm256_loadu_ps(tail)));
+        for (size_t j = i; j < n; ++j) x[j] = tail[j - i];
+    }
+}
+#endif

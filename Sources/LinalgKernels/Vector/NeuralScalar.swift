@@ -1,0 +1,68 @@
+import CLinalgKernels
+import LinalgCore
+
+/// A scalar a neural net computes in, `Float` or `Double`: BLAS products plus the vectorised
+/// element-wise kernels of the forward and backward passes, each one call per buffer (C with
+/// run-time AVX2+FMA dispatch), so generic net code never dispatches per element.
+public protocol NeuralScalar: BLASScalar {
+    /// `x_i ← σ(x_i) = 1 / (1 + e^{−x_i})` for `count` entries, saturating to 0 and 1.
+    static func sigmoidInPlace(_ x: UnsafeMutablePointer<Self>, count: Int)
+    /// `v_i ← v_i x_i (1 − x_i)`: the sigmoid's slope through its output `x`.
+    static func scaleBySigmoidSlope(_ v: UnsafeMutablePointer<Self>, output x: UnsafePointer<Self>, count: Int)
+    /// `v_i ← v_i (1 − x_i²)`: the slope of tanh through its output `x`.
+    static func scaleByTanhSlope(_ v: UnsafeMutablePointer<Self>, output x: UnsafePointer<Self>, count: Int)
+    /// `m[(b·r + i)·w + k] *= s[b·w + k]`: each of `blocks` blocks of `rowsPerBlock` rows of width
+    /// `w` scaled column-wise by its own row of `s`.
+    static func scaleColumnBlocks(
+        _ m: UnsafeMutablePointer<Self>, blocks: Int, rowsPerBlock: Int, width: Int, by s: UnsafePointer<Self>)
+}
+
+extension Double: NeuralScalar {
+    @inlinable
+    public static func sigmoidInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
+        linalg_sigmoid_inplace(x, count)
+    }
+    @inlinable
+    public static func scaleBySigmoidSlope(
+        _ v: UnsafeMutablePointer<Double>, output x: UnsafePointer<Double>, count: Int
+    ) {
+        linalg_scale_by_sigmoid_slope(v, x, count)
+    }
+    @inlinable
+    public static func scaleByTanhSlope(_ v: UnsafeMutablePointer<Double>, output x: UnsafePointer<Double>, count: Int) {
+        linalg_scale_by_tanh_slope(v, x, count)
+    }
+    @inlinable
+    public static func scaleColumnBlocks(
+        _ m: UnsafeMutablePointer<Double>, blocks: Int, rowsPerBlock: Int, width: Int, by s: UnsafePointer<Double>
+    ) {
+        linalg_scale_column_blocks(m, blocks, rowsPerBlock, width, s)
+    }
+}
+
+extension Float: NeuralScalar {
+    @inlinable
+    public static func sigmoidInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        linalg_sigmoid_inplace_f32(x, count)
+    }
+    @inlinable
+    public static func scaleBySigmoidSlope(_ v: UnsafeMutablePointer<Float>, output x: UnsafePointer<Float>, count: Int) {
+        linalg_scale_by_sigmoid_slope_f32(v, x, count)
+    }
+    @inlinable
+    public static func scaleByTanhSlope(_ v: UnsafeMutablePointer<Float>, output x: UnsafePointer<Float>, count: Int) {
+        linalg_scale_by_tanh_slope_f32(v, x, count)
+    }
+    @inlinable
+    public static func scaleColumnBlocks(
+        _ m: UnsafeMutablePointer<Float>, blocks: Int, rowsPerBlock: Int, width: Int, by s: UnsafePointer<Float>
+    ) {
+        for b in 0..<blocks {
+            let scale = s + b * width
+            for r in 0..<rowsPerBlock {
+                let row = m + (b * rowsPerBlock + r) * width
+                for k in 0..<width { row[k] *= scale[k] }
+            }
+        }
+    }
+}
