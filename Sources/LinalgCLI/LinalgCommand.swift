@@ -9,7 +9,7 @@ struct LinalgCommand: ParsableCommand {
         abstract:
             "Neural-net Jacobians, backprop and logistic regression on OpenBLAS, checked against finite differences.",
         subcommands: [
-            ExerciseCommand.self, GradcheckCommand.self, EvalCommand.self, TrainIdentityCommand.self,
+            ExerciseCommand.self, GradcheckCommand.self, EvalCommand.self, TrainCommand.self, TrainIdentityCommand.self,
             LogregCommand.self, PredictCommand.self, ConvertCommand.self,
         ]
     )

@@ -22,7 +22,7 @@ extension MLP {
     /// ``MLP/minimumColumnsPerPart`` samples and ``MLP/columnSplitMultiplyAdds`` multiply-adds.
     @inlinable
     func splitsAcrossCores(batch: Int) -> Bool {
-        batch >= 2 * MLP.minimumColumnsPerPart && batch * multiplyAddsPerSample >= MLP.columnSplitMultiplyAdds
+        return batch >= 2 * MLP.minimumColumnsPerPart && batch * multiplyAddsPerSample >= MLP.columnSplitMultiplyAdds
     }
 
     /// The fewest samples a core takes of a split pass.

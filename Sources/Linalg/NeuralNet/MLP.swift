@@ -240,7 +240,7 @@ public struct MLP<Scalar: NeuralScalar>: Sendable, Equatable {
     }
 
     /// Checks that `x` is an `h₀ × B` batch of finite inputs.
-    @usableFromInline
+    @inlinable
     func validateInput(_ x: Matrix<Scalar>) throws(LinalgError) {
         guard x.rows == inputSize else {
             throw .shapeMismatch(

@@ -1,0 +1,91 @@
+/// Settings of ``MLP/train(on:validation:configuration:progress:)``: mini-batch training on
+/// the mean squared error `(1/(B h_L)) Σ_b ‖f(x_b) − y_b‖²` (PyTorch's `MSELoss()`).
+public struct TrainingConfiguration: Sendable, Equatable {
+    /// How the parameters are stepped.
+    public var optimizer: Optimizer
+    /// The learning rate `α`.
+    public var learningRate: Double
+    /// Passes over the training samples.
+    public var epochs: Int
+    /// Samples per step `B`; the last step of an epoch takes the `n mod B` left over.
+    public var batchSize: Int
+    /// Seed of the shuffle: a Fisher–Yates permutation of the samples from a seeded
+    /// `Xoshiro256StarStar` at the start of every epoch.
+    public var seed: UInt64
+    /// Stop after this many epochs without a lower validation loss (and keep the best
+    /// parameters); `nil` trains every epoch.
+    public var patience: Int?
+
+    /// Adam with `α = 10⁻³`, 20 epochs of batches of 64, as a PyTorch user would start.
+    public init(
+        optimizer: Optimizer = .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8), learningRate: Double = 1e-3,
+        epochs: Int = 20, batchSize: Int = 64, seed: UInt64 = 0, patience: Int? = nil
+    ) {
+        self.optimizer = optimizer
+        self.learningRate = learningRate
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.seed = seed
+        self.patience = patience
+    }
+
+    /// Checks the settings: epochs ≥ 0, batch ≥ 1, patience ≥ 1, a finite positive rate, and
+    /// optimizer constants in range.
+    public func validate() throws(LinalgError) {
+        guard epochs >= 0 else { throw .invalidValue(what: "epochs", detail: "must be ≥ 0, got \(epochs)") }
+        guard batchSize >= 1 else { throw .invalidValue(what: "batch", detail: "must be ≥ 1, got \(batchSize)") }
+        if let patience, patience < 1 {
+            throw .invalidValue(what: "patience", detail: "must be ≥ 1, got \(patience)")
+        }
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw .invalidValue(what: "learning rate", detail: "must be finite and > 0, got \(learningRate)")
+        }
+        switch optimizer {
+        case .sgd: break
+        case .momentum(let mu):
+            guard mu >= 0, mu < 1 else { throw .invalidValue(what: "momentum", detail: "must be in [0, 1), got \(mu)") }
+        case .adam(let beta1, let beta2, let epsilon):
+            guard beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1, epsilon > 0, epsilon.isFinite else {
+                throw .invalidValue(
+                    what: "Adam", detail: "needs 0 ≤ β₁, β₂ < 1 and ε > 0, got \(beta1), \(beta2), \(epsilon)")
+            }
+        }
+    }
+}
+
+/// One epoch of training, as reported to the progress callback and in the report.
+public struct TrainingEpoch: Sendable, Equatable {
+    /// 1-based.
+    public var epoch: Int
+    /// The mean of the epoch's mini-batch losses, weighted by batch size (each measured before
+    /// its step), as PyTorch loops usually report it.
+    public var trainingLoss: Double
+    /// The mean squared error on the validation samples after the epoch, if any were given.
+    public var validationLoss: Double?
+    /// Wall-clock seconds of the epoch's steps (not the validation pass).
+    public var seconds: Double
+    /// Training samples per second.
+    public var samplesPerSecond: Double { seconds > 0 ? Double(sampleCount) / seconds : .infinity }
+    /// Training samples seen in the epoch.
+    public var sampleCount: Int
+}
+
+/// What the training loop reports while it runs.
+public enum TrainingProgress: Sendable {
+    /// `done` of `total` steps of epoch `epoch` taken; `loss` is the epoch's running mean.
+    case step(epoch: Int, done: Int, total: Int, loss: Double)
+    /// An epoch finished.
+    case epoch(TrainingEpoch)
+}
+
+/// What ``MLP/train(on:validation:configuration:progress:)`` returns.
+public struct TrainingReport<Scalar: NeuralScalar>: Sendable {
+    /// The trained net: with early stopping, the parameters of the best validation epoch.
+    public var net: MLP<Scalar>
+    /// Every epoch trained.
+    public var epochs: [TrainingEpoch]
+    /// The epoch whose parameters ``net`` holds (the last, or the best under early stopping).
+    public var bestEpoch: Int
+    /// Whether training stopped before the configured epochs because of the patience.
+    public var stoppedEarly: Bool
+}

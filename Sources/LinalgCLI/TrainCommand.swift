@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import Linalg
+
+/// `linalg train`: a net with biases trained on a user's regression data by SGD, momentum or
+/// Adam on the mean squared error, with validation, early stopping, a log, a plot and a model file.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train an MLP on X → Y data (mean squared error); print one line per epoch and the final errors."
+    )
+
+    @Option(help: "Layer sizes h_0,…,h_L (h_0 = the inputs' width, h_L = the targets').") var sizes: String
+    @OptionGroup var input: DataOptions
+    @Option(help: "Validation data in the same layout (its error is printed every epoch).") var validation: String?
+    @Option(help: "Target columns of a table (comma-separated names; default: the last column).") var targets: String?
+    @Option(help: "sgd, momentum (μ = 0.9) or adam (β = 0.9, 0.999, ε = 1e-8).") var optimizer = "adam"
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr = 1e-3
+    @Option(parsing: .unconditional, help: "Passes over the training data.") var epochs = 20
+    @Option(parsing: .unconditional, help: "Samples per step.") var batch = 64
+    @Option(help: "Seed of the initial parameters and of the shuffles.") var seed: UInt64 = 0
+    @Option(help: "float32 or float64.") var dtype = "float32"
+    @Option(help: "Write the trained net to this model file (the format eval reads).") var save: String?
+    @Option(help: "Write epoch,train_loss,validation_loss,seconds,samples_per_second rows to this CSV file.")
+    var log: String?
+    @Option(help: "Draw the loss curves into this SVG file.") var plot: String?
+    @Flag(help: "Layers without biases.") var noBias = false
+    @Option(help: "Hidden activation: sigmoid, tanh, relu, leaky_relu, softplus or identity.")
+    var activation = "sigmoid"
+    @Option(help: "Output activation (default identity).") var outputActivation = "identity"
+    @Option(parsing: .unconditional, help: "The slope of leaky_relu for z ≤ 0.") var leakySlope = 0.01
+    @Option(parsing: .unconditional, help: "Stop after this many epochs without a lower validation error.")
+    var patience: Int?
+
+    @OptionGroup var memory: MemoryOptions
+
+    func run() throws {
+        try reportingUserErrors {
+            try memory.apply()
+            let sizes = try parseSizes(self.sizes)
+            guard let optimizer = Optimizer(name: optimizer.lowercased()) else {
+                throw UserError("--optimizer: expected sgd, momentum or adam, got '\(self.optimizer)'")
+            }
+            let dtype = try ModelFiles.DType.parse(self.dtype)
+            let hidden = try parseActivation(activation, flag: "--activation", leakySlope: leakySlope)
+            let output = try parseActivation(outputActivation, flag: "--output-activation", leakySlope: leakySlope)
+            guard patience == nil || validation != nil else { throw UserError("--patience needs --validation") }
+            let configuration = TrainingConfiguration(
+                optimizer: optimizer, learningRate: lr, epochs: epochs, batchSize: batch, seed: seed,
+                patience: patience)
+            do throws(LinalgError) { try configuration.validate() } catch { throw UserError("\(error)") }
+            try checkNetFitsInMemory(sizes: sizes, batch: batch, jacobians: false)
+            for (path, flag) in [(save, "--save"), (log, "--log"), (plot, "--plot")] {
+                if let path { try checkCanWrite(path, flag: flag) }
+            }
+            let names = targets.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            let data = try TrainingData.load(input, targets: names)
+            var validationData: TrainingData?
+            if let validation {
+                var options = input
+                options.data = validation
+                validationData = try TrainingData.load(options, targets: names)
+            }
+            for (name, d) in [("--data", data)] + (validationData.map { [("--validation", $0)] } ?? []) {
+                guard d.inputs.columns == sizes.first!, d.targets.columns == sizes.last! else {
+                    throw UserError(
+                        "\(name): the data have \(d.inputs.columns) inputs and \(d.targets.columns) targets per "
+                            + "sample, --sizes \(self.sizes) maps \(sizes.first!) to \(sizes.last!)")
+                }
+            }
+            let setup = TrainingSetup(
+                sizes: sizes, biases: !noBias, hidden: hidden, output: output, configuration: configuration)
+            switch dtype {
+            case .float32: try train(Float.self, setup, data, validationData)
+            case .float64: try train(Double.self, setup, data, validationData)
+            }
+        }
+    }
+
+    struct TrainingSetup {
+        var sizes: [Int]
+        var biases: Bool
+        var hidden: Activation
+        var output: Activation
+        var configuration: TrainingConfiguration
+    }
+
+    func train<S: NeuralScalar>(
+        _: S.Type, _ setup: TrainingSetup, _ data: TrainingData, _ validationData: TrainingData?
+    ) throws {
+        var net = try MLP<S>(
+            fanInUniformSizes: setup.sizes, biases: setup.biases, activation: setup.hidden,
+            outputActivation: setup.output, seed: seed)
+        let samples = try data.samples(S.self)
+        let validationSamples = try validationData?.samples(S.self)
+        let bar = ProgressBar(epochs: epochs, onTerminal: standardErrorIsTerminal)
+        print(
+            "training \(setup.sizes.map(String.init).joined(separator: ",")) (\(setup.biases ? "biases" : "no biases"), "
+                + "\(setup.hidden.name) hidden, \(setup.output.name) output, \(dtype)) on \(samples.count) samples"
+                + (validationSamples.map { ", validating on \($0.count)" } ?? "")
+                + ": \(optimizer), lr \(lr), batch \(batch), \(epochs) epochs")
+        let report: TrainingReport<S>
+        do throws(LinalgError) {
+            report = try net.train(
+                on: samples, validation: validationSamples, configuration: setup.configuration, progress: bar.update)
+        } catch {
+            throw UserError("\(error)")
+        }
+        if let log {
+            var csv = "epoch,train_loss,validation_loss,seconds,samples_per_second\n"
+            for e in report.epochs {
+                csv += "\(e.epoch),\(e.trainingLoss),\(e.validationLoss.map { "\($0)" } ?? ""),\(e.seconds),"
+                    + "\(e.samplesPerSecond)\n"
+            }
+            try writeText(String(csv.dropLast()), to: log)
+        }
+        if let plot {
+            let svg = LossPlot.svg(
+                training: report.epochs.map(\.trainingLoss), validation: report.epochs.map(\.validationLoss),
+                title: "linalg train --sizes \(sizes) (\(optimizer), lr \(lr), batch \(batch))")
+            try writeText(svg, to: plot)
+        }
+        if let save { try writeText(ModelFiles.modelJSON(report.net), to: save) }
+        if report.stoppedEarly {
+            print("stopped early after epoch \(report.epochs.count): kept epoch \(report.bestEpoch)'s parameters")
+        }
+        let trainMSE = try report.net.meanSquaredError(on: samples)
+        let validationMSE = try validationSamples.map { try report.net.meanSquaredError(on: $0) }
+        let seconds = report.epochs.map(\.seconds).reduce(0, +)
+        print(
+            "final train_mse=\(trainMSE)" + (validationMSE.map { " validation_mse=\($0)" } ?? "")
+                + " epochs=\(report.epochs.count) best_epoch=\(report.bestEpoch)"
+                + String(format: " seconds=%.3f", seconds))
+    }
+}
+
+/// The progress line of `train`: a bar redrawn in place on a terminal, one line per epoch
+/// otherwise (on stdout, so a log of the run keeps it).
+final class ProgressBar {
+    let epochs: Int
+    let onTerminal: Bool
+
+    init(epochs: Int, onTerminal: Bool) {
+        self.epochs = epochs
+        self.onTerminal = onTerminal
+    }
+
+    func update(_ event: TrainingProgress) {
+        switch event {
+        case .step(let epoch, let done, let total, let loss):
+            guard onTerminal else { return }
+            let width = 30, filled = width * done / max(1, total)
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            FileHandle.standardError.write(
+                Data(String(format: "\r  epoch %d/%d %@ %d/%d  loss %.5g ", epoch, epochs, bar, done, total, loss).utf8))
+        case .epoch(let e):
+            if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            print(
+                String(format: "epoch %d/%d  loss %.6g", e.epoch, epochs, e.trainingLoss)
+                    + (e.validationLoss.map { String(format: "  validation %.6g", $0) } ?? "")
+                    + String(format: "  %.0f samples/s  %.2f s", e.samplesPerSecond, e.seconds))
+            fflush(nil)
+        }
+    }
+}
