@@ -138,7 +138,9 @@ enum BenchCases {
         }
         let note = "float32; reference column: the same pass in float64"
         return [
-            BenchCase(name: "mlp.forward_f32", sizes: sizes, batch: batch, gemmBound: true, singlePrecision: true, note: note) {
+            BenchCase(
+                name: "mlp.forward_f32", sizes: sizes, batch: batch, gemmBound: true, singlePrecision: true, note: note
+            ) {
                 let (net, x, _, workspace) = setup(Float.self)
                 let (net64, x64, _, workspace64) = setup(Double.self)
                 return PreparedCase(
@@ -146,7 +148,9 @@ enum BenchCases {
                     reference: { try! net64.forward(x64, workspace: workspace64) },
                     flops: { FlopCount.mlpForward(sizes, batch: batch) })
             },
-            BenchCase(name: "mlp.gradient_f32", sizes: sizes, batch: batch, gemmBound: true, singlePrecision: true, note: note) {
+            BenchCase(
+                name: "mlp.gradient_f32", sizes: sizes, batch: batch, gemmBound: true, singlePrecision: true, note: note
+            ) {
                 let (net, x, targets, workspace) = setup(Float.self)
                 let (net64, x64, targets64, workspace64) = setup(Double.self)
                 return PreparedCase(

@@ -37,53 +37,53 @@ struct EvalCommand: ParsableCommand {
     /// The JSON text of the outputs (and Jacobians) of `net` on the inputs, in the net's precision;
     /// every number is written as its exact `Double` value.
     func evaluate<S: NeuralScalar>(_ net: MLP<S>) throws -> String {
-            let x = try ModelFiles.loadInputs(input, inputSize: net.inputSize).converted(to: S.self)
-            try checkNetFitsInMemory(sizes: net.sizes, batch: x.columns, jacobians: jacobians)
-            if jacobians { try Self.checkJacobianOutputSize(sizes: net.sizes, batch: x.columns, model: model) }
-            let f = try net(x)
-            if let (i, b) = f.firstNonFinite {
-                throw UserError("\(model): output \(i) of input \(b) is not finite (the weights overflow)")
-            }
-            var members = [
-                ("outputs", JSONWriter.array(encoded: (0..<x.columns).map { JSONWriter.array(doubles(f.column($0))) }))
-            ]
-            if jacobians {
-                let inputJacobians = try net.inputJacobians(x)
-                let factors = try net.weightJacobianFactors(x)
-                try Self.requireFinite(
-                    inputJacobians: inputJacobians, factors: factors, layers: net.layerCount, model: model)
-                members.append(
-                    (
-                        "jacobian_x0",
-                        JSONWriter.array(
-                            encoded: inputJacobians.map { j in
-                                JSONWriter.array(encoded: j.rowArrays.map { JSONWriter.array(doubles($0)) })
+        let x = try ModelFiles.loadInputs(input, inputSize: net.inputSize).converted(to: S.self)
+        try checkNetFitsInMemory(sizes: net.sizes, batch: x.columns, jacobians: jacobians)
+        if jacobians { try Self.checkJacobianOutputSize(sizes: net.sizes, batch: x.columns, model: model) }
+        let f = try net(x)
+        if let (i, b) = f.firstNonFinite {
+            throw UserError("\(model): output \(i) of input \(b) is not finite (the weights overflow)")
+        }
+        var members = [
+            ("outputs", JSONWriter.array(encoded: (0..<x.columns).map { JSONWriter.array(doubles(f.column($0))) }))
+        ]
+        if jacobians {
+            let inputJacobians = try net.inputJacobians(x)
+            let factors = try net.weightJacobianFactors(x)
+            try Self.requireFinite(
+                inputJacobians: inputJacobians, factors: factors, layers: net.layerCount, model: model)
+            members.append(
+                (
+                    "jacobian_x0",
+                    JSONWriter.array(
+                        encoded: inputJacobians.map { j in
+                            JSONWriter.array(encoded: j.rowArrays.map { JSONWriter.array(doubles($0)) })
+                        })
+                ))
+            let perLayer = (0..<net.layerCount).map { l in
+                JSONWriter.array(
+                    encoded: (0..<x.columns).map { b in
+                        let tensor = factors.tensor(layer: l, sample: b)
+                        return JSONWriter.array(
+                            encoded: (0..<tensor.shape.0).map { i in
+                                JSONWriter.array(encoded: tensor.slice(output: i).rowArrays.map(JSONWriter.array))
                             })
-                    ))
+                    })
+            }
+            members.append(("jacobian_weights", JSONWriter.array(encoded: perLayer)))
+            if net.hasBiases {
+                // ∂f/∂b_l = δ_l, sample by sample.
                 let perLayer = (0..<net.layerCount).map { l in
                     JSONWriter.array(
                         encoded: (0..<x.columns).map { b in
-                            let tensor = factors.tensor(layer: l, sample: b)
-                            return JSONWriter.array(
-                                encoded: (0..<tensor.shape.0).map { i in
-                                    JSONWriter.array(encoded: tensor.slice(output: i).rowArrays.map(JSONWriter.array))
-                                })
+                            let delta = factors.sensitivity(layer: l, sample: b)
+                            return JSONWriter.array(encoded: delta.rowArrays.map { JSONWriter.array(doubles($0)) })
                         })
                 }
-                members.append(("jacobian_weights", JSONWriter.array(encoded: perLayer)))
-                if net.hasBiases {
-                    // ∂f/∂b_l = δ_l, sample by sample.
-                    let perLayer = (0..<net.layerCount).map { l in
-                        JSONWriter.array(
-                            encoded: (0..<x.columns).map { b in
-                                let delta = factors.sensitivity(layer: l, sample: b)
-                                return JSONWriter.array(encoded: delta.rowArrays.map { JSONWriter.array(doubles($0)) })
-                            })
-                    }
-                    members.append(("jacobian_biases", JSONWriter.array(encoded: perLayer)))
-                }
+                members.append(("jacobian_biases", JSONWriter.array(encoded: perLayer)))
             }
-            return JSONWriter.object(members)
+        }
+        return JSONWriter.object(members)
     }
 
     /// The exact `Double` values of `values`.

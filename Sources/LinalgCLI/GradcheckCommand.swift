@@ -38,9 +38,11 @@ struct GradcheckCommand: ParsableCommand {
             let output = try parseActivation(outputActivation, flag: "--output-activation", leakySlope: leakySlope)
             var generator = Xoshiro256StarStar(seed: seed)
             let net = try MLP<Double>(sizes: sizes, activation: hidden, outputActivation: output, using: &generator)
-            let b = biases ? (1..<sizes.count).map { h in
-                (0..<sizes[h]).map { _ in generator.nextNormal() / Double(sizes[h]).squareRoot() }
-            } : nil
+            let b =
+                biases
+                ? (1..<sizes.count).map { h in
+                    (0..<sizes[h]).map { _ in generator.nextNormal() / Double(sizes[h]).squareRoot() }
+                } : nil
             let x = Matrix<Double>.random(rows: sizes[0], columns: batch, distribution: .randn, using: &generator)
             let biased = try MLP<Double>(
                 weights: net.weights, biases: b, activation: hidden, outputActivation: output)

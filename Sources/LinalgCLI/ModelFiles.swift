@@ -165,7 +165,8 @@ enum ModelFiles {
         }
         members.append(("weights", JSONWriter.array(encoded: weights)))
         if let biases = net.biases {
-            members.append(("biases", JSONWriter.array(encoded: biases.map { JSONWriter.array($0.map { Double($0) }) })))
+            members.append(
+                ("biases", JSONWriter.array(encoded: biases.map { JSONWriter.array($0.map { Double($0) }) })))
         }
         return JSONWriter.object(members)
     }

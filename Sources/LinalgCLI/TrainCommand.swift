@@ -109,7 +109,8 @@ struct TrainCommand: ParsableCommand {
         if let log {
             var csv = "epoch,train_loss,validation_loss,seconds,samples_per_second\n"
             for e in report.epochs {
-                csv += "\(e.epoch),\(e.trainingLoss),\(e.validationLoss.map { "\($0)" } ?? ""),\(e.seconds),"
+                csv +=
+                    "\(e.epoch),\(e.trainingLoss),\(e.validationLoss.map { "\($0)" } ?? ""),\(e.seconds),"
                     + "\(e.samplesPerSecond)\n"
             }
             try writeText(String(csv.dropLast()), to: log)
@@ -152,7 +153,8 @@ final class ProgressBar {
             let width = 30, filled = width * done / max(1, total)
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             FileHandle.standardError.write(
-                Data(String(format: "\r  epoch %d/%d %@ %d/%d  loss %.5g ", epoch, epochs, bar, done, total, loss).utf8))
+                Data(String(format: "\r  epoch %d/%d %@ %d/%d  loss %.5g ", epoch, epochs, bar, done, total, loss).utf8)
+            )
         case .epoch(let e):
             if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             print(

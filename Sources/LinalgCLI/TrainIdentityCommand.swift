@@ -53,34 +53,34 @@ struct TrainIdentityCommand: ParsableCommand {
 
     /// Trains `net`, writes the log and the model, and prints the summary lines.
     func train<S: NeuralScalar>(_ initial: MLP<S>, logHandle: FileHandle?) throws {
-            var net = initial
-            let configuration = IdentityTrainingConfiguration(
-                steps: steps, learningRate: lr, batchSize: batch, seed: seed)
-            let showProgress = standardErrorIsTerminal
-            let interval = max(1, steps / 20)
-            let started = Date()
-            let report = try net.trainIdentity(configuration, progressInterval: interval) { step, loss in
-                guard showProgress else { return }
-                FileHandle.standardError.write(Data(String(format: "\rstep %d/%d  loss %.6g", step, steps, loss).utf8))
-            }
-            let seconds = Date().timeIntervalSince(started)
-            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-            if let logHandle {
-                var csv = "step,loss\n"
-                for (step, loss) in report.lossHistory.enumerated() { csv += "\(step + 1),\(loss)\n" }
-                logHandle.write(Data(csv.utf8))
-                logHandle.closeFile()
-            }
-            if let lastLoss = report.lossHistory.last {
-                print(
-                    String(
-                        format: "trained %d steps (batch %d, lr %g) in %.3f s; last step loss %.6g",
-                        steps, batch, lr, seconds, lastLoss))
-            }
-            guard report.finalHeldOutError.isFinite else {
-                throw UserError("training diverged (held-out error is \(report.finalHeldOutError)); try a smaller --lr")
-            }
-            if let save { try writeText(ModelFiles.modelJSON(report.net), to: save) }
-            print("heldout_mse initial=\(report.initialHeldOutError) final=\(report.finalHeldOutError)")
+        var net = initial
+        let configuration = IdentityTrainingConfiguration(
+            steps: steps, learningRate: lr, batchSize: batch, seed: seed)
+        let showProgress = standardErrorIsTerminal
+        let interval = max(1, steps / 20)
+        let started = Date()
+        let report = try net.trainIdentity(configuration, progressInterval: interval) { step, loss in
+            guard showProgress else { return }
+            FileHandle.standardError.write(Data(String(format: "\rstep %d/%d  loss %.6g", step, steps, loss).utf8))
+        }
+        let seconds = Date().timeIntervalSince(started)
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let logHandle {
+            var csv = "step,loss\n"
+            for (step, loss) in report.lossHistory.enumerated() { csv += "\(step + 1),\(loss)\n" }
+            logHandle.write(Data(csv.utf8))
+            logHandle.closeFile()
+        }
+        if let lastLoss = report.lossHistory.last {
+            print(
+                String(
+                    format: "trained %d steps (batch %d, lr %g) in %.3f s; last step loss %.6g",
+                    steps, batch, lr, seconds, lastLoss))
+        }
+        guard report.finalHeldOutError.isFinite else {
+            throw UserError("training diverged (held-out error is \(report.finalHeldOutError)); try a smaller --lr")
+        }
+        if let save { try writeText(ModelFiles.modelJSON(report.net), to: save) }
+        print("heldout_mse initial=\(report.initialHeldOutError) final=\(report.finalHeldOutError)")
     }
 }

@@ -1,9 +1,11 @@
 extension Reference {
-    /// The multilayer perceptron `f(x₀) = a_out(W_{L−1} σ(⋯ σ(W₀ x₀)))` written the textbook way:
-    /// one sample at a time, plain loops, a new array for every intermediate.
+    /// The multilayer perceptron `f(x₀) = a_out(W_{L−1} σ(⋯ σ(W₀ x₀ + b₀) ⋯) + b_{L−1})` written the
+    /// textbook way, in `Double`: one sample at a time, plain loops, a new array for every intermediate.
     public struct MLP: Sendable {
         /// `W_l`, `h_{l+1} × h_l`.
         public var weights: [Matrix<Double>]
+        /// `b_l` (`h_{l+1}` entries) per layer, or `nil` for a net without biases.
+        public var biases: [[Double]]?
         /// `σ` of the hidden layers.
         public var activation: Activation
         /// The activation of the last layer.
@@ -11,20 +13,23 @@ extension Reference {
 
         /// A net from its weights (shapes are trusted: this is an oracle, not an API).
         public init(
-            weights: [Matrix<Double>], activation: Activation = .sigmoid, outputActivation: Activation = .identity
+            weights: [Matrix<Double>], biases: [[Double]]? = nil, activation: Activation = .sigmoid,
+            outputActivation: Activation = .identity
         ) {
             self.weights = weights
+            self.biases = biases
             self.activation = activation
             self.outputActivation = outputActivation
         }
 
         func activation(afterLayer l: Int) -> Activation { l == weights.count - 1 ? outputActivation : activation }
 
-        /// `[x₀, x₁, …, x_L]` with `x_{l+1} = a(W_l x_l)`.
+        /// `[x₀, x₁, …, x_L]` with `x_{l+1} = a(W_l x_l + b_l)`.
         public func activations(_ x0: [Double]) -> [[Double]] {
             var xs = [x0]
             for (l, w) in weights.enumerated() {
-                let z = Reference.matvec(w, xs[l])
+                var z = Reference.matvec(w, xs[l])
+                if let b = biases?[l] { z = zip(z, b).map { $0 + $1 } }
                 xs.append(z.map { activation(afterLayer: l).value($0) })
             }
             return xs
@@ -65,6 +70,22 @@ extension Reference {
             for i in 0..<delta.rows {
                 for j in 0..<delta.columns {
                     for k in x.indices { result.append(delta[i, j] * x[k]) }
+                }
+            }
+            return result
+        }
+
+        /// `∂loss/∂b_l = Δ_l` for one sample (see ``gradients(_:lossGradient:)``).
+        public func biasGradients(_ x0: [Double], lossGradient g: [Double]) -> [[Double]] {
+            let xs = activations(x0)
+            let last = weights.count - 1
+            var delta = zip(g, xs[last + 1]).map { $0 * outputActivation.derivative(atOutput: $1) }
+            var result = [[Double]](repeating: [], count: weights.count)
+            for l in stride(from: last, through: 0, by: -1) {
+                result[l] = delta
+                if l > 0 {
+                    let back = Reference.matvec(weights[l].transposed(), delta)
+                    delta = zip(back, xs[l]).map { $0 * activation.derivative(atOutput: $1) }
                 }
             }
             return result

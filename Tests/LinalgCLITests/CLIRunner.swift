@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 import Testing
 
 /// Runs the built `linalg` executable (it sits beside the test bundle) and captures its output.
@@ -74,4 +75,22 @@ struct EvalOutput: Decodable {
     var outputs: [[Double]]
     var jacobian_x0: [[[Double]]]?
     var jacobian_weights: [[[[[Double]]]]]?
+    var jacobian_biases: [[[[Double]]]]?
+}
+
+/// A model file of `linalg train --save` / `train-identity --save`.
+struct ModelOutput: Decodable {
+    var dtype: String
+    var activation: String
+    var output_activation: String
+    var weights: [[[Double]]]
+    var biases: [[Double]]?
+
+    /// The net it describes, in precision `S`.
+    func net<S: NeuralScalar>(_: S.Type) throws -> MLP<S> {
+        try MLP<S>(
+            weights: try weights.map { try Matrix($0).converted(to: S.self) },
+            biases: biases.map { $0.map { $0.map { S($0) } } }, activation: Activation(name: activation)!,
+            outputActivation: Activation(name: output_activation)!)
+    }
 }

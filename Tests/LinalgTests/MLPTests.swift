@@ -286,7 +286,9 @@ import Testing
         #expect(throws: LinalgError.self) { try MLP<Double>(sizes: [2, 0, 2], seed: 0) }
         var nanWeights = Matrix<Double>(rows: 2, columns: 2)
         nanWeights[1, 0] = .nan
-        #expect(throws: LinalgError.nonFinite(what: "W_0", row: 1, column: 0)) { try MLP<Double>(weights: [nanWeights]) }
+        #expect(throws: LinalgError.nonFinite(what: "W_0", row: 1, column: 0)) {
+            try MLP<Double>(weights: [nanWeights])
+        }
         let net = try MLP<Double>(sizes: [2, 3, 2], seed: 0)
         #expect(throws: LinalgError.self) { try net(Matrix<Double>(rows: 3, columns: 1)) }
         var bad = Matrix<Double>(rows: 2, columns: 2)

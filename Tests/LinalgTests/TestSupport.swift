@@ -49,7 +49,8 @@ let netCases: [NetCase] =
     ]
 
 func makeNet(_ c: NetCase, seed: UInt64 = 1) throws -> (MLP<Double>, Reference.MLP) {
-    let net = try MLP<Double>(sizes: c.sizes, activation: c.activation, outputActivation: c.outputActivation, seed: seed)
+    let net = try MLP<Double>(
+        sizes: c.sizes, activation: c.activation, outputActivation: c.outputActivation, seed: seed)
     return (net, Reference.MLP(weights: net.weights, activation: c.activation, outputActivation: c.outputActivation))
 }
 

@@ -30,7 +30,8 @@ extension MLP {
 
     /// ``backwardInWorkspace(_:_:scale:)``'s layers with each one split across the cores.
     @inlinable
-    func backwardSplittingLayers(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, scale: Scalar) {
+    func backwardSplittingLayers(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, scale: Scalar)
+    {
         let batch = workspace.batchSize, ld = workspace.rowStride
         let parts = MLP.splitParts(batch: batch)
         let weights = UncheckedSendable(parameters), gradient = UncheckedSendable(workspace.gradient)

@@ -191,7 +191,8 @@ extension MLP {
     /// the first call). The Jacobian tensor is their outer product,
     /// `∂f_i/∂(W_l)_{jk} = (δ_l)_{ij} (x_l)_k`.
     @inlinable
-    package func computeWeightJacobianFactors(_ x: Matrix<Scalar>, workspace: MLPWorkspace<Scalar>) throws(LinalgError) {
+    package func computeWeightJacobianFactors(_ x: Matrix<Scalar>, workspace: MLPWorkspace<Scalar>) throws(LinalgError)
+    {
         try validateInput(x)
         load(x, into: workspace)
         parameters.withUnsafeBufferPointer { p in

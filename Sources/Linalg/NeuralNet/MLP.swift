@@ -235,7 +235,9 @@ public struct MLP<Scalar: NeuralScalar>: Sendable, Equatable {
             throw .shapeMismatch(
                 operation: "MLP.setParameters", detail: "\(values.count) values for \(parameters.count) parameters")
         }
-        if let i = values.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "parameters", row: i, column: 0) }
+        if let i = values.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFinite(what: "parameters", row: i, column: 0)
+        }
         parameters = values
     }
 

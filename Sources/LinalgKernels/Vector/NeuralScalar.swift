@@ -29,7 +29,8 @@ extension Double: NeuralScalar {
         linalg_scale_by_sigmoid_slope(v, x, count)
     }
     @inlinable
-    public static func scaleByTanhSlope(_ v: UnsafeMutablePointer<Double>, output x: UnsafePointer<Double>, count: Int) {
+    public static func scaleByTanhSlope(_ v: UnsafeMutablePointer<Double>, output x: UnsafePointer<Double>, count: Int)
+    {
         linalg_scale_by_tanh_slope(v, x, count)
     }
     @inlinable
@@ -46,7 +47,8 @@ extension Float: NeuralScalar {
         linalg_sigmoid_inplace_f32(x, count)
     }
     @inlinable
-    public static func scaleBySigmoidSlope(_ v: UnsafeMutablePointer<Float>, output x: UnsafePointer<Float>, count: Int) {
+    public static func scaleBySigmoidSlope(_ v: UnsafeMutablePointer<Float>, output x: UnsafePointer<Float>, count: Int)
+    {
         linalg_scale_by_sigmoid_slope_f32(v, x, count)
     }
     @inlinable

@@ -78,7 +78,8 @@ extension MLP {
             guard lossSum.isFinite, parameters.allSatisfy(\.isFinite) else {
                 throw .invalidValue(
                     what: "training",
-                    detail: "diverged in epoch \(epoch) (the loss or a parameter is not finite); lower the learning rate")
+                    detail:
+                        "diverged in epoch \(epoch) (the loss or a parameter is not finite); lower the learning rate")
             }
             let validationLoss = try validation.map { v throws(LinalgError) in try meanSquaredError(on: v) }
             let record = TrainingEpoch(

@@ -19,7 +19,8 @@ public struct RegressionSamples<Scalar: NeuralScalar>: Sendable {
         }
         guard inputs.rows > 0, inputs.columns > 0, targets.columns > 0 else {
             throw .invalidValue(
-                what: "samples", detail: "need at least one sample with inputs and targets, got "
+                what: "samples",
+                detail: "need at least one sample with inputs and targets, got "
                     + "\(inputs.rows)×\(inputs.columns) inputs and \(targets.rows)×\(targets.columns) targets")
         }
         if let (i, j) = inputs.firstNonFinite { throw .nonFinite(what: "inputs", row: i, column: j) }
