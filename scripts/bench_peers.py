@@ -15,6 +15,7 @@ is not installed is skipped with a note:
     python3 -m pip install "jax[cpu]"                                               # optional
     python3 scripts/bench_peers.py [--quick] [--json FILE] [--filter TEXT]
 """
+
 import argparse
 import json
 import statistics
@@ -54,9 +55,15 @@ def measure_compiled(body, budget, minimum=5):
 def record(case, sizes, batch, implementation, samples, flops):
     median = statistics.median(samples)
     return {
-        "case": case, "sizes": sizes, "batch": batch, "implementation": implementation,
-        "median_seconds": median, "min_seconds": min(samples), "max_seconds": max(samples),
-        "gflops": (flops / median / 1e9) if flops is not None else None, "repeats": len(samples),
+        "case": case,
+        "sizes": sizes,
+        "batch": batch,
+        "implementation": implementation,
+        "median_seconds": median,
+        "min_seconds": min(samples),
+        "max_seconds": max(samples),
+        "gflops": (flops / median / 1e9) if flops is not None else None,
+        "repeats": len(samples),
     }
 
 
@@ -100,7 +107,7 @@ def sensitivities(weights, x):
     delta = np.broadcast_to(np.eye(outputs), (batch, outputs, outputs))
     result = [delta]
     for l in range(len(weights) - 1, 0, -1):
-        slope = (xs[l] * (1.0 - xs[l])).T[:, None, :]       # (B, 1, h_l)
+        slope = (xs[l] * (1.0 - xs[l])).T[:, None, :]  # (B, 1, h_l)
         delta = (delta @ weights[l]) * slope
         result.insert(0, delta)
     return result
@@ -120,26 +127,54 @@ def mlp_cases(sizes, batch, jacobian_batch, budget):
     xj = x[:, :jacobian_batch]
     s = weight_count(sizes)
     h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
-    out.append(record("mlp.forward", sizes, batch, "numpy", measure(lambda: forward(weights, x), budget), 2 * batch * s))
-    out.append(record("mlp.gradient", sizes, batch, "numpy", measure(lambda: gradient(weights, x, y), budget),
-                      2 * batch * (3 * s - h0 * h1)))
+    out.append(
+        record("mlp.forward", sizes, batch, "numpy", measure(lambda: forward(weights, x), budget), 2 * batch * s)
+    )
+    out.append(
+        record(
+            "mlp.gradient",
+            sizes,
+            batch,
+            "numpy",
+            measure(lambda: gradient(weights, x, y), budget),
+            2 * batch * (3 * s - h0 * h1),
+        )
+    )
     edge = h0 * h1 if h0 < hl else hl * hl1
-    out.append(record("mlp.jacobian_x0", sizes, jacobian_batch, "numpy", measure(lambda: input_jacobians(weights, xj), budget),
-                      2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge)))
+    out.append(
+        record(
+            "mlp.jacobian_x0",
+            sizes,
+            jacobian_batch,
+            "numpy",
+            measure(lambda: input_jacobians(weights, xj), budget),
+            2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge),
+        )
+    )
     inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
-    out.append(record("mlp.jacobian_weights", sizes, jacobian_batch, "numpy", measure(lambda: sensitivities(weights, xj), budget),
-                      2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner))
+    out.append(
+        record(
+            "mlp.jacobian_weights",
+            sizes,
+            jacobian_batch,
+            "numpy",
+            measure(lambda: sensitivities(weights, xj), budget),
+            2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner,
+        )
+    )
     return out
 
 
 def layered(sigmoid):
     """f(W, x₀) = W_{L−1} σ(⋯ σ(W₀ x₀)), identity on the last layer, with a framework's own σ."""
+
     def f(ws, x0):
         for l, w in enumerate(ws):
             x0 = w @ x0
             if l < len(ws) - 1:
                 x0 = sigmoid(x0)
         return x0
+
     return f
 
 
@@ -156,6 +191,7 @@ def torch_mlp_cases(sizes, batch, jacobian_batch, budget):
     autograd, df/dx₀ and df/dW_l by torch.func.jacrev under vmap (one sample per call)."""
     import torch
     from torch.func import jacrev, vmap
+
     weights, x, y, xj = peer_inputs(sizes, batch, jacobian_batch, torch.tensor)
     s = weight_count(sizes)
     h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
@@ -178,22 +214,40 @@ def torch_mlp_cases(sizes, batch, jacobian_batch, budget):
     weight_jacobian = vmap(jacrev(lambda ws, x0: f(ws, x0)), in_dims=(None, 0))
     out = [
         record("mlp.forward", sizes, batch, "pytorch", measure_compiled(forward, budget), 2 * batch * s),
-        record("mlp.gradient", sizes, batch, "pytorch", measure_compiled(gradient, budget), 2 * batch * (3 * s - h0 * h1)),
+        record(
+            "mlp.gradient", sizes, batch, "pytorch", measure_compiled(gradient, budget), 2 * batch * (3 * s - h0 * h1)
+        ),
     ]
     edge = h0 * h1 if h0 < hl else hl * hl1
-    out.append(record("mlp.jacobian_x0", sizes, jacobian_batch, "pytorch", measure_compiled(lambda: input_jacobian(xj), budget),
-                      2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge)))
-    if jacobian_batch * hl * s <= 1 << 26:   # the dense tensors: 4.3 GB for the wide net
+    out.append(
+        record(
+            "mlp.jacobian_x0",
+            sizes,
+            jacobian_batch,
+            "pytorch",
+            measure_compiled(lambda: input_jacobian(xj), budget),
+            2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge),
+        )
+    )
+    if jacobian_batch * hl * s <= 1 << 26:  # the dense tensors: 4.3 GB for the wide net
         inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
-        out.append(record("mlp.jacobian_weights", sizes, jacobian_batch, "pytorch",
-                          measure_compiled(lambda: weight_jacobian(weights, xj), budget),
-                          2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner))
+        out.append(
+            record(
+                "mlp.jacobian_weights",
+                sizes,
+                jacobian_batch,
+                "pytorch",
+                measure_compiled(lambda: weight_jacobian(weights, xj), budget),
+                2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner,
+            )
+        )
     return out
 
 
 def torch_sgd_case(budget, steps=20000):
     """SGD towards the identity, batch 1, as a PyTorch user writes it (optimizer, backward)."""
     import torch
+
     sizes = EXERCISE
 
     def train():
@@ -209,14 +263,21 @@ def torch_sgd_case(budget, steps=20000):
             loss.backward()
             optimizer.step()
 
-    return record("mlp.sgd_identity", sizes, 1, "pytorch", measure_compiled(train, budget, minimum=3),
-                  steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]))
+    return record(
+        "mlp.sgd_identity",
+        sizes,
+        1,
+        "pytorch",
+        measure_compiled(train, budget, minimum=3),
+        steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]),
+    )
 
 
 def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
     """The MLP cases in JAX (float64, jit-compiled; timed until the result is ready)."""
     import jax
     import jax.numpy as jnp
+
     jax.config.update("jax_enable_x64", True)
     weights, x, y, xj = peer_inputs(sizes, batch, jacobian_batch, jnp.asarray)
     s = weight_count(sizes)
@@ -229,18 +290,46 @@ def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
     weight_jacobian = jax.jit(jax.vmap(jax.jacrev(f), in_axes=(None, 0)))
     ready = lambda body: (lambda: jax.block_until_ready(body()))
     out = [
-        record("mlp.forward", sizes, batch, "jax", measure_compiled(ready(lambda: forward(weights, x)), budget), 2 * batch * s),
-        record("mlp.gradient", sizes, batch, "jax", measure_compiled(ready(lambda: gradient(weights)), budget),
-               2 * batch * (3 * s - h0 * h1)),
+        record(
+            "mlp.forward",
+            sizes,
+            batch,
+            "jax",
+            measure_compiled(ready(lambda: forward(weights, x)), budget),
+            2 * batch * s,
+        ),
+        record(
+            "mlp.gradient",
+            sizes,
+            batch,
+            "jax",
+            measure_compiled(ready(lambda: gradient(weights)), budget),
+            2 * batch * (3 * s - h0 * h1),
+        ),
     ]
     edge = h0 * h1 if h0 < hl else hl * hl1
-    out.append(record("mlp.jacobian_x0", sizes, jacobian_batch, "jax", measure_compiled(ready(lambda: input_jacobian(xj)), budget),
-                      2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge)))
+    out.append(
+        record(
+            "mlp.jacobian_x0",
+            sizes,
+            jacobian_batch,
+            "jax",
+            measure_compiled(ready(lambda: input_jacobian(xj)), budget),
+            2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge),
+        )
+    )
     if jacobian_batch * hl * s <= 1 << 26:
         inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
-        out.append(record("mlp.jacobian_weights", sizes, jacobian_batch, "jax",
-                          measure_compiled(ready(lambda: weight_jacobian(weights, xj)), budget),
-                          2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner))
+        out.append(
+            record(
+                "mlp.jacobian_weights",
+                sizes,
+                jacobian_batch,
+                "jax",
+                measure_compiled(ready(lambda: weight_jacobian(weights, xj)), budget),
+                2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner,
+            )
+        )
     return out
 
 
@@ -248,6 +337,7 @@ def jax_sgd_case(budget, steps=20000):
     """SGD towards the identity, batch 1: a jit-compiled step called from Python per sample."""
     import jax
     import jax.numpy as jnp
+
     jax.config.update("jax_enable_x64", True)
     sizes = EXERCISE
 
@@ -266,15 +356,23 @@ def jax_sgd_case(budget, steps=20000):
             ws = step(ws, inputs[k])
         jax.block_until_ready(ws)
 
-    return record("mlp.sgd_identity", sizes, 1, "jax", measure_compiled(train, budget, minimum=3),
-                  steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]))
+    return record(
+        "mlp.sgd_identity",
+        sizes,
+        1,
+        "jax",
+        measure_compiled(train, budget, minimum=3),
+        steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]),
+    )
 
 
 def peer_mlp_cases(wanted, budget):
     """PyTorch's and JAX's MLP records, each skipped with a note when not installed."""
     records = []
-    for name, module, cases, sgd in (("pytorch", "torch", torch_mlp_cases, torch_sgd_case),
-                                     ("jax", "jax", jax_mlp_cases, jax_sgd_case)):
+    for name, module, cases, sgd in (
+        ("pytorch", "torch", torch_mlp_cases, torch_sgd_case),
+        ("jax", "jax", jax_mlp_cases, jax_sgd_case),
+    ):
         try:
             __import__(module)
         except ImportError:
@@ -301,8 +399,14 @@ def sgd_case(budget, steps=20000):
             for w, g in zip(weights, grads):
                 w -= 0.01 * g
 
-    return record("mlp.sgd_identity", sizes, 1, "numpy", measure(train, budget, minimum=3),
-                  steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]))
+    return record(
+        "mlp.sgd_identity",
+        sizes,
+        1,
+        "numpy",
+        measure(train, budget, minimum=3),
+        steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]),
+    )
 
 
 def logistic_data(n, d):
@@ -321,12 +425,13 @@ def logistic_cases(n, d, budget, lam=1.0, tol=1e-10):
         p = sigmoid(x @ beta)
         return x.T @ ((p * (1 - p))[:, None] * x) + 2 * lam * np.eye(d)
 
-    out.append(record("logistic.hessian", [n, d], None, "numpy", measure(hessian, budget),
-                      n * d * (d + 1) + 2 * n * d))
+    out.append(record("logistic.hessian", [n, d], None, "numpy", measure(hessian, budget), n * d * (d + 1) + 2 * n * d))
     try:
         from sklearn.linear_model import LogisticRegression
     except ImportError:
-        print("scikit-learn is not installed: logistic.fit skipped (python3 -m pip install scikit-learn)", file=sys.stderr)
+        print(
+            "scikit-learn is not installed: logistic.fit skipped (python3 -m pip install scikit-learn)", file=sys.stderr
+        )
         return out
     # sklearn minimises C Σ loss + ½‖β‖², which is Σ loss + λ‖β‖² for C = 1/(2λ).
     model = LogisticRegression(solver="newton-cholesky", C=1 / (2 * lam), fit_intercept=False, tol=tol, max_iter=100)
@@ -342,7 +447,7 @@ def gemm_cases(budget):
     rng = np.random.default_rng(1)
     for n in (64, 256, 1024):
         a, b = rng.standard_normal((n, n)), rng.standard_normal((n, n))
-        out.append(record("gemm", [n, n, n], None, "numpy", measure(lambda: a @ b, budget), 2 * n ** 3))
+        out.append(record("gemm", [n, n, n], None, "numpy", measure(lambda: a @ b, budget), 2 * n**3))
     return out
 
 
@@ -353,6 +458,7 @@ def io_cases(n, d, budget):
     sklearn.datasets.load_svmlight_file. Peers that are not installed are skipped."""
     import os
     import tempfile
+
     records = []
     rng = np.random.default_rng(5)
     table = rng.standard_normal((n, d + 1))
@@ -362,22 +468,44 @@ def io_cases(n, d, budget):
     np.save(npy_path, table)
     with open(svm_path, "w") as f:
         for row in table:
-            f.write(("+1" if row[d] else "-1") + " " + " ".join(f"{j + 1}:{float(v)!r}" for j, v in enumerate(row[:d])) + "\n")
+            f.write(
+                ("+1" if row[d] else "-1")
+                + " "
+                + " ".join(f"{j + 1}:{float(v)!r}" for j, v in enumerate(row[:d]))
+                + "\n"
+            )
     sizes = [n, d + 1]
     try:
         import pandas as pd
+
         pd.DataFrame(table, columns=[f"x{j}" for j in range(d)] + ["y"]).to_csv(csv_path, index=False)
-        records.append(record("io.csv_read", sizes, None, "pandas", measure(lambda: pd.read_csv(csv_path), budget, 3), None))
+        records.append(
+            record("io.csv_read", sizes, None, "pandas", measure(lambda: pd.read_csv(csv_path), budget, 3), None)
+        )
     except ImportError:
         print("pandas not installed: io.csv_read by pandas skipped", file=sys.stderr)
-        np.savetxt(csv_path, table, delimiter=",", fmt="%r", header=",".join(f"x{j}" for j in range(d + 1)), comments="")
-    records.append(record("io.csv_read", sizes, None, "numpy",
-                          measure(lambda: np.loadtxt(csv_path, delimiter=",", skiprows=1), budget, 1), None))
+        np.savetxt(
+            csv_path, table, delimiter=",", fmt="%r", header=",".join(f"x{j}" for j in range(d + 1)), comments=""
+        )
+    records.append(
+        record(
+            "io.csv_read",
+            sizes,
+            None,
+            "numpy",
+            measure(lambda: np.loadtxt(csv_path, delimiter=",", skiprows=1), budget, 1),
+            None,
+        )
+    )
     records.append(record("io.npy_read", sizes, None, "numpy", measure(lambda: np.load(npy_path), budget), None))
     try:
         from sklearn.datasets import load_svmlight_file
-        records.append(record("io.libsvm_read", sizes, None, "sklearn",
-                              measure(lambda: load_svmlight_file(svm_path), budget, 1), None))
+
+        records.append(
+            record(
+                "io.libsvm_read", sizes, None, "sklearn", measure(lambda: load_svmlight_file(svm_path), budget, 1), None
+            )
+        )
     except ImportError:
         print("scikit-learn not installed: io.libsvm_read skipped", file=sys.stderr)
     for name in (csv_path, npy_path, svm_path):
@@ -415,8 +543,10 @@ def main():
 
     for r in records:
         gflops = "-" if r["gflops"] is None else f"{r['gflops']:.2f}"
-        print(f"{r['case']:<22} {','.join(map(str, r['sizes'])):<17} {str(r['batch']):>5}  "
-              f"{r['implementation']:<8} {r['median_seconds'] * 1e6:>12.2f} µs  {gflops:>8} GFLOP/s")
+        print(
+            f"{r['case']:<22} {','.join(map(str, r['sizes'])):<17} {str(r['batch']):>5}  "
+            f"{r['implementation']:<8} {r['median_seconds'] * 1e6:>12.2f} µs  {gflops:>8} GFLOP/s"
+        )
     if args.json:
         with open(args.json, "w") as f:
             json.dump(records, f, indent=2)

@@ -9,6 +9,7 @@ valid.npz (10,000 samples), arrays X (n x 8, float64) and Y (n x 1, float64).
 
     python3 scripts/make_regression_data.py [OUT_DIR] [--seed N]
 """
+
 import argparse
 import os
 
@@ -17,8 +18,14 @@ import numpy as np
 
 def make(n, rng):
     x = rng.uniform(-1.0, 1.0, size=(n, 8))
-    g = (np.sin(np.pi * x[:, 0] * x[:, 1]) + 0.5 * (x[:, 2] - 0.5) ** 2 + 0.4 * x[:, 3]
-         + 0.3 * np.cos(2 * x[:, 4] + x[:, 5]) + 0.2 * x[:, 6] * x[:, 7] + 0.1 * np.exp(x[:, 2]))
+    g = (
+        np.sin(np.pi * x[:, 0] * x[:, 1])
+        + 0.5 * (x[:, 2] - 0.5) ** 2
+        + 0.4 * x[:, 3]
+        + 0.3 * np.cos(2 * x[:, 4] + x[:, 5])
+        + 0.2 * x[:, 6] * x[:, 7]
+        + 0.1 * np.exp(x[:, 2])
+    )
     y = g + 0.1 * rng.standard_normal(n)
     return x, y.reshape(n, 1)
 

@@ -8,6 +8,7 @@ the median seconds per epoch (training steps only, as `linalg train` reports the
     python3 scripts/train_pytorch.py train.npz valid.npz --sizes 8,64,64,1 --epochs 20 \
         --batch 64 --lr 1e-3 [--optimizer adam|sgd|momentum] [--dtype float32|float64] [--threads N]
 """
+
 import argparse
 import statistics
 import time
@@ -59,7 +60,7 @@ def main():
         order = torch.randperm(n)
         total = 0.0
         for start in range(0, n, args.batch):
-            idx = order[start:start + args.batch]
+            idx = order[start : start + args.batch]
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(net(x[idx]), y[idx])
             loss.backward()
@@ -69,8 +70,10 @@ def main():
         with torch.no_grad():
             val = loss_fn(net(xv), yv).item()
         print(f"epoch {epoch}/{args.epochs}  loss {total / n:.6g}  validation {val:.6g}  {seconds[-1]:.2f} s")
-    print(f"final validation_mse={val} median_epoch_seconds={statistics.median(seconds):.4f} "
-          f"torch={torch.__version__} threads={torch.get_num_threads()}")
+    print(
+        f"final validation_mse={val} median_epoch_seconds={statistics.median(seconds):.4f} "
+        f"torch={torch.__version__} threads={torch.get_num_threads()}"
+    )
 
 
 if __name__ == "__main__":

@@ -95,7 +95,8 @@ struct TrainCommand: ParsableCommand {
         let validationSamples = try validationData?.samples(S.self)
         let bar = ProgressBar(epochs: epochs, onTerminal: standardErrorIsTerminal)
         print(
-            "training \(setup.sizes.map(String.init).joined(separator: ",")) (\(setup.biases ? "biases" : "no biases"), "
+            "training \(setup.sizes.map(String.init).joined(separator: ",")) "
+                + "(\(setup.biases ? "biases" : "no biases"), "
                 + "\(setup.hidden.name) hidden, \(setup.output.name) output, \(dtype)) on \(samples.count) samples"
                 + (validationSamples.map { ", validating on \($0.count)" } ?? "")
                 + ": \(optimizer), lr \(lr), batch \(batch), \(epochs) epochs")
