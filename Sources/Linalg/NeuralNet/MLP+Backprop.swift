@@ -21,10 +21,18 @@ extension MLP {
             return
         }
         let gradient = workspace.gradient
+        // Two copies of the loop, so that a net without biases pays nothing for them.
+        let biased = hasBiases
         for l in stride(from: last, through: 0, by: -1) {
-            backwardLayer(
-                l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
-                rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch)
+            if biased {
+                backwardLayer(
+                    l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
+                    rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch, biased: true)
+            } else {
+                backwardLayer(
+                    l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
+                    rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch, biased: false)
+            }
         }
     }
 
@@ -43,7 +51,7 @@ extension MLP {
                     l, weights.value, errors: errors.value, activations: activations.value,
                     gradient: gradient.value, batch: batch, rowStride: ld, scale: scale,
                     gradientRows: ParallelChunks.chunk(part, of: parts, count: rows),
-                    samples: ParallelChunks.chunk(part, of: parts, count: batch, alignment: 8))
+                    samples: ParallelChunks.chunk(part, of: parts, count: batch, alignment: 8), biased: hasBiases)
             }
         }
     }
@@ -55,7 +63,7 @@ extension MLP {
     func backwardLayer(
         _ l: Int, _ parameters: UnsafePointer<Scalar>, errors: [UnsafeMutablePointer<Scalar>],
         activations: [UnsafeMutablePointer<Scalar>], gradient: UnsafeMutablePointer<Scalar>, batch: Int,
-        rowStride ld: Int, scale: Scalar, gradientRows: Range<Int>, samples: Range<Int>
+        rowStride ld: Int, scale: Scalar, gradientRows: Range<Int>, samples: Range<Int>, biased: Bool
     ) {
         let rows = sizes[l + 1], inner = sizes[l]
         // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
@@ -63,7 +71,7 @@ extension MLP {
             transposeA: false, transposeB: true, m: gradientRows.count, n: inner, k: batch, alpha: scale,
             a: errors[l] + gradientRows.lowerBound * ld, lda: ld, b: activations[l], ldb: ld,
             beta: 0.0, c: gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
-        if hasBiases {
+        if biased {
             // ∂loss/∂b_l = Δ_l 1 : the sum of each row of Δ_l over the batch.
             let biasGradient = gradient + biasOffsets[l]
             for j in gradientRows {
@@ -167,13 +175,11 @@ extension MLP {
         let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1]
         var loss = 0.0
         for i in 0..<outputSize {
-            var rowLoss: Scalar = 0
             for b in 0..<batch {
                 let residual = f[i * ld + b] - targets[i * targetStride + b]
-                rowLoss += residual * residual
+                loss += Double(residual * residual)
                 g[i * ld + b] = 2 * residual
             }
-            loss += Double(rowLoss)
         }
         backwardInWorkspace(parameters, workspace, scale: scale)
         return loss

@@ -64,8 +64,20 @@ extension MLP {
         _ parameters: UnsafePointer<Scalar>, _ activations: [UnsafeMutablePointer<Scalar>],
         rowStride ld: Int, columns: Range<Int>
     ) {
+        // Two copies of the loop, so that a net without biases pays nothing for them.
+        if hasBiases {
+            forwardLayers(parameters, activations, rowStride: ld, columns: columns, biased: true)
+        } else {
+            forwardLayers(parameters, activations, rowStride: ld, columns: columns, biased: false)
+        }
+    }
+
+    @inlinable @inline(__always)
+    func forwardLayers(
+        _ parameters: UnsafePointer<Scalar>, _ activations: [UnsafeMutablePointer<Scalar>],
+        rowStride ld: Int, columns: Range<Int>, biased: Bool
+    ) {
         let width = columns.count, first = columns.lowerBound
-        let biased = hasBiases
         for l in 0..<layerCount {
             let rows = sizes[l + 1], inner = sizes[l]
             let x = activations[l + 1] + first

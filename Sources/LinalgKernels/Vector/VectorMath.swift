@@ -56,7 +56,7 @@ public enum VectorMath {
     /// `v_i ← a'(x_i) v_i` for `count` entries, with `a'` written through the output `x = a(z)`:
     /// `x(1 − x)` for the sigmoid, `1 − x²` for tanh, 1 for the identity, `[x > 0]` (or the leaky
     /// slope) for the ReLUs, `1 − e^{−x}` for softplus.
-    @inlinable
+    @inlinable @inline(__always)
     package static func scaleByDerivative<S: NeuralScalar>(
         _ activation: Activation, _ v: UnsafeMutablePointer<S>,
         output x: UnsafePointer<S>, count: Int
@@ -66,6 +66,16 @@ public enum VectorMath {
             for i in 0..<count { v[i] *= activation.derivative(atOutput: x[i]) }
             return
         }
+        scaleByDerivativeInChunks(activation, v, output: x, count: count)
+    }
+
+    /// ``scaleByDerivative(_:_:output:count:)`` for 64 entries or more: C kernels or loops, split
+    /// across the cores for very large buffers.
+    @inlinable
+    package static func scaleByDerivativeInChunks<S: NeuralScalar>(
+        _ activation: Activation, _ v: UnsafeMutablePointer<S>,
+        output x: UnsafePointer<S>, count: Int
+    ) {
         switch activation {
         case .sigmoid:
             forEachChunk(count) { range in
