@@ -273,6 +273,60 @@ def torch_sgd_case(budget, steps=20000):
     )
 
 
+def torch_f32_cases(sizes, batch, budget):
+    """mlp.forward_f32 and mlp.gradient_f32 in PyTorch: the same net and inputs in float32."""
+    import torch
+
+    weights, x, y, _ = peer_inputs(sizes, batch, 1, lambda a: torch.tensor(a, dtype=torch.float32))
+    s = weight_count(sizes)
+    f = layered(torch.sigmoid)
+    params = [w.clone().requires_grad_(True) for w in weights]
+
+    def forward():
+        with torch.no_grad():
+            return f(weights, x)
+
+    def gradient():
+        for p in params:
+            p.grad = None
+        loss = ((f(params, x) - y) ** 2).sum()
+        loss.backward()
+        return loss
+
+    flops = 2 * batch * (3 * s - sizes[0] * sizes[1])
+    return [
+        record("mlp.forward_f32", sizes, batch, "pytorch", measure_compiled(forward, budget), 2 * batch * s),
+        record("mlp.gradient_f32", sizes, batch, "pytorch", measure_compiled(gradient, budget), flops),
+    ]
+
+
+def jax_f32_cases(sizes, batch, budget):
+    """mlp.forward_f32 and mlp.gradient_f32 in JAX (float32 arrays, jit-compiled)."""
+    import jax
+    import jax.numpy as jnp
+
+    weights, x, y, _ = peer_inputs(sizes, batch, 1, lambda a: jnp.asarray(a, dtype=jnp.float32))
+    s = weight_count(sizes)
+    f = layered(jax.nn.sigmoid)
+    forward = jax.jit(f)
+    gradient = jax.jit(jax.value_and_grad(lambda ws: jnp.sum((f(ws, x) - y) ** 2)))
+    ready = lambda body: (lambda: jax.block_until_ready(body()))
+    flops = 2 * batch * (3 * s - sizes[0] * sizes[1])
+    return [
+        record(
+            "mlp.forward_f32",
+            sizes,
+            batch,
+            "jax",
+            measure_compiled(ready(lambda: forward(weights, x)), budget),
+            2 * batch * s,
+        ),
+        record(
+            "mlp.gradient_f32", sizes, batch, "jax", measure_compiled(ready(lambda: gradient(weights)), budget), flops
+        ),
+    ]
+
+
 def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
     """The MLP cases in JAX (float64, jit-compiled; timed until the result is ready)."""
     import jax
@@ -369,9 +423,9 @@ def jax_sgd_case(budget, steps=20000):
 def peer_mlp_cases(wanted, budget):
     """PyTorch's and JAX's MLP records, each skipped with a note when not installed."""
     records = []
-    for name, module, cases, sgd in (
-        ("pytorch", "torch", torch_mlp_cases, torch_sgd_case),
-        ("jax", "jax", jax_mlp_cases, jax_sgd_case),
+    for name, module, cases, single, sgd in (
+        ("pytorch", "torch", torch_mlp_cases, torch_f32_cases, torch_sgd_case),
+        ("jax", "jax", jax_mlp_cases, jax_f32_cases, jax_sgd_case),
     ):
         try:
             __import__(module)
@@ -382,6 +436,8 @@ def peer_mlp_cases(wanted, budget):
             for batch in (1, 64, 1024):
                 records += [r for r in cases(EXERCISE, batch, batch, budget) if wanted(r["case"])]
             records += [r for r in cases(WIDE, 1024, 4, budget) if wanted(r["case"])]
+        if wanted("mlp.forward_f32") or wanted("mlp.gradient_f32"):
+            records += [r for r in single(WIDE, 1024, budget) if wanted(r["case"])]
         if wanted("mlp.sgd_identity"):
             records.append(sgd(budget))
     return records

@@ -20,6 +20,15 @@ static int cpu_has_avx2_fma(void) {
 #endif
 }
 
+static int cpu_has_avx512f(void) {
+#if LINALG_HAVE_AVX512_KERNELS
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
 static void fill_table(void) {
     table = (linalg_kernel_table){
         .vectorised = 0,
@@ -61,6 +70,12 @@ static void fill_table(void) {
         table.dgemm_panels = linalg_dgemm_avx2_2x16;
     }
 #endif
+#if LINALG_HAVE_AVX512_KERNELS
+    if (cpu_has_avx512f()) {
+        table.avx512 = 1;
+        table.sigmoid_f32 = linalg_sigmoid_f32_avx512_16;
+    }
+#endif
 }
 
 const linalg_kernel_table *linalg_kernel_table_get(void) {
@@ -77,6 +92,7 @@ static inline const linalg_kernel_table *kernels(void) {
 // The public entry points (CLinalgKernels.h): one table lookup each.
 
 int linalg_kernels_vectorised(void) { return kernels()->vectorised; }
+int linalg_kernels_avx512(void) { return kernels()->avx512; }
 void linalg_exp_inplace(double *x, size_t n) { kernels()->exp(x, n); }
 void linalg_sigmoid_inplace(double *x, size_t n) { kernels()->sigmoid(x, n); }
 void linalg_scale_by_sigmoid_slope(double *v, const double *x, size_t n) {

@@ -13,8 +13,11 @@
 #define LINALG_HAVE_AVX2_KERNELS 1
 #define TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define TARGET_AVX2_INLINE __attribute__((target("avx2,fma"), always_inline))
+#define LINALG_HAVE_AVX512_KERNELS 1
+#define TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
 #else
 #define LINALG_HAVE_AVX2_KERNELS 0
+#define LINALG_HAVE_AVX512_KERNELS 0
 #endif
 
 #define LINALG_GEMM_ARGS(T)                                                                       \
@@ -24,6 +27,7 @@
 /// One kernel per operation, chosen for this CPU.
 typedef struct {
     int vectorised;  ///< 1 when the AVX2+FMA kernels are in use
+    int avx512;      ///< 1 when the AVX-512F kernels are in use (a few, where 16 lanes pay)
     void (*exp)(double *x, size_t n);
     void (*sigmoid)(double *x, size_t n);
     void (*sigmoid_slope)(double *restrict v, const double *restrict x, size_t n);
@@ -101,6 +105,11 @@ void linalg_dger_avx2(int trans_a, size_t m, size_t n, double alpha, const doubl
 /// C += A^T A on the lower triangle (6 x 8 tiles off the diagonal, 4 x 8 and 4 x 4 on it).
 void linalg_dsyrk_lower_avx2_6x8(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                                  const char *prefetch, size_t prefetch_lines);
+#endif
+
+#if LINALG_HAVE_AVX512_KERNELS
+// AVX-512F kernels: call only when the table says avx512.
+void linalg_sigmoid_f32_avx512_16(float *x, size_t n);
 #endif
 
 #endif

@@ -80,3 +80,44 @@ TARGET_AVX2 void linalg_sigmoid_f32_avx2_8(float *x, size_t n) {
     }
 }
 #endif
+
+#if LINALG_HAVE_AVX512_KERNELS
+#include <immintrin.h>
+
+// The same exp with 16 lanes: 2^n applied by scalef (n = round(t log2 e) stays in range after
+// the clamp), and 1 / (1 + e^{-z}) by the 14-bit reciprocal estimate refined by one Newton step
+// r <- r (2 - d r), whose relative error (about 2^-28) is below float's rounding.
+TARGET_AVX512 static inline __m512 expf_avx512(__m512 t) {
+    t = _mm512_max_ps(_mm512_min_ps(t, _mm512_set1_ps(EXPF_HI)), _mm512_set1_ps(EXPF_LO));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(t, _mm512_set1_ps(LOG2EF)), _MM_FROUND_TO_NEAREST_INT);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2F_HI), t);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(LN2F_LO), r);
+    __m512 r2 = _mm512_mul_ps(r, r), r4 = _mm512_mul_ps(r2, r2);
+#define PAIR16(i) _mm512_fmadd_ps(_mm512_set1_ps(CF[i + 1]), r, _mm512_set1_ps(CF[i]))
+    __m512 p01 = PAIR16(0), p23 = PAIR16(2), p45 = PAIR16(4), p67 = PAIR16(6);
+#undef PAIR16
+    __m512 q0 = _mm512_fmadd_ps(p23, r2, p01), q1 = _mm512_fmadd_ps(p67, r2, p45);
+    return _mm512_scalef_ps(_mm512_fmadd_ps(q1, r4, q0), n);
+}
+
+TARGET_AVX512 static inline __m512 sigmoidf_avx512(__m512 z) {
+    const __m512 one = _mm512_set1_ps(1.0f), two = _mm512_set1_ps(2.0f);
+    __m512 d = _mm512_add_ps(one, expf_avx512(_mm512_sub_ps(_mm512_setzero_ps(), z)));
+    __m512 r = _mm512_rcp14_ps(d);
+    return _mm512_mul_ps(r, _mm512_fnmadd_ps(d, r, two));
+}
+
+TARGET_AVX512 void linalg_sigmoid_f32_avx512_16(float *x, size_t n) {
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m512 u = sigmoidf_avx512(_mm512_loadu_ps(x + i)), v = sigmoidf_avx512(_mm512_loadu_ps(x + i + 16));
+        _mm512_storeu_ps(x + i, u);
+        _mm512_storeu_ps(x + i + 16, v);
+    }
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, sigmoidf_avx512(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 mask = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(x + i, mask, sigmoidf_avx512(_mm512_maskz_loadu_ps(mask, x + i)));
+    }
+}
+#endif

@@ -67,4 +67,7 @@ void linalg_scale_column_blocks(double *m, size_t blocks, size_t rows_per_block,
 /// 1 if the vectorised AVX2+FMA path is in use on this CPU, else 0.
 int linalg_kernels_vectorised(void);
 
+/// 1 when the AVX-512F kernels (single-precision sigmoid) are in use on this CPU, else 0.
+int linalg_kernels_avx512(void);
+
 #endif

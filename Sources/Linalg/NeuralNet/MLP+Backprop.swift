@@ -175,11 +175,30 @@ extension MLP {
         let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1]
         var loss = 0.0
         for i in 0..<outputSize {
-            for b in 0..<batch {
-                let residual = f[i * ld + b] - targets[i * targetStride + b]
-                loss += Double(residual * residual)
-                g[i * ld + b] = 2 * residual
+            let fi = f + i * ld, ti = targets + i * targetStride, gi = g + i * ld
+            // Four partial sums: one chain of dependent additions would cost an add latency per entry.
+            var partial: (Double, Double, Double, Double) = (0, 0, 0, 0)
+            var b = 0
+            while b + 4 <= batch {
+                let r0 = fi[b] - ti[b], r1 = fi[b + 1] - ti[b + 1], r2 = fi[b + 2] - ti[b + 2],
+                    r3 = fi[b + 3] - ti[b + 3]
+                partial.0 += Double(r0 * r0)
+                partial.1 += Double(r1 * r1)
+                partial.2 += Double(r2 * r2)
+                partial.3 += Double(r3 * r3)
+                gi[b] = 2 * r0
+                gi[b + 1] = 2 * r1
+                gi[b + 2] = 2 * r2
+                gi[b + 3] = 2 * r3
+                b += 4
             }
+            while b < batch {
+                let residual = fi[b] - ti[b]
+                partial.0 += Double(residual * residual)
+                gi[b] = 2 * residual
+                b += 1
+            }
+            loss += (partial.0 + partial.1) + (partial.2 + partial.3)
         }
         backwardInWorkspace(parameters, workspace, scale: scale)
         return loss

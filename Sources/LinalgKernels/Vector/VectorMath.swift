@@ -32,7 +32,7 @@ public enum VectorMath {
     /// between BLAS calls, whose worker threads keep spinning for a while after a call returns;
     /// extra threads of ours would then compete with them for the cores, so the split is only
     /// worth it for very large buffers.
-    package static let parallelThreshold = 1 << 22
+    @usableFromInline package static let parallelThreshold = 1 << 22
 
     /// `x_i ← a(x_i)` for `count` entries: vectorised for the sigmoid, plain loops for the others
     /// (the ReLUs compile to vector selects); very large buffers are split across the cores.
@@ -47,8 +47,19 @@ public enum VectorMath {
             forEachChunk(count) { range in for i in range { x[i] = S.tanh(x[i]) } }
         case .identity:
             break
-        case .relu, .leakyReLU, .softplus:
-            // Branch-free selects (ReLU) or one libm call per entry (softplus): plain loops.
+        case .relu:
+            // One loop per kind, with nothing but the select inside, so that it vectorises.
+            forEachChunk(count) { range in for i in range { x[i] = max(x[i], 0) } }
+        case .leakyReLU(let slope):
+            let s = S(slope)
+            forEachChunk(count) { range in
+                for i in range {
+                    let z = x[i]
+                    x[i] = z * (z > 0 ? 1 : s)
+                }
+            }
+        case .softplus:
+            // One libm call per entry.
             forEachChunk(count) { range in for i in range { x[i] = activation.value(x[i]) } }
         }
     }
@@ -87,21 +98,33 @@ public enum VectorMath {
             }
         case .identity:
             break
-        case .relu, .leakyReLU, .softplus:
+        case .relu:
+            forEachChunk(count) { range in for i in range { v[i] *= x[i] > 0 ? 1 : 0 } }
+        case .leakyReLU(let slope):
+            let s = S(slope)
+            forEachChunk(count) { range in for i in range { v[i] *= x[i] > 0 ? 1 : s } }
+        case .softplus:
             forEachChunk(count) { range in
                 for i in range { v[i] *= activation.derivative(atOutput: x[i]) }
             }
         }
     }
 
-    /// Runs `body` over `0..<count`, split across the cores when `count` is large.
-    @usableFromInline
+    /// Runs `body` over `0..<count`, split across the cores when `count` is large. Inlined, so
+    /// that below the threshold `body` is an ordinary loop the compiler can vectorise.
+    @inlinable @inline(__always)
     package static func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
-        let parts = count >= parallelThreshold ? ParallelChunks.coreLimit : 1
-        if parts <= 1 {
+        if count < parallelThreshold || ParallelChunks.coreLimit <= 1 {
             body(0..<count)
             return
         }
+        forEachChunkInParallel(count, body)
+    }
+
+    /// ``forEachChunk(_:_:)`` across the cores.
+    @usableFromInline
+    package static func forEachChunkInParallel(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let parts = ParallelChunks.coreLimit
         withoutActuallyEscaping(body) { body in
             let work = UncheckedSendable(body)
             ParallelChunks.run(count: count, parts: parts) { _, range in work.value(range) }
