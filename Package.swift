@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,12 @@ let package = Package(
         .library(name: "LinalgData", targets: ["LinalgData"]),
         .executable(name: "linalg", targets: ["LinalgCLI"]),
         .executable(name: "bench", targets: ["Bench"]),
+    ],
+    traits: [
+        .trait(
+            name: "MPI",
+            description: "Data-parallel Newton and SGD across the ranks of `mpirun` (needs Open MPI: libopenmpi-dev)."
+        )
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,12 +70,26 @@ let package = Package(
             pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev"])]
         ),
+        /// Open MPI's C API with the handles Swift cannot import (macros) as functions; used only
+        /// with the `MPI` trait.
+        .systemLibrary(
+            name: "CLinalgMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
+        /// `Communicator`: rank, size, all-reduce, broadcast, barrier and abort over
+        /// `MPI_COMM_WORLD`, with typed errors. Empty without the `MPI` trait.
+        .target(
+            name: "LinalgMPI",
+            dependencies: [.target(name: "CLinalgMPI", condition: .when(traits: ["MPI"]))]
+        ),
 
         // MARK: - Executables
         .executableTarget(
             name: "LinalgCLI",
             dependencies: [
                 "Linalg", "LinalgData", "LinalgCore",
+                .target(name: "LinalgMPI", condition: .when(traits: ["MPI"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -119,7 +119,7 @@ struct TrainCommand: ParsableCommand {
         if let plot {
             let svg = LossPlot.svg(
                 training: report.epochs.map(\.trainingLoss), validation: report.epochs.map(\.validationLoss),
-                title: "linalg train --sizes \(sizes) (\(optimizer), lr \(lr), batch \(batch))")
+                title: "linalg train --sizes \(sizes) (\(activation), \(optimizer), lr \(lr), batch \(batch))")
             try writeText(svg, to: plot)
         }
         if let save { try writeText(ModelFiles.modelJSON(report.net), to: save) }

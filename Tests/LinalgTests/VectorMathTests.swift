@@ -50,4 +50,42 @@ import Testing
         values.withUnsafeMutableBufferPointer { VectorMath.expInPlace($0.baseAddress!, count: $0.count) }
         #expect(values.allSatisfy { $0.isFinite && $0 > 0 })
     }
+
+    /// The single-precision sigmoid (AVX-512F, AVX2 or scalar, whichever this CPU runs) against
+    /// σ computed in Double and rounded: within 4 ulp of float wherever σ is a normal float, and
+    /// saturating without NaN; every length, so the vector tails are covered.
+    @Test func singlePrecisionSigmoidIsAccurateEverywhere() {
+        var values: [Float] = stride(from: Float(-100), through: 100, by: 0.0371).map { $0 }
+        values += [0, -0.0, 1e-30, -1e-30, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 87.5, -87.5]
+        for length in [values.count, 1, 7, 15, 17, 33] {
+            var out = Array(values.prefix(length))
+            out.withUnsafeMutableBufferPointer { Float.sigmoidInPlace($0.baseAddress!, count: $0.count) }
+            for (z, s) in zip(values, out) {
+                let expected = 1 / (1 + Double.exp(-Double(z)))
+                #expect(s.isFinite && s >= 0 && s <= 1, "σ(\(z)) = \(s)")
+                if expected > 1e-37 {
+                    #expect(
+                        abs(Double(s) - expected) <= 4 * Double(Float.ulpOfOne) * expected,
+                        "σ(\(z)) = \(s), expected \(expected)")
+                } else {
+                    #expect(Double(s) <= max(1.01 * expected, 1.7e-38), "σ(\(z)) = \(s), clamped at σ(−87)")
+                }
+            }
+        }
+        let kernel = VectorMath.isVectorised ? (VectorMath.usesAVX512 ? "AVX-512F" : "AVX2") : "scalar"
+        #expect(!kernel.isEmpty)
+    }
+
+    /// The ReLUs keep a NaN (a silent 0 would hide a diverged pass) and match their formulas in Float.
+    @Test func reluPassesMatchTheFormulasAndKeepNaN() {
+        let z: [Float] = [-2, -0.5, 0, 0.25, 3, .nan, -.infinity, .infinity] + (0..<100).map { Float($0) / 7 - 7 }
+        for activation in [Activation.relu, .leakyReLU(slope: 0.1), .leakyReLU(slope: 2)] {
+            var x = z
+            x.withUnsafeMutableBufferPointer { VectorMath.applyInPlace(activation, $0.baseAddress!, count: $0.count) }
+            for (a, b) in zip(x, z) {
+                let expected: Float = activation.value(b)
+                #expect(a == expected || (a.isNaN && b.isNaN), "\(activation)(\(b)) = \(a)")
+            }
+        }
+    }
 }

@@ -15,6 +15,8 @@ import Dispatch
 public enum VectorMath {
     /// Whether the AVX2+FMA path is in use on this CPU.
     public static var isVectorised: Bool { linalg_kernels_vectorised() != 0 }
+    /// Whether the AVX-512F kernels (the single-precision sigmoid) are in use on this CPU.
+    public static var usesAVX512: Bool { linalg_kernels_avx512() != 0 }
 
     /// `x_i ← eˣⁱ` for `count` entries.
     @inlinable
