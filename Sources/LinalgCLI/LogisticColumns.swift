@@ -16,7 +16,8 @@ struct LogisticColumns {
     /// The table is consumed: the label, weight and offset columns are taken out of it in place, so X is
     /// the table's own storage, not a copy.
     func problem(
-        from table: consuming DataTable, lambda: Double, fitIntercept: Bool
+        from table: consuming DataTable, lambda: Double, fitIntercept: Bool,
+        rowShares: (any RowShareReduction)? = nil
     ) throws -> (LogisticProblem, [String]) {
         let labelIndex: Int
         do throws(DataError) {
@@ -75,7 +76,7 @@ struct LogisticColumns {
         let offsets = offsetIndex.flatMap { taken[$0] }
         let problem = try LogisticProblem(
             x: table.values, y: y, lambda: lambda, sampleWeights: sampleWeights,
-            fitIntercept: fitIntercept, offsets: offsets)
+            fitIntercept: fitIntercept, offsets: offsets, rowShares: rowShares)
         return (problem, table.columnNames)
     }
 }

@@ -9,6 +9,9 @@ struct LogisticReport {
     var hasIntercept: Bool
     var path: [LogisticPathPoint]? = nil
     var bestLambda: Double? = nil
+    /// Wall-clock seconds of the fit (path, Newton and inference; not the reading) and the number
+    /// of processes that shared it, for the text form.
+    var timing: (seconds: Double, processes: Int)? = nil
 
     /// The names of the parameter vector: the features, then `intercept`.
     var parameterNames: [String] { featureNames + (hasIntercept ? ["intercept"] : []) }
@@ -150,6 +153,11 @@ struct LogisticReport {
         lines.append("")
         lines += statistics(inference)
         for warning in warnings { lines.append("warning: \(warning)") }
+        if let timing {
+            lines.append(
+                String(format: "fit time: %.3f s", timing.seconds)
+                    + (timing.processes > 1 ? " on \(timing.processes) MPI ranks" : ""))
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -83,16 +83,33 @@ struct LogregCommand: ParsableCommand {
             try memory.apply()
             try validateOptions()
             let requestedLambdas = try parsedLambdas()
-            let format = try input.resolvedFormat()
-            let table = try input.readTable()  // consumed below: X is taken from it in place
-            let columns = LogisticColumns(
-                label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
-                weights: weights, offset: offset, mapsSignedLabels: format == .libsvm)
-            let (problem, featureNames) = try columns.problem(
-                from: consume table, lambda: lambda, fitIntercept: fitIntercept)
+            let job = DistributedJob.current
+            if job != nil && cv != nil {
+                throw UserError("--cv is not distributed: run cross-validation as one process")
+            }
+            let (local, featureNames) = try (job?.agreeing ?? { try $0() }) {
+                () throws -> (LogisticProblem, [String]) in
+                var data = input
+                if let job { data.data = job.dataPath(input.data) }
+                let format = try data.resolvedFormat()
+                var table = try data.readTable()  // consumed below: X is taken from it in place
+                if let job, !DistributedJob.hasRankFiles(input.data) { table = try job.share(of: table) }
+                let columns = LogisticColumns(
+                    label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
+                    weights: weights, offset: offset, mapsSignedLabels: format == .libsvm)
+                return try columns.problem(from: consume table, lambda: lambda, fitIntercept: fitIntercept)
+            }
+            var problem = local
+            if let job {
+                // The local share checked on every rank; now the problem whose sums span all shares.
+                problem = try LogisticProblem(
+                    x: local.x, y: local.y, lambda: local.lambda, sampleWeights: local.sampleWeights,
+                    fitIntercept: local.fitIntercept, offsets: local.offsets, rowShares: job)
+            }
             let options = NewtonOptions(tolerance: tol, maxIterations: maxIter)
             let inference = InferenceOptions(alpha: alpha, robust: robust)
 
+            let started = Date()
             var points: [LogisticPathPoint]? = nil
             var bestLambda: Double? = nil
             var chosen = problem
@@ -114,16 +131,17 @@ struct LogregCommand: ParsableCommand {
             }
             // On a path: the refit on all rows at the chosen λ, from the path's β there (a step or none).
             let fit = try LogisticRegression.fit(chosen, options: options, initial: start, inference: inference)
-            let report = LogisticReport(
+            var report = LogisticReport(
                 fit: fit, featureNames: featureNames, lambda: chosen.lambda, hasIntercept: fitIntercept,
                 path: points, bestLambda: bestLambda)
-            if let save {
+            report.timing = (Date().timeIntervalSince(started), job?.size ?? 1)
+            if let save, DistributedJob.isLeader {
                 let model = try fit.model(featureNames: featureNames, lambda: chosen.lambda, offsetColumn: offset)
                 try LogisticModelFile.write(model, to: save)
             }
             return (json ? report.json() : report.text(), fit.converged)
         }
-        print(output)
+        if DistributedJob.isLeader { print(output) }
         // The fit is printed either way; a script can tell an unconverged one by the status.
         if !converged { throw ExitCode(3) }
     }

@@ -12,16 +12,18 @@ struct UserError: Error, CustomStringConvertible {
 
 /// Runs a command body; a ``UserError`` or ``LinalgError`` becomes one line on stderr and exit
 /// status 2, never a crash or a stack trace.
-func reportingUserErrors<T>(_ body: () throws -> T) throws -> T {
+/// In an MPI job every rank meets the same errors in the same place (the options, the reduced
+/// fit), so only rank 0 prints them, unless `everyRank` (an error of one rank's own data).
+func reportingUserErrors<T>(everyRank: Bool = false, _ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ExitCode {
         throw error
     } catch let error as UserError {
-        printError(error.description)
+        if everyRank || DistributedJob.isLeader { printError(error.description) }
         throw ExitCode(2)
     } catch let error as LinalgError {
-        printError(error.description)
+        if everyRank || DistributedJob.isLeader { printError(error.description) }
         throw ExitCode(2)
     }
 }

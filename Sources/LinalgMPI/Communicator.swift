@@ -87,7 +87,9 @@ public final class Communicator: @unchecked Sendable {
 
     /// Replaces every entry of `buffer` with its reduction over all ranks (`MPI_Allreduce` in
     /// place); every rank gets the same result.
-    public func allreduce(_ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReductionOperation = .sum)
+    public func allreduce(
+        _ buffer: UnsafeMutableBufferPointer<Double>, _ operation: ReductionOperation = .sum
+    )
         throws(MPIError)
     {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }

@@ -23,10 +23,17 @@ enum CLI {
         return bundleDirectory.appendingPathComponent("linalg")
     }
 
-    static func run(_ arguments: [String]) throws -> CLIResult {
+    /// Runs `linalg` with `arguments`; with a `launcher` (e.g. `["mpirun", "-np", "3"]`) the
+    /// launcher, found on `PATH`, runs it.
+    static func run(_ arguments: [String], launcher: [String] = []) throws -> CLIResult {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if launcher.isEmpty {
+            process.executableURL = executable
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = launcher + [executable.path] + arguments
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -68,6 +75,9 @@ func expectUserError(_ result: CLIResult, _ fragments: String..., sourceLocation
 /// The fields of `logreg --json` the tests decode.
 struct FitOutput: Decodable {
     var coefficients: [Double]
+    var iterations: Int?
+    var loss: Double?
+    var standard_errors: [Double]?
 }
 
 /// The fields of `eval` the tests decode.

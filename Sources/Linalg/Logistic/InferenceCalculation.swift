@@ -112,7 +112,7 @@ struct InferenceCalculation {
             let z = workspace.logits[i]
             if problem.y[i] == 1 ? z > limit : z < -limit { count += 1 }
         }
-        return count
+        return Int(problem.sumOverShares([Double(count)])[0])
     }
 
     /// `ℓ_null`: with an intercept, `max_{β₀} Σ w_i [y_i z_i − log(1 + e^{z_i})]` over
@@ -126,7 +126,7 @@ struct InferenceCalculation {
                 let z = intercept + problem.offset(i)
                 sum -= problem.weight(i) * (max(z, 0) + log1p(exp(-abs(z))) - problem.y[i] * z)
             }
-            return sum
+            return problem.sumOverShares([sum])[0]
         }
         guard problem.fitIntercept else { return logLikelihood(0) }
         var positive = 0.0, total = 0.0
@@ -134,6 +134,8 @@ struct InferenceCalculation {
             positive += problem.weight(i) * problem.y[i]
             total += problem.weight(i)
         }
+        let totals = problem.sumOverShares([positive, total])
+        (positive, total) = (totals[0], totals[1])
         // All labels equal: ℓ → 0 as β₀ → ±∞.
         guard positive > 0, positive < total else { return 0 }
         var intercept = log(positive / (total - positive))
@@ -148,6 +150,8 @@ struct InferenceCalculation {
                 slope += problem.weight(i) * (problem.y[i] - probability)
                 curvature += problem.weight(i) * probability * (1 - probability)
             }
+            let sums = problem.sumOverShares([slope, curvature])
+            (slope, curvature) = (sums[0], sums[1])
             guard curvature > 0 else { break }
             var step = slope / curvature, next = intercept + step, value = logLikelihood(next)
             while value < current && abs(step) > 1e-300 {

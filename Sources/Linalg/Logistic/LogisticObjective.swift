@@ -116,17 +116,16 @@ extension LogisticProblem {
                 }
             }
         }
-        var loss = lambda * penaltyNorm(beta)
-        for part in 0..<parts { loss += partials[part * stride + d + 1] }
+        // The parts' sums into part 0's slot, then (for a split data set) over the row shares.
+        for part in 1..<max(parts, 1) {
+            let partial = partials + part * stride
+            for k in 0..<stride { partials[k] += partial[k] }
+        }
+        sumOverShares(partials, count: stride)
+        let loss = lambda * penaltyNorm(beta) + partials[d + 1]
         if let gradient {
-            for j in 0..<d { gradient[j] = 2 * lambda * beta[j] }
-            var interceptGradient = 0.0
-            for part in 0..<parts {
-                let partial = partials + part * stride
-                for j in 0..<d { gradient[j] += partial[j] }
-                interceptGradient += partial[d]
-            }
-            if fitIntercept { gradient[d] = interceptGradient }
+            for j in 0..<d { gradient[j] = 2 * lambda * beta[j] + partials[j] }
+            if fitIntercept { gradient[d] = partials[d] }
         }
         return loss
     }
@@ -185,6 +184,8 @@ extension LogisticProblem {
                 gram[d * p + d] = (0..<n).reduce(0) { $0 + h[$1] }
             }
         }
+        // The lower triangle (the upper is zero until mirrored) over the row shares.
+        sumOverShares(gram, count: p * p)
         BLAS.mirrorLowerToUpper(gram, n: p, ld: p)
     }
 
@@ -208,14 +209,41 @@ extension LogisticProblem {
         }
         let pass = runGramPass(
             beta: beta, weightsGiven: false, lossAndGradient: true, workspace: workspace, into: hessian)
-        var loss = lambda * penaltyNorm(beta), interceptGradient = 0.0
-        for j in 0..<d { gradient[j] = 2 * lambda * beta[j] }
+        var dataLoss = 0.0, interceptGradient = 0.0
+        for j in 0..<d { gradient[j] = 0 }
         for piece in 0..<pass.pieces {
             let v = pass.vectors(piece)
             for j in 0..<d { gradient[j] += v[d + 1 + j] }
             interceptGradient += v[2 * d + 1]
-            loss += v[2 * d + 2]
+            dataLoss += v[2 * d + 2]
         }
+        if let rowShares {
+            // One reduction per evaluation: the Hessian's lower triangle, Xᵀr, Σr and the loss.
+            var packed = [Double](repeating: 0, count: p * (p + 1) / 2 + d + 2)
+            var k = 0
+            for i in 0..<p {
+                for j in 0...i {
+                    packed[k] = hessian[i * p + j]
+                    k += 1
+                }
+            }
+            for j in 0..<d { packed[k + j] = gradient[j] }
+            packed[k + d] = interceptGradient
+            packed[k + d + 1] = dataLoss
+            packed.withUnsafeMutableBufferPointer { rowShares.sum($0) }
+            k = 0
+            for i in 0..<p {
+                for j in 0...i {
+                    hessian[i * p + j] = packed[k]
+                    k += 1
+                }
+            }
+            for j in 0..<d { gradient[j] = packed[k + j] }
+            interceptGradient = packed[k + d]
+            dataLoss = packed[k + d + 1]
+        }
+        let loss = lambda * penaltyNorm(beta) + dataLoss
+        for j in 0..<d { gradient[j] += 2 * lambda * beta[j] }
         if fitIntercept { gradient[d] = interceptGradient }
         for j in 0..<d { hessian[j * p + j] += 2 * lambda }
         BLAS.mirrorLowerToUpper(hessian, n: p, ld: p)

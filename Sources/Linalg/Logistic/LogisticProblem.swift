@@ -21,6 +21,9 @@ public struct LogisticProblem: Sendable {
     public let offsets: [Double]?
     /// Buffers kept between calls on this problem (shared by its copies).
     let workspaces = LogisticWorkspacePool()
+    /// The other processes' shares of the rows, when the data set is split across an MPI job:
+    /// every sum over rows is then reduced over all shares (see ``RowShareReduction``).
+    public let rowShares: (any RowShareReduction)?
     /// `max_i |x_ij|` per column (how small or large each feature's values are).
     let columnMaxima: [Double]
     /// `10⁻³ max_j Σ_i w_i |x̃_ij|`: the scale of a gradient this data can produce (`|σ − y| ≤ 1`),
@@ -39,7 +42,7 @@ public struct LogisticProblem: Sendable {
     /// `λ < 0`, or a weight is negative.
     public init(
         x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
-        fitIntercept: Bool = false, offsets: [Double]? = nil
+        fitIntercept: Bool = false, offsets: [Double]? = nil, rowShares: (any RowShareReduction)? = nil
     ) throws(LinalgError) {
         guard x.rows == y.count else {
             throw .shapeMismatch(
@@ -76,14 +79,15 @@ public struct LogisticProblem: Sendable {
         }
         self.init(
             checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
-            offsets: offsets)
+            offsets: offsets, rowShares: rowShares)
     }
 
     /// Stores data that has been checked already (a subset of rows or another λ of a checked
     /// problem); the column summary is computed unless given.
     package init(
         checked x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]?, fitIntercept: Bool,
-        offsets: [Double]?, summary: (maxima: [Double], gradientUnit: Double)? = nil
+        offsets: [Double]?, summary: (maxima: [Double], gradientUnit: Double)? = nil,
+        rowShares: (any RowShareReduction)? = nil
     ) {
         self.x = x
         self.y = y
@@ -91,14 +95,18 @@ public struct LogisticProblem: Sendable {
         self.lambda = lambda
         self.fitIntercept = fitIntercept
         self.offsets = offsets
-        let summary = summary ?? Self.columnSummary(x, sampleWeights: sampleWeights, fitIntercept: fitIntercept)
+        self.rowShares = rowShares
+        let summary =
+            summary
+            ?? Self.columnSummary(x, sampleWeights: sampleWeights, fitIntercept: fitIntercept, rowShares: rowShares)
         columnMaxima = summary.maxima
         gradientUnit = summary.gradientUnit
     }
 
     /// `max_i |x_ij|` per column and `10⁻³ max_j Σ_i w_i |x̃_ij|` (the intercept's column is all ones).
     static func columnSummary(
-        _ x: Matrix<Double>, sampleWeights: [Double]?, fitIntercept: Bool
+        _ x: Matrix<Double>, sampleWeights: [Double]?, fitIntercept: Bool,
+        rowShares: (any RowShareReduction)? = nil
     ) -> (maxima: [Double], gradientUnit: Double) {
         let n = x.rows, d = x.columns
         var maxima = [Double](repeating: 0, count: d), sums = maxima
@@ -113,6 +121,12 @@ public struct LogisticProblem: Sendable {
                     sums[j] += w * a
                 }
             }
+        }
+        if let rowShares {
+            maxima.withUnsafeMutableBufferPointer { rowShares.maximum($0) }
+            sums.append(totalWeight)
+            sums.withUnsafeMutableBufferPointer { rowShares.sum($0) }
+            totalWeight = sums.removeLast()
         }
         let largest = max(sums.max() ?? 0, fitIntercept ? totalWeight : 0)
         return (maxima, 1e-3 * largest)
@@ -141,11 +155,14 @@ public struct LogisticProblem: Sendable {
         }
         return LogisticProblem(
             checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
-            offsets: offsets, summary: (columnMaxima, gradientUnit))
+            offsets: offsets, summary: (columnMaxima, gradientUnit), rowShares: rowShares)
     }
 
     /// `Σ_i w_i`: the number of samples when weights are frequency weights.
-    public var totalWeight: Double { sampleWeights?.reduce(0, +) ?? Double(sampleCount) }
+    /// With row shares, the total over all of them (a collective call).
+    public var totalWeight: Double {
+        sumOverShares([sampleWeights?.reduce(0, +) ?? Double(sampleCount)])[0]
+    }
 
     @inlinable
     func weight(_ i: Int) -> Double { sampleWeights?[i] ?? 1 }

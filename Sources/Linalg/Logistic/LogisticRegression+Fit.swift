@@ -115,12 +115,18 @@ extension LogisticRegression {
     }
 
     /// Whether `z` separates the samples of positive weight strictly: `(2y_i − 1) z_i > 0` for all.
+    /// With row shares, over all of them (one reduction: the count of weighted rows and of
+    /// misclassified ones).
     static func separates(_ problem: LogisticProblem, _ z: UnsafePointer<Double>) -> Bool {
-        var any = false
+        var weighted = 0.0, wrong = 0.0
         for i in 0..<problem.sampleCount where problem.weight(i) > 0 {
-            any = true
-            if (problem.y[i] == 1 ? z[i] : -z[i]) <= 0 { return false }
+            weighted += 1
+            if (problem.y[i] == 1 ? z[i] : -z[i]) <= 0 {
+                wrong += 1
+                if problem.rowShares == nil { break }
+            }
         }
-        return any
+        let counts = problem.sumOverShares([weighted, wrong])
+        return counts[0] > 0 && counts[1] == 0
     }
 }

@@ -32,15 +32,19 @@ extension LogisticRegression {
                 positive += problem.weight(i) * problem.y[i]
                 total += problem.weight(i)
             }
+            let totals = problem.sumOverShares([positive, total])
+            (positive, total) = (totals[0], totals[1])
             if positive > 0 && positive < total { start[d] = log(positive / (total - positive)) }
         }
         let gradient = try LogisticRegression.gradient(start, problem: try problem.withLambda(0))
-        var largest = 0.0
+        var squares = [Double](repeating: 0, count: d + 1)
         for j in 0..<d {
-            var squares = 0.0
-            for i in 0..<n { squares += problem.x[i, j] * problem.x[i, j] }
-            largest = max(largest, abs(gradient[j]) * (squares / Double(n)).squareRoot())
+            for i in 0..<n { squares[j] += problem.x[i, j] * problem.x[i, j] }
         }
+        squares[d] = Double(n)
+        squares = problem.sumOverShares(squares)
+        var largest = 0.0
+        for j in 0..<d { largest = max(largest, abs(gradient[j]) * (squares[j] / squares[d]).squareRoot()) }
         return largest > 0 ? largest / 2e-2 : 1
     }
 

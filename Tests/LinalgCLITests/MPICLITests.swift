@@ -1,0 +1,84 @@
+#if MPI
+import Foundation
+import Linalg
+import Testing
+
+/// `mpirun -np P linalg logreg` (built with the MPI trait) against the single process, for one
+/// file split by rows and for one file per rank. Run by `swift test --traits MPI` (CI does).
+@Suite(.serialized) struct MPICLITests {
+    /// `mpirun` as CI runs it: as root it must be allowed, and 3 ranks on 2 cores oversubscribe.
+    static func launcher(_ ranks: Int) -> [String] {
+        ["mpirun", "--oversubscribe", "--allow-run-as-root", "-np", String(ranks)]
+    }
+
+    /// A logistic data set: `n` rows of 4 features and a 0/1 label `y`, as CSV text (header first).
+    static func data(rows: ClosedRange<Int>, seed: UInt64 = 5) -> String {
+        var generator = Xoshiro256StarStar(seed: seed)
+        var lines = ["a,b,c,d,w,y"]
+        for i in 0...rows.upperBound {
+            let x = (0..<4).map { _ in generator.nextNormal() }
+            let z = 0.4 + x[0] - 0.7 * x[1] + 0.2 * x[3]
+            let y = generator.nextUniform() < 1 / (1 + exp(-z)) ? 1 : 0
+            let w = 0.5 + generator.nextUniform()
+            if rows.contains(i) { lines.append((x.map { "\($0)" } + ["\(w)", "\(y)"]).joined(separator: ",")) }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func expectSame(_ a: FitOutput, _ b: FitOutput, _ comment: String) {
+        #expect(a.iterations == b.iterations, "\(comment): iterations")
+        for (x, y) in zip(a.coefficients + [a.loss ?? .nan], b.coefficients + [b.loss ?? .nan]) {
+            #expect(abs(x - y) <= 1e-10 * max(1, abs(y)), "\(comment): \(x) vs \(y)")
+        }
+        for (x, y) in zip(a.standard_errors ?? [], b.standard_errors ?? []) {
+            #expect(abs(x - y) <= 1e-10 * abs(y), "\(comment): standard error \(x) vs \(y)")
+        }
+    }
+
+    @Test func newtonOnRanksGivesTheSingleProcessFit() throws {
+        let directory = try CLI.temporaryDirectory()
+        let n = 1200
+        let file = try CLI.write(Self.data(rows: 0...(n - 1)), "all.csv", in: directory)
+        for r in 0..<3 {
+            _ = try CLI.write(Self.data(rows: (r * n / 3)...((r + 1) * n / 3 - 1)), "part\(r).csv", in: directory)
+        }
+        let options = ["--lambda", "0.3", "--fit-intercept", "--weights", "w", "--json"]
+        let single = try CLI.run(["logreg", "--data", file] + options)
+        #expect(single.status == 0, "\(single.stderr)")
+        let expected = try JSONDecoder().decode(FitOutput.self, from: Data(single.stdout.utf8))
+        for ranks in 1...3 {
+            let split = try CLI.run(["logreg", "--data", file] + options, launcher: Self.launcher(ranks))
+            #expect(split.status == 0, "\(split.stderr)")
+            expectSame(
+                try JSONDecoder().decode(FitOutput.self, from: Data(split.stdout.utf8)), expected, "\(ranks) ranks")
+        }
+        let perRank = directory.appendingPathComponent("part{rank}.csv").path
+        let files = try CLI.run(["logreg", "--data", perRank] + options, launcher: Self.launcher(3))
+        #expect(files.status == 0, "\(files.stderr)")
+        expectSame(try JSONDecoder().decode(FitOutput.self, from: Data(files.stdout.utf8)), expected, "{rank} files")
+        // A path is reduced the same way.
+        let path = ["--path", "4", "--lambda", "0", "--json"]
+        let pathSingle = try CLI.run(["logreg", "--data", file] + path)
+        let pathSplit = try CLI.run(["logreg", "--data", file] + path, launcher: Self.launcher(2))
+        expectSame(
+            try JSONDecoder().decode(FitOutput.self, from: Data(pathSplit.stdout.utf8)),
+            try JSONDecoder().decode(FitOutput.self, from: Data(pathSingle.stdout.utf8)), "path")
+    }
+
+    @Test func badInputOnOneRankIsReportedOnceWithStatus2() throws {
+        let directory = try CLI.temporaryDirectory()
+        for r in 0..<3 {
+            var text = Self.data(rows: (r * 30)...(r * 30 + 29))
+            if r == 1 { text = text.replacingOccurrences(of: "\n", with: "\nnot-a-number,", options: [], range: nil) }
+            _ = try CLI.write(text, "part\(r).csv", in: directory)
+        }
+        let perRank = directory.appendingPathComponent("part{rank}.csv").path
+        let result = try CLI.run(["logreg", "--data", perRank], launcher: Self.launcher(3))
+        #expect(result.status == 2)
+        let messages = result.stderr.components(separatedBy: "linalg: error:").count - 1
+        #expect(messages == 1 && result.stderr.contains("part1.csv"), "\(result.stderr)")
+        let cv = try CLI.run(["logreg", "--data", perRank, "--cv", "3"], launcher: Self.launcher(3))
+        #expect(cv.status == 2 && cv.stderr.components(separatedBy: "linalg: error:").count == 2, "\(cv.stderr)")
+    }
+}
+#endif
