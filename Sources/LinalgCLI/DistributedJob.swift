@@ -14,7 +14,7 @@ import LinalgMPI
 /// `{rank}`); every sum over rows is all-reduced (``RowShareReduction``), so all ranks take the
 /// same steps, and only rank 0 prints or writes. A rank's bad input is agreed on before any
 /// computation: the rank that failed prints its message and every rank exits with status 2.
-final class DistributedJob: RowShareReduction, @unchecked Sendable {
+final class DistributedJob: DataParallelGroup, @unchecked Sendable {
     let rank: Int
     let size: Int
     #if MPI

@@ -54,12 +54,14 @@ struct TrainCommand: ParsableCommand {
                 if let path { try checkCanWrite(path, flag: flag) }
             }
             let names = targets.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            let data = try TrainingData.load(input, targets: names)
-            var validationData: TrainingData?
-            if let validation {
+            // In an MPI job every rank reads the whole data (each takes its share of every batch).
+            let (data, validationData) = try (DistributedJob.current?.agreeing ?? { try $0() }) {
+                () throws -> (TrainingData, TrainingData?) in
+                let data = try TrainingData.load(input, targets: names)
+                guard let validation else { return (data, nil) }
                 var options = input
                 options.data = validation
-                validationData = try TrainingData.load(options, targets: names)
+                return (data, try TrainingData.load(options, targets: names))
             }
             for (name, d) in [("--data", data)] + (validationData.map { [("--validation", $0)] } ?? []) {
                 guard d.inputs.columns == sizes.first!, d.targets.columns == sizes.last! else {
@@ -93,20 +95,26 @@ struct TrainCommand: ParsableCommand {
             outputActivation: setup.output, seed: seed)
         let samples = try data.samples(S.self)
         let validationSamples = try validationData?.samples(S.self)
-        let bar = ProgressBar(epochs: epochs, onTerminal: standardErrorIsTerminal)
-        print(
-            "training \(setup.sizes.map(String.init).joined(separator: ",")) "
-                + "(\(setup.biases ? "biases" : "no biases"), "
-                + "\(setup.hidden.name) hidden, \(setup.output.name) output, \(dtype)) on \(samples.count) samples"
-                + (validationSamples.map { ", validating on \($0.count)" } ?? "")
-                + ": \(optimizer), lr \(lr), batch \(batch), \(epochs) epochs")
+        let leader = DistributedJob.isLeader
+        let bar = ProgressBar(epochs: epochs, onTerminal: standardErrorIsTerminal, printing: leader)
+        if leader {
+            print(
+                "training \(setup.sizes.map(String.init).joined(separator: ",")) "
+                    + "(\(setup.biases ? "biases" : "no biases"), "
+                    + "\(setup.hidden.name) hidden, \(setup.output.name) output, \(dtype)) on \(samples.count) samples"
+                    + (validationSamples.map { ", validating on \($0.count)" } ?? "")
+                    + ": \(optimizer), lr \(lr), batch \(batch), \(epochs) epochs"
+                    + (DistributedJob.current.map { " on \($0.size) MPI ranks" } ?? ""))
+        }
         let report: TrainingReport<S>
         do throws(LinalgError) {
             report = try net.train(
-                on: samples, validation: validationSamples, configuration: setup.configuration, progress: bar.update)
+                on: samples, validation: validationSamples, configuration: setup.configuration,
+                group: DistributedJob.current, progress: bar.update)
         } catch {
             throw UserError("\(error)")
         }
+        guard leader else { return }
         if let log {
             var csv = "epoch,train_loss,validation_loss,seconds,samples_per_second\n"
             for e in report.epochs {
@@ -141,13 +149,17 @@ struct TrainCommand: ParsableCommand {
 final class ProgressBar {
     let epochs: Int
     let onTerminal: Bool
+    /// Whether this process reports at all (rank 0 of an MPI job).
+    let printing: Bool
 
-    init(epochs: Int, onTerminal: Bool) {
+    init(epochs: Int, onTerminal: Bool, printing: Bool = true) {
         self.epochs = epochs
-        self.onTerminal = onTerminal
+        self.onTerminal = onTerminal && printing
+        self.printing = printing
     }
 
     func update(_ event: TrainingProgress) {
+        guard printing else { return }
         switch event {
         case .step(let epoch, let done, let total, let loss):
             guard onTerminal else { return }

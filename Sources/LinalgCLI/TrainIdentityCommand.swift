@@ -36,7 +36,7 @@ struct TrainIdentityCommand: ParsableCommand {
             let dtype = try ModelFiles.DType.parse(self.dtype)
             if let save { try checkCanWrite(save, flag: "--save") }
             var logHandle: FileHandle?
-            if let log {
+            if let log, DistributedJob.isLeader {
                 guard FileManager.default.createFile(atPath: log, contents: nil),
                     let handle = FileHandle(forWritingAtPath: log)
                 else {
@@ -56,10 +56,12 @@ struct TrainIdentityCommand: ParsableCommand {
         var net = initial
         let configuration = IdentityTrainingConfiguration(
             steps: steps, learningRate: lr, batchSize: batch, seed: seed)
-        let showProgress = standardErrorIsTerminal
+        let showProgress = standardErrorIsTerminal && DistributedJob.isLeader
         let interval = max(1, steps / 20)
         let started = Date()
-        let report = try net.trainIdentity(configuration, progressInterval: interval) { step, loss in
+        let report = try net.trainIdentity(
+            configuration, progressInterval: interval, group: DistributedJob.current
+        ) { step, loss in
             guard showProgress else { return }
             FileHandle.standardError.write(Data(String(format: "\rstep %d/%d  loss %.6g", step, steps, loss).utf8))
         }
@@ -71,6 +73,7 @@ struct TrainIdentityCommand: ParsableCommand {
             logHandle.write(Data(csv.utf8))
             logHandle.closeFile()
         }
+        guard DistributedJob.isLeader else { return }
         if let lastLoss = report.lossHistory.last {
             print(
                 String(

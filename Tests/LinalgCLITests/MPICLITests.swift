@@ -80,5 +80,29 @@ import Testing
         let cv = try CLI.run(["logreg", "--data", perRank, "--cv", "3"], launcher: Self.launcher(3))
         #expect(cv.status == 2 && cv.stderr.components(separatedBy: "linalg: error:").count == 2, "\(cv.stderr)")
     }
+
+    /// SGD with the batch split across ranks and one all-reduce per step follows the single
+    /// process's loss history (the sums differ only in rounding).
+    @Test func sgdOnRanksFollowsTheSingleProcessHistory() throws {
+        let directory = try CLI.temporaryDirectory()
+        func history(_ launcher: [String], _ name: String) throws -> [Double] {
+            let log = directory.appendingPathComponent(name).path
+            let result = try CLI.run(
+                ["train-identity", "--batch", "12", "--steps", "2000", "--log", log], launcher: launcher)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").dropFirst()
+                .map { Double($0.split(separator: ",")[1])! }
+        }
+        let single = try history([], "one.csv"), shared = try history(Self.launcher(3), "three.csv")
+        #expect(single.count == 2000 && shared.count == 2000)
+        for (a, b) in zip(single, shared) { #expect(abs(a - b) <= 1e-10 * abs(a), "\(a) vs \(b)") }
+
+        let data = try CLI.write(Self.data(rows: 0...199), "d.csv", in: directory)
+        let options = ["train", "--sizes", "5,8,1", "--data", data, "--epochs", "3", "--batch", "32", "--dtype", "float64"]
+        let one = try CLI.run(options), three = try CLI.run(options, launcher: Self.launcher(3))
+        #expect(one.status == 0 && three.status == 0, "\(three.stderr)")
+        let final = { (text: String) in text.split(separator: "\n").last!.split(separator: " ")[1] }
+        #expect(final(one.stdout) == final(three.stdout), "\(one.stdout) vs \(three.stdout)")
+    }
 }
 #endif

@@ -75,11 +75,16 @@ extension MLP {
     public mutating func trainIdentity(
         _ configuration: IdentityTrainingConfiguration = IdentityTrainingConfiguration(),
         progressInterval: Int = 1000,
+        group: (any DataParallelGroup)? = nil,
         progress: ((Int, Double) -> Void)? = nil
     ) throws(LinalgError) -> IdentityTrainingReport<Scalar> {
         try configuration.validate()
         guard inputSize == outputSize else {
             throw .invalidValue(what: "identity training", detail: "needs h_L = h₀, got sizes \(sizes)")
+        }
+        if let group, configuration.batchSize < group.size {
+            throw .invalidValue(
+                what: "batch", detail: "\(configuration.batchSize) samples cannot be shared by \(group.size) processes")
         }
         var generator = Xoshiro256StarStar(seed: configuration.seed)
         let heldOut = Matrix<Double>.random(
@@ -88,23 +93,38 @@ extension MLP {
         ).converted(to: Scalar.self)
         let initial = try meanSquaredError(heldOut, targets: heldOut)
         let batch = configuration.batchSize
-        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: batch)
+        // In a group every process draws the whole batch (the same stream) and keeps its columns.
+        let local = group?.columns(ofBatch: batch) ?? 0..<batch
+        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: local.count)
         var history = [Double](repeating: 0, count: configuration.steps)
         let step = Scalar(-configuration.learningRate / Double(batch))
         let ld = workspace.rowStride, parameterCount = parameters.count
+        // The summed step and loss of a group's step, reduced together.
+        var shared = [Double](repeating: 0, count: group == nil ? 0 : parameterCount + 1)
         let net = self
         parameters.withUnsafeMutableBufferPointer { p in
             let weights = p.baseAddress!
             let input = workspace.activations[0], gradient = workspace.gradient
             for t in 0..<configuration.steps {
                 for r in 0..<net.inputSize {
-                    for b in 0..<batch { input[r * ld + b] = Scalar(generator.nextNormal()) }
+                    for b in 0..<batch {
+                        let value = Scalar(generator.nextNormal())
+                        if local.contains(b) { input[r * ld + b - local.lowerBound] = value }
+                    }
                 }
                 // Targets equal the inputs; x₀ is not overwritten by the pass.
-                let loss = net.squaredErrorStep(
+                var loss = net.squaredErrorStep(
                     UnsafePointer(weights), targets: input, targetStride: ld,
                     workspace: workspace, scale: step)
-                for i in 0..<parameterCount { weights[i] += gradient[i] }
+                if let group {
+                    for i in 0..<parameterCount { shared[i] = Double(gradient[i]) }
+                    shared[parameterCount] = loss
+                    shared.withUnsafeMutableBufferPointer { group.sum($0) }
+                    for i in 0..<parameterCount { weights[i] += Scalar(shared[i]) }
+                    loss = shared[parameterCount]
+                } else {
+                    for i in 0..<parameterCount { weights[i] += gradient[i] }
+                }
                 history[t] = loss / Double(batch)
                 if let progress, progressInterval > 0, (t + 1) % progressInterval == 0 { progress(t + 1, history[t]) }
             }

@@ -14,6 +14,7 @@ extension MLP {
     public mutating func train(
         on samples: RegressionSamples<Scalar>, validation: RegressionSamples<Scalar>? = nil,
         configuration: TrainingConfiguration = TrainingConfiguration(),
+        group: (any DataParallelGroup)? = nil,
         progress: ((TrainingProgress) -> Void)? = nil
     ) throws(LinalgError) -> TrainingReport<Scalar> {
         try configuration.validate()
@@ -21,9 +22,16 @@ extension MLP {
         if let validation { try checkShapes(validation, name: "validation samples") }
         let n = samples.count, batch = min(configuration.batchSize, n)
         let stepsPerEpoch = (n + batch - 1) / batch
-        let full = MLPWorkspace<Scalar>(sizes: sizes, batchSize: batch)
-        let rest = n % batch == 0 ? full : MLPWorkspace<Scalar>(sizes: sizes, batchSize: n % batch)
-        let targets = UnsafeMutablePointer<Scalar>.allocate(capacity: outputSize * full.rowStride)
+        // Each process's share of a full batch and of the last one (all of them without a group);
+        // a share may be empty when the last batch has fewer samples than there are processes.
+        let fullShare = group?.columns(ofBatch: batch) ?? 0..<batch
+        let restSize = n % batch == 0 ? batch : n % batch
+        let restShare = group?.columns(ofBatch: restSize) ?? 0..<restSize
+        let full = MLPWorkspace<Scalar>(sizes: sizes, batchSize: fullShare.count)
+        let rest =
+            restShare.count == fullShare.count ? full : MLPWorkspace<Scalar>(sizes: sizes, batchSize: restShare.count)
+        var shared = [Double](repeating: 0, count: group == nil ? 0 : parameters.count + 1)
+        let targets = UnsafeMutablePointer<Scalar>.allocate(capacity: outputSize * max(1, full.rowStride))
         defer { targets.deallocate() }
         let optimizer = OptimizerState<Scalar>(configuration.optimizer, count: parameters.count)
         var generator = Xoshiro256StarStar(seed: configuration.seed)
@@ -47,18 +55,34 @@ extension MLP {
                         order.withUnsafeBufferPointer { order in
                             for step in 0..<stepsPerEpoch {
                                 let start = step * batch, size = min(batch, n - start)
+                                let share = size == batch ? fullShare : restShare
                                 let workspace = size == batch ? full : rest
                                 let ld = workspace.rowStride
+                                let first = start + share.lowerBound
                                 RegressionSamples<Scalar>.gather(
-                                    x.baseAddress!, width: net.inputSize, order: order.baseAddress!, start: start,
-                                    batch: size, into: workspace.activations[0], stride: ld)
+                                    x.baseAddress!, width: net.inputSize, order: order.baseAddress!, start: first,
+                                    batch: share.count, into: workspace.activations[0], stride: ld)
                                 RegressionSamples<Scalar>.gather(
-                                    y.baseAddress!, width: net.outputSize, order: order.baseAddress!, start: start,
-                                    batch: size, into: targets, stride: ld)
+                                    y.baseAddress!, width: net.outputSize, order: order.baseAddress!, start: first,
+                                    batch: share.count, into: targets, stride: ld)
                                 let elements = Double(size * net.outputSize)
-                                let loss = net.squaredErrorStep(
-                                    UnsafePointer(theta), targets: targets, targetStride: ld, workspace: workspace,
-                                    scale: Scalar(1 / elements))
+                                var loss = 0.0
+                                if share.isEmpty {
+                                    workspace.gradient.update(repeating: 0, count: net.parameters.count)
+                                } else {
+                                    loss = net.squaredErrorStep(
+                                        UnsafePointer(theta), targets: targets, targetStride: ld,
+                                        workspace: workspace, scale: Scalar(1 / elements))
+                                }
+                                if let group {
+                                    // One reduction per step: the gradient and the loss of every share.
+                                    let count = shared.count - 1
+                                    for i in 0..<count { shared[i] = Double(workspace.gradient[i]) }
+                                    shared[count] = loss
+                                    shared.withUnsafeMutableBufferPointer { group.sum($0) }
+                                    for i in 0..<count { workspace.gradient[i] = Scalar(shared[i]) }
+                                    loss = shared[count]
+                                }
                                 optimizer.step(
                                     theta, gradient: workspace.gradient, learningRate: configuration.learningRate)
                                 lossSum += loss / Double(net.outputSize)
