@@ -25,7 +25,7 @@ public struct MPIError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// The reductions ``Communicator/allreduce(_:_:)`` applies element-wise.
+/// The reductions `Communicator.allreduce` applies element-wise.
 public enum ReductionOperation: Sendable {
     case sum, maximum, minimum
 
@@ -100,7 +100,7 @@ public final class Communicator: @unchecked Sendable {
                 handle))
     }
 
-    /// ``allreduce(_:_:)`` of an array.
+    /// The in-place all-reduce of an array.
     public func allreduce(_ values: inout [Double], _ operation: ReductionOperation = .sum) throws(MPIError) {
         try values.withUnsafeMutableBufferPointer { (buffer) throws(MPIError) in try allreduce(buffer, operation) }
     }

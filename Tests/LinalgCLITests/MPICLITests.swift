@@ -98,7 +98,9 @@ import Testing
         for (a, b) in zip(single, shared) { #expect(abs(a - b) <= 1e-10 * abs(a), "\(a) vs \(b)") }
 
         let data = try CLI.write(Self.data(rows: 0...199), "d.csv", in: directory)
-        let options = ["train", "--sizes", "5,8,1", "--data", data, "--epochs", "3", "--batch", "32", "--dtype", "float64"]
+        let options = [
+            "train", "--sizes", "5,8,1", "--data", data, "--epochs", "3", "--batch", "32", "--dtype", "float64",
+        ]
         let one = try CLI.run(options), three = try CLI.run(options, launcher: Self.launcher(3))
         #expect(one.status == 0 && three.status == 0, "\(three.stderr)")
         let final = { (text: String) in text.split(separator: "\n").last!.split(separator: " ")[1] }

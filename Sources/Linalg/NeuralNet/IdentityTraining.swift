@@ -1,4 +1,4 @@
-/// Settings of ``MLP/trainIdentity(_:progressInterval:progress:)``: stochastic gradient descent on
+/// Settings of ``MLP/trainIdentity(_:progressInterval:group:progress:)``: stochastic gradient descent on
 /// `loss = ‖f(x) − x‖²` with `x ~ randn(h₀)` (exercise 1c).
 public struct IdentityTrainingConfiguration: Sendable, Equatable {
     /// Number of SGD steps.
@@ -38,7 +38,7 @@ public struct IdentityTrainingConfiguration: Sendable, Equatable {
     }
 }
 
-/// What ``MLP/trainIdentity(_:progressInterval:progress:)`` returns.
+/// What ``MLP/trainIdentity(_:progressInterval:group:progress:)`` returns.
 public struct IdentityTrainingReport<Scalar: NeuralScalar>: Sendable {
     /// The trained net.
     public var net: MLP<Scalar>

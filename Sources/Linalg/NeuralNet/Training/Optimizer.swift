@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// How ``MLP/train(on:validation:configuration:progress:)`` steps the parameters `θ` from the
+/// How ``MLP/train(on:validation:configuration:group:progress:)`` steps the parameters `θ` from the
 /// mean mini-batch gradient `g` (the updates of PyTorch's `torch.optim`, so the same settings
 /// train the same way).
 public enum Optimizer: Sendable, Equatable {

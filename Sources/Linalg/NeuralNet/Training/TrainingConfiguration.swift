@@ -1,4 +1,4 @@
-/// Settings of ``MLP/train(on:validation:configuration:progress:)``: mini-batch training on
+/// Settings of ``MLP/train(on:validation:configuration:group:progress:)``: mini-batch training on
 /// the mean squared error `(1/(B h_L)) Σ_b ‖f(x_b) − y_b‖²` (PyTorch's `MSELoss()`).
 public struct TrainingConfiguration: Sendable, Equatable {
     /// How the parameters are stepped.
@@ -78,7 +78,7 @@ public enum TrainingProgress: Sendable {
     case epoch(TrainingEpoch)
 }
 
-/// What ``MLP/train(on:validation:configuration:progress:)`` returns.
+/// What ``MLP/train(on:validation:configuration:group:progress:)`` returns.
 public struct TrainingReport<Scalar: NeuralScalar>: Sendable {
     /// The trained net: with early stopping, the parameters of the best validation epoch.
     public var net: MLP<Scalar>
