@@ -263,14 +263,7 @@ def torch_sgd_case(budget, steps=20000):
             loss.backward()
             optimizer.step()
 
-    return record(
-        "mlp.sgd_identity",
-        sizes,
-        1,
-        "pytorch",
-        measure_compiled(train, budget, minimum=3),
-        steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]),
-    )
+    return sgd_record("pytorch", train, budget, steps)
 
 
 def torch_f32_cases(sizes, batch, budget):
@@ -410,14 +403,13 @@ def jax_sgd_case(budget, steps=20000):
             ws = step(ws, inputs[k])
         jax.block_until_ready(ws)
 
-    return record(
-        "mlp.sgd_identity",
-        sizes,
-        1,
-        "jax",
-        measure_compiled(train, budget, minimum=3),
-        steps * 2 * (3 * weight_count(sizes) - sizes[0] * sizes[1]),
-    )
+    return sgd_record("jax", train, budget, steps)
+
+
+def sgd_record(implementation, train, budget, steps):
+    """The mlp.sgd_identity record of `train` (`steps` SGD steps of the exercise net), compiled first."""
+    flops = steps * 2 * (3 * weight_count(EXERCISE) - EXERCISE[0] * EXERCISE[1])
+    return record("mlp.sgd_identity", EXERCISE, 1, implementation, measure_compiled(train, budget, minimum=3), flops)
 
 
 def peer_mlp_cases(wanted, budget):
