@@ -67,6 +67,23 @@ def record(case, sizes, batch, implementation, samples, flops):
     }
 
 
+def mlp_flops(case, sizes, batch):
+    """The flop count of an MLP case, as the Swift bench counts it (FlopCount): forward 2BΣ, gradient
+    2B(3Σ − h₁h₀), df/dx₀ 2BΣ + 2B min(h₀, h_L)(Σ − edge), df/dW factors 2BΣ + 2B h_L Σ_inner."""
+    s = weight_count(sizes)
+    h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
+    kind = case.removeprefix("mlp.").removesuffix("_f32")
+    if kind == "forward":
+        return 2 * batch * s
+    if kind == "gradient":
+        return 2 * batch * (3 * s - h0 * h1)
+    if kind == "jacobian_x0":
+        edge = h0 * h1 if h0 < hl else hl * hl1
+        return 2 * batch * s + 2 * batch * min(h0, hl) * (s - edge)
+    inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
+    return 2 * batch * s + 2 * batch * hl * inner
+
+
 def weight_count(sizes):
     return sum(a * b for a, b in zip(sizes, sizes[1:]))
 
@@ -125,10 +142,15 @@ def mlp_cases(sizes, batch, jacobian_batch, budget):
     x = rng.standard_normal((sizes[0], batch))
     y = 0.5 * x[: sizes[-1]]
     xj = x[:, :jacobian_batch]
-    s = weight_count(sizes)
-    h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
     out.append(
-        record("mlp.forward", sizes, batch, "numpy", measure(lambda: forward(weights, x), budget), 2 * batch * s)
+        record(
+            "mlp.forward",
+            sizes,
+            batch,
+            "numpy",
+            measure(lambda: forward(weights, x), budget),
+            mlp_flops("mlp.forward", sizes, batch),
+        )
     )
     out.append(
         record(
@@ -137,10 +159,9 @@ def mlp_cases(sizes, batch, jacobian_batch, budget):
             batch,
             "numpy",
             measure(lambda: gradient(weights, x, y), budget),
-            2 * batch * (3 * s - h0 * h1),
+            mlp_flops("mlp.gradient", sizes, batch),
         )
     )
-    edge = h0 * h1 if h0 < hl else hl * hl1
     out.append(
         record(
             "mlp.jacobian_x0",
@@ -148,10 +169,9 @@ def mlp_cases(sizes, batch, jacobian_batch, budget):
             jacobian_batch,
             "numpy",
             measure(lambda: input_jacobians(weights, xj), budget),
-            2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge),
+            mlp_flops("mlp.jacobian_x0", sizes, jacobian_batch),
         )
     )
-    inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
     out.append(
         record(
             "mlp.jacobian_weights",
@@ -159,7 +179,7 @@ def mlp_cases(sizes, batch, jacobian_batch, budget):
             jacobian_batch,
             "numpy",
             measure(lambda: sensitivities(weights, xj), budget),
-            2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner,
+            mlp_flops("mlp.jacobian_weights", sizes, jacobian_batch),
         )
     )
     return out
@@ -194,7 +214,7 @@ def torch_mlp_cases(sizes, batch, jacobian_batch, budget):
 
     weights, x, y, xj = peer_inputs(sizes, batch, jacobian_batch, torch.tensor)
     s = weight_count(sizes)
-    h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
+    hl = sizes[-1]
     f = layered(torch.sigmoid)
 
     def forward():
@@ -213,12 +233,23 @@ def torch_mlp_cases(sizes, batch, jacobian_batch, budget):
     input_jacobian = vmap(jacrev(lambda x0: f(weights, x0)))
     weight_jacobian = vmap(jacrev(lambda ws, x0: f(ws, x0)), in_dims=(None, 0))
     out = [
-        record("mlp.forward", sizes, batch, "pytorch", measure_compiled(forward, budget), 2 * batch * s),
         record(
-            "mlp.gradient", sizes, batch, "pytorch", measure_compiled(gradient, budget), 2 * batch * (3 * s - h0 * h1)
+            "mlp.forward",
+            sizes,
+            batch,
+            "pytorch",
+            measure_compiled(forward, budget),
+            mlp_flops("mlp.forward", sizes, batch),
+        ),
+        record(
+            "mlp.gradient",
+            sizes,
+            batch,
+            "pytorch",
+            measure_compiled(gradient, budget),
+            mlp_flops("mlp.gradient", sizes, batch),
         ),
     ]
-    edge = h0 * h1 if h0 < hl else hl * hl1
     out.append(
         record(
             "mlp.jacobian_x0",
@@ -226,11 +257,10 @@ def torch_mlp_cases(sizes, batch, jacobian_batch, budget):
             jacobian_batch,
             "pytorch",
             measure_compiled(lambda: input_jacobian(xj), budget),
-            2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge),
+            mlp_flops("mlp.jacobian_x0", sizes, jacobian_batch),
         )
     )
     if jacobian_batch * hl * s <= 1 << 26:  # the dense tensors: 4.3 GB for the wide net
-        inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
         out.append(
             record(
                 "mlp.jacobian_weights",
@@ -238,7 +268,7 @@ def torch_mlp_cases(sizes, batch, jacobian_batch, budget):
                 jacobian_batch,
                 "pytorch",
                 measure_compiled(lambda: weight_jacobian(weights, xj), budget),
-                2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner,
+                mlp_flops("mlp.jacobian_weights", sizes, jacobian_batch),
             )
         )
     return out
@@ -271,7 +301,6 @@ def torch_f32_cases(sizes, batch, budget):
     import torch
 
     weights, x, y, _ = peer_inputs(sizes, batch, 1, lambda a: torch.tensor(a, dtype=torch.float32))
-    s = weight_count(sizes)
     f = layered(torch.sigmoid)
     params = [w.clone().requires_grad_(True) for w in weights]
 
@@ -286,9 +315,16 @@ def torch_f32_cases(sizes, batch, budget):
         loss.backward()
         return loss
 
-    flops = 2 * batch * (3 * s - sizes[0] * sizes[1])
+    flops = mlp_flops("mlp.gradient", sizes, batch)
     return [
-        record("mlp.forward_f32", sizes, batch, "pytorch", measure_compiled(forward, budget), 2 * batch * s),
+        record(
+            "mlp.forward_f32",
+            sizes,
+            batch,
+            "pytorch",
+            measure_compiled(forward, budget),
+            mlp_flops("mlp.forward", sizes, batch),
+        ),
         record("mlp.gradient_f32", sizes, batch, "pytorch", measure_compiled(gradient, budget), flops),
     ]
 
@@ -299,12 +335,11 @@ def jax_f32_cases(sizes, batch, budget):
     import jax.numpy as jnp
 
     weights, x, y, _ = peer_inputs(sizes, batch, 1, lambda a: jnp.asarray(a, dtype=jnp.float32))
-    s = weight_count(sizes)
     f = layered(jax.nn.sigmoid)
     forward = jax.jit(f)
     gradient = jax.jit(jax.value_and_grad(lambda ws: jnp.sum((f(ws, x) - y) ** 2)))
     ready = lambda body: (lambda: jax.block_until_ready(body()))
-    flops = 2 * batch * (3 * s - sizes[0] * sizes[1])
+    flops = mlp_flops("mlp.gradient", sizes, batch)
     return [
         record(
             "mlp.forward_f32",
@@ -312,7 +347,7 @@ def jax_f32_cases(sizes, batch, budget):
             batch,
             "jax",
             measure_compiled(ready(lambda: forward(weights, x)), budget),
-            2 * batch * s,
+            mlp_flops("mlp.forward", sizes, batch),
         ),
         record(
             "mlp.gradient_f32", sizes, batch, "jax", measure_compiled(ready(lambda: gradient(weights)), budget), flops
@@ -328,7 +363,7 @@ def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
     jax.config.update("jax_enable_x64", True)
     weights, x, y, xj = peer_inputs(sizes, batch, jacobian_batch, jnp.asarray)
     s = weight_count(sizes)
-    h0, h1, hl, hl1 = sizes[0], sizes[1], sizes[-1], sizes[-2]
+    hl = sizes[-1]
     f = layered(jax.nn.sigmoid)
 
     forward = jax.jit(f)
@@ -343,7 +378,7 @@ def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
             batch,
             "jax",
             measure_compiled(ready(lambda: forward(weights, x)), budget),
-            2 * batch * s,
+            mlp_flops("mlp.forward", sizes, batch),
         ),
         record(
             "mlp.gradient",
@@ -351,10 +386,9 @@ def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
             batch,
             "jax",
             measure_compiled(ready(lambda: gradient(weights)), budget),
-            2 * batch * (3 * s - h0 * h1),
+            mlp_flops("mlp.gradient", sizes, batch),
         ),
     ]
-    edge = h0 * h1 if h0 < hl else hl * hl1
     out.append(
         record(
             "mlp.jacobian_x0",
@@ -362,11 +396,10 @@ def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
             jacobian_batch,
             "jax",
             measure_compiled(ready(lambda: input_jacobian(xj)), budget),
-            2 * jacobian_batch * s + 2 * jacobian_batch * min(h0, hl) * (s - edge),
+            mlp_flops("mlp.jacobian_x0", sizes, jacobian_batch),
         )
     )
     if jacobian_batch * hl * s <= 1 << 26:
-        inner = 0 if len(sizes) < 3 else s - h0 * h1 - hl * hl1
         out.append(
             record(
                 "mlp.jacobian_weights",
@@ -374,7 +407,7 @@ def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
                 jacobian_batch,
                 "jax",
                 measure_compiled(ready(lambda: weight_jacobian(weights, xj)), budget),
-                2 * jacobian_batch * s + 2 * jacobian_batch * hl * inner,
+                mlp_flops("mlp.jacobian_weights", sizes, jacobian_batch),
             )
         )
     return out
