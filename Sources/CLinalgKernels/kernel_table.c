@@ -37,6 +37,7 @@ static void fill_table(void) {
         .sigmoid_slope = linalg_sigmoid_slope_ref,
         .tanh_slope = linalg_tanh_slope_ref,
         .sigmoid_f32 = linalg_sigmoid_f32_ref,
+        .tanh_f32 = linalg_tanh_f32_ref,
         .sigmoid_slope_f32 = linalg_sigmoid_slope_f32_ref,
         .tanh_slope_f32 = linalg_tanh_slope_f32_ref,
         .scale_columns = linalg_scale_columns_ref,
@@ -57,6 +58,7 @@ static void fill_table(void) {
         table.sigmoid_slope = linalg_sigmoid_slope_avx2;
         table.tanh_slope = linalg_tanh_slope_avx2;
         table.sigmoid_f32 = linalg_sigmoid_f32_avx2_8;
+        table.tanh_f32 = linalg_tanh_f32_avx2_8;
         table.sigmoid_slope_f32 = linalg_sigmoid_slope_f32_avx2;
         table.tanh_slope_f32 = linalg_tanh_slope_f32_avx2;
         table.scale_columns = linalg_scale_columns_avx2;
@@ -100,6 +102,7 @@ void linalg_scale_by_sigmoid_slope(double *v, const double *x, size_t n) {
 }
 void linalg_scale_by_tanh_slope(double *v, const double *x, size_t n) { kernels()->tanh_slope(v, x, n); }
 void linalg_sigmoid_inplace_f32(float *x, size_t n) { kernels()->sigmoid_f32(x, n); }
+void linalg_tanh_inplace_f32(float *x, size_t n) { kernels()->tanh_f32(x, n); }
 void linalg_scale_by_sigmoid_slope_f32(float *v, const float *x, size_t n) { kernels()->sigmoid_slope_f32(v, x, n); }
 void linalg_scale_by_tanh_slope_f32(float *v, const float *x, size_t n) { kernels()->tanh_slope_f32(v, x, n); }
 void linalg_scale_column_blocks(double *m, size_t blocks, size_t rows_per_block, size_t width, const double *v) {

@@ -33,6 +33,7 @@ typedef struct {
     void (*sigmoid_slope)(double *restrict v, const double *restrict x, size_t n);
     void (*tanh_slope)(double *restrict v, const double *restrict x, size_t n);
     void (*sigmoid_f32)(float *x, size_t n);
+    void (*tanh_f32)(float *x, size_t n);
     void (*sigmoid_slope_f32)(float *restrict v, const float *restrict x, size_t n);
     void (*tanh_slope_f32)(float *restrict v, const float *restrict x, size_t n);
     void (*scale_columns)(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
@@ -65,6 +66,7 @@ void linalg_sigmoid_ref(double *x, size_t n);
 void linalg_sigmoid_slope_ref(double *restrict v, const double *restrict x, size_t n);
 void linalg_tanh_slope_ref(double *restrict v, const double *restrict x, size_t n);
 void linalg_sigmoid_f32_ref(float *x, size_t n);
+void linalg_tanh_f32_ref(float *x, size_t n);
 void linalg_sigmoid_slope_f32_ref(float *restrict v, const float *restrict x, size_t n);
 void linalg_tanh_slope_f32_ref(float *restrict v, const float *restrict x, size_t n);
 void linalg_scale_columns_ref(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,
@@ -81,6 +83,7 @@ void linalg_sigmoid_avx2_4(double *x, size_t n);
 void linalg_sigmoid_slope_avx2(double *restrict v, const double *restrict x, size_t n);
 void linalg_tanh_slope_avx2(double *restrict v, const double *restrict x, size_t n);
 void linalg_sigmoid_f32_avx2_8(float *x, size_t n);
+void linalg_tanh_f32_avx2_8(float *x, size_t n);
 void linalg_sigmoid_slope_f32_avx2(float *restrict v, const float *restrict x, size_t n);
 void linalg_tanh_slope_f32_avx2(float *restrict v, const float *restrict x, size_t n);
 void linalg_scale_columns_avx2(double *restrict m, size_t blocks, size_t rows_per_block, size_t width,

@@ -88,4 +88,22 @@ import Testing
             }
         }
     }
+
+    /// The single-precision tanh against tanh in Double, rounded: within 4 ulp of float (relative)
+    /// on both sides of the switch at |z| = 1/4, for tiny, huge and infinite arguments, and for
+    /// every tail length of the vector loop.
+    @Test func singlePrecisionTanhIsAccurateEverywhere() {
+        var values: [Float] = stride(from: Float(-20), through: 20, by: 0.00731).map { $0 }
+        values += [0, -0.0, 1e-30, -1e-30, 1e-6, 0.2499999, 0.25, 0.2500001, -0.25, 88, -100, .infinity, -.infinity]
+        for length in [values.count, 1, 7, 9, 15] {
+            var out = Array(values.prefix(length))
+            out.withUnsafeMutableBufferPointer { Float.tanhInPlace($0.baseAddress!, count: $0.count) }
+            for (z, t) in zip(values, out) {
+                let expected = Double.tanh(Double(z))
+                #expect(
+                    abs(Double(t) - expected) <= 4 * Double(Float.ulpOfOne) * abs(expected),
+                    "tanh(\(z)) = \(t), expected \(expected)")
+            }
+        }
+    }
 }

@@ -17,6 +17,10 @@ void linalg_sigmoid_inplace(double *x, size_t n);
 /// clamped to [-87, 88]).
 void linalg_sigmoid_inplace_f32(float *x, size_t n);
 
+/// Single precision: x[i] <- tanh(x[i]) within a few ulp (Taylor polynomial below |x| = 1/4,
+/// (1 - e)/(1 + e) with e = exp(-2|x|) above).
+void linalg_tanh_inplace_f32(float *x, size_t n);
+
 /// Row-major C <- alpha op(A) op(B) + beta C for small products (below the size where a BLAS
 /// call pays off): plain loops the compiler vectorises, no threads, no allocation. op(A) is
 /// m x k, op(B) is k x n; trans_a / trans_b select the transposes. With beta = 0, C is not read.

@@ -46,7 +46,7 @@ public enum VectorMath {
         case .sigmoid:
             forEachChunk(count) { range in S.sigmoidInPlace(x + range.lowerBound, count: range.count) }
         case .tanh:
-            forEachChunk(count) { range in for i in range { x[i] = S.tanh(x[i]) } }
+            forEachChunk(count) { range in S.tanhInPlace(x + range.lowerBound, count: range.count) }
         case .identity:
             break
         case .relu:
