@@ -64,21 +64,22 @@ TARGET_AVX2 static inline __m256 sigmoidf_avx2(__m256 z) {
 
 // Two vectors of 8 per iteration; the last 1-7 entries go through a padded vector so that every
 // entry gets the same arithmetic.
-TARGET_AVX2 void linalg_sigmoid_f32_avx2_8(float *x, size_t n) {
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m256 u = sigmoidf_avx2(_mm256_loadu_ps(x + i)), v = sigmoidf_avx2(_mm256_loadu_ps(x + i + 8));
-        _mm256_storeu_ps(x + i, u);
-        _mm256_storeu_ps(x + i + 8, v);
+#define VECTOR_LOOP_F32(FN)                                                                  \
+    size_t i = 0;                                                                            \
+    for (; i + 16 <= n; i += 16) {                                                           \
+        __m256 u = FN(_mm256_loadu_ps(x + i)), v = FN(_mm256_loadu_ps(x + i + 8));           \
+        _mm256_storeu_ps(x + i, u);                                                          \
+        _mm256_storeu_ps(x + i + 8, v);                                                      \
+    }                                                                                        \
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, FN(_mm256_loadu_ps(x + i)));          \
+    if (i < n) {                                                                             \
+        float tail[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                            \
+        for (size_t j = i; j < n; ++j) tail[j - i] = x[j];                                   \
+        _mm256_storeu_ps(tail, FN(_mm256_loadu_ps(tail)));                                   \
+        for (size_t j = i; j < n; ++j) x[j] = tail[j - i];                                   \
     }
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, sigmoidf_avx2(_mm256_loadu_ps(x + i)));
-    if (i < n) {
-        float tail[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (size_t j = i; j < n; ++j) tail[j - i] = x[j];
-        _mm256_storeu_ps(tail, sigmoidf_avx2(_mm256_loadu_ps(tail)));
-        for (size_t j = i; j < n; ++j) x[j] = tail[j - i];
-    }
-}
+
+TARGET_AVX2 void linalg_sigmoid_f32_avx2_8(float *x, size_t n) { VECTOR_LOOP_F32(sigmoidf_avx2) }
 #endif
 
 #if LINALG_HAVE_AVX512_KERNELS
@@ -158,14 +159,5 @@ TARGET_AVX2 static inline __m256 tanhf_avx2(__m256 z) {
     return _mm256_or_ps(r, _mm256_and_ps(signs, z));
 }
 
-TARGET_AVX2 void linalg_tanh_f32_avx2_8(float *x, size_t n) {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, tanhf_avx2(_mm256_loadu_ps(x + i)));
-    if (i < n) {
-        float tail[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (size_t j = i; j < n; ++j) tail[j - i] = x[j];
-        _mm256_storeu_ps(tail, tanhf_avx2(_mm256_loadu_ps(tail)));
-        for (size_t j = i; j < n; ++j) x[j] = tail[j - i];
-    }
-}
+TARGET_AVX2 void linalg_tanh_f32_avx2_8(float *x, size_t n) { VECTOR_LOOP_F32(tanhf_avx2) }
 #endif

@@ -27,7 +27,12 @@ public struct MPIError: Error, CustomStringConvertible, Sendable {
 
 /// The reductions `Communicator.allreduce` applies element-wise.
 public enum ReductionOperation: Sendable {
-    case sum, maximum, minimum
+    /// `Σ_r v_r` (`MPI_SUM`).
+    case sum
+    /// `max_r v_r` (`MPI_MAX`).
+    case maximum
+    /// `min_r v_r` (`MPI_MIN`).
+    case minimum
 
     var handle: MPI_Op? {
         switch self {

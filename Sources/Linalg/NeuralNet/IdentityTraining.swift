@@ -107,9 +107,13 @@ extension MLP {
             let input = workspace.activations[0], gradient = workspace.gradient
             for t in 0..<configuration.steps {
                 for r in 0..<net.inputSize {
-                    for b in 0..<batch {
-                        let value = Scalar(generator.nextNormal())
-                        if local.contains(b) { input[r * ld + b - local.lowerBound] = value }
+                    if group == nil {
+                        for b in 0..<batch { input[r * ld + b] = Scalar(generator.nextNormal()) }
+                    } else {
+                        for b in 0..<batch {
+                            let value = Scalar(generator.nextNormal())
+                            if local.contains(b) { input[r * ld + b - local.lowerBound] = value }
+                        }
                     }
                 }
                 // Targets equal the inputs; x₀ is not overwritten by the pass.

@@ -1,6 +1,6 @@
 /// A multilayer perceptron in `Float` or `Double`,
-/// `f(x₀) = a_out(W_{L−1} σ(W_{L−2} ⋯ σ(W₀ x₀ + b₀) ⋯) + b_{L−1})`, with `W_l ∈ ℝ^{h_{l+1} × h_l}`
-/// and optional biases `b_l ∈ ℝ^{h_{l+1}}` (the exercise's nets have none).
+/// `f(x₀) = a_out(W_{L−1} σ(⋯ σ(W₀ x₀ + b₀) ⋯) + b_{L−1})`,
+/// with `W_l ∈ ℝ^{h_{l+1} × h_l}` and optional biases `b_l ∈ ℝ^{h_{l+1}}` (the exercise's nets have none).
 ///
 /// In the symbols of the derivation article: `z_{l+1} = W_l x_l + b_l`, `x_{l+1} = σ(z_{l+1})` for
 /// the hidden layers `l + 1 < L`, and `f = x_L = a_out(z_L)` (identity by default, so
