@@ -48,4 +48,14 @@ struct DataOptions: ParsableArguments {
             throw UserError(error.description)
         }
     }
+
+    /// Reads this reader's share of the table's rows (every reader calls it once); an error that
+    /// another reader reports ends this one with status 2 silently.
+    func readTable(sharedWith readers: some SharedReading) throws -> DataTable {
+        let options = try readOptions()
+        do throws(DataError) { return try DataTable(contentsOf: data, options: options, sharedWith: readers) } catch {
+            if error.isReportedByAnotherReader { throw ExitCode(2) }
+            throw UserError(error.description)
+        }
+    }
 }

@@ -14,7 +14,7 @@ import LinalgMPI
 /// `{rank}`); every sum over rows is all-reduced (``RowShareReduction``), so all ranks take the
 /// same steps, and only rank 0 prints or writes. A rank's bad input is agreed on before any
 /// computation: the rank that failed prints its message and every rank exits with status 2.
-final class DistributedJob: DataParallelGroup, @unchecked Sendable {
+final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendable {
     let rank: Int
     let size: Int
     #if MPI
@@ -68,18 +68,23 @@ final class DistributedJob: DataParallelGroup, @unchecked Sendable {
         #endif
     }
 
-    /// Runs `body` on every rank; when it throws on any rank, that rank reports its error and
-    /// every rank exits with status 2 (one collective, so no rank is left waiting).
-    /// `body` must make no collective call itself.
+    /// Runs `body` on every rank; when it throws on any rank, the lowest such rank reports its
+    /// error and every rank exits with status 2 (one collective, so no rank is left waiting, and
+    /// one message). `body` may make collective calls only ones every rank makes.
     func agreeing<T>(_ body: () throws -> T) throws -> T {
         var result: Result<T, Error>
         do { result = .success(try body()) } catch { result = .failure(error) }
-        var failed = [0.0]
-        if case .failure = result { failed[0] = 1 }
-        failed.withUnsafeMutableBufferPointer { sum($0) }
+        // [any failure, size − rank of a rank with a message]: the maximum names the lowest
+        // rank with something to say (an ExitCode was said, or is said, elsewhere).
+        var failed = [0.0, 0.0]
+        if case .failure(let error) = result {
+            failed[0] = 1
+            if !(error is ExitCode) { failed[1] = Double(size - rank) }
+        }
+        failed.withUnsafeMutableBufferPointer { maximum($0) }
         switch result {
         case .failure(let error):
-            // This rank's own input: reported here, whichever rank it is.
+            guard Int(failed[1]) == size - rank else { throw ExitCode(2) }
             try reportingUserErrors(everyRank: true) { () throws -> Void in throw error }
             throw ExitCode(2)
         case .success(let value):
@@ -88,26 +93,22 @@ final class DistributedJob: DataParallelGroup, @unchecked Sendable {
         }
     }
 
+    var readerIndex: Int { rank }
+    var readerCount: Int { size }
+
+    /// Every rank's `values`, by one sum over a rank × value buffer (each rank fills its row;
+    /// counts are far below 2⁵³, so the doubles hold them exactly).
+    func exchange(_ values: [Int]) -> [[Int]] {
+        let k = values.count
+        var buffer = [Double](repeating: 0, count: size * k)
+        for (j, value) in values.enumerated() { buffer[rank * k + j] = Double(value) }
+        buffer.withUnsafeMutableBufferPointer { sum($0) }
+        return (0..<size).map { r in (0..<k).map { Int(buffer[r * k + $0]) } }
+    }
+
     /// The path of this rank's file: `{rank}` replaced by the rank, or the shared file.
     func dataPath(_ path: String) -> String { path.replacingOccurrences(of: "{rank}", with: String(rank)) }
 
     /// Whether each rank reads a file of its own (`{rank}` in the path).
     static func hasRankFiles(_ path: String) -> Bool { path.contains("{rank}") }
-
-    /// This rank's contiguous share of a shared table's rows: `[⌊r n / P⌋, ⌊(r + 1) n / P⌋)`.
-    func share(of table: DataTable) throws -> DataTable {
-        let n = table.rowCount
-        let lower = rank * n / size, upper = (rank + 1) * n / size
-        guard upper > lower else {
-            throw UserError("\(table.source): \(n) rows for \(size) ranks: rank \(rank) has no rows")
-        }
-        let d = table.columnCount
-        var values = Matrix<Double>(rows: upper - lower, columns: d)
-        for i in lower..<upper {
-            for j in 0..<d { values[i - lower, j] = table.values[i, j] }
-        }
-        return DataTable(
-            source: table.source, columnNames: table.columnNames, values: values,
-            lineNumbers: table.lineNumbers.map { Array($0[lower..<upper]) })
-    }
 }

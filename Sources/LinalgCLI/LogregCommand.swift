@@ -92,8 +92,13 @@ struct LogregCommand: ParsableCommand {
                 var data = input
                 if let job { data.data = job.dataPath(input.data) }
                 let format = try data.resolvedFormat()
-                var table = try data.readTable()  // consumed below: X is taken from it in place
-                if let job, !DistributedJob.hasRankFiles(input.data) { table = try job.share(of: table) }
+                // Consumed below: X is taken from it in place. A shared file: this rank's rows only.
+                let table =
+                    if let job, !DistributedJob.hasRankFiles(input.data) {
+                        try data.readTable(sharedWith: job)
+                    } else {
+                        try data.readTable()
+                    }
                 let columns = LogisticColumns(
                     label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
                     weights: weights, offset: offset, mapsSignedLabels: format == .libsvm)

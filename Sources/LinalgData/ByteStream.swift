@@ -7,9 +7,26 @@ package protocol ByteStream {
     var remaining: Int { get }
     /// Reads exactly `count` bytes into `buffer`; throws when fewer remain or the data are damaged.
     mutating func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(DataError)
+    /// Moves past `count` bytes without keeping them; throws when fewer remain.
+    mutating func skip(_ count: Int) throws(DataError)
 }
 
 extension ByteStream {
+    /// Reads and discards `count` bytes (streams that can seek move instead).
+    package mutating func skip(_ count: Int) throws(DataError) {
+        guard count <= remaining else {
+            throw DataError(file: name, message: "ended early: \(count) bytes to skip, \(remaining) left")
+        }
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { scratch.deallocate() }
+        var left = count
+        while left > 0 {
+            let n = min(1 << 16, left)
+            try read(into: scratch, count: n)
+            left -= n
+        }
+    }
+
     /// Reads and discards what remains (so that an archive entry's checksum is verified).
     package mutating func drain() throws(DataError) {
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
@@ -55,6 +72,13 @@ package struct SourceStream<Source: ByteSource>: ByteStream {
             throw DataError(file: name, message: "ended early: \(count) bytes wanted, \(remaining) left")
         }
         try source.read(at: offset, count: count, into: buffer)
+        offset += count
+    }
+
+    package mutating func skip(_ count: Int) throws(DataError) {
+        guard count <= remaining else {
+            throw DataError(file: name, message: "ended early: \(count) bytes to skip, \(remaining) left")
+        }
         offset += count
     }
 }

@@ -11,6 +11,10 @@ public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
     public var columnName: String?
     /// What is wrong.
     public var message: String
+    /// Whether another reader of a shared file reports the actual problem
+    /// (``DataTable/init(contentsOf:options:sharedWith:)``): this reader's share was fine, and
+    /// its error need not be shown.
+    public var isReportedByAnotherReader = false
 
     /// A problem at `file:line:column`.
     public init(file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil, message: String) {

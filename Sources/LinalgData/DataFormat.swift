@@ -24,3 +24,16 @@ public enum DataFormat: String, CaseIterable, Sendable {
         }
     }
 }
+
+extension DataFormat {
+    /// The format `options` name, else the one `path`'s extension says; throws when neither does.
+    static func resolved(path: String, options: DataReadOptions) throws(DataError) -> DataFormat {
+        guard let format = options.format ?? DataFormat(path: path) else {
+            throw DataError(
+                file: path,
+                message: "unknown format: name it with --format (csv, tsv, npy, npz, libsvm) "
+                    + "or use the extension .csv, .tsv, .npy, .npz, .svm or .libsvm")
+        }
+        return format
+    }
+}

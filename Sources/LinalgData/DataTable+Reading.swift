@@ -27,12 +27,7 @@ extension DataTable {
     /// Throws a ``DataError`` naming the file and, for text, the line and column of the first
     /// problem; every value must be finite.
     public init(contentsOf path: String, options: DataReadOptions = DataReadOptions()) throws(DataError) {
-        guard let format = options.format ?? DataFormat(path: path) else {
-            throw DataError(
-                file: path,
-                message: "unknown format: name it with --format (csv, tsv, npy, npz, libsvm) "
-                    + "or use the extension .csv, .tsv, .npy, .npz, .svm or .libsvm")
-        }
+        let format = try DataFormat.resolved(path: path, options: options)
         self = try DataTable.read(InputFile(path: path), format: format, options: options)
     }
 

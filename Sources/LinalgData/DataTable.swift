@@ -13,6 +13,9 @@ public struct DataTable: Sendable {
     public var values: Matrix<Double>
     /// The 1-based file line of each row (text formats), or `nil` (binary formats).
     public var lineNumbers: [Int]?
+    /// The rows of the file before the table's first (non-zero for a share of a file's rows,
+    /// ``RowShare``), so that binary formats name rows as the file counts them.
+    public var rowOffset = 0
 
     /// A table from its parts; `columnNames.count` must equal `values.columns`, and
     /// `lineNumbers`, when given, hold one line per row.
@@ -57,7 +60,8 @@ public struct DataTable: Sendable {
                 file: source, line: lineNumbers[row], column: column + 1, columnName: columnNames[column],
                 message: message)
         }
-        return DataError(file: source, columnName: columnNames[column], message: "row \(row + 1): \(message)")
+        return DataError(
+            file: source, columnName: columnNames[column], message: "row \(rowOffset + row + 1): \(message)")
     }
 
     /// Removes column `j` and returns its values, moving the other columns left in place

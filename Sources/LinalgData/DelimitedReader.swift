@@ -20,10 +20,30 @@ package enum DelimitedReader {
     static let bytesPerPart = 1 << 20
 
     package static func read(_ source: some ByteSource, delimiter: UInt8) throws(DataError) -> DataTable {
-        let file = source.name
         let header = try Header(source, delimiter: delimiter)
+        let rows = try read(source, delimiter: delimiter, header: header, data: header.end..<source.size)
+        guard rows.table.rowCount > 0 else {
+            throw DataError(file: source.name, message: "no data rows after the header")
+        }
+        return rows.table
+    }
+
+    /// Reads `share` of the rows: the lines starting in its bytes of the data (``RowShare``),
+    /// their lines numbered as if they followed the header directly.
+    static func readShare(_ source: some ByteSource, delimiter: UInt8, share: RowShare) throws(DataError) -> ShareRead {
+        let header = try Header(source, delimiter: delimiter)
+        let data = try LineBlocks.share(share, of: header.end..<source.size, in: source)
+        let rows = try read(source, delimiter: delimiter, header: header, data: data)
+        return ShareRead(rows: .dense(rows.table), lines: rows.lines)
+    }
+
+    /// Parses the rows in the bytes `data` (whole lines after `header`) into a table, and counts
+    /// the bytes' lines; the table has no rows when the bytes hold only blank lines.
+    static func read(
+        _ source: some ByteSource, delimiter: UInt8, header: Header, data: Range<Int>
+    ) throws(DataError) -> (table: DataTable, lines: Int) {
+        let file = source.name
         let columns = header.names.count
-        let data = header.end..<source.size
         let parts = ParallelChunks.parts(count: data.count, minimumPerChunk: bytesPerPart)
         let ranges = try LineBlocks.split(data, parts: parts, in: source)
 
@@ -41,8 +61,11 @@ package enum DelimitedReader {
             }
             return (lines, rows)
         }
-        let rowCount = counts.reduce(0) { $0 + $1.rows }
-        guard rowCount > 0 else { throw DataError(file: file, message: "no data rows after the header") }
+        let rowCount = counts.reduce(0) { $0 + $1.rows }, lineCount = counts.reduce(0) { $0 + $1.lines }
+        guard rowCount > 0 else {
+            let empty = Matrix<Double>(rows: 0, columns: columns)
+            return (DataTable(source: file, columnNames: header.names, values: empty, lineNumbers: []), lineCount)
+        }
         var firstRow = [0], firstLine = [header.lines]
         for count in counts {
             firstRow.append(firstRow.last! + count.rows)
@@ -82,7 +105,7 @@ package enum DelimitedReader {
         }
         if let failure { throw failure }
         let values = Matrix(uncheckedRows: rowCount, columns: columns, storage: scalars)
-        return DataTable(source: file, columnNames: header.names, values: values, lineNumbers: lineNumbers)
+        return (DataTable(source: file, columnNames: header.names, values: values, lineNumbers: lineNumbers), lineCount)
     }
 
     /// Parses each range into its rows (`out`, `lineNumbers` may be `nil`: validation only) on

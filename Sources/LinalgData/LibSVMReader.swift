@@ -51,10 +51,29 @@ public enum LibSVMReader {
     }
 
     static func read(_ source: some ByteSource, firstIndex: Int) throws(DataError) -> SparseRows {
+        guard source.size > 0 else { throw DataError(file: source.name, message: "file is empty") }
+        let rows = try read(source, range: 0..<source.size, firstIndex: firstIndex)
+        guard !rows.rows.labels.isEmpty else { throw DataError(file: source.name, message: "no data rows") }
+        return rows.rows
+    }
+
+    /// Reads `share` of the rows (the lines starting in its bytes, ``RowShare``), numbering
+    /// lines from the share's start.
+    static func readShare(_ source: some ByteSource, share: RowShare, firstIndex: Int) throws(DataError) -> ShareRead {
+        guard source.size > 0 else { throw DataError(file: source.name, message: "file is empty") }
+        let range = try LineBlocks.share(share, of: 0..<source.size, in: source)
+        let read = try read(source, range: range, firstIndex: firstIndex)
+        return ShareRead(rows: .sparse(read.rows), lines: read.lines)
+    }
+
+    /// Reads the lines in the bytes `range` (whole lines), numbering lines from its start, and
+    /// counts its lines.
+    static func read(
+        _ source: some ByteSource, range: Range<Int>, firstIndex: Int
+    ) throws(DataError) -> (rows: SparseRows, lines: Int) {
         let file = source.name
-        guard source.size > 0 else { throw DataError(file: file, message: "file is empty") }
-        let parts = ParallelChunks.parts(count: source.size, minimumPerChunk: DelimitedReader.bytesPerPart)
-        let ranges = try LineBlocks.split(0..<source.size, parts: parts, in: source)
+        let parts = ParallelChunks.parts(count: range.count, minimumPerChunk: DelimitedReader.bytesPerPart)
+        let ranges = try LineBlocks.split(range, parts: parts, in: source)
         let counts = try parallelMap(ranges) { range throws(DataError) -> LibSVMCount in
             var count = LibSVMCount()
             try LineBlocks.forEach(in: source, range: range) { block, _ throws(DataError) in
@@ -84,7 +103,6 @@ public enum LibSVMReader {
             linesSoFar.append(linesSoFar.last! + count.lines)
         }
         let n = counts.reduce(0) { $0 + $1.rows }, nonzeros = counts.reduce(0) { $0 + $1.nonzeros }
-        guard n > 0 else { throw DataError(file: file, message: "no data rows") }
         let largest = counts.map { $0.largest }.max() ?? -1
         var rowsSoFar = [0], nonzerosSoFar = [0]
         for count in counts {
@@ -148,9 +166,10 @@ public enum LibSVMReader {
         }
         if let error = failure.error { throw error }
         let shift = Int32(firstIndex)
-        return SparseRows(
+        let rows = SparseRows(
             labels: labels, rowStarts: [0] + rowEnds.map(Int.init), columns: indices.map { $0 - shift }, values: values,
             columnCount: max(0, largest + 1 - firstIndex), lineNumbers: lineOfRow.map(Int.init), source: file)
+        return (rows, linesSoFar.last!)
     }
 
     /// The error a scan stopped with; `firstLine` counts the lines before the block.

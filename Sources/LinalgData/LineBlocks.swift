@@ -81,6 +81,39 @@ package struct LineBlocks {
         return nil
     }
 
+    /// The bytes of `share` of `range`: from the first line start at or after its even split
+    /// point to the first line start at or after the next one (``RowShare``). Neighbouring shares
+    /// meet exactly, whatever reader computes them; a share may be empty.
+    package static func share(
+        _ share: RowShare, of range: Range<Int>, in source: some ByteSource
+    ) throws(DataError) -> Range<Int> {
+        let bounds = share.bounds(of: range.count)
+        let lower = try lineStart(atOrAfter: range.lowerBound + bounds.lowerBound, in: range, source: source)
+        let upper =
+            share.index == share.count - 1
+            ? range.upperBound : try lineStart(atOrAfter: range.lowerBound + bounds.upperBound, in: range, source: source)
+        return lower..<max(lower, upper)
+    }
+
+    /// The first position `q ≥ position` in `range` where a line starts (`range`'s start, or just
+    /// after a `\n`), or `range`'s end.
+    static func lineStart(atOrAfter position: Int, in range: Range<Int>, source: some ByteSource) throws(DataError) -> Int {
+        if position <= range.lowerBound { return range.lowerBound }
+        let probe = 64 << 10
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: probe, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset = position - 1
+        while offset < range.upperBound {
+            let count = min(probe, range.upperBound - offset)
+            try source.read(at: offset, count: count, into: buffer)
+            if let newline = memchr(buffer, Int32(UInt8(ascii: "\n")), count) {
+                return offset + (newline - buffer) + 1
+            }
+            offset += count
+        }
+        return range.upperBound
+    }
+
     /// Cuts `range` into `parts` ranges that start at line starts (after a `\n`), in order; some
     /// may be empty.
     package static func split(

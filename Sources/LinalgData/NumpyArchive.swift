@@ -25,26 +25,44 @@ public struct NumpyArchive {
         return try NumpyFile.read(&stream)
     }
 
+    /// `share` of the rows of the array called `name` (``RowShare``), with the whole array's row
+    /// count, or `nil` when there is no such array.
+    func array(
+        named name: String, share: RowShare
+    ) throws(DataError) -> (array: NumpyArray, rows: Range<Int>, totalRows: Int)? {
+        guard let entry = archive.entries.first(where: { $0.name == name + ".npy" || $0.name == name }) else {
+            return nil
+        }
+        var stream = try archive.stream(entry)
+        return try NumpyFile.read(&stream, share: share)
+    }
+
     /// The data set of a `.npz`: `X` (`n × d`), `y` (`n`) and optional `sample_weight` (`n`),
-    /// as one table (`X`'s columns named `0` … `d−1`, then `y`, then `sample_weight`).
-    func dataSet() throws(DataError) -> NumpyDataSet {
+    /// as one table (`X`'s columns named `0` … `d−1`, then `y`, then `sample_weight`); with a
+    /// `share`, only those rows of each array are read.
+    func dataSet(share: RowShare? = nil) throws(DataError) -> NumpyDataSet {
         let file = archive.source.name
-        guard let x = try array(named: "X") else {
+        func read(_ name: String) throws(DataError) -> (array: NumpyArray, rows: Range<Int>, totalRows: Int)? {
+            if let share { return try array(named: name, share: share) }
+            return try array(named: name).map { ($0, 0..<$0.shape[0], $0.shape[0]) }
+        }
+        guard let x = try read("X") else {
             throw DataError(file: file, message: "no array 'X' (arrays: \(arrayNames.joined(separator: ", ")))")
         }
-        let rows = x.shape[0]
+        let rows = x.totalRows
         var extra: [(String, NumpyArray)] = []
         for name in ["y", "sample_weight"] {
-            guard let array = try array(named: name) else { continue }
-            guard array.shape[0] == rows, array.shape.count == 1 || array.shape[1] == 1 else {
+            guard let read = try read(name) else { continue }
+            let array = read.array
+            guard read.totalRows == rows, array.shape.count == 1 || array.shape[1] == 1 else {
+                let shape = ([read.totalRows] + array.shape.dropFirst()).map(String.init).joined(separator: ", ")
                 throw DataError(
                     file: file,
-                    message: "'\(name)' has shape (\(array.shape.map(String.init).joined(separator: ", "))); "
-                        + "X has \(rows) rows, so '\(name)' needs shape (\(rows),)")
+                    message: "'\(name)' has shape (\(shape)); X has \(rows) rows, so '\(name)' needs shape (\(rows),)")
             }
             extra.append((name, array))
         }
-        return NumpyDataSet(x: x, columns: extra)
+        return NumpyDataSet(x: x.array, columns: extra, rowOffset: share == nil ? nil : x.rows.lowerBound)
     }
 }
 
@@ -52,11 +70,13 @@ public struct NumpyArchive {
 struct NumpyDataSet {
     var x: NumpyArray
     var columns: [(String, NumpyArray)]
+    /// For a share of the file's rows: the rows before it (an empty share is then no error).
+    var rowOffset: Int?
 
     func table(source: String) throws(DataError) -> DataTable {
         let n = x.shape[0], d = x.shape.count == 2 ? x.shape[1] : 1
         let width = d + columns.count
-        guard n > 0, d > 0 else { throw DataError(file: source, message: "'X' is empty") }
+        guard n > 0 || rowOffset != nil, d > 0 else { throw DataError(file: source, message: "'X' is empty") }
         try MemoryBudget.checkNames(width, file: source)
         let cells = try MemoryBudget.product(n, width, what: "the table", file: source)
         _ = try MemoryBudget.bytes(count: cells, elementSize: 8, what: "the table", file: source)
@@ -70,8 +90,9 @@ struct NumpyDataSet {
             }
         }
         let names = (0..<d).map(String.init) + columns.map(\.0)
-        let table = DataTable(
+        var table = DataTable(
             source: source, columnNames: names, values: Matrix(uncheckedRows: n, columns: width, storage: scalars))
+        table.rowOffset = rowOffset ?? 0
         try table.requireFinite()
         return table
     }

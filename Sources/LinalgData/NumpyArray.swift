@@ -13,15 +13,17 @@ public struct NumpyArray: Sendable {
         Matrix(uncheckedRows: shape[0], columns: shape.count == 2 ? shape[1] : 1, storage: values)
     }
 
-    /// The array as a table with columns named `0`, `1`, …; throws on a non-finite entry.
-    func table(source: String) throws(DataError) -> DataTable {
+    /// The array as a table with columns named `0`, `1`, …; throws on a non-finite entry, and
+    /// on an empty array unless it is a share (`rowOffset`: the file's rows before it).
+    func table(source: String, rowOffset: Int? = nil) throws(DataError) -> DataTable {
         let matrix = self.matrix
-        guard matrix.rows > 0, matrix.columns > 0 else {
+        guard matrix.rows > 0 || rowOffset != nil, matrix.columns > 0 else {
             throw DataError(
                 file: source, message: "the array is empty (shape (\(shape.map(String.init).joined(separator: ", "))))")
         }
         try MemoryBudget.checkNames(matrix.columns, file: source)
-        let table = DataTable(source: source, columnNames: (0..<matrix.columns).map(String.init), values: matrix)
+        var table = DataTable(source: source, columnNames: (0..<matrix.columns).map(String.init), values: matrix)
+        table.rowOffset = rowOffset ?? 0
         try table.requireFinite()
         return table
     }
@@ -84,6 +86,57 @@ public enum NumpyFile {
         }
         try stream.drain()
         return NumpyArray(shape: header.shape, values: values)
+    }
+
+    /// Reads `share` of the array's rows (``RowShare``) from `stream` at their offset, without
+    /// reading the others (an archive's deflated entry is inflated up to the share): the array
+    /// of the share's rows, and the rows of the whole array. The claimed size is checked against
+    /// the stream as for a whole read; an archive entry's CRC-32 is not checked (not all of it is read).
+    package static func read(
+        _ stream: inout some ByteStream, share: RowShare
+    ) throws(DataError) -> (array: NumpyArray, rows: Range<Int>, totalRows: Int) {
+        let header = try NumpyHeader(&stream)
+        let file = stream.name
+        let (rows, columns) = header.tableShape
+        let count = try MemoryBudget.product(rows, columns, what: "the array's shape", file: file)
+        let bytes = try MemoryBudget.bytes(
+            count: count, elementSize: header.itemSize, what: "the array's data", file: file)
+        guard bytes <= stream.remaining else {
+            throw DataError(
+                file: file,
+                message: "the header claims shape (\(header.shape.map(String.init).joined(separator: ", "))) "
+                    + "of \(header.itemSize)-byte items, \(SystemMemory.formatted(bytes)); the file holds "
+                    + "\(SystemMemory.formatted(stream.remaining))"
+            )
+        }
+        let part = share.rows(of: rows), m = share.rows(of: rows).count
+        let shareCount = m * columns
+        _ = try MemoryBudget.bytes(count: shareCount, elementSize: 8, what: "the share as doubles", file: file)
+        // Column-major: each column's share is a run of its own; C order: one run.
+        let columnMajor = header.fortranOrder && header.shape.count == 2 && rows > 1 && columns > 1
+        var failure: DataError?
+        var values = [Double](unsafeUninitializedCapacity: shareCount) { buffer, initialized in
+            initialized = 0
+            guard shareCount > 0 else { return }
+            do throws(DataError) {
+                if columnMajor {
+                    for j in 0..<columns {
+                        try stream.skip((j == 0 ? part.lowerBound : rows - m) * header.itemSize)
+                        try readValues(header, count: m, from: &stream, into: buffer.baseAddress! + j * m)
+                    }
+                } else {
+                    try stream.skip(part.lowerBound * columns * header.itemSize)
+                    try readValues(header, count: shareCount, from: &stream, into: buffer.baseAddress!)
+                }
+                initialized = shareCount
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        if columnMajor && m > 1 { values = transposed(values, rows: columns, columns: m) }
+        let shape = header.shape.count == 2 ? [m, columns] : [m]
+        return (NumpyArray(shape: shape, values: values), part, rows)
     }
 
     /// Reads `count` items into `out` as `Double`s: `<f8` straight into place, other types

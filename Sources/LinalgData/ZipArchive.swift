@@ -170,6 +170,8 @@ package final class EntryStream: ByteStream {
     var compressedOffset: Int
     let compressedEnd: Int
     var crc: UInt = 0
+    /// Whether bytes were skipped unread (a share of an entry): the CRC-32 then cannot be checked.
+    var skippedBytes = false
     var inflater = z_stream()
     var input: UnsafeMutablePointer<UInt8>?
     static var inputSize: Int { 1 << 18 }
@@ -214,8 +216,30 @@ package final class EntryStream: ByteStream {
             done += n
         }
         remaining -= count
-        if remaining == 0 && UInt32(truncatingIfNeeded: crc) != entry.crc32 {
+        if remaining == 0 && !skippedBytes && UInt32(truncatingIfNeeded: crc) != entry.crc32 {
             throw DataError(file: name, message: "CRC-32 mismatch: the archive is damaged")
+        }
+    }
+
+    /// Moves past `count` bytes: in place when stored, inflated and dropped when deflated.
+    package func skip(_ count: Int) throws(DataError) {
+        guard count <= remaining else {
+            throw DataError(file: name, message: "ended early: \(count) bytes to skip, \(remaining) left")
+        }
+        skippedBytes = true
+        if entry.method == 0 {
+            compressedOffset += count
+            remaining -= count
+            return
+        }
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { scratch.deallocate() }
+        var left = count
+        while left > 0 {
+            let n = min(1 << 16, left)
+            try inflate(into: scratch, count: n)
+            remaining -= n
+            left -= n
         }
     }
 

@@ -81,6 +81,47 @@ import Testing
         #expect(cv.status == 2 && cv.stderr.components(separatedBy: "linalg: error:").count == 2, "\(cv.stderr)")
     }
 
+    /// Each rank reads only its share of one file, in every format: `.npy` by offset, CSV and
+    /// libsvm by byte range; the fit is the single process's.
+    @Test func sharesOfOneFileInEveryFormatGiveTheSingleProcessFit() throws {
+        let directory = try CLI.temporaryDirectory()
+        let csv = try CLI.write(Self.data(rows: 0...899), "all.csv", in: directory)
+        let npy = directory.appendingPathComponent("all.npy").path
+        #expect(try CLI.run(["convert", "--data", csv, "--output", npy]).status == 0)
+        // libsvm: label first, features 1…4 (the weight column left out).
+        let svmText = Self.data(rows: 0...899).split(separator: "\n").dropFirst().map { line in
+            let v = line.split(separator: ",")
+            return "\(v[5]) " + (0..<4).map { "\($0 + 1):\(v[$0])" }.joined(separator: " ")
+        }.joined(separator: "\n") + "\n"
+        let svm = try CLI.write(svmText, "all.svm", in: directory)
+        let cases: [(String, [String])] = [
+            (csv, ["--weights", "w"]), (npy, ["--weights", "4"]), (svm, []),
+        ]
+        for (file, extra) in cases {
+            let options = ["logreg", "--data", file, "--lambda", "0.2", "--json"] + extra
+            let single = try CLI.run(options)
+            #expect(single.status == 0, "\(single.stderr)")
+            let expected = try JSONDecoder().decode(FitOutput.self, from: Data(single.stdout.utf8))
+            for ranks in [2, 3] {
+                let split = try CLI.run(options, launcher: Self.launcher(ranks))
+                #expect(split.status == 0, "\(file): \(split.stderr)")
+                expectSame(
+                    try JSONDecoder().decode(FitOutput.self, from: Data(split.stdout.utf8)), expected,
+                    "\(file) on \(ranks) ranks")
+            }
+        }
+        // A bad cell in the last rank's share: one message, at the line a single process names.
+        var lines = Self.data(rows: 0...899).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[850] = "1,2,x,4,1,0"
+        let bad = try CLI.write(lines.joined(separator: "\n"), "bad.csv", in: directory)
+        let single = try CLI.run(["logreg", "--data", bad])
+        #expect(single.status == 2 && single.stderr.contains("bad.csv:851:3"), "\(single.stderr)")
+        let split = try CLI.run(["logreg", "--data", bad], launcher: Self.launcher(3))
+        #expect(split.status == 2, "\(split.stderr)")
+        #expect(split.stderr.components(separatedBy: "linalg: error:").count == 2, "\(split.stderr)")
+        #expect(split.stderr.contains("bad.csv:851:3"), "\(split.stderr)")
+    }
+
     /// SGD with the batch split across ranks and one all-reduce per step follows the single
     /// process's loss history (the sums differ only in rounding).
     @Test func sgdOnRanksFollowsTheSingleProcessHistory() throws {
