@@ -185,6 +185,22 @@ final class ResultBox: @unchecked Sendable {
         for readers in [2, 3] { expectReportedOnce(bad, readers: readers, as: expected!) }
     }
 
+    @Test func hostileFilesAreRefusedByTheirShares() throws {
+        // A header claiming 10¹² rows: refused before anything is allocated, by reader 1 only.
+        var huge = Fixtures.f8
+        let header = String(decoding: huge[10..<128], as: UTF8.self).replacingOccurrences(
+            of: "(2, 3)", with: "(1000000000000, 3)")
+        huge.replaceSubrange(10..<(10 + header.utf8.count), with: Data(header.utf8))
+        for (data, name) in [(huge, "huge.npy"), (Fixtures.f8.prefix(20), "short.npy"), (Data(), "empty.csv")] {
+            let results = ThreadReaders.read(try TestFiles.write(data, name), readers: 3)
+            let reported = results.compactMap { result -> DataError? in
+                guard case .failure(let error) = result, !error.isReportedByAnotherReader else { return nil }
+                return error
+            }
+            #expect(reported.count == 1 && results.allSatisfy { (try? $0.get()) == nil }, "\(name): \(reported)")
+        }
+    }
+
     @Test func npzSharesStoredAndDeflated() throws {
         for (fixture, name) in [(Fixtures.npzStored, "s.npz"), (Fixtures.npzCompressed, "c.npz")] {
             let path = try TestFiles.write(fixture, name)
