@@ -43,7 +43,8 @@ extension DataTable {
         case .npy:
             var stream = SourceStream(file, range: 0..<file.size)
             let read = try NumpyFile.read(&stream, share: share)
-            return ShareRead(rows: .dense(try read.array.table(source: path, rowOffset: read.rows.lowerBound)), lines: 0)
+            return ShareRead(
+                rows: .dense(try read.array.table(source: path, rowOffset: read.rows.lowerBound)), lines: 0)
         case .npz:
             let table = try NumpyArchive(file).dataSet(share: share).table(source: path)
             return ShareRead(rows: .dense(table), lines: 0)

@@ -91,13 +91,16 @@ package struct LineBlocks {
         let lower = try lineStart(atOrAfter: range.lowerBound + bounds.lowerBound, in: range, source: source)
         let upper =
             share.index == share.count - 1
-            ? range.upperBound : try lineStart(atOrAfter: range.lowerBound + bounds.upperBound, in: range, source: source)
+            ? range.upperBound
+            : try lineStart(atOrAfter: range.lowerBound + bounds.upperBound, in: range, source: source)
         return lower..<max(lower, upper)
     }
 
     /// The first position `q ≥ position` in `range` where a line starts (`range`'s start, or just
     /// after a `\n`), or `range`'s end.
-    static func lineStart(atOrAfter position: Int, in range: Range<Int>, source: some ByteSource) throws(DataError) -> Int {
+    static func lineStart(
+        atOrAfter position: Int, in range: Range<Int>, source: some ByteSource
+    ) throws(DataError) -> Int {
         if position <= range.lowerBound { return range.lowerBound }
         let probe = 64 << 10
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: probe, alignment: 16)

@@ -89,10 +89,11 @@ import Testing
         let npy = directory.appendingPathComponent("all.npy").path
         #expect(try CLI.run(["convert", "--data", csv, "--output", npy]).status == 0)
         // libsvm: label first, features 1…4 (the weight column left out).
-        let svmText = Self.data(rows: 0...899).split(separator: "\n").dropFirst().map { line in
-            let v = line.split(separator: ",")
-            return "\(v[5]) " + (0..<4).map { "\($0 + 1):\(v[$0])" }.joined(separator: " ")
-        }.joined(separator: "\n") + "\n"
+        let svmText =
+            Self.data(rows: 0...899).split(separator: "\n").dropFirst().map { line in
+                let v = line.split(separator: ",")
+                return "\(v[5]) " + (0..<4).map { "\($0 + 1):\(v[$0])" }.joined(separator: " ")
+            }.joined(separator: "\n") + "\n"
         let svm = try CLI.write(svmText, "all.svm", in: directory)
         let cases: [(String, [String])] = [
             (csv, ["--weights", "w"]), (npy, ["--weights", "4"]), (svm, []),

@@ -98,7 +98,9 @@ final class ResultBox: @unchecked Sendable {
         var text = "\u{FEFF}a, \"b\" ,c\n\n"
         for i in 0..<rows {
             let values = (0..<3).map { _ in Double.random(in: -1e3...1e3, using: &generator) }
-            let line = i % 7 == 3 ? "\"\(values[0])\", \(values[1]) ,\(values[2])" : values.map { "\($0)" }.joined(separator: ",")
+            let line =
+                i % 7 == 3
+                ? "\"\(values[0])\", \(values[1]) ,\(values[2])" : values.map { "\($0)" }.joined(separator: ",")
             text += line + (i % 5 == 0 ? "\r\n" : "\n") + (i % 11 == 4 ? "  \n" : "")
         }
         return text

@@ -21,17 +21,18 @@ extension MLP {
             return
         }
         let gradient = workspace.gradient
-        // Two copies of the loop, so that a net without biases pays nothing for them.
-        let biased = hasBiases
         for l in stride(from: last, through: 0, by: -1) {
-            if biased {
-                backwardLayer(
-                    l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
-                    rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch, biased: true)
-            } else {
-                backwardLayer(
-                    l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
-                    rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch, biased: false)
+            backwardLayer(
+                l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
+                rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch, biased: false)
+        }
+        // Each Δ_l stays in its own buffer, so the bias gradients can follow in a loop of their
+        // own, and a net without biases pays nothing for them.
+        if hasBiases {
+            for l in 0...last {
+                biasGradientRows(
+                    l, errors: errors, gradient: gradient, batch: batch, rowStride: ld, scale: scale,
+                    rows: 0..<sizes[l + 1])
             }
         }
     }
@@ -72,14 +73,8 @@ extension MLP {
             a: errors[l] + gradientRows.lowerBound * ld, lda: ld, b: activations[l], ldb: ld,
             beta: 0.0, c: gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
         if biased {
-            // ∂loss/∂b_l = Δ_l 1 : the sum of each row of Δ_l over the batch.
-            let biasGradient = gradient + biasOffsets[l]
-            for j in gradientRows {
-                let row = errors[l] + j * ld
-                var sum: Scalar = 0
-                for b in 0..<batch { sum += row[b] }
-                biasGradient[j] = scale * sum
-            }
+            biasGradientRows(
+                l, errors: errors, gradient: gradient, batch: batch, rowStride: ld, scale: scale, rows: gradientRows)
         }
         guard l > 0 else { return }
         // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
@@ -95,6 +90,21 @@ extension MLP {
             for r in 0..<inner {
                 VectorMath.scaleByDerivative(activation, delta + r * ld, output: x + r * ld, count: width)
             }
+        }
+    }
+
+    /// Rows `rows` of `scale · ∂loss/∂b_l = scale · Δ_l 1`: the sum of each row of `Δ_l` over the batch.
+    @inlinable @inline(__always)
+    func biasGradientRows(
+        _ l: Int, errors: [UnsafeMutablePointer<Scalar>], gradient: UnsafeMutablePointer<Scalar>, batch: Int,
+        rowStride ld: Int, scale: Scalar, rows: Range<Int>
+    ) {
+        let biasGradient = gradient + biasOffsets[l]
+        for j in rows {
+            let row = errors[l] + j * ld
+            var sum: Scalar = 0
+            for b in 0..<batch { sum += row[b] }
+            biasGradient[j] = scale * sum
         }
     }
 

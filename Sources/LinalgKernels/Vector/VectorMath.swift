@@ -42,6 +42,24 @@ public enum VectorMath {
     package static func applyInPlace<S: NeuralScalar>(
         _ activation: Activation, _ x: UnsafeMutablePointer<S>, count: Int
     ) {
+        if count < parallelThreshold {
+            // One call, no chunking (one sample of a small net, or any batch short of the cores' threshold).
+            switch activation {
+            case .sigmoid: S.sigmoidInPlace(x, count: count)
+            case .tanh: S.tanhInPlace(x, count: count)
+            case .identity: break
+            default: applyInChunks(activation, x, count: count)
+            }
+            return
+        }
+        applyInChunks(activation, x, count: count)
+    }
+
+    /// ``applyInPlace(_:_:count:)`` through ``forEachChunk(_:_:)``.
+    @inlinable
+    package static func applyInChunks<S: NeuralScalar>(
+        _ activation: Activation, _ x: UnsafeMutablePointer<S>, count: Int
+    ) {
         switch activation {
         case .sigmoid:
             forEachChunk(count) { range in S.sigmoidInPlace(x + range.lowerBound, count: range.count) }
@@ -75,8 +93,13 @@ public enum VectorMath {
         output x: UnsafePointer<S>, count: Int
     ) {
         if count < 64 {
-            // A few entries (one sample of a small net): inline, no call.
-            for i in 0..<count { v[i] *= activation.derivative(atOutput: x[i]) }
+            // A few entries (one sample of a small net): inline, no call, and the common
+            // activations without a switch per entry.
+            switch activation {
+            case .sigmoid: for i in 0..<count { v[i] *= x[i] * (1 - x[i]) }
+            case .identity: break
+            default: for i in 0..<count { v[i] *= activation.derivative(atOutput: x[i]) }
+            }
             return
         }
         scaleByDerivativeInChunks(activation, v, output: x, count: count)
