@@ -99,9 +99,18 @@ extension MLP {
         _ l: Int, errors: [UnsafeMutablePointer<Scalar>], gradient: UnsafeMutablePointer<Scalar>, batch: Int,
         rowStride ld: Int, scale: Scalar, rows: Range<Int>
     ) {
-        let biasGradient = gradient + biasOffsets[l]
+        let biasGradient = gradient + biasOffsets[l], delta = errors[l]
+        if ld == 1 {
+            // One sample: Δ_l is one contiguous column.
+            if scale == 1 {
+                (biasGradient + rows.lowerBound).update(from: delta + rows.lowerBound, count: rows.count)
+            } else {
+                for j in rows { biasGradient[j] = scale * delta[j] }
+            }
+            return
+        }
         for j in rows {
-            let row = errors[l] + j * ld
+            let row = delta + j * ld
             var sum: Scalar = 0
             for b in 0..<batch { sum += row[b] }
             biasGradient[j] = scale * sum

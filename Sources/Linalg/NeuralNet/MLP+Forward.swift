@@ -82,8 +82,17 @@ extension MLP {
             let rows = sizes[l + 1], inner = sizes[l]
             let x = activations[l + 1] + first
             if biased {
+                // z = W x + b: every column starts as b, and the product adds W x (β = 1).
                 let b = parameters + biasOffsets[l]
-                for r in 0..<rows { (x + r * ld).update(repeating: b[r], count: width) }
+                if ld == 1 {
+                    // One sample: the column is contiguous.
+                    x.update(from: b, count: rows)
+                } else {
+                    for r in 0..<rows {
+                        let row = x + r * ld, value = b[r]
+                        for j in 0..<width { row[j] = value }
+                    }
+                }
             }
             GemmKernel.run(
                 transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1,
