@@ -12,8 +12,11 @@ package protocol ByteStream {
 }
 
 extension ByteStream {
-    /// Reads and discards `count` bytes (streams that can seek move instead).
-    package mutating func skip(_ count: Int) throws(DataError) {
+    /// Moves past `count` bytes by reading and dropping them (streams that can seek override it).
+    package mutating func skip(_ count: Int) throws(DataError) { try discard(count) }
+
+    /// Reads and drops `count` bytes, in blocks; throws when fewer remain.
+    package mutating func discard(_ count: Int) throws(DataError) {
         guard count <= remaining else {
             throw DataError(file: name, message: "ended early: \(count) bytes to skip, \(remaining) left")
         }
@@ -28,11 +31,7 @@ extension ByteStream {
     }
 
     /// Reads and discards what remains (so that an archive entry's checksum is verified).
-    package mutating func drain() throws(DataError) {
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { scratch.deallocate() }
-        while remaining > 0 { try read(into: scratch, count: min(1 << 16, remaining)) }
-    }
+    package mutating func drain() throws(DataError) { try discard(remaining) }
 
     /// Reads exactly `count` bytes into a new array (`count` is checked against ``remaining`` first).
     package mutating func readBytes(_ count: Int) throws(DataError) -> [UInt8] {

@@ -54,20 +54,9 @@ public enum NumpyFile {
     /// Reads a header and the array after it from `stream`; the claimed size is checked against
     /// the bytes the stream holds before anything is allocated.
     package static func read(_ stream: inout some ByteStream) throws(DataError) -> NumpyArray {
-        let header = try NumpyHeader(&stream)
+        let (header, count) = try checkedHeader(&stream)
         let file = stream.name
         let (rows, columns) = header.tableShape
-        let count = try MemoryBudget.product(rows, columns, what: "the array's shape", file: file)
-        let bytes = try MemoryBudget.bytes(
-            count: count, elementSize: header.itemSize, what: "the array's data", file: file)
-        guard bytes <= stream.remaining else {
-            throw DataError(
-                file: file,
-                message: "the header claims shape (\(header.shape.map(String.init).joined(separator: ", "))) "
-                    + "of \(header.itemSize)-byte items, \(SystemMemory.formatted(bytes)); the file holds "
-                    + "\(SystemMemory.formatted(stream.remaining))"
-            )
-        }
         _ = try MemoryBudget.bytes(count: count, elementSize: 8, what: "the array as doubles", file: file)
         var failure: DataError?
         var values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -88,13 +77,9 @@ public enum NumpyFile {
         return NumpyArray(shape: header.shape, values: values)
     }
 
-    /// Reads `share` of the array's rows (``RowShare``) from `stream` at their offset, without
-    /// reading the others (an archive's deflated entry is inflated up to the share): the array
-    /// of the share's rows, and the rows of the whole array. The claimed size is checked against
-    /// the stream as for a whole read; an archive entry's CRC-32 is not checked (not all of it is read).
-    package static func read(
-        _ stream: inout some ByteStream, share: RowShare
-    ) throws(DataError) -> (array: NumpyArray, rows: Range<Int>, totalRows: Int) {
+    /// The header at the front of `stream` and the number of items it claims, checked (with
+    /// overflow checks) against the bytes the stream holds before anything is allocated.
+    static func checkedHeader(_ stream: inout some ByteStream) throws(DataError) -> (NumpyHeader, count: Int) {
         let header = try NumpyHeader(&stream)
         let file = stream.name
         let (rows, columns) = header.tableShape
@@ -109,6 +94,19 @@ public enum NumpyFile {
                     + "\(SystemMemory.formatted(stream.remaining))"
             )
         }
+        return (header, count)
+    }
+
+    /// Reads `share` of the array's rows (``RowShare``) from `stream` at their offset, without
+    /// reading the others (an archive's deflated entry is inflated up to the share): the array
+    /// of the share's rows, and the rows of the whole array. The claimed size is checked against
+    /// the stream as for a whole read; an archive entry's CRC-32 is not checked (not all of it is read).
+    package static func read(
+        _ stream: inout some ByteStream, share: RowShare
+    ) throws(DataError) -> (array: NumpyArray, rows: Range<Int>, totalRows: Int) {
+        let header = try checkedHeader(&stream).0
+        let file = stream.name
+        let (rows, columns) = header.tableShape
         let part = share.rows(of: rows), m = share.rows(of: rows).count
         let shareCount = m * columns
         _ = try MemoryBudget.bytes(count: shareCount, elementSize: 8, what: "the share as doubles", file: file)

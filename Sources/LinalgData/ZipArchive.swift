@@ -230,16 +230,9 @@ package final class EntryStream: ByteStream {
         if entry.method == 0 {
             compressedOffset += count
             remaining -= count
-            return
-        }
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { scratch.deallocate() }
-        var left = count
-        while left > 0 {
-            let n = min(1 << 16, left)
-            try inflate(into: scratch, count: n)
-            remaining -= n
-            left -= n
+        } else {
+            var stream = self  // a reference: discards from this entry
+            try stream.discard(count)
         }
     }
 
