@@ -111,4 +111,51 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
 
     /// Whether each rank reads a file of its own (`{rank}` in the path).
     static func hasRankFiles(_ path: String) -> Bool { path.contains("{rank}") }
+
+    /// Makes every rank's table (read from `data`) describe the same columns, in one exchange that every rank makes:
+    /// libsvm tables are widened with zero columns to the widest rank's (a `{rank}` file need not
+    /// hold the largest index), other tables must have the same column names on every rank; and
+    /// returns whether any rank's labels are −1/+1, so that all ranks read the labels alike.
+    func agreeOnColumns(
+        of table: inout DataTable, from data: String, columns: LogisticColumns, signedLabels: Bool
+    ) throws -> Bool {
+        let all = exchange([table.columnCount, DistributedJob.fingerprint(table.columnNames), signedLabels ? 1 : 0])
+        if columns.mapsSignedLabels {
+            let width = all.map { $0[0] }.max()!
+            if width > table.columnCount { table = DistributedJob.widened(table, to: width) }
+        } else if let other = all.firstIndex(where: { $0[0] != all[0][0] || $0[1] != all[0][1] }) {
+            let what =
+                all[other][0] != all[0][0]
+                ? "has \(all[other][0]) columns, rank 0's has \(all[0][0])" : "has other column names than rank 0's"
+            throw UserError("\(data): rank \(other)'s file \(what); every rank's file needs the same header")
+        }
+        return all.contains { $0[2] != 0 }
+    }
+
+    /// The table with zero columns `f…` appended up to `width` columns (libsvm's unwritten features).
+    static func widened(_ table: DataTable, to width: Int) -> DataTable {
+        let (n, d) = (table.rowCount, table.columnCount)
+        var values = Matrix<Double>(rows: n, columns: width)
+        values.withUnsafeMutableBufferPointer { out in
+            table.values.withUnsafeBufferPointer { source in
+                for i in 0..<n { (out.baseAddress! + i * width).update(from: source.baseAddress! + i * d, count: d) }
+            }
+        }
+        var widened = DataTable(
+            source: table.source, columnNames: table.columnNames + (d..<width).map { "f\($0)" }, values: values,
+            lineNumbers: table.lineNumbers)
+        widened.rowOffset = table.rowOffset
+        return widened
+    }
+
+    /// A 52-bit FNV-1a hash of the column names (exact in the doubles the exchange sums).
+    static func fingerprint(_ names: [String]) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for name in names {
+            for byte in name.utf8 + [0] {
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            }
+        }
+        return Int(hash >> 12)
+    }
 }

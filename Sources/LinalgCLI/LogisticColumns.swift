@@ -12,19 +12,31 @@ struct LogisticColumns {
     /// Whether labels −1/+1 (libsvm's convention) become 0/1.
     var mapsSignedLabels: Bool
 
+    /// The label column's index: the named one, or the last.
+    func labelIndex(in table: DataTable) throws -> Int {
+        do throws(DataError) {
+            return try label.map { name throws(DataError) in try table.columnIndex(named: name, option: "--label") }
+                ?? table.columnCount - 1
+        } catch { throw UserError(error.description) }
+    }
+
+    /// Whether the table's labels follow libsvm's −1/+1 convention: ``mapsSignedLabels`` and some label is −1.
+    func hasSignedLabels(_ table: DataTable) throws -> Bool {
+        guard mapsSignedLabels else { return false }
+        let labelIndex = try labelIndex(in: table)
+        return (0..<table.rowCount).contains { table.values[$0, labelIndex] == -1 }
+    }
+
     /// The problem and the feature names; bad labels and weights are named by file, line and column.
     /// The table is consumed: the label, weight and offset columns are taken out of it in place, so X is
     /// the table's own storage, not a copy.
+    /// `signedLabels`, when given, decides the −1/+1 convention (all ranks of a job decide together);
+    /// otherwise the table decides: it is signed when ``mapsSignedLabels`` and a label is −1.
     func problem(
         from table: consuming DataTable, lambda: Double, fitIntercept: Bool,
-        rowShares: (any RowShareReduction)? = nil
+        rowShares: (any RowShareReduction)? = nil, signedLabels: Bool? = nil
     ) throws -> (LogisticProblem, [String]) {
-        let labelIndex: Int
-        do throws(DataError) {
-            labelIndex =
-                try label.map { name throws(DataError) in try table.columnIndex(named: name, option: "--label") }
-                ?? table.columnCount - 1
-        } catch { throw UserError(error.description) }
+        let labelIndex = try labelIndex(in: table)
         func index(of name: String?, option: String) throws -> Int? {
             guard let name else { return nil }
             let found: Int
@@ -47,7 +59,7 @@ struct LogisticColumns {
             let list = named.count == 1 ? named[0] : named.dropLast().joined(separator: ", ") + " and " + named.last!
             throw UserError("\(table.source): no feature columns besides \(list)")
         }
-        let signed = mapsSignedLabels && (0..<table.rowCount).contains { table.values[$0, labelIndex] == -1 }
+        let signed = try signedLabels ?? hasSignedLabels(table)
         for i in 0..<table.rowCount {
             let value = table.values[i, labelIndex]
             let valid = signed ? (value == -1 || value == 1) : (value == 0 || value == 1)

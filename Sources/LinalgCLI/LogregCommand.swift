@@ -87,12 +87,12 @@ struct LogregCommand: ParsableCommand {
             if job != nil && cv != nil {
                 throw UserError("--cv is not distributed: run cross-validation as one process")
             }
-            let (local, featureNames) = try (job?.agreeing ?? { try $0() }) {
-                () throws -> (LogisticProblem, [String]) in
+            var (table, columns, signedLabels) = try (job?.agreeing ?? { try $0() }) {
+                () throws -> (DataTable, LogisticColumns, Bool) in
                 var data = input
                 if let job { data.data = job.dataPath(input.data) }
                 let format = try data.resolvedFormat()
-                // Consumed below: X is taken from it in place. A shared file: this rank's rows only.
+                // A shared file: this rank's rows only.
                 let table =
                     if let job, !DistributedJob.hasRankFiles(input.data) {
                         try data.readTable(sharedWith: job)
@@ -102,7 +102,18 @@ struct LogregCommand: ParsableCommand {
                 let columns = LogisticColumns(
                     label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
                     weights: weights, offset: offset, mapsSignedLabels: format == .libsvm)
-                return try columns.problem(from: consume table, lambda: lambda, fitIntercept: fitIntercept)
+                return (table, columns, try columns.hasSignedLabels(table))
+            }
+            if let job {
+                signedLabels = try job.agreeOnColumns(
+                    of: &table, from: input.data, columns: columns, signedLabels: signedLabels)
+            }
+            // Moved into the problem: X is taken from the table in place, not copied.
+            var pending: DataTable? = consume table
+            let (local, featureNames) = try (job?.agreeing ?? { try $0() }) {
+                () throws -> (LogisticProblem, [String]) in
+                try columns.problem(
+                    from: pending.take()!, lambda: lambda, fitIntercept: fitIntercept, signedLabels: signedLabels)
             }
             var problem = local
             if let job {

@@ -123,6 +123,45 @@ import Testing
         #expect(split.stderr.contains("bad.csv:851:3"), "\(split.stderr)")
     }
 
+    /// `{rank}` files need not agree on libsvm's width (the narrower are widened with zero
+    /// columns), and must agree on a CSV header (one message otherwise).
+    @Test func rankFilesAgreeOnTheirColumns() throws {
+        let directory = try CLI.temporaryDirectory()
+        let rows = Self.data(rows: 0...299).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        func svm(_ part: ArraySlice<[Substring]>, features: Int) -> String {
+            part.map { v in
+                (v[5] == "1" ? "+1" : "-1") + " " + (0..<features).map { "\($0 + 1):\(v[$0])" }.joined(separator: " ")
+            }.joined(separator: "\n") + "\n"
+        }
+        // Rank 1's file never writes feature 4: its table is one column narrower.
+        _ = try CLI.write(svm(rows[0..<100], features: 4), "p0.svm", in: directory)
+        _ = try CLI.write(svm(rows[100..<200], features: 3), "p1.svm", in: directory)
+        _ = try CLI.write(svm(rows[200..<300], features: 4), "p2.svm", in: directory)
+        var whole = svm(rows[0..<100], features: 4) + svm(rows[100..<200], features: 3)
+        whole += svm(rows[200..<300], features: 4)
+        let joined = try CLI.write(whole, "joined.svm", in: directory)
+        let options = ["--lambda", "0.5", "--json"]
+        let single = try CLI.run(["logreg", "--data", joined] + options)
+        #expect(single.status == 0, "\(single.stderr)")
+        let perRank = directory.appendingPathComponent("p{rank}.svm").path
+        let split = try CLI.run(["logreg", "--data", perRank] + options, launcher: Self.launcher(3))
+        #expect(split.status == 0, "\(split.stderr)")
+        expectSame(
+            try JSONDecoder().decode(FitOutput.self, from: Data(split.stdout.utf8)),
+            try JSONDecoder().decode(FitOutput.self, from: Data(single.stdout.utf8)), "libsvm {rank} files")
+        // CSV files with different headers: one message, exit 2.
+        for r in 0..<3 {
+            var text = Self.data(rows: (r * 20)...(r * 20 + 19))
+            if r == 2 { text = text.replacingOccurrences(of: "a,b,c,d,w,y", with: "a,b,c,e,w,y") }
+            _ = try CLI.write(text, "h\(r).csv", in: directory)
+        }
+        let headers = try CLI.run(
+            ["logreg", "--data", directory.appendingPathComponent("h{rank}.csv").path], launcher: Self.launcher(3))
+        #expect(headers.status == 2, "\(headers.stderr)")
+        #expect(headers.stderr.components(separatedBy: "linalg: error:").count == 2, "\(headers.stderr)")
+        #expect(headers.stderr.contains("rank 2"), "\(headers.stderr)")
+    }
+
     /// SGD with the batch split across ranks and one all-reduce per step follows the single
     /// process's loss history (the sums differ only in rounding).
     @Test func sgdOnRanksFollowsTheSingleProcessHistory() throws {
