@@ -135,6 +135,13 @@ def input_jacobians(weights, x):
     return sensitivities(weights, x)[0] @ weights[0]
 
 
+def mlp_record(case, sizes, batch, implementation, body, budget, timer=None):
+    """The record of an MLP case: `body` timed by `timer` (default `measure`) within `budget`, with the
+    case's flop count."""
+    samples = (timer or measure)(body, budget)
+    return record(case, sizes, batch, implementation, samples, mlp_flops(case, sizes, batch))
+
+
 def mlp_cases(sizes, batch, jacobian_batch, budget):
     rng = np.random.default_rng(7)
     weights = make_net(sizes, rng)
@@ -142,45 +149,13 @@ def mlp_cases(sizes, batch, jacobian_batch, budget):
     x = rng.standard_normal((sizes[0], batch))
     y = 0.5 * x[: sizes[-1]]
     xj = x[:, :jacobian_batch]
+    out.append(mlp_record("mlp.forward", sizes, batch, "numpy", lambda: forward(weights, x), budget))
+    out.append(mlp_record("mlp.gradient", sizes, batch, "numpy", lambda: gradient(weights, x, y), budget))
     out.append(
-        record(
-            "mlp.forward",
-            sizes,
-            batch,
-            "numpy",
-            measure(lambda: forward(weights, x), budget),
-            mlp_flops("mlp.forward", sizes, batch),
-        )
+        mlp_record("mlp.jacobian_x0", sizes, jacobian_batch, "numpy", lambda: input_jacobians(weights, xj), budget)
     )
     out.append(
-        record(
-            "mlp.gradient",
-            sizes,
-            batch,
-            "numpy",
-            measure(lambda: gradient(weights, x, y), budget),
-            mlp_flops("mlp.gradient", sizes, batch),
-        )
-    )
-    out.append(
-        record(
-            "mlp.jacobian_x0",
-            sizes,
-            jacobian_batch,
-            "numpy",
-            measure(lambda: input_jacobians(weights, xj), budget),
-            mlp_flops("mlp.jacobian_x0", sizes, jacobian_batch),
-        )
-    )
-    out.append(
-        record(
-            "mlp.jacobian_weights",
-            sizes,
-            jacobian_batch,
-            "numpy",
-            measure(lambda: sensitivities(weights, xj), budget),
-            mlp_flops("mlp.jacobian_weights", sizes, jacobian_batch),
-        )
+        mlp_record("mlp.jacobian_weights", sizes, jacobian_batch, "numpy", lambda: sensitivities(weights, xj), budget)
     )
     return out
 
@@ -233,42 +208,24 @@ def torch_mlp_cases(sizes, batch, jacobian_batch, budget):
     input_jacobian = vmap(jacrev(lambda x0: f(weights, x0)))
     weight_jacobian = vmap(jacrev(lambda ws, x0: f(ws, x0)), in_dims=(None, 0))
     out = [
-        record(
-            "mlp.forward",
-            sizes,
-            batch,
-            "pytorch",
-            measure_compiled(forward, budget),
-            mlp_flops("mlp.forward", sizes, batch),
-        ),
-        record(
-            "mlp.gradient",
-            sizes,
-            batch,
-            "pytorch",
-            measure_compiled(gradient, budget),
-            mlp_flops("mlp.gradient", sizes, batch),
-        ),
+        mlp_record("mlp.forward", sizes, batch, "pytorch", forward, budget, measure_compiled),
+        mlp_record("mlp.gradient", sizes, batch, "pytorch", gradient, budget, measure_compiled),
     ]
     out.append(
-        record(
-            "mlp.jacobian_x0",
-            sizes,
-            jacobian_batch,
-            "pytorch",
-            measure_compiled(lambda: input_jacobian(xj), budget),
-            mlp_flops("mlp.jacobian_x0", sizes, jacobian_batch),
+        mlp_record(
+            "mlp.jacobian_x0", sizes, jacobian_batch, "pytorch", lambda: input_jacobian(xj), budget, measure_compiled
         )
     )
     if jacobian_batch * hl * s <= 1 << 26:  # the dense tensors: 4.3 GB for the wide net
         out.append(
-            record(
+            mlp_record(
                 "mlp.jacobian_weights",
                 sizes,
                 jacobian_batch,
                 "pytorch",
-                measure_compiled(lambda: weight_jacobian(weights, xj), budget),
-                mlp_flops("mlp.jacobian_weights", sizes, jacobian_batch),
+                lambda: weight_jacobian(weights, xj),
+                budget,
+                measure_compiled,
             )
         )
     return out
@@ -372,42 +329,24 @@ def jax_mlp_cases(sizes, batch, jacobian_batch, budget):
     weight_jacobian = jax.jit(jax.vmap(jax.jacrev(f), in_axes=(None, 0)))
     ready = lambda body: (lambda: jax.block_until_ready(body()))
     out = [
-        record(
-            "mlp.forward",
-            sizes,
-            batch,
-            "jax",
-            measure_compiled(ready(lambda: forward(weights, x)), budget),
-            mlp_flops("mlp.forward", sizes, batch),
-        ),
-        record(
-            "mlp.gradient",
-            sizes,
-            batch,
-            "jax",
-            measure_compiled(ready(lambda: gradient(weights)), budget),
-            mlp_flops("mlp.gradient", sizes, batch),
-        ),
+        mlp_record("mlp.forward", sizes, batch, "jax", ready(lambda: forward(weights, x)), budget, measure_compiled),
+        mlp_record("mlp.gradient", sizes, batch, "jax", ready(lambda: gradient(weights)), budget, measure_compiled),
     ]
     out.append(
-        record(
-            "mlp.jacobian_x0",
-            sizes,
-            jacobian_batch,
-            "jax",
-            measure_compiled(ready(lambda: input_jacobian(xj)), budget),
-            mlp_flops("mlp.jacobian_x0", sizes, jacobian_batch),
+        mlp_record(
+            "mlp.jacobian_x0", sizes, jacobian_batch, "jax", ready(lambda: input_jacobian(xj)), budget, measure_compiled
         )
     )
     if jacobian_batch * hl * s <= 1 << 26:
         out.append(
-            record(
+            mlp_record(
                 "mlp.jacobian_weights",
                 sizes,
                 jacobian_batch,
                 "jax",
-                measure_compiled(ready(lambda: weight_jacobian(weights, xj)), budget),
-                mlp_flops("mlp.jacobian_weights", sizes, jacobian_batch),
+                ready(lambda: weight_jacobian(weights, xj)),
+                budget,
+                measure_compiled,
             )
         )
     return out
