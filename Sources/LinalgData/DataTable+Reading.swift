@@ -15,6 +15,12 @@ public struct DataReadOptions: Sendable {
         self.delimiter = delimiter
         self.zeroBasedIndices = zeroBasedIndices
     }
+
+    /// The field separator for delimited text of `format`: ``delimiter`` when set, else tab for TSV
+    /// and `,` otherwise.
+    func delimiter(for format: DataFormat) -> UInt8 {
+        delimiter ?? (format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
+    }
 }
 
 extension DataTable {
@@ -44,8 +50,7 @@ extension DataTable {
     ) throws(DataError) -> DataTable {
         switch format {
         case .csv, .tsv:
-            let delimiter = options.delimiter ?? (format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
-            return try DelimitedReader.read(file, delimiter: delimiter)
+            return try DelimitedReader.read(file, delimiter: options.delimiter(for: format))
         case .npy:
             return try NumpyFile.read(file).table(source: file.name)
         case .npz:

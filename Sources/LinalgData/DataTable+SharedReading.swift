@@ -38,8 +38,7 @@ extension DataTable {
         let file = try InputFile(path: path)
         switch format {
         case .csv, .tsv:
-            let delimiter = options.delimiter ?? (format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
-            return try DelimitedReader.readShare(file, delimiter: delimiter, share: share)
+            return try DelimitedReader.readShare(file, delimiter: options.delimiter(for: format), share: share)
         case .npy:
             var stream = SourceStream(file, range: 0..<file.size)
             let read = try NumpyFile.read(&stream, share: share)
