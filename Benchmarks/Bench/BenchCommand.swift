@@ -35,23 +35,15 @@ struct BenchCommand: ParsableCommand {
             String(
                 format: "dgemm roofline: %d×%d×%d at %.1f GFLOP/s; sgemm %.1f GFLOP/s", roofline.size, roofline.size,
                 roofline.size, rate, singleRate))
-        print("(%dgemm compares each GEMM-bound case with the dgemm rate, or the sgemm rate for a float32 case,")
-        print(" re-measured just before and just after it, averaged, so that the machine's drift in speed between")
-        print(" cases does not enter the ratio)\n")
+        print("(%dgemm compares each GEMM-bound case with the dgemm rate, or the sgemm rate for a float32 case:")
+        print(" the case and the roofline product timed in alternating blocks, the median of the per-block ratios,")
+        print(" so that the machine's drift in speed does not enter the ratio)\n")
 
         var records: [BenchRecord] = []
         let table = ResultTable()
         table.printHeader()
         for benchCase in BenchCases.all(settings) where settings.includes(benchCase.name) {
             let prepared = benchCase.prepare()
-            // The dgemm rate right before and right after the linalg timing, averaged: the
-            // roofline of the same minute, with the machine's drift between the two windows halved.
-            let rooflineBudget = settings.quick ? 0.1 : 0.3
-            let measureRoofline = {
-                benchCase.singlePrecision
-                    ? singleRoofline.measure(budget: rooflineBudget) : roofline.measure(budget: rooflineBudget)
-            }
-            let rateBefore = benchCase.gemmBound ? measureRoofline() : nil
             if benchCase.interleaved, let baseline = prepared.reference {
                 let (timing, baselineTiming, ratio) = measureInterleaved(
                     budget: settings.budget, rounds: settings.quick ? 3 : 5, prepared.linalg, baseline)
@@ -66,8 +58,23 @@ struct BenchCommand: ParsableCommand {
                     note: (benchCase.note ?? "") + String(format: "; interleaved, median ratio %.3f", ratio))
                 continue
             }
-            let linalgTiming = measure(budget: settings.budget, prepared.linalg)
-            let adjacentRate = rateBefore.map { ($0 + measureRoofline()) / 2 }
+            let linalgTiming: TimingSummary
+            var adjacentRate: Double?
+            if benchCase.gemmBound {
+                // The case and the roofline product in alternating blocks, the ratio taken per
+                // round: both see the same seconds of the machine's drifting speed.
+                let single = benchCase.singlePrecision
+                let multiply: () -> Void = single ? singleRoofline.multiplyOnce : roofline.multiplyOnce
+                let (timing, _, ratio) = measureInBlocks(
+                    rounds: settings.quick ? 3 : 5, blockBudget: settings.quick ? 0.1 : 0.25, warmUp: 0.15,
+                    prepared.linalg, multiply)
+                linalgTiming = timing
+                // ratio = t_case / t_gemm per round, so the roofline's rate in the case's seconds
+                // is gemmFlops / (t_case / ratio).
+                adjacentRate = (single ? singleRoofline.flops : roofline.flops) * ratio / timing.median / 1e9
+            } else {
+                linalgTiming = measure(budget: settings.budget, prepared.linalg)
+            }
             let linalg = BenchRecord(
                 caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
                 implementation: "linalg", timing: linalgTiming, flops: prepared.flops())
@@ -122,10 +129,16 @@ final class GemmRoofline<S: BLASScalar> {
         c = Matrix<S>(rows: size, columns: size)
     }
 
-    /// GFLOP/s of `C = AB` (`2n³` flops), median over `budget` seconds.
+    /// The flops of one product, `2n³`.
+    var flops: Double { FlopCount.gemm(m: size, n: size, k: size) }
+
+    /// One product `C = AB`.
+    func multiplyOnce() { try! BLAS.gemm(a, b, into: &c) }
+
+    /// GFLOP/s of `C = AB`, median over `budget` seconds.
     func measure(budget: Double) -> Double {
-        let timing = BenchSupport.measure(budget: budget, minimumSamples: 3) { try! BLAS.gemm(a, b, into: &c) }
-        return FlopCount.gemm(m: size, n: size, k: size) / timing.median / 1e9
+        let timing = BenchSupport.measure(budget: budget, minimumSamples: 3) { multiplyOnce() }
+        return flops / timing.median / 1e9
     }
 }
 

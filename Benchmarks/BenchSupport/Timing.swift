@@ -41,10 +41,19 @@ public func measure(
     budget: Double, warmUp: Double = 0.15, minimumSamples: Int = 5, maximumSamples: Int = 200,
     _ body: () -> Void
 ) -> TimingSummary {
+    TimingSummary(
+        samples: sampleTimes(
+            budget: budget, warmUp: warmUp, minimumSamples: minimumSamples, maximumSamples: maximumSamples, body))
+}
+
+/// The samples of ``measure(budget:warmUp:minimumSamples:maximumSamples:_:)``, seconds per call.
+func sampleTimes(
+    budget: Double, warmUp: Double, minimumSamples: Int = 5, maximumSamples: Int = 200, _ body: () -> Void
+) -> [Double] {
     let warmStart = monotonicSeconds()
     body()
     let once = monotonicSeconds() - warmStart
-    if once >= budget { return TimingSummary(samples: [once]) }
+    if once >= budget { return [once] }
     while monotonicSeconds() - warmStart < warmUp { body() }
     let innerCount = once >= 5e-5 ? 1 : Swift.max(1, Int(5e-5 / Swift.max(once, 1e-9)))
     var samples: [Double] = []
@@ -55,7 +64,7 @@ public func measure(
         samples.append((monotonicSeconds() - t0) / Double(innerCount))
         if samples.count >= 1 && samples[0] * Double(innerCount) > budget { break }
     }
-    return TimingSummary(samples: samples)
+    return samples
 }
 
 /// Times `first` and `second` alternately, one call each per round, for at least `rounds` rounds
@@ -79,6 +88,27 @@ public func measureInterleaved(
         b.append(t2 - t1)
         ratios.append((t1 - t0) / (t2 - t1))
         if a.count >= 200 { break }
+    }
+    return (TimingSummary(samples: a), TimingSummary(samples: b), TimingSummary(samples: ratios).median)
+}
+
+/// Times `first` and `second` in alternating blocks, `rounds` of each, every block a
+/// ``measure(budget:warmUp:minimumSamples:maximumSamples:_:)`` of `blockBudget` seconds after its
+/// own warm-up: each round's two medians come from the same second of the machine's drifting
+/// speed, and the warm-up keeps a block clear of the other's after-effects (OpenBLAS's spinning
+/// workers after a threaded product). Returns every sample of each and the median of the
+/// per-round ratios `first / second`.
+public func measureInBlocks(
+    rounds: Int, blockBudget: Double, warmUp: Double, _ first: () -> Void, _ second: () -> Void
+) -> (first: TimingSummary, second: TimingSummary, medianRatio: Double) {
+    precondition(rounds >= 1, "measureInBlocks needs at least one round")
+    var a: [Double] = [], b: [Double] = [], ratios: [Double] = []
+    for _ in 0..<rounds {
+        let x = sampleTimes(budget: blockBudget, warmUp: warmUp, first)
+        let y = sampleTimes(budget: blockBudget, warmUp: warmUp, second)
+        a += x
+        b += y
+        ratios.append(TimingSummary(samples: x).median / TimingSummary(samples: y).median)
     }
     return (TimingSummary(samples: a), TimingSummary(samples: b), TimingSummary(samples: ratios).median)
 }
