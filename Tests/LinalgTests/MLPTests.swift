@@ -295,4 +295,37 @@ import Testing
         bad[0, 1] = .infinity
         #expect(throws: LinalgError.nonFinite(what: "input", row: 0, column: 1)) { try net(bad) }
     }
+
+    /// A NaN or ±∞ in the input or the targets is reported at its entry whether the batch is
+    /// passed in one piece or split across the cores (then each core checks its own samples while
+    /// loading them, and the targets are looked for once the loss is non-finite), by the forward
+    /// pass, backprop and the squared error alike; the workspace computes correctly afterwards.
+    @Test(arguments: [7, 2048])
+    func nonFiniteInputsAndTargetsAreReportedAtTheirEntry(batch: Int) throws {
+        let sizes = [64, 128, 32]
+        let net = try MLP<Float>(sizes: sizes, seed: 3)
+        var generator = Xoshiro256StarStar(seed: 5)
+        let x = Matrix<Double>.random(rows: sizes[0], columns: batch, distribution: .randn, using: &generator)
+            .converted(to: Float.self)
+        let y = Matrix<Double>.random(rows: sizes[2], columns: batch, distribution: .randn, using: &generator)
+            .converted(to: Float.self)
+        let workspace = MLPWorkspace<Float>(sizes: sizes, batchSize: 1)
+        let expectedLoss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
+        let expectedGradient = workspace.gradient(1)
+        for (row, column, value) in [(5, batch - 1, Float.nan), (0, batch / 2, .infinity), (63, 0, -.infinity)] {
+            var badX = x
+            badX[row, column] = value
+            let inputError = LinalgError.nonFinite(what: "input", row: row, column: column)
+            #expect(throws: inputError) { try net.forward(badX, workspace: workspace) }
+            #expect(throws: inputError) { try net.squaredErrorAndGradient(badX, targets: y, workspace: workspace) }
+            #expect(throws: inputError) { try net.backpropagate(badX, lossGradient: y, workspace: workspace) }
+            var badY = y
+            badY[row % sizes[2], column] = value
+            #expect(throws: LinalgError.nonFinite(what: "targets", row: row % sizes[2], column: column)) {
+                try net.squaredErrorAndGradient(x, targets: badY, workspace: workspace)
+            }
+        }
+        #expect(try net.squaredErrorAndGradient(x, targets: y, workspace: workspace) == expectedLoss)
+        #expect(workspace.gradient(1) == expectedGradient)
+    }
 }

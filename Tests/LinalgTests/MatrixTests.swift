@@ -1,3 +1,4 @@
+@testable import LinalgCore
 import Linalg
 import Testing
 
@@ -83,5 +84,32 @@ import Testing
         #expect(
             try Matrix<Float>(rows: 1, columns: 3, scalars: [.greatestFiniteMagnitude, 0, -1]).firstNonFinite == nil)
         #expect(Matrix<Double>(rows: 0, columns: 3).firstNonFinite == nil)
+    }
+
+    /// The copy that checks while it copies: every entry copied bit for bit, and `false` exactly
+    /// when a NaN or ±∞ is among them, in both precisions, finite extremes included.
+    @Test func checkedCopyCopiesEveryBitAndFlagsNonFiniteEntries() {
+        func bits<S>(_ value: S) -> [UInt8] { withUnsafeBytes(of: value) { Array($0) } }
+        func check<S: BinaryFloatingPoint>(_ finite: [S], _ bad: [S]) {
+            let count = 37
+            let source = (0..<count).map { finite[$0 % finite.count] }
+            var destination = [S](repeating: 0, count: count)
+            #expect(NonFiniteScan.copy(source, to: &destination, count: count))
+            #expect(zip(source, destination).allSatisfy { bits($0) == bits($1) })
+            for value in bad {
+                for position in [0, 17, count - 1] {
+                    var scalars = source
+                    scalars[position] = value
+                    #expect(!NonFiniteScan.copy(scalars, to: &destination, count: count), "\(value) at \(position)")
+                    #expect(bits(destination[position]) == bits(value))
+                }
+            }
+        }
+        check(
+            [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude, -1] as [Double],
+            [.nan, .infinity, -.infinity, .signalingNaN])
+        check(
+            [0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude, -1] as [Float],
+            [.nan, .infinity, -.infinity, .signalingNaN])
     }
 }

@@ -126,15 +126,17 @@ extension MLP {
         _ x: Matrix<Scalar>, lossGradient g: Matrix<Scalar>,
         workspace: MLPWorkspace<Scalar>
     ) throws(LinalgError) {
-        try validateInput(x)
+        try validateInputShape(x)
         guard g.rows == outputSize, g.columns == x.columns else {
             throw .shapeMismatch(
                 operation: "MLP.backpropagate",
                 detail: "∂loss/∂f must be \(outputSize)×\(x.columns), got \(g.rows)×\(g.columns)")
         }
-        load(x, into: workspace)
+        let finite = parameters.withUnsafeBufferPointer { p in
+            loadAndForward(x, p.baseAddress!, workspace) { _ in 0 }.sourceIsFinite
+        }
+        if !finite { try throwNonFiniteInput(x) }
         parameters.withUnsafeBufferPointer { p in
-            forwardInWorkspace(p.baseAddress!, workspace)
             g.withUnsafeBufferPointer { source in
                 if let base = source.baseAddress {
                     workspace.copyRows(outputSize, from: base, into: workspace.errors[layerCount - 1])
@@ -166,20 +168,30 @@ extension MLP {
         _ x: Matrix<Scalar>, targets y: Matrix<Scalar>,
         workspace: MLPWorkspace<Scalar>
     ) throws(LinalgError) -> Double {
-        try validateInput(x)
+        try validateInputShape(x)
         guard y.rows == outputSize, y.columns == x.columns else {
             throw .shapeMismatch(
                 operation: "MLP.squaredErrorAndGradient",
                 detail: "targets must be \(outputSize)×\(x.columns), got \(y.rows)×\(y.columns)")
         }
-        if let (i, j) = y.firstNonFinite { throw .nonFinite(what: "targets", row: i, column: j) }
-        load(x, into: workspace)
-        return parameters.withUnsafeBufferPointer { p in
+        prepare(workspace, batchSize: x.columns)
+        let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1]
+        let ld = workspace.rowStride, outputs = outputSize, targetStride = y.columns
+        let (finite, loss) = parameters.withUnsafeBufferPointer { p in
             y.withUnsafeBufferPointer { t in
-                squaredErrorStep(
-                    p.baseAddress!, targets: t.baseAddress!, targetStride: y.columns, workspace: workspace, scale: 1)
+                loadAndForward(x, p.baseAddress!, workspace) { columns in
+                    MLP.squaredResiduals(
+                        f, targets: t.baseAddress!, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
+                        columns: columns)
+                }
             }
         }
+        if !finite { try throwNonFiniteInput(x) }
+        // A NaN or ±∞ among the targets makes the sum non-finite, so they are looked for only
+        // then (a non-finite sum with finite targets is the net's own overflow).
+        if !loss.isFinite, let (i, j) = y.firstNonFinite { throw .nonFinite(what: "targets", row: i, column: j) }
+        parameters.withUnsafeBufferPointer { backwardInWorkspace($0.baseAddress!, workspace, scale: 1) }
+        return loss
     }
 
     /// Forward pass, `loss = Σ ‖f − y‖²`, `∂loss/∂f = 2(f − y)`, backward pass with `scale`;
@@ -189,16 +201,32 @@ extension MLP {
         _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
         workspace: MLPWorkspace<Scalar>, scale: Scalar
     ) -> Double {
-        forwardInWorkspace(parameters, workspace)
-        let batch = workspace.batchSize, ld = workspace.rowStride
-        let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1]
+        let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1], ld = workspace.rowStride
+        let outputs = outputSize
+        let loss = forwardInWorkspace(parameters, workspace, loading: nil) { columns in
+            MLP.squaredResiduals(
+                f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
+                columns: columns)
+        }.epilogueSum
+        backwardInWorkspace(parameters, workspace, scale: scale)
+        return loss
+    }
+
+    /// `Σ (f − y)²` over the samples `columns` of `rows` outputs, writing `2(f − y)` into `g`
+    /// (`f` and `g` with rows `rowStride` apart, `y` with rows `targetStride` apart).
+    @inlinable @inline(__always)
+    static func squaredResiduals(
+        _ f: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
+        into g: UnsafeMutablePointer<Scalar>, rowStride ld: Int, rows: Int, columns: Range<Int>
+    ) -> Double {
         var loss = 0.0
-        for i in 0..<outputSize {
-            let fi = f + i * ld, ti = targets + i * targetStride, gi = g + i * ld
+        let first = columns.lowerBound, width = columns.count
+        for i in 0..<rows {
+            let fi = f + i * ld + first, ti = targets + i * targetStride + first, gi = g + i * ld + first
             // Four partial sums: one chain of dependent additions would cost an add latency per entry.
             var partial: (Double, Double, Double, Double) = (0, 0, 0, 0)
             var b = 0
-            while b + 4 <= batch {
+            while b + 4 <= width {
                 let r0 = fi[b] - ti[b], r1 = fi[b + 1] - ti[b + 1], r2 = fi[b + 2] - ti[b + 2],
                     r3 = fi[b + 3] - ti[b + 3]
                 partial.0 += Double(r0 * r0)
@@ -211,7 +239,7 @@ extension MLP {
                 gi[b + 3] = 2 * r3
                 b += 4
             }
-            while b < batch {
+            while b < width {
                 let residual = fi[b] - ti[b]
                 partial.0 += Double(residual * residual)
                 gi[b] = 2 * residual
@@ -219,7 +247,6 @@ extension MLP {
             }
             loss += (partial.0 + partial.1) + (partial.2 + partial.3)
         }
-        backwardInWorkspace(parameters, workspace, scale: scale)
         return loss
     }
 }

@@ -10,12 +10,27 @@ extension MLP {
     /// (one core applying σ after a multi-threaded GEMM would leave the other idle meanwhile).
     @inlinable
     func forwardInWorkspace(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>) {
+        _ = forwardInWorkspace(parameters, workspace, loading: nil) { _ in 0 }
+    }
+
+    /// ``forwardInWorkspace(_:_:)`` that first copies the batch `source` (`h₀ × B`, contiguous)
+    /// into `x₀` unless it is `nil`, and afterwards runs `epilogue(columns)` for the samples
+    /// `columns` of the output: on each core for its own share of a split batch (its copy, pass
+    /// and epilogue then touch only that share, and no core waits for the other in between).
+    /// Returns whether `source` was all finite and the sum of the epilogue's values; a source
+    /// with a non-finite entry may have been run through the pass (discard the results).
+    @inlinable @inline(__always)
+    func forwardInWorkspace(
+        _ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, loading source: UnsafePointer<Scalar>?,
+        epilogue: (Range<Int>) -> Double
+    ) -> (sourceIsFinite: Bool, epilogueSum: Double) {
         let batch = workspace.batchSize
         if splitsAcrossCores(batch: batch) {
-            forwardSplittingColumns(parameters, workspace)
-        } else {
-            forwardColumns(parameters, workspace.activations, rowStride: workspace.rowStride, columns: 0..<batch)
+            return forwardSplittingColumns(parameters, workspace, loading: source, epilogue: epilogue)
         }
+        if let source, !workspace.loadColumns(source, columns: 0..<batch) { return (false, 0) }
+        forwardColumns(parameters, workspace.activations, rowStride: workspace.rowStride, columns: 0..<batch)
+        return (true, epilogue(0..<batch))
     }
 
     /// Whether a pass over a batch of `batch` is split across the cores: at least two parts of
@@ -45,15 +60,33 @@ extension MLP {
     @inlinable package static var columnSplitMultiplyAdds: Int { 1 << 23 }
 
     /// The forward pass with the batch's columns split across the cores (OpenBLAS single-threaded
-    /// meanwhile).
+    /// meanwhile), each core loading its share first and running `epilogue` on it last.
     @inlinable
-    func forwardSplittingColumns(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>) {
+    func forwardSplittingColumns(
+        _ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, loading source: UnsafePointer<Scalar>?,
+        epilogue: (Range<Int>) -> Double
+    ) -> (sourceIsFinite: Bool, epilogueSum: Double) {
         let batch = workspace.batchSize
         let parts = MLP.splitParts(batch: batch)
-        let activations = UncheckedSendable(workspace.activations)
-        let weights = UncheckedSendable(parameters), ld = workspace.rowStride
-        ParallelChunks.run(count: batch, parts: parts, alignment: 8) { _, columns in
-            forwardColumns(weights.value, activations.value, rowStride: ld, columns: columns)
+        let activations = UncheckedSendable(workspace.activations), space = UncheckedSendable(workspace)
+        let weights = UncheckedSendable(parameters), ld = workspace.rowStride, input = UncheckedSendable(source)
+        return withUnsafeTemporaryAllocation(of: (Bool, Double).self, capacity: parts) { results in
+            let shares = UncheckedSendable(results)
+            withoutActuallyEscaping(epilogue) { epilogue in
+                let epilogue = UncheckedSendable(epilogue)
+                ParallelChunks.run(count: batch, parts: parts, alignment: 8) { part, columns in
+                    let finite = input.value.map { space.value.loadColumns($0, columns: columns) } ?? true
+                    forwardColumns(weights.value, activations.value, rowStride: ld, columns: columns)
+                    shares.value.initializeElement(at: part, to: (finite, epilogue.value(columns)))
+                }
+            }
+            // Summed in part order: the same batch on the same cores gives the same bits.
+            var finite = true, sum = 0.0
+            for share in results {
+                finite = finite && share.0
+                sum += share.1
+            }
+            return (finite, sum)
         }
     }
 
@@ -111,9 +144,7 @@ extension MLP {
     /// Copies a checked `h₀ × B` batch into the workspace's `x₀`, sizing it for `B`.
     @inlinable
     func load(_ x: Matrix<Scalar>, into workspace: MLPWorkspace<Scalar>) {
-        precondition(
-            workspace.sizes == sizes, "MLPWorkspace for sizes \(workspace.sizes) used with a net of sizes \(sizes)")
-        workspace.prepare(batchSize: x.columns)
+        prepare(workspace, batchSize: x.columns)
         x.withUnsafeBufferPointer { source in
             if let base = source.baseAddress {
                 workspace.copyRows(inputSize, from: base, into: workspace.activations[0])
@@ -121,14 +152,45 @@ extension MLP {
         }
     }
 
+    /// Sizes `workspace` (made for this net's sizes) for batches of `batchSize`.
+    @inlinable
+    func prepare(_ workspace: MLPWorkspace<Scalar>, batchSize: Int) {
+        precondition(
+            workspace.sizes == sizes, "MLPWorkspace for sizes \(workspace.sizes) used with a net of sizes \(sizes)")
+        workspace.prepare(batchSize: batchSize)
+    }
+
+    /// Loads `x` (of the input's shape, see ``validateInputShape(_:)``) into `workspace`, sized
+    /// for it, and runs the forward pass and `epilogue` (see
+    /// ``forwardInWorkspace(_:_:loading:epilogue:)``); returns whether `x` was all finite and the
+    /// epilogue's sum.
+    @inlinable @inline(__always)
+    func loadAndForward(
+        _ x: Matrix<Scalar>, _ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>,
+        epilogue: (Range<Int>) -> Double
+    ) -> (sourceIsFinite: Bool, epilogueSum: Double) {
+        prepare(workspace, batchSize: x.columns)
+        return x.withUnsafeBufferPointer {
+            forwardInWorkspace(parameters, workspace, loading: $0.baseAddress, epilogue: epilogue)
+        }
+    }
+
+    /// Throws the first NaN or ±∞ of `x` as the input's (after a load that found one).
+    @inlinable
+    func throwNonFiniteInput(_ x: Matrix<Scalar>) throws(LinalgError) {
+        if let (i, j) = x.firstNonFinite { throw .nonFinite(what: "input", row: i, column: j) }
+    }
+
     /// `f(X)` for a batch `X` (`h₀ × B`, one column per sample), computed in `workspace`
     /// without allocating; the result stays in ``MLPWorkspace/output`` and every `x_l` in
     /// ``MLPWorkspace/activation(_:)`` for a following backward pass.
     @inlinable
     public func forward(_ x: Matrix<Scalar>, workspace: MLPWorkspace<Scalar>) throws(LinalgError) {
-        try validateInput(x)
-        load(x, into: workspace)
-        parameters.withUnsafeBufferPointer { forwardInWorkspace($0.baseAddress!, workspace) }
+        try validateInputShape(x)
+        let finite = parameters.withUnsafeBufferPointer {
+            loadAndForward(x, $0.baseAddress!, workspace) { _ in 0 }.sourceIsFinite
+        }
+        if !finite { try throwNonFiniteInput(x) }
     }
 
     /// `f(X)`, `h_L × B`, for a batch `X` (`h₀ × B`).

@@ -114,6 +114,23 @@ public final class MLPWorkspace<Scalar: NeuralScalar> {
         allocateBatchBuffers()
     }
 
+    /// Copies the samples `columns` of a contiguous `h₀ × B` batch into `x₀` and returns whether
+    /// they were all finite (checked while copying).
+    @inlinable
+    func loadColumns(_ source: UnsafePointer<Scalar>, columns: Range<Int>) -> Bool {
+        let b = batchSize, ld = rowStride, x0 = activations[0]
+        if ld == b && columns.count == b {
+            return NonFiniteScan.copy(source, to: x0, count: sizes[0] * b)
+        }
+        var finite = true
+        let first = columns.lowerBound
+        for r in 0..<sizes[0] {
+            let copied = NonFiniteScan.copy(source + r * b + first, to: x0 + r * ld + first, count: columns.count)
+            finite = finite && copied
+        }
+        return finite
+    }
+
     /// Copies `rows` rows of `batchSize` entries from a contiguous `rows × B` source into a
     /// buffer with rows ``rowStride`` apart.
     @inlinable
