@@ -124,15 +124,22 @@ func makeBiasedNet(_ c: NetCase) throws -> (MLP<Double>, Reference.MLP) {
         let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: whole)
         var sumLoss = 0.0
         var sumBias = sizes.dropFirst().map { [Double](repeating: 0, count: $0) }
+        var sumWeights = (0..<net.layerCount).map { [Double](repeating: 0, count: sizes[$0] * sizes[$0 + 1]) }
         for range in [0..<100, 100..<batch] {
             let part = MLPWorkspace<Double>(sizes: sizes, batchSize: range.count)
             sumLoss += try net.squaredErrorAndGradient(
                 try columns(range, of: x), targets: try columns(range, of: y), workspace: part)
-            for l in 0..<net.layerCount { sumBias[l] = zip(sumBias[l], part.biasGradient(l)).map { $0 + $1 } }
+            for l in 0..<net.layerCount {
+                sumBias[l] = zip(sumBias[l], part.biasGradient(l)).map { $0 + $1 }
+                sumWeights[l] = zip(sumWeights[l], part.gradient(l).scalars).map { $0 + $1 }
+            }
         }
         #expect(abs(loss - sumLoss) <= 1e-10 * sumLoss)
         for l in 0..<net.layerCount {
             for (a, b) in zip(whole.biasGradient(l), sumBias[l]) { #expect(abs(a - b) <= 1e-9 * max(1, abs(b))) }
+            for (a, b) in zip(whole.gradient(l).scalars, sumWeights[l]) {
+                #expect(abs(a - b) <= 1e-9 * max(1, abs(b)))
+            }
         }
     }
 

@@ -5,8 +5,9 @@ extension MLP {
     /// as `∂loss/∂f`, after a forward pass: writes `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ` (and
     /// `scale · ∂loss/∂b_l = scale · Σ_b (Δ_l)_{·b}`) into the workspace gradient. Two GEMMs per layer.
     ///
-    /// A large batch splits each layer across the cores (single-threaded GEMMs): the rows of
-    /// `∂loss/∂W_l` and the columns (samples) of `Δ_{l−1}`, which both only read `Δ_l`.
+    /// A large batch is split by samples, as in the forward pass: each core backpropagates its
+    /// own samples through every layer (single-threaded GEMMs, no waiting for the other core
+    /// between layers) into a gradient of its own, and the cores' gradients are added up last.
     @inlinable
     func backwardInWorkspace(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, scale: Scalar) {
         let batch = workspace.batchSize, ld = workspace.rowStride
@@ -17,74 +18,85 @@ extension MLP {
             outputActivation, errors[last], output: activations[last + 1],
             count: sizes[last + 1] * ld)
         if splitsAcrossCores(batch: batch) {
-            backwardSplittingLayers(parameters, workspace, scale: scale)
+            backwardSplittingSamples(parameters, workspace, scale: scale)
             return
         }
         let gradient = workspace.gradient
         for l in stride(from: last, through: 0, by: -1) {
             backwardLayer(
-                l, parameters, errors: errors, activations: activations, gradient: gradient, batch: batch,
-                rowStride: ld, scale: scale, gradientRows: 0..<sizes[l + 1], samples: 0..<batch, biased: false)
+                l, parameters, errors: errors, activations: activations, gradient: gradient, rowStride: ld,
+                scale: scale, samples: 0..<batch, biased: false)
         }
         // Each Δ_l stays in its own buffer, so the bias gradients can follow in a loop of their
         // own, and a net without biases pays nothing for them.
         if hasBiases {
             for l in 0...last {
                 biasGradientRows(
-                    l, errors: errors, gradient: gradient, batch: batch, rowStride: ld, scale: scale,
-                    rows: 0..<sizes[l + 1])
+                    l, errors: errors, gradient: gradient, rowStride: ld, scale: scale, rows: 0..<sizes[l + 1],
+                    samples: 0..<batch)
             }
         }
     }
 
-    /// ``backwardInWorkspace(_:_:scale:)``'s layers with each one split across the cores.
+    /// ``backwardInWorkspace(_:_:scale:)`` with the samples split across the cores: core `k`
+    /// writes the gradient of its samples into its own buffer (the workspace gradient for the
+    /// first), then every core adds up one range of the parameters over the buffers, in order.
     @inlinable
-    func backwardSplittingLayers(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, scale: Scalar)
+    func backwardSplittingSamples(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, scale: Scalar)
     {
         let batch = workspace.batchSize, ld = workspace.rowStride
         let parts = MLP.splitParts(batch: batch)
+        workspace.preparePartialGradients(parts - 1)
         let weights = UncheckedSendable(parameters), gradient = UncheckedSendable(workspace.gradient)
+        let partials = UncheckedSendable(workspace.partialGradients)
         let errors = UncheckedSendable(workspace.errors), activations = UncheckedSendable(workspace.activations)
-        for l in stride(from: layerCount - 1, through: 0, by: -1) {
-            let rows = sizes[l + 1]
-            ParallelChunks.run(count: parts, parts: parts) { part, _ in
+        let last = layerCount - 1
+        ParallelChunks.run(count: batch, parts: parts, alignment: 8) { part, samples in
+            let g = part == 0 ? gradient.value : partials.value[part - 1]
+            for l in stride(from: last, through: 0, by: -1) {
                 backwardLayer(
-                    l, weights.value, errors: errors.value, activations: activations.value,
-                    gradient: gradient.value, batch: batch, rowStride: ld, scale: scale,
-                    gradientRows: ParallelChunks.chunk(part, of: parts, count: rows),
-                    samples: ParallelChunks.chunk(part, of: parts, count: batch, alignment: 8), biased: hasBiases)
+                    l, weights.value, errors: errors.value, activations: activations.value, gradient: g,
+                    rowStride: ld, scale: scale, samples: samples, biased: hasBiases)
+            }
+        }
+        let count = MLP.weightCount(sizes: sizes) + (hasBiases ? MLP.biasCount(sizes: sizes) : 0)
+        ParallelChunks.run(count: count, parts: parts, alignment: 16) { _, range in
+            let sum = gradient.value
+            for k in 0..<(parts - 1) {
+                let partial = partials.value[k]
+                for i in range { sum[i] += partial[i] }
             }
         }
     }
 
-    /// One layer of backprop: rows `gradientRows` of `scale · ∂loss/∂W_l = scale · Δ_l x_lᵀ` (and
-    /// of `scale · ∂loss/∂b_l`, the row sums of `Δ_l`), and, for `l > 0`, the columns `samples` of
-    /// `Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l`.
+    /// One layer of backprop over the samples `samples`: `scale · Δ_l x_lᵀ` (their share of
+    /// `scale · ∂loss/∂W_l`, and with `biased` of `scale · ∂loss/∂b_l`, the row sums of `Δ_l`)
+    /// into `gradient`, and, for `l > 0`, their columns of `Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l`.
     @inlinable @inline(__always)
     func backwardLayer(
         _ l: Int, _ parameters: UnsafePointer<Scalar>, errors: [UnsafeMutablePointer<Scalar>],
-        activations: [UnsafeMutablePointer<Scalar>], gradient: UnsafeMutablePointer<Scalar>, batch: Int,
-        rowStride ld: Int, scale: Scalar, gradientRows: Range<Int>, samples: Range<Int>, biased: Bool
+        activations: [UnsafeMutablePointer<Scalar>], gradient: UnsafeMutablePointer<Scalar>, rowStride ld: Int,
+        scale: Scalar, samples: Range<Int>, biased: Bool
     ) {
         let rows = sizes[l + 1], inner = sizes[l]
+        let first = samples.lowerBound, width = samples.count
         // ∂loss/∂W_l = Δ_l x_lᵀ : (h_{l+1} × B)(B × h_l)
         GemmKernel.run(
-            transposeA: false, transposeB: true, m: gradientRows.count, n: inner, k: batch, alpha: scale,
-            a: errors[l] + gradientRows.lowerBound * ld, lda: ld, b: activations[l], ldb: ld,
-            beta: 0.0, c: gradient + weightOffsets[l] + gradientRows.lowerBound * inner, ldc: inner)
+            transposeA: false, transposeB: true, m: rows, n: inner, k: width, alpha: scale,
+            a: errors[l] + first, lda: ld, b: activations[l] + first, ldb: ld,
+            beta: 0.0, c: gradient + weightOffsets[l], ldc: inner)
         if biased {
             biasGradientRows(
-                l, errors: errors, gradient: gradient, batch: batch, rowStride: ld, scale: scale, rows: gradientRows)
+                l, errors: errors, gradient: gradient, rowStride: ld, scale: scale, rows: 0..<rows, samples: samples)
         }
         guard l > 0 else { return }
         // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
-        let first = samples.lowerBound, width = samples.count
         let delta = errors[l - 1] + first, x = activations[l] + first
         GemmKernel.run(
             transposeA: true, transposeB: false, m: inner, n: width, k: rows, alpha: 1.0,
             a: parameters + weightOffsets[l], lda: inner, b: errors[l] + first, ldb: ld,
             beta: 0.0, c: delta, ldc: ld)
-        if width == batch {
+        if width == ld {
             VectorMath.scaleByDerivative(activation, delta, output: x, count: inner * ld)
         } else {
             for r in 0..<inner {
@@ -93,11 +105,12 @@ extension MLP {
         }
     }
 
-    /// Rows `rows` of `scale · ∂loss/∂b_l = scale · Δ_l 1`: the sum of each row of `Δ_l` over the batch.
+    /// Rows `rows` of `scale · ∂loss/∂b_l = scale · Δ_l 1` over the samples `samples`: the sum of
+    /// each row of `Δ_l` over them.
     @inlinable @inline(__always)
     func biasGradientRows(
-        _ l: Int, errors: [UnsafeMutablePointer<Scalar>], gradient: UnsafeMutablePointer<Scalar>, batch: Int,
-        rowStride ld: Int, scale: Scalar, rows: Range<Int>
+        _ l: Int, errors: [UnsafeMutablePointer<Scalar>], gradient: UnsafeMutablePointer<Scalar>,
+        rowStride ld: Int, scale: Scalar, rows: Range<Int>, samples: Range<Int>
     ) {
         let biasGradient = gradient + biasOffsets[l], delta = errors[l]
         if ld == 1 {
@@ -112,7 +125,7 @@ extension MLP {
         for j in rows {
             let row = delta + j * ld
             var sum: Scalar = 0
-            for b in 0..<batch { sum += row[b] }
+            for b in samples { sum += row[b] }
             biasGradient[j] = scale * sum
         }
     }

@@ -27,6 +27,9 @@ public final class MLPWorkspace<Scalar: NeuralScalar> {
         @usableFromInline var tangentCapacity = 0
         /// The activation slopes `a'(x_l)` of one layer, transposed to `B × h_l`.
         @usableFromInline var slopes: UnsafeMutablePointer<Scalar>?
+        /// The gradients of the second, third, … core's samples in a split backward pass (the
+        /// first core's go to `gradient`), added up afterwards; allocated on first use.
+        @usableFromInline var partialGradients: [UnsafeMutablePointer<Scalar>] = []
 
         @usableFromInline init(batchSize: Int) {
             self.batchSize = batchSize
@@ -51,6 +54,7 @@ public final class MLPWorkspace<Scalar: NeuralScalar> {
     @inlinable var sensitivities: [UnsafeMutablePointer<Scalar>] { buffers.pointee.sensitivities }
     @inlinable var tangents: [UnsafeMutablePointer<Scalar>] { buffers.pointee.tangents }
     @inlinable var slopes: UnsafeMutablePointer<Scalar> { buffers.pointee.slopes! }
+    @inlinable var partialGradients: [UnsafeMutablePointer<Scalar>] { buffers.pointee.partialGradients }
 
     /// `∂loss/∂W_l` for all layers, then `∂loss/∂b_l`, laid out like ``MLP/parameters`` (room for
     /// the biases is kept whether or not the net has them).
@@ -94,7 +98,9 @@ public final class MLPWorkspace<Scalar: NeuralScalar> {
 
     func freeBatchBuffers() {
         let old = buffers.pointee
-        for p in old.activations + old.errors + old.sensitivities + old.tangents { p.deallocate() }
+        for p in old.activations + old.errors + old.sensitivities + old.tangents + old.partialGradients {
+            p.deallocate()
+        }
         old.slopes?.deallocate()
         buffers.pointee = BatchBuffers(batchSize: old.batchSize)
     }
@@ -140,6 +146,15 @@ public final class MLPWorkspace<Scalar: NeuralScalar> {
             destination.update(from: source, count: rows * b)
         } else {
             for r in 0..<rows { (destination + r * ld).update(from: source + r * b, count: b) }
+        }
+    }
+
+    /// Allocates `count` gradient buffers for the cores after the first of a split backward pass
+    /// on first use.
+    @usableFromInline
+    func preparePartialGradients(_ count: Int) {
+        while buffers.pointee.partialGradients.count < count {
+            buffers.pointee.partialGradients.append(.allocate(capacity: max(1, parameterCount)))
         }
     }
 
