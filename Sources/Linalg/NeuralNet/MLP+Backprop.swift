@@ -12,15 +12,15 @@ extension MLP {
     func backwardInWorkspace(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, scale: Scalar) {
         let batch = workspace.batchSize, ld = workspace.rowStride
         let last = layerCount - 1
+        if splitsAcrossCores(batch: batch) {
+            backwardSplittingSamples(parameters, workspace, scale: scale)
+            return
+        }
         let errors = workspace.errors, activations = workspace.activations
         // Padding entries are zero in both, so the whole rows × stride block can be scaled.
         VectorMath.scaleByDerivative(
             outputActivation, errors[last], output: activations[last + 1],
             count: sizes[last + 1] * ld)
-        if splitsAcrossCores(batch: batch) {
-            backwardSplittingSamples(parameters, workspace, scale: scale)
-            return
-        }
         let gradient = workspace.gradient
         for l in stride(from: last, through: 0, by: -1) {
             backwardLayer(
@@ -44,22 +44,45 @@ extension MLP {
     @inlinable
     func backwardSplittingSamples(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, scale: Scalar)
     {
-        let batch = workspace.batchSize, ld = workspace.rowStride
-        let parts = MLP.splitParts(batch: batch)
+        let batch = workspace.batchSize, parts = MLP.splitParts(batch: batch)
         workspace.preparePartialGradients(parts - 1)
-        let weights = UncheckedSendable(parameters), gradient = UncheckedSendable(workspace.gradient)
-        let partials = UncheckedSendable(workspace.partialGradients)
-        let errors = UncheckedSendable(workspace.errors), activations = UncheckedSendable(workspace.activations)
-        let last = layerCount - 1
+        let weights = UncheckedSendable(parameters), space = UncheckedSendable(workspace)
         ParallelChunks.run(count: batch, parts: parts, alignment: 8) { part, samples in
-            let g = part == 0 ? gradient.value : partials.value[part - 1]
-            for l in stride(from: last, through: 0, by: -1) {
-                backwardLayer(
-                    l, weights.value, errors: errors.value, activations: activations.value, gradient: g,
-                    rowStride: ld, scale: scale, samples: samples, biased: hasBiases)
-            }
+            backwardShare(weights.value, space.value, part: part, samples: samples, scale: scale)
         }
+        addPartialGradients(workspace, parts: parts)
+    }
+
+    /// Backprop of the samples `samples` through every layer into core `part`'s gradient (the
+    /// workspace gradient for part 0, else a partial gradient prepared beforehand), the output
+    /// layer's `Δ_{L−1} = a_out'(f) ∘ ∂loss/∂f` included.
+    @inlinable @inline(__always)
+    func backwardShare(
+        _ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, part: Int, samples: Range<Int>,
+        scale: Scalar
+    ) {
+        let ld = workspace.rowStride, last = layerCount - 1
+        let errors = workspace.errors, activations = workspace.activations
+        let gradient = part == 0 ? workspace.gradient : workspace.partialGradients[part - 1]
+        let first = samples.lowerBound
+        for r in 0..<sizes[last + 1] {
+            VectorMath.scaleByDerivative(
+                outputActivation, errors[last] + r * ld + first, output: activations[last + 1] + r * ld + first,
+                count: samples.count)
+        }
+        for l in stride(from: last, through: 0, by: -1) {
+            backwardLayer(
+                l, parameters, errors: errors, activations: activations, gradient: gradient, rowStride: ld,
+                scale: scale, samples: samples, biased: hasBiases)
+        }
+    }
+
+    /// `gradient += Σ_k partial_k` over the first `parts − 1` partial gradients, each core adding
+    /// up one range of the parameters in the same order.
+    @inlinable
+    func addPartialGradients(_ workspace: MLPWorkspace<Scalar>, parts: Int) {
         let count = MLP.weightCount(sizes: sizes) + (hasBiases ? MLP.biasCount(sizes: sizes) : 0)
+        let gradient = UncheckedSendable(workspace.gradient), partials = UncheckedSendable(workspace.partialGradients)
         ParallelChunks.run(count: count, parts: parts, alignment: 16) { _, range in
             let sum = gradient.value
             for k in 0..<(parts - 1) {
@@ -146,7 +169,7 @@ extension MLP {
                 detail: "∂loss/∂f must be \(outputSize)×\(x.columns), got \(g.rows)×\(g.columns)")
         }
         let finite = parameters.withUnsafeBufferPointer { p in
-            loadAndForward(x, p.baseAddress!, workspace) { _ in 0 }.sourceIsFinite
+            loadAndForward(x, p.baseAddress!, workspace) { _, _ in 0 }.sourceIsFinite
         }
         if !finite { try throwNonFiniteInput(x) }
         parameters.withUnsafeBufferPointer { p in
@@ -188,14 +211,12 @@ extension MLP {
                 detail: "targets must be \(outputSize)×\(x.columns), got \(y.rows)×\(y.columns)")
         }
         prepare(workspace, batchSize: x.columns)
-        let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1]
-        let ld = workspace.rowStride, outputs = outputSize, targetStride = y.columns
         let (finite, loss) = parameters.withUnsafeBufferPointer { p in
             y.withUnsafeBufferPointer { t in
-                loadAndForward(x, p.baseAddress!, workspace) { columns in
-                    MLP.squaredResiduals(
-                        f, targets: t.baseAddress!, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
-                        columns: columns)
+                x.withUnsafeBufferPointer { source in
+                    squaredErrorPass(
+                        p.baseAddress!, targets: t.baseAddress!, targetStride: y.columns, workspace: workspace,
+                        scale: 1, loading: source.baseAddress)
                 }
             }
         }
@@ -203,7 +224,6 @@ extension MLP {
         // A NaN or ±∞ among the targets makes the sum non-finite, so they are looked for only
         // then (a non-finite sum with finite targets is the net's own overflow).
         if !loss.isFinite, let (i, j) = y.firstNonFinite { throw .nonFinite(what: "targets", row: i, column: j) }
-        parameters.withUnsafeBufferPointer { backwardInWorkspace($0.baseAddress!, workspace, scale: 1) }
         return loss
     }
 
@@ -214,15 +234,45 @@ extension MLP {
         _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
         workspace: MLPWorkspace<Scalar>, scale: Scalar
     ) -> Double {
+        squaredErrorPass(
+            parameters, targets: targets, targetStride: targetStride, workspace: workspace, scale: scale, loading: nil
+        ).loss
+    }
+
+    /// ``squaredErrorStep(_:targets:targetStride:workspace:scale:)`` loading the batch `source`
+    /// first unless it is `nil` (see ``forwardInWorkspace(_:_:loading:epilogue:)``). A split
+    /// batch runs as one piece of work per core: its share's copy, forward pass, residuals and
+    /// backward pass, then the cores' gradients are added up.
+    @inlinable
+    func squaredErrorPass(
+        _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
+        workspace: MLPWorkspace<Scalar>, scale: Scalar, loading source: UnsafePointer<Scalar>?
+    ) -> (sourceIsFinite: Bool, loss: Double) {
+        let batch = workspace.batchSize
         let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1], ld = workspace.rowStride
         let outputs = outputSize
-        let loss = forwardInWorkspace(parameters, workspace, loading: nil) { columns in
-            MLP.squaredResiduals(
+        guard splitsAcrossCores(batch: batch) else {
+            // One piece of work: the steps in order, with no closure in between (one-sample calls
+            // of a small net are made of little else).
+            if let source, !workspace.loadColumns(source, columns: 0..<batch) { return (false, 0) }
+            forwardColumns(parameters, workspace.activations, rowStride: ld, columns: 0..<batch)
+            let loss = MLP.squaredResiduals(
+                f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
+                columns: 0..<batch)
+            backwardInWorkspace(parameters, workspace, scale: scale)
+            return (true, loss)
+        }
+        let parts = MLP.splitParts(batch: batch)
+        workspace.preparePartialGradients(parts - 1)
+        let (finite, loss) = forwardSplittingColumns(parameters, workspace, loading: source) { part, columns in
+            let loss = MLP.squaredResiduals(
                 f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
                 columns: columns)
-        }.epilogueSum
-        backwardInWorkspace(parameters, workspace, scale: scale)
-        return loss
+            backwardShare(parameters, workspace, part: part, samples: columns, scale: scale)
+            return loss
+        }
+        addPartialGradients(workspace, parts: parts)
+        return (finite, loss)
     }
 
     /// `Σ (f − y)²` over the samples `columns` of `rows` outputs, writing `2(f − y)` into `g`

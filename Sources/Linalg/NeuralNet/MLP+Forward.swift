@@ -10,19 +10,20 @@ extension MLP {
     /// (one core applying σ after a multi-threaded GEMM would leave the other idle meanwhile).
     @inlinable
     func forwardInWorkspace(_ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>) {
-        _ = forwardInWorkspace(parameters, workspace, loading: nil) { _ in 0 }
+        _ = forwardInWorkspace(parameters, workspace, loading: nil) { _, _ in 0 }
     }
 
     /// ``forwardInWorkspace(_:_:)`` that first copies the batch `source` (`h₀ × B`, contiguous)
-    /// into `x₀` unless it is `nil`, and afterwards runs `epilogue(columns)` for the samples
-    /// `columns` of the output: on each core for its own share of a split batch (its copy, pass
-    /// and epilogue then touch only that share, and no core waits for the other in between).
+    /// into `x₀` unless it is `nil`, and afterwards runs `epilogue(part, columns)` for the
+    /// samples `columns` of the output: on core `part` for its own share of a split batch (its
+    /// copy, pass and epilogue then touch only that share, and no core waits for the other in
+    /// between), once with part 0 for the whole batch otherwise.
     /// Returns whether `source` was all finite and the sum of the epilogue's values; a source
     /// with a non-finite entry may have been run through the pass (discard the results).
     @inlinable @inline(__always)
     func forwardInWorkspace(
         _ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, loading source: UnsafePointer<Scalar>?,
-        epilogue: (Range<Int>) -> Double
+        epilogue: (_ part: Int, _ columns: Range<Int>) -> Double
     ) -> (sourceIsFinite: Bool, epilogueSum: Double) {
         let batch = workspace.batchSize
         if splitsAcrossCores(batch: batch) {
@@ -30,7 +31,7 @@ extension MLP {
         }
         if let source, !workspace.loadColumns(source, columns: 0..<batch) { return (false, 0) }
         forwardColumns(parameters, workspace.activations, rowStride: workspace.rowStride, columns: 0..<batch)
-        return (true, epilogue(0..<batch))
+        return (true, epilogue(0, 0..<batch))
     }
 
     /// Whether a pass over a batch of `batch` is split across the cores: at least two parts of
@@ -64,7 +65,7 @@ extension MLP {
     @inlinable
     func forwardSplittingColumns(
         _ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, loading source: UnsafePointer<Scalar>?,
-        epilogue: (Range<Int>) -> Double
+        epilogue: (_ part: Int, _ columns: Range<Int>) -> Double
     ) -> (sourceIsFinite: Bool, epilogueSum: Double) {
         let batch = workspace.batchSize
         let parts = MLP.splitParts(batch: batch)
@@ -77,7 +78,7 @@ extension MLP {
                 ParallelChunks.run(count: batch, parts: parts, alignment: 8) { part, columns in
                     let finite = input.value.map { space.value.loadColumns($0, columns: columns) } ?? true
                     forwardColumns(weights.value, activations.value, rowStride: ld, columns: columns)
-                    shares.value.initializeElement(at: part, to: (finite, epilogue.value(columns)))
+                    shares.value.initializeElement(at: part, to: (finite, epilogue.value(part, columns)))
                 }
             }
             // Summed in part order: the same batch on the same cores gives the same bits.
@@ -167,7 +168,7 @@ extension MLP {
     @inlinable @inline(__always)
     func loadAndForward(
         _ x: Matrix<Scalar>, _ parameters: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>,
-        epilogue: (Range<Int>) -> Double
+        epilogue: (_ part: Int, _ columns: Range<Int>) -> Double
     ) -> (sourceIsFinite: Bool, epilogueSum: Double) {
         prepare(workspace, batchSize: x.columns)
         return x.withUnsafeBufferPointer {
@@ -188,7 +189,7 @@ extension MLP {
     public func forward(_ x: Matrix<Scalar>, workspace: MLPWorkspace<Scalar>) throws(LinalgError) {
         try validateInputShape(x)
         let finite = parameters.withUnsafeBufferPointer {
-            loadAndForward(x, $0.baseAddress!, workspace) { _ in 0 }.sourceIsFinite
+            loadAndForward(x, $0.baseAddress!, workspace) { _, _ in 0 }.sourceIsFinite
         }
         if !finite { try throwNonFiniteInput(x) }
     }
