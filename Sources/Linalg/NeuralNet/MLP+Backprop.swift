@@ -168,10 +168,7 @@ extension MLP {
                 operation: "MLP.backpropagate",
                 detail: "∂loss/∂f must be \(outputSize)×\(x.columns), got \(g.rows)×\(g.columns)")
         }
-        let finite = parameters.withUnsafeBufferPointer { p in
-            loadAndForward(x, p.baseAddress!, workspace) { _, _ in 0 }.sourceIsFinite
-        }
-        if !finite { try throwNonFiniteInput(x) }
+        try forwardCheckingInput(x, workspace)
         parameters.withUnsafeBufferPointer { p in
             g.withUnsafeBufferPointer { source in
                 if let base = source.baseAddress {

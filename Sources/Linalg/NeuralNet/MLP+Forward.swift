@@ -142,17 +142,6 @@ extension MLP {
         }
     }
 
-    /// Copies a checked `h₀ × B` batch into the workspace's `x₀`, sizing it for `B`.
-    @inlinable
-    func load(_ x: Matrix<Scalar>, into workspace: MLPWorkspace<Scalar>) {
-        prepare(workspace, batchSize: x.columns)
-        x.withUnsafeBufferPointer { source in
-            if let base = source.baseAddress {
-                workspace.copyRows(inputSize, from: base, into: workspace.activations[0])
-            }
-        }
-    }
-
     /// Sizes `workspace` (made for this net's sizes) for batches of `batchSize`.
     @inlinable
     func prepare(_ workspace: MLPWorkspace<Scalar>, batchSize: Int) {
@@ -182,16 +171,23 @@ extension MLP {
         if let (i, j) = x.firstNonFinite { throw .nonFinite(what: "input", row: i, column: j) }
     }
 
+    /// The forward pass of `x` (of the input's shape) in `workspace`; throws at the first NaN or
+    /// ±∞ of `x`, found while it is loaded.
+    @inlinable
+    func forwardCheckingInput(_ x: Matrix<Scalar>, _ workspace: MLPWorkspace<Scalar>) throws(LinalgError) {
+        let finite = parameters.withUnsafeBufferPointer {
+            loadAndForward(x, $0.baseAddress!, workspace) { _, _ in 0 }.sourceIsFinite
+        }
+        if !finite { try throwNonFiniteInput(x) }
+    }
+
     /// `f(X)` for a batch `X` (`h₀ × B`, one column per sample), computed in `workspace`
     /// without allocating; the result stays in ``MLPWorkspace/output`` and every `x_l` in
     /// ``MLPWorkspace/activation(_:)`` for a following backward pass.
     @inlinable
     public func forward(_ x: Matrix<Scalar>, workspace: MLPWorkspace<Scalar>) throws(LinalgError) {
         try validateInputShape(x)
-        let finite = parameters.withUnsafeBufferPointer {
-            loadAndForward(x, $0.baseAddress!, workspace) { _, _ in 0 }.sourceIsFinite
-        }
-        if !finite { try throwNonFiniteInput(x) }
+        try forwardCheckingInput(x, workspace)
     }
 
     /// `f(X)`, `h_L × B`, for a batch `X` (`h₀ × B`).

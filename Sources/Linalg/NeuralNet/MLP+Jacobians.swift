@@ -99,17 +99,16 @@ extension MLP {
         _ x: Matrix<Scalar>, mode: JacobianMode = .automatic, workspace: MLPWorkspace<Scalar>,
         into result: inout Matrix<Scalar>
     ) throws(LinalgError) {
-        try validateInput(x)
+        try validateInputShape(x)
         guard result.rows == x.columns * outputSize, result.columns == inputSize else {
             throw .shapeMismatch(
                 operation: "MLP.inputJacobians",
                 detail: "result must be \(x.columns * outputSize)×\(inputSize), got \(result.rows)×\(result.columns)")
         }
-        load(x, into: workspace)
+        try forwardCheckingInput(x, workspace)
         let resolved = resolvedJacobianMode(mode)
         parameters.withUnsafeBufferPointer { p in
             let parameters = p.baseAddress!
-            forwardInWorkspace(parameters, workspace)
             result.withUnsafeMutableBufferPointer { out in
                 guard let out = out.baseAddress else { return }
                 if resolved == .reverse {
@@ -193,12 +192,9 @@ extension MLP {
     @inlinable
     package func computeWeightJacobianFactors(_ x: Matrix<Scalar>, workspace: MLPWorkspace<Scalar>) throws(LinalgError)
     {
-        try validateInput(x)
-        load(x, into: workspace)
-        parameters.withUnsafeBufferPointer { p in
-            forwardInWorkspace(p.baseAddress!, workspace)
-            reverseSensitivities(p.baseAddress!, workspace)
-        }
+        try validateInputShape(x)
+        try forwardCheckingInput(x, workspace)
+        parameters.withUnsafeBufferPointer { reverseSensitivities($0.baseAddress!, workspace) }
     }
 
     /// The factors `δ_l` (per sample, `h_L × h_{l+1}`) and `x_l` (per sample, `h_l`) of every

@@ -241,13 +241,6 @@ public struct MLP<Scalar: NeuralScalar>: Sendable, Equatable {
         parameters = values
     }
 
-    /// Checks that `x` is an `h₀ × B` batch of finite inputs.
-    @inlinable
-    func validateInput(_ x: Matrix<Scalar>) throws(LinalgError) {
-        try validateInputShape(x)
-        if let (i, j) = x.firstNonFinite { throw .nonFinite(what: "input", row: i, column: j) }
-    }
-
     /// Throws unless `x` has one row per input (`h₀ × B`).
     @inlinable
     func validateInputShape(_ x: Matrix<Scalar>) throws(LinalgError) {
