@@ -10,8 +10,11 @@ struct ResultTable {
         )
     }
 
+    /// One case's row; `speedup` replaces the ratio of the two medians when the reference was
+    /// timed in alternating blocks with the case.
     func printRow(
-        _ benchCase: BenchCase, linalg: BenchRecord, reference: BenchRecord?, dgemmRate: Double?, note: String?
+        _ benchCase: BenchCase, linalg: BenchRecord, reference: BenchRecord?, dgemmRate: Double?,
+        speedup blockSpeedup: Double? = nil, note: String?
     ) {
         let sizes = benchCase.sizes.map(String.init).joined(separator: ",")
         let batch = benchCase.batch.map(String.init) ?? "-"
@@ -20,7 +23,8 @@ struct ResultTable {
             dgemmRate.flatMap { rate in linalg.gflops.map { String(format: "%5.0f%%", 100 * $0 / rate) } } ?? "     -"
         let referenceText = reference.map { format($0.medianSeconds) } ?? "                 -"
         let speedup =
-            reference.map { String(format: "%8.1f×", $0.medianSeconds / linalg.medianSeconds) } ?? "        -"
+            (blockSpeedup ?? reference.map { $0.medianSeconds / linalg.medianSeconds })
+            .map { String(format: "%8.1f×", $0) } ?? "        -"
         var line =
             benchCase.name.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
             + sizes.padding(toLength: 17, withPad: " ", startingAt: 0) + "  " + batch.leftPadded(5) + "  "

@@ -106,4 +106,57 @@ import Testing
             }
         }
     }
+
+    /// The passes over rows `rowStride` apart (a core's share of a split batch) give each entry of
+    /// the block the bits of the kernels over whole rows, in both precisions, for widths below, at and
+    /// across the prefetched pieces, and leave the entries between the rows alone.
+    @Test func rowPassesMatchTheKernelsOverWholeRowsAndLeaveThePaddingAlone() {
+        func check<S: NeuralScalar>(_: S.Type) {
+            var g = Xoshiro256StarStar(seed: 21)
+            let piece = VectorMath.rowPieceBytes / MemoryLayout<S>.stride
+            for (rows, width) in [(1, 3), (4, 1), (3, piece), (5, 2 * piece + 3), (7, 37)] {
+                let ld = width + 11
+                let z = (0..<(rows * ld)).map { _ in S(4 * g.nextNormal()) }
+                for activation in Activation.allCases {
+                    var expected = z
+                    expected.withUnsafeMutableBufferPointer { buffer in
+                        for r in 0..<rows {
+                            VectorMath.applyInPlace(activation, buffer.baseAddress! + r * ld, count: width)
+                        }
+                    }
+                    var x = z
+                    x.withUnsafeMutableBufferPointer {
+                        VectorMath.applyInPlace(activation, $0.baseAddress!, rows: rows, width: width, rowStride: ld)
+                    }
+                    let wrong = zip(x, expected).filter { $0 != $1 }.count
+                    #expect(wrong == 0, "\(S.self) \(activation) \(rows)×\(width)")
+                    var scaledRows = z, scaled = z
+                    x.withUnsafeBufferPointer { output in
+                        let o = output.baseAddress!
+                        scaled.withUnsafeMutableBufferPointer { v in
+                            for r in 0..<rows {
+                                VectorMath.scaleByDerivativeInChunks(
+                                    activation, v.baseAddress! + r * ld, output: o + r * ld, count: width)
+                            }
+                        }
+                        scaledRows.withUnsafeMutableBufferPointer {
+                            VectorMath.scaleByDerivative(
+                                activation, $0.baseAddress!, output: o, rows: rows, width: width, rowStride: ld)
+                        }
+                    }
+                    let wrongSlopes = zip(scaledRows, scaled).filter { $0 != $1 }.count
+                    #expect(wrongSlopes == 0, "\(S.self) \(activation)' \(rows)×\(width)")
+                }
+                var visits = [Int](repeating: 0, count: rows * ld)
+                VectorMath.forEachRowPiece(S.self, rows: rows, width: width) { r, j, count, hasNextRow in
+                    #expect(count <= piece && hasNextRow == (r + 1 < rows))
+                    for k in j..<(j + count) { visits[r * ld + k] += 1 }
+                }
+                let wrongVisits = visits.indices.filter { visits[$0] != ($0 % ld < width ? 1 : 0) }.count
+                #expect(wrongVisits == 0, "pieces \(rows)×\(width)")
+            }
+        }
+        check(Float.self)
+        check(Double.self)
+    }
 }

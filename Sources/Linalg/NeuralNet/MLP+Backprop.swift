@@ -65,11 +65,9 @@ extension MLP {
         let errors = workspace.errors, activations = workspace.activations
         let gradient = part == 0 ? workspace.gradient : workspace.partialGradients[part - 1]
         let first = samples.lowerBound
-        for r in 0..<sizes[last + 1] {
-            VectorMath.scaleByDerivative(
-                outputActivation, errors[last] + r * ld + first, output: activations[last + 1] + r * ld + first,
-                count: samples.count)
-        }
+        VectorMath.scaleByDerivative(
+            outputActivation, errors[last] + first, output: activations[last + 1] + first, rows: sizes[last + 1],
+            width: samples.count, rowStride: ld)
         for l in stride(from: last, through: 0, by: -1) {
             backwardLayer(
                 l, parameters, errors: errors, activations: activations, gradient: gradient, rowStride: ld,
@@ -122,9 +120,7 @@ extension MLP {
         if width == ld {
             VectorMath.scaleByDerivative(activation, delta, output: x, count: inner * ld)
         } else {
-            for r in 0..<inner {
-                VectorMath.scaleByDerivative(activation, delta + r * ld, output: x + r * ld, count: width)
-            }
+            VectorMath.scaleByDerivative(activation, delta, output: x, rows: inner, width: width, rowStride: ld)
         }
     }
 
@@ -281,32 +277,62 @@ extension MLP {
     ) -> Double {
         var loss = 0.0
         let first = columns.lowerBound, width = columns.count
-        for i in 0..<rows {
-            let fi = f + i * ld + first, ti = targets + i * targetStride + first, gi = g + i * ld + first
-            // Four partial sums: one chain of dependent additions would cost an add latency per entry.
-            var partial: (Double, Double, Double, Double) = (0, 0, 0, 0)
-            var b = 0
-            while b + 4 <= width {
-                let r0 = fi[b] - ti[b], r1 = fi[b + 1] - ti[b + 1], r2 = fi[b + 2] - ti[b + 2],
-                    r3 = fi[b + 3] - ti[b + 3]
-                partial.0 += Double(r0 * r0)
-                partial.1 += Double(r1 * r1)
-                partial.2 += Double(r2 * r2)
-                partial.3 += Double(r3 * r3)
-                gi[b] = 2 * r0
-                gi[b + 1] = 2 * r1
-                gi[b + 2] = 2 * r2
-                gi[b + 3] = 2 * r3
-                b += 4
+        // Four partial sums per row: one chain of dependent additions would cost an add latency
+        // per entry.
+        var partial: (Double, Double, Double, Double) = (0, 0, 0, 0)
+        if width * MemoryLayout<Scalar>.stride <= VectorMath.rowPieceBytes {
+            // Short rows (one sample, say): nothing worth prefetching.
+            for i in 0..<rows {
+                squaredResidualPiece(
+                    f + i * ld + first, targets + i * targetStride + first, into: g + i * ld + first, count: width,
+                    partial: &partial)
+                loss += (partial.0 + partial.1) + (partial.2 + partial.3)
+                partial = (0, 0, 0, 0)
             }
-            while b < width {
-                let residual = fi[b] - ti[b]
-                partial.0 += Double(residual * residual)
-                gi[b] = 2 * residual
-                b += 1
+            return loss
+        }
+        // The pieces hold a multiple of four entries, so each partial sum takes the same entries
+        // in the same order as over the whole row.
+        VectorMath.forEachRowPiece(Scalar.self, rows: rows, width: width) { i, j, count, hasNextRow in
+            let fi = f + i * ld + first + j, ti = targets + i * targetStride + first + j
+            if hasNextRow {
+                VectorMath.prefetch(fi + ld, count: count)
+                VectorMath.prefetch(ti + targetStride, count: count)
             }
-            loss += (partial.0 + partial.1) + (partial.2 + partial.3)
+            squaredResidualPiece(fi, ti, into: g + i * ld + first + j, count: count, partial: &partial)
+            if j + count == width {
+                loss += (partial.0 + partial.1) + (partial.2 + partial.3)
+                partial = (0, 0, 0, 0)
+            }
         }
         return loss
+    }
+
+    /// `partial.k += Σ (f_b − y_b)²` over the entries `b ≡ k (mod 4)` of one piece of a row
+    /// (the remainder into `partial.0`), writing `g_b = 2(f_b − y_b)`.
+    @inlinable @inline(__always)
+    static func squaredResidualPiece(
+        _ f: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>, into g: UnsafeMutablePointer<Scalar>, count: Int,
+        partial: inout (Double, Double, Double, Double)
+    ) {
+        var b = 0
+        while b + 4 <= count {
+            let r0 = f[b] - y[b], r1 = f[b + 1] - y[b + 1], r2 = f[b + 2] - y[b + 2], r3 = f[b + 3] - y[b + 3]
+            partial.0 += Double(r0 * r0)
+            partial.1 += Double(r1 * r1)
+            partial.2 += Double(r2 * r2)
+            partial.3 += Double(r3 * r3)
+            g[b] = 2 * r0
+            g[b + 1] = 2 * r1
+            g[b + 2] = 2 * r2
+            g[b + 3] = 2 * r3
+            b += 4
+        }
+        while b < count {
+            let residual = f[b] - y[b]
+            partial.0 += Double(residual * residual)
+            g[b] = 2 * residual
+            b += 1
+        }
     }
 }

@@ -137,7 +137,7 @@ extension MLP {
             if width == ld {
                 VectorMath.applyInPlace(a, x, count: rows * ld)
             } else {
-                for r in 0..<rows { VectorMath.applyInPlace(a, x + r * ld, count: width) }
+                VectorMath.applyInPlace(a, x, rows: rows, width: width, rowStride: ld)
             }
         }
     }

@@ -130,8 +130,10 @@ public final class MLPWorkspace<Scalar: NeuralScalar> {
         }
         var finite = true
         let first = columns.lowerBound
-        for r in 0..<sizes[0] {
-            let copied = NonFiniteScan.copy(source + r * b + first, to: x0 + r * ld + first, count: columns.count)
+        VectorMath.forEachRowPiece(Scalar.self, rows: sizes[0], width: columns.count) { r, j, count, hasNextRow in
+            let from = source + r * b + first + j
+            if hasNextRow { VectorMath.prefetch(from + b, count: count) }
+            let copied = NonFiniteScan.copy(from, to: x0 + r * ld + first + j, count: count)
             finite = finite && copied
         }
         return finite

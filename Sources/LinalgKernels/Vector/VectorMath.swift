@@ -3,8 +3,8 @@ import CLinalgKernels
 import Dispatch
 
 /// Vectorised elementary functions over contiguous buffers of `Double` (and, for the
-/// activations, `Float`: see ``NeuralScalar``; single precision uses a degree-7 polynomial for
-/// `eʳ` and 8 lanes).
+/// activations, `Float`: see ``NeuralScalar``; single precision uses the degree-6 minimax
+/// polynomial for `eʳ`, 8 lanes with AVX2 and 16 with AVX-512F).
 ///
 /// `exp` uses the classic reduction `eᵗ = 2ⁿ eʳ`, `n = round(t / ln 2)`, `r = t − n ln 2`
 /// (Cody–Waite, `ln 2` split in two parts), `|r| ≤ ln 2 / 2`, with a degree-11 polynomial for
