@@ -109,7 +109,8 @@ import Testing
 
     /// The passes over rows `rowStride` apart (a core's share of a split batch) give each entry of
     /// the block the bits of the kernels over whole rows, in both precisions, for widths below, at and
-    /// across the prefetched pieces, and leave the entries between the rows alone.
+    /// across the prefetched pieces, and leave the entries between the rows alone; the row sums
+    /// agree with sums in Double.
     @Test func rowPassesMatchTheKernelsOverWholeRowsAndLeaveThePaddingAlone() {
         func check<S: NeuralScalar>(_: S.Type) {
             var g = Xoshiro256StarStar(seed: 21)
@@ -146,6 +147,19 @@ import Testing
                     }
                     let wrongSlopes = zip(scaledRows, scaled).filter { $0 != $1 }.count
                     #expect(wrongSlopes == 0, "\(S.self) \(activation)' \(rows)×\(width)")
+                }
+                // Row sums (the bias gradients): each row's sum, scaled, against the sum in Double.
+                var sums = [S](repeating: .nan, count: rows)
+                z.withUnsafeBufferPointer {
+                    VectorMath.scaledRowSums(
+                        $0.baseAddress!, rows: rows, width: width, rowStride: ld, scale: -0.5, into: &sums)
+                }
+                for r in 0..<rows {
+                    let row = z[(r * ld)..<(r * ld + width)].map { Double($0) }
+                    let expected = -0.5 * row.reduce(0, +), size = row.reduce(0) { $0 + abs($1) }
+                    #expect(
+                        abs(Double(sums[r]) - expected) <= 2 * Double(width) * Double(S.ulpOfOne) * size,
+                        "\(S.self) row \(r) of \(rows)×\(width): \(sums[r]) against \(expected)")
                 }
                 var visits = [Int](repeating: 0, count: rows * ld)
                 VectorMath.forEachRowPiece(S.self, rows: rows, width: width) { r, j, count, hasNextRow in

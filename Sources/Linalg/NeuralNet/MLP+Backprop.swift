@@ -31,9 +31,7 @@ extension MLP {
         // own, and a net without biases pays nothing for them.
         if hasBiases {
             for l in 0...last {
-                biasGradientRows(
-                    l, errors: errors, gradient: gradient, rowStride: ld, scale: scale, rows: 0..<sizes[l + 1],
-                    samples: 0..<batch)
+                writeBiasGradient(l, errors: errors, gradient: gradient, rowStride: ld, scale: scale, samples: 0..<batch)
             }
         }
     }
@@ -107,8 +105,7 @@ extension MLP {
             a: errors[l] + first, lda: ld, b: activations[l] + first, ldb: ld,
             beta: 0.0, c: gradient + weightOffsets[l], ldc: inner)
         if biased {
-            biasGradientRows(
-                l, errors: errors, gradient: gradient, rowStride: ld, scale: scale, rows: 0..<rows, samples: samples)
+            writeBiasGradient(l, errors: errors, gradient: gradient, rowStride: ld, scale: scale, samples: samples)
         }
         guard l > 0 else { return }
         // Δ_{l−1} = a'(x_l) ∘ W_lᵀ Δ_l : (h_l × h_{l+1})(h_{l+1} × B)
@@ -124,29 +121,26 @@ extension MLP {
         }
     }
 
-    /// Rows `rows` of `scale · ∂loss/∂b_l = scale · Δ_l 1` over the samples `samples`: the sum of
-    /// each row of `Δ_l` over them.
+    /// `scale · ∂loss/∂b_l = scale · Δ_l 1` over the samples `samples`: the sum of each row of
+    /// `Δ_l` over them.
     @inlinable @inline(__always)
-    func biasGradientRows(
+    func writeBiasGradient(
         _ l: Int, errors: [UnsafeMutablePointer<Scalar>], gradient: UnsafeMutablePointer<Scalar>,
-        rowStride ld: Int, scale: Scalar, rows: Range<Int>, samples: Range<Int>
+        rowStride ld: Int, scale: Scalar, samples: Range<Int>
     ) {
         let biasGradient = gradient + biasOffsets[l], delta = errors[l]
         if ld == 1 {
             // One sample: Δ_l is one contiguous column.
             if scale == 1 {
-                (biasGradient + rows.lowerBound).update(from: delta + rows.lowerBound, count: rows.count)
+                biasGradient.update(from: delta, count: sizes[l + 1])
             } else {
-                for j in rows { biasGradient[j] = scale * delta[j] }
+                for j in 0..<sizes[l + 1] { biasGradient[j] = scale * delta[j] }
             }
             return
         }
-        for j in rows {
-            let row = delta + j * ld
-            var sum: Scalar = 0
-            for b in samples { sum += row[b] }
-            biasGradient[j] = scale * sum
-        }
+        VectorMath.scaledRowSums(
+            delta + samples.lowerBound, rows: sizes[l + 1], width: samples.count, rowStride: ld, scale: scale,
+            into: biasGradient)
     }
 
     /// The gradient of a scalar loss with respect to every `W_l` (a vector–Jacobian product),

@@ -85,4 +85,34 @@ extension VectorMath {
             scaleByDerivativeInChunks(activation, v + offset, output: x + offset, count: count)
         }
     }
+
+    /// `sums[r] = scale · Σ_j x[r · rowStride + j]` for the `rows` rows of `width` entries: eight
+    /// lanes of partial sums per row (a single chain of dependent additions would cost an add
+    /// latency per entry), added up pairwise at the end of the row, the rest of the row last.
+    @inlinable
+    package static func scaledRowSums<S: NeuralScalar>(
+        _ x: UnsafePointer<S>, rows: Int, width: Int, rowStride ld: Int, scale: S, into sums: UnsafeMutablePointer<S>
+    ) {
+        var lanes = SIMD8<S>(), tail: S = 0
+        forEachRowPiece(S.self, rows: rows, width: width) { r, j, count, hasNextRow in
+            let piece = x + r * ld + j
+            if hasNextRow { prefetch(piece + ld, count: count) }
+            let raw = UnsafeRawPointer(piece)
+            var k = 0
+            while k + 8 <= count {
+                lanes += raw.loadUnaligned(fromByteOffset: k * MemoryLayout<S>.stride, as: SIMD8<S>.self)
+                k += 8
+            }
+            while k < count {
+                tail += piece[k]
+                k += 1
+            }
+            if j + count == width {
+                let quads = lanes.lowHalf + lanes.highHalf, pairs = quads.lowHalf + quads.highHalf
+                sums[r] = scale * ((pairs[0] + pairs[1]) + tail)
+                lanes = SIMD8()
+                tail = 0
+            }
+        }
+    }
 }
