@@ -31,7 +31,8 @@ extension MLP {
         // own, and a net without biases pays nothing for them.
         if hasBiases {
             for l in 0...last {
-                writeBiasGradient(l, errors: errors, gradient: gradient, rowStride: ld, scale: scale, samples: 0..<batch)
+                writeBiasGradient(
+                    l, errors: errors, gradient: gradient, rowStride: ld, scale: scale, samples: 0..<batch)
             }
         }
     }
