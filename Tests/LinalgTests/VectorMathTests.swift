@@ -110,7 +110,7 @@ import Testing
     /// The passes over rows `rowStride` apart (a core's share of a split batch) give each entry of
     /// the block the bits of the kernels over whole rows, in both precisions, for widths below, at and
     /// across the prefetched pieces, and leave the entries between the rows alone; the row sums
-    /// agree with sums in Double.
+    /// agree with sums in Double, and the row fills write the block only.
     @Test func rowPassesMatchTheKernelsOverWholeRowsAndLeaveThePaddingAlone() {
         func check<S: NeuralScalar>(_: S.Type) {
             var g = Xoshiro256StarStar(seed: 21)
@@ -161,6 +161,15 @@ import Testing
                         abs(Double(sums[r]) - expected) <= 2 * Double(width) * Double(S.ulpOfOne) * size,
                         "\(S.self) row \(r) of \(rows)×\(width): \(sums[r]) against \(expected)")
                 }
+                // Row fills (z starting as the bias): the block's entries only.
+                var filled = z
+                filled.withUnsafeMutableBufferPointer {
+                    VectorMath.fillRows($0.baseAddress!, rows: rows, width: width, rowStride: ld) { S($0) + 0.5 }
+                }
+                let wrongFills = filled.indices.filter {
+                    filled[$0] != ($0 % ld < width ? S($0 / ld) + 0.5 : z[$0])
+                }.count
+                #expect(wrongFills == 0, "fill \(rows)×\(width)")
                 var visits = [Int](repeating: 0, count: rows * ld)
                 VectorMath.forEachRowPiece(S.self, rows: rows, width: width) { r, j, count, hasNextRow in
                     #expect(count <= piece && hasNextRow == (r + 1 < rows))

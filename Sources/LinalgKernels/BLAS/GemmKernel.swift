@@ -10,6 +10,10 @@ package enum GemmKernel {
     /// The smallest `m·n·k` sent to BLAS.
     @usableFromInline package static let blasThreshold = 48 * 48 * 48
 
+    /// Whether a product of these sizes goes to OpenBLAS (else to the plain loops).
+    @inlinable
+    package static func usesBLAS(m: Int, n: Int, k: Int) -> Bool { k > 1 && m * n * k >= blasThreshold }
+
     /// `C ← α op(A) op(B) + β C` for `op(A)` `m × k` and `op(B)` `k × n` (unchecked: the caller
     /// guarantees the shapes and leading dimensions). With `β = 0`, `C` need not be initialised.
     @inlinable
@@ -19,7 +23,7 @@ package enum GemmKernel {
         beta: S, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
         if m == 0 || n == 0 { return }
-        if k <= 1 || m * n * k < blasThreshold {
+        if !usesBLAS(m: m, n: n, k: k) {
             S.loopGemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                 a: BLASOperand(a), lda: lda, b: BLASOperand(b), ldb: ldb, beta: beta, c: BLASOperand(c), ldc: ldc)

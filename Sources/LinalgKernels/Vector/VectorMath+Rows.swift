@@ -115,4 +115,17 @@ extension VectorMath {
             }
         }
     }
+
+    /// `x[r · rowStride + j] = value(r)` for the `rows` rows of `width` entries, the next row's
+    /// piece prefetched (a fill of rows a page apart otherwise waits on each line's fetch).
+    @inlinable @inline(__always)
+    package static func fillRows<S: NeuralScalar>(
+        _ x: UnsafeMutablePointer<S>, rows: Int, width: Int, rowStride ld: Int, value: (Int) -> S
+    ) {
+        forEachRowPiece(S.self, rows: rows, width: width) { r, j, count, hasNextRow in
+            let piece = x + r * ld + j
+            if hasNextRow { prefetch(piece + ld, count: count) }
+            piece.update(repeating: value(r), count: count)
+        }
+    }
 }
