@@ -115,7 +115,7 @@ import Testing
         func check<S: NeuralScalar>(_: S.Type) {
             var g = Xoshiro256StarStar(seed: 21)
             let piece = VectorMath.rowPieceBytes / MemoryLayout<S>.stride
-            for (rows, width) in [(1, 3), (4, 1), (3, piece), (5, 2 * piece + 3), (7, 37)] {
+            for (rows, width) in [(2, 0), (1, 3), (4, 1), (3, piece), (5, 2 * piece + 3), (7, 37)] {
                 let ld = width + 11
                 let z = (0..<(rows * ld)).map { _ in S(4 * g.nextNormal()) }
                 for activation in Activation.allCases {

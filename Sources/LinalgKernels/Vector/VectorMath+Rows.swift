@@ -93,6 +93,10 @@ extension VectorMath {
     package static func scaledRowSums<S: NeuralScalar>(
         _ x: UnsafePointer<S>, rows: Int, width: Int, rowStride ld: Int, scale: S, into sums: UnsafeMutablePointer<S>
     ) {
+        if width == 0 {
+            sums.update(repeating: 0, count: rows)
+            return
+        }
         var lanes = SIMD8<S>(), tail: S = 0
         forEachRowPiece(S.self, rows: rows, width: width) { r, j, count, hasNextRow in
             let piece = x + r * ld + j
