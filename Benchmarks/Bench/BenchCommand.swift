@@ -39,6 +39,13 @@ struct BenchCommand: ParsableCommand {
         print(" the case and the roofline product timed in alternating blocks, the median of the per-block ratios,")
         print(" so that the machine's drift in speed does not enter the ratio)\n")
 
+        // Two bodies timed in alternating blocks (a case and its roofline, or float64 and float32):
+        // the first one's samples and the median of the per-round ratios first / second.
+        func inAlternatingBlocks(_ first: () -> Void, _ second: () -> Void) -> (TimingSummary, Double) {
+            let (timing, _, ratio) = measureInBlocks(
+                rounds: settings.quick ? 3 : 5, blockBudget: settings.quick ? 0.1 : 0.25, warmUp: 0.15, first, second)
+            return (timing, ratio)
+        }
         var records: [BenchRecord] = []
         let table = ResultTable()
         table.printHeader()
@@ -65,9 +72,7 @@ struct BenchCommand: ParsableCommand {
                 // round: both see the same seconds of the machine's drifting speed.
                 let single = benchCase.singlePrecision
                 let multiply: () -> Void = single ? singleRoofline.multiplyOnce : roofline.multiplyOnce
-                let (timing, _, ratio) = measureInBlocks(
-                    rounds: settings.quick ? 3 : 5, blockBudget: settings.quick ? 0.1 : 0.25, warmUp: 0.15,
-                    prepared.linalg, multiply)
+                let (timing, ratio) = inAlternatingBlocks(prepared.linalg, multiply)
                 linalgTiming = timing
                 // ratio = t_case / t_gemm per round, so the roofline's rate in the case's seconds
                 // is gemmFlops / (t_case / ratio).
@@ -86,9 +91,7 @@ struct BenchCommand: ParsableCommand {
                 if benchCase.singlePrecision {
                     // The float64 pass in alternating blocks with the float32 one, as the case with
                     // the roofline: the speed-up is the median of the per-round ratios.
-                    let (doubleTiming, _, ratio) = measureInBlocks(
-                        rounds: settings.quick ? 3 : 5, blockBudget: settings.quick ? 0.1 : 0.25, warmUp: 0.15,
-                        body, prepared.linalg)
+                    let (doubleTiming, ratio) = inAlternatingBlocks(body, prepared.linalg)
                     timing = doubleTiming
                     speedup = ratio
                 } else {
