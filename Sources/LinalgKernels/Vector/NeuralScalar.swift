@@ -3,7 +3,9 @@ import LinalgCore
 
 /// A scalar a neural net computes in, `Float` or `Double`: BLAS products plus the vectorised
 /// element-wise kernels of the forward and backward passes, each one call per buffer (C with
-/// run-time AVX2+FMA dispatch), so generic net code never dispatches per element.
+/// run-time AVX2+FMA dispatch), so generic net code never dispatches per element. A
+/// `SIMDScalar` as well, so that reductions such as the bias gradients' row sums run in
+/// `SIMD8` lanes.
 public protocol NeuralScalar: BLASScalar, SIMDScalar {
     /// `x_i ← σ(x_i) = 1 / (1 + e^{−x_i})` for `count` entries, saturating to 0 and 1.
     static func sigmoidInPlace(_ x: UnsafeMutablePointer<Self>, count: Int)
