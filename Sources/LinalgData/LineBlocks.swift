@@ -26,9 +26,10 @@ package struct LineBlocks {
                     if let newline = lastNewline(window, count: stop - start) {
                         stop = start + newline + 1
                     } else {
-                        // A line longer than a block: take it whole.
+                        // A line longer than a block: take it whole (to its `\n`, or the end).
                         let rest = UnsafeRawBufferPointer(rebasing: bytes[stop...])
-                        stop = rest.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
+                        let newline = memchr(rest.baseAddress!, Int32(UInt8(ascii: "\n")), rest.count)
+                        stop = newline.map { stop + (UnsafeRawPointer($0) - rest.baseAddress!) + 1 } ?? bytes.count
                     }
                 }
                 guard try body(UnsafeRawBufferPointer(rebasing: bytes[start..<stop]), range.lowerBound + start) else {

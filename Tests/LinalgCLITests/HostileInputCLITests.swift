@@ -64,4 +64,25 @@ import Testing
         expectUserError(try CLI.run(["gradcheck", "--sizes", "1000,1000", "--max-memory", "1M"]), "the limit is 1 MB")
         expectUserError(try CLI.run(["logreg", "--data", path, "--max-memory", "lots"]), "--max-memory")
     }
+
+    /// A cell of 10⁶–6·10⁷ bytes after more than one read block of short rows (so the long line
+    /// crosses a block's end): digits then a bad byte, a bad byte then digits, and a quote never
+    /// closed. Each is an error naming the line and column, never a trap or a wrong cut.
+    @Test(arguments: [1_000_000, 10_000_000, 60_000_000])
+    func cellsOfManyMegabytesAreErrorsNamingTheirPlace(length: Int) throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let shortRows = 700_000  // 4.2 MB: the long line starts in the second block
+        let before = "a,y\n" + String(repeating: "1.5,1\n", count: shortRows)
+        let digits = String(repeating: "7", count: length)
+        let cells = length > 10_000_000 ? [digits + "x"] : [digits + "x", "x" + digits, "\"" + digits]
+        for (index, cell) in cells.enumerated() {
+            let path = try CLI.write(before + cell + ",1\n2,0\n", "long\(index).csv", in: directory)
+            expectUserError(
+                try CLI.run(["logreg", "--data", path, "--label", "y"]), "long\(index).csv:\(shortRows + 2):1")
+        }
+        let svm = String(repeating: "1 1:1.5\n", count: shortRows) + "0 1:" + digits + "x\n1 1:2\n"
+        let path = try CLI.write(svm, "long.svm", in: directory)
+        expectUserError(try CLI.run(["logreg", "--data", path]), "long.svm:\(shortRows + 1):")
+    }
 }
