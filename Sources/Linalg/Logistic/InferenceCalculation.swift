@@ -91,14 +91,20 @@ struct InferenceCalculation {
     /// `Σ_{j<d} β_j²`.
     var penalty: Double { beta.prefix(problem.featureCount).reduce(0) { $0 + $1 * $1 } }
 
-    /// `H⁻¹ M H⁻¹` with the meat `M = Σ w_i² (p_i − y_i)² x̃_i x̃_iᵀ` (one Gram pass over `X`).
+    /// `H⁻¹ M H⁻¹` with the meat `M = Σ w_i² (p_i − y_i)² x̃_i x̃_iᵀ` (one Gram pass over `X`),
+    /// exactly symmetric: the two GEMMs round the two triangles differently (by how much depends
+    /// on the BLAS kernel), so the lower triangle is mirrored onto the upper one.
     func sandwich(_ inverse: Matrix<Double>) -> Matrix<Double> {
         let p = problem.parameterCount
         var meat = Matrix<Double>(rows: p, columns: p)
         meat.withUnsafeMutableBufferPointer { m in
             if let base = m.baseAddress { problem.weightedGram(.squaredResiduals, workspace: workspace, into: base) }
         }
-        return inverse * meat * inverse
+        var covariance = inverse * meat * inverse
+        covariance.withUnsafeMutableBufferPointer { c in
+            if let base = c.baseAddress { BLAS.mirrorLowerToUpper(base, n: p, ld: p) }
+        }
+        return covariance
     }
 
     /// Rows of positive weight whose fitted probability equals their label to within `√ε`:
@@ -124,21 +130,13 @@ struct InferenceCalculation {
             var sum = 0.0
             for i in 0..<n where problem.weight(i) > 0 {
                 let z = intercept + problem.offset(i)
-                sum -= problem.weight(i) * (max(z, 0) + log1p(exp(-abs(z))) - problem.y[i] * z)
+                sum -= problem.weight(i) * Logistic.negativeLogLikelihood(z, label: problem.y[i])
             }
             return problem.sumOverShares([sum])[0]
         }
         guard problem.fitIntercept else { return logLikelihood(0) }
-        var positive = 0.0, total = 0.0
-        for i in 0..<n {
-            positive += problem.weight(i) * problem.y[i]
-            total += problem.weight(i)
-        }
-        let totals = problem.sumOverShares([positive, total])
-        (positive, total) = (totals[0], totals[1])
         // All labels equal: ℓ → 0 as β₀ → ±∞.
-        guard positive > 0, positive < total else { return 0 }
-        var intercept = log(positive / (total - positive))
+        guard var intercept = problem.nullIntercept() else { return 0 }
         guard problem.offsets != nil else { return logLikelihood(intercept) }
         // Newton on the concave 1-D ℓ(β₀), halving a step that lowers it.
         var current = logLikelihood(intercept)
@@ -146,7 +144,7 @@ struct InferenceCalculation {
             var slope = 0.0, curvature = 0.0
             for i in 0..<n where problem.weight(i) > 0 {
                 let z = intercept + problem.offset(i)
-                let probability = 1 / (1 + exp(-z))
+                let probability = Logistic.sigmoid(z)
                 slope += problem.weight(i) * (problem.y[i] - probability)
                 curvature += problem.weight(i) * probability * (1 - probability)
             }
