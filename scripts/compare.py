@@ -4,7 +4,9 @@
     python3 scripts/compare.py linalg.json numpy.json
 
 One row per (case, sizes, batch); one median column per implementation; then the ratio of each
-other implementation's median to Linalg's (> 1: Linalg is faster).
+other implementation's median to Linalg's (> 1: Linalg is faster). `reference` is the plain-Swift
+oracle; a baseline of Linalg itself (`linalg-cold-fit`, `linalg-without-inference`, `linalg-path`,
+`linalg-float64`) goes into one `baseline` column that names it, since each case has at most one.
 """
 import json
 import sys
@@ -22,6 +24,15 @@ def fmt(seconds):
     return f"{seconds:.3f} s"
 
 
+def seconds_of(cell):
+    """The seconds of a cell: a median, or a named baseline's (name, median)."""
+    return cell[1] if isinstance(cell, tuple) else cell
+
+
+def fmt_cell(cell):
+    return f"{fmt(cell[1])} ({cell[0]})" if isinstance(cell, tuple) else fmt(cell)
+
+
 def main(paths):
     if not paths:
         print(__doc__, file=sys.stderr)
@@ -32,17 +43,22 @@ def main(paths):
             for record in json.load(f):
                 key = (record["case"], tuple(record["sizes"]), record["batch"])
                 implementation = record["implementation"]
+                seconds = record["median_seconds"]
+                if implementation.startswith("linalg-"):
+                    # Linalg's own baseline: its name travels with the time.
+                    seconds = (implementation[len("linalg-"):], seconds)
+                    implementation = "baseline"
                 if implementation not in implementations:
                     implementations.append(implementation)
-                rows.setdefault(key, {})[implementation] = record["median_seconds"]
+                rows.setdefault(key, {})[implementation] = seconds
     others = [i for i in implementations if i != "linalg"]
     header = ["case", "sizes", "batch"] + implementations + [f"{o}/linalg" for o in others]
     table = []
     for (case, sizes, batch), medians in rows.items():
         line = [case, ",".join(map(str, sizes)), "-" if batch is None else str(batch)]
-        line += [fmt(medians.get(i)) for i in implementations]
+        line += [fmt_cell(medians.get(i)) for i in implementations]
         for other in others:
-            a, b = medians.get(other), medians.get("linalg")
+            a, b = seconds_of(medians.get(other)), medians.get("linalg")
             line.append(f"{a / b:.1f}×" if a and b else "-")
         table.append(line)
     widths = [max(len(str(r[c])) for r in [header] + table) for c in range(len(header))]

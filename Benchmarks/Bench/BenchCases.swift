@@ -13,8 +13,8 @@ struct BenchCase {
     /// Whether the case computes in `Float` (its roofline is then sgemm).
     var singlePrecision = false
     var note: String?
-    /// Whether Linalg and the reference column are timed alternately, call by call (for a
-    /// feature against its baseline, whose cost ratio is the result).
+    /// Whether Linalg and the baseline are timed alternately, call by call (for a feature against
+    /// Linalg without it, whose cost ratio is the result).
     var interleaved = false
     /// Builds the data (outside the timing) and returns the timed bodies.
     var prepare: () -> PreparedCase
@@ -23,8 +23,34 @@ struct BenchCase {
 /// The timed bodies of a case and its flop count (a closure: a fit knows its count only after running).
 struct PreparedCase {
     var linalg: () -> Void
-    var reference: (() -> Void)?
+    var baseline: Baseline?
     var flops: () -> Double?
+}
+
+/// What a case is compared with, and the `implementation` its records carry: `reference` for the
+/// plain-Swift oracle (`LinalgReference`) only; a baseline of Linalg itself is named for what it is.
+struct Baseline {
+    var implementation: String
+    var body: () -> Void
+
+    /// The same computation by `LinalgReference`.
+    static func reference(_ body: @escaping () -> Void) -> Baseline {
+        Baseline(implementation: "reference", body: body)
+    }
+    /// One fit from zero, beside a path or CV that warm-starts.
+    static func coldFit(_ body: @escaping () -> Void) -> Baseline {
+        Baseline(implementation: "linalg-cold-fit", body: body)
+    }
+    /// The same fit without its statistics.
+    static func withoutInference(_ body: @escaping () -> Void) -> Baseline {
+        Baseline(implementation: "linalg-without-inference", body: body)
+    }
+    /// The regularisation path alone, beside its cross-validation.
+    static func path(_ body: @escaping () -> Void) -> Baseline { Baseline(implementation: "linalg-path", body: body) }
+    /// The same pass in `Double`, beside a `Float` case.
+    static func float64(_ body: @escaping () -> Void) -> Baseline {
+        Baseline(implementation: "linalg-float64", body: body)
+    }
 }
 
 enum BenchCases {
@@ -57,7 +83,7 @@ enum BenchCases {
             var c = Matrix<Double>(rows: n, columns: n)
             return PreparedCase(
                 linalg: { try! BLAS.gemm(a, b, into: &c) },
-                reference: withReference ? { blackHole(Reference.matmul(a, b)) } : nil,
+                baseline: withReference ? .reference { blackHole(Reference.matmul(a, b)) } : nil,
                 flops: { FlopCount.gemm(m: n, n: n, k: n) })
         }
     }
@@ -71,7 +97,9 @@ enum BenchCases {
             let net = try! MLP<Double>(sizes: sizes, using: &generator)
             let x = Matrix<Double>.random(rows: sizes[0], columns: batch, distribution: .randn, using: &generator)
             let reference = Reference.MLP(weights: net.weights)
-            return (net, reference, x, (0..<batch).map(x.column), MLPWorkspace<Double>(sizes: sizes, batchSize: batch))
+            return (
+                net, reference, x, (0..<batch).map(x.column), try! MLPWorkspace<Double>(sizes: sizes, batchSize: batch)
+            )
         }
         let jacobianNote =
             jacobianBatch != batch ? "batch \(jacobianBatch): the per-sample reference is too slow at 1024" : nil
@@ -81,7 +109,7 @@ enum BenchCases {
                 let (net, reference, x, columns, workspace) = setup(batch)
                 return PreparedCase(
                     linalg: { try! net.forward(x, workspace: workspace) },
-                    reference: { for column in columns { blackHole(reference(column)) } },
+                    baseline: .reference { for column in columns { blackHole(reference(column)) } },
                     flops: { FlopCount.mlpForward(sizes, batch: batch) })
             },
             // flops 2B(3Σ − h₁h₀): forward, Δ_l x_lᵀ, W_lᵀ Δ_l
@@ -94,7 +122,7 @@ enum BenchCases {
                 let targetColumns = (0..<batch).map(targets.column)
                 return PreparedCase(
                     linalg: { blackHole(try! net.squaredErrorAndGradient(x, targets: targets, workspace: workspace)) },
-                    reference: { blackHole(reference.squaredError(columns, targets: targetColumns).loss) },
+                    baseline: .reference { blackHole(reference.squaredError(columns, targets: targetColumns).loss) },
                     flops: { FlopCount.mlpGradient(sizes, batch: batch) })
             },
             // flops 2BΣ + 2B min(h₀,h_L) Σ
@@ -104,7 +132,7 @@ enum BenchCases {
                 var result = Matrix<Double>(rows: jacobianBatch * sizes.last!, columns: sizes[0])
                 return PreparedCase(
                     linalg: { try! net.inputJacobians(x, workspace: workspace, into: &result) },
-                    reference: { for column in columns { blackHole(reference.inputJacobian(column)) } },
+                    baseline: .reference { for column in columns { blackHole(reference.inputJacobian(column)) } },
                     flops: { FlopCount.mlpInputJacobian(sizes, batch: jacobianBatch) })
             },
             // flops 2BΣ + 2B h_L (Σ − h₁h₀): the factors δ_l, x_l of every df/dW_l
@@ -115,7 +143,7 @@ enum BenchCases {
                 let (net, reference, x, columns, workspace) = setup(jacobianBatch)
                 return PreparedCase(
                     linalg: { try! net.computeWeightJacobianFactors(x, workspace: workspace) },
-                    reference: { for column in columns { blackHole(reference.sensitivities(column)) } },
+                    baseline: .reference { for column in columns { blackHole(reference.sensitivities(column)) } },
                     flops: { FlopCount.mlpWeightJacobianFactors(sizes, batch: jacobianBatch) })
             },
         ]
@@ -123,7 +151,7 @@ enum BenchCases {
 
     // MARK: MLP forward and gradient in Float, against the same net in Double
 
-    /// `mlp.forward_f32` and `mlp.gradient_f32`: the wide net in `Float`; the reference column is
+    /// `mlp.forward_f32` and `mlp.gradient_f32`: the wide net in `Float`; the baseline is
     /// the same pass in `Double` (so the ratio column is the speed-up of single precision), and
     /// the rate is compared with sgemm's.
     static func mlpFloatCases(_ sizes: [Int], batch: Int) -> [BenchCase] {
@@ -133,10 +161,10 @@ enum BenchCases {
             let x = Matrix<Double>.random(rows: sizes[0], columns: batch, distribution: .randn, using: &generator)
             return (
                 net, x.converted(to: S.self), x.map { 0.5 * $0 }.converted(to: S.self),
-                MLPWorkspace<S>(sizes: sizes, batchSize: batch)
+                try! MLPWorkspace<S>(sizes: sizes, batchSize: batch)
             )
         }
-        let note = "float32; reference column: the same pass in float64"
+        let note = "float32; baseline: the same pass in float64"
         return [
             BenchCase(
                 name: "mlp.forward_f32", sizes: sizes, batch: batch, gemmBound: true, singlePrecision: true, note: note
@@ -145,7 +173,7 @@ enum BenchCases {
                 let (net64, x64, _, workspace64) = setup(Double.self)
                 return PreparedCase(
                     linalg: { try! net.forward(x, workspace: workspace) },
-                    reference: { try! net64.forward(x64, workspace: workspace64) },
+                    baseline: .float64 { try! net64.forward(x64, workspace: workspace64) },
                     flops: { FlopCount.mlpForward(sizes, batch: batch) })
             },
             BenchCase(
@@ -155,7 +183,7 @@ enum BenchCases {
                 let (net64, x64, targets64, workspace64) = setup(Double.self)
                 return PreparedCase(
                     linalg: { blackHole(try! net.squaredErrorAndGradient(x, targets: targets, workspace: workspace)) },
-                    reference: {
+                    baseline: .float64 {
                         blackHole(try! net64.squaredErrorAndGradient(x64, targets: targets64, workspace: workspace64))
                     },
                     flops: { FlopCount.mlpGradient(sizes, batch: batch) })
@@ -178,7 +206,7 @@ enum BenchCases {
                     var trained = net
                     blackHole(try! trained.trainIdentity(configuration).finalHeldOutError)
                 },
-                reference: {
+                baseline: .reference {
                     var reference = Reference.MLP(weights: net.weights)
                     blackHole(reference.trainIdentity(steps: steps, learningRate: 0.01, seed: 0, heldOutCount: 1).final)
                 },
@@ -189,22 +217,29 @@ enum BenchCases {
     // MARK: Logistic regression: Hessian (flops n d (d+1) + 2nd) and Newton fit
 
     static func logistic(n: Int, d: Int) -> [BenchCase] {
-        func data() -> (LogisticProblem, Reference.LogisticRegression, [Double]) {
-            var generator = Xoshiro256StarStar(seed: 3)
-            let x = Matrix<Double>.random(rows: n, columns: d, distribution: .randn, using: &generator)
-            let truth = (0..<d).map { _ in generator.nextNormal() / Double(d).squareRoot() }
-            let y = x.bernoulliLabels(coefficients: truth, using: &generator)
-            let beta = (0..<d).map { _ in 0.1 * generator.nextNormal() }
-            return (
-                try! LogisticProblem(x: x, y: y, lambda: 1), Reference.LogisticRegression(x: x, y: y, lambda: 1), beta
-            )
-        }
+        logisticKernels(n: n, d: d) + logisticStatistics(n: n, d: d)
+    }
+
+    /// `n × d` standard normal features, Bernoulli labels of a logistic model, `λ = 1`, and a
+    /// point `β` near zero.
+    static func logisticData(n: Int, d: Int) -> (LogisticProblem, Reference.LogisticRegression, [Double]) {
+        var generator = Xoshiro256StarStar(seed: 3)
+        let x = Matrix<Double>.random(rows: n, columns: d, distribution: .randn, using: &generator)
+        let truth = (0..<d).map { _ in generator.nextNormal() / Double(d).squareRoot() }
+        let y = x.bernoulliLabels(coefficients: truth, using: &generator)
+        let beta = (0..<d).map { _ in 0.1 * generator.nextNormal() }
+        return (try! LogisticProblem(x: x, y: y, lambda: 1), Reference.LogisticRegression(x: x, y: y, lambda: 1), beta)
+    }
+
+    /// The Hessian and the Newton fit, against the reference.
+    static func logisticKernels(n: Int, d: Int) -> [BenchCase] {
+        let data = { logisticData(n: n, d: d) }
         return [
             BenchCase(name: "logistic.hessian", sizes: [n, d], batch: nil, gemmBound: true, note: "λ = 1") {
                 let (problem, reference, beta) = data()
                 return PreparedCase(
                     linalg: { blackHole(try! LogisticRegression.hessian(beta, problem: problem)) },
-                    reference: { blackHole(reference.hessian(beta)) },
+                    baseline: .reference { blackHole(reference.hessian(beta)) },
                     flops: { FlopCount.logisticHessian(n: n, d: d) })
             },
             BenchCase(name: "logistic.fit", sizes: [n, d], batch: nil, gemmBound: true, note: "λ = 1, tol 1e-10") {
@@ -212,34 +247,40 @@ enum BenchCases {
                 var iterations = 0
                 return PreparedCase(
                     linalg: { iterations = try! LogisticRegression.fit(problem).iterations },
-                    reference: { blackHole(try! reference.newton().iterations) },
+                    baseline: .reference { blackHole(try! reference.newton().iterations) },
                     flops: { FlopCount.logisticFit(n: n, d: d, iterations: iterations) })
             },
-            // The next three time a statistics feature against its baseline in the reference column.
+        ]
+    }
+
+    /// Statistics features, each timed call by call against Linalg without it.
+    static func logisticStatistics(n: Int, d: Int) -> [BenchCase] {
+        let data = { logisticData(n: n, d: d) }
+        return [
             BenchCase(
                 name: "logistic.inference", sizes: [n, d], batch: nil, gemmBound: false,
-                note: "fit + inference; reference column: the fit alone", interleaved: true
+                note: "fit + inference; baseline: the fit alone", interleaved: true
             ) {
                 let (problem, _, _) = data()
                 return PreparedCase(
                     linalg: { blackHole(try! LogisticRegression.fit(problem, inference: InferenceOptions())) },
-                    reference: { blackHole(try! LogisticRegression.fit(problem)) },
+                    baseline: .withoutInference { blackHole(try! LogisticRegression.fit(problem)) },
                     flops: { nil })
             },
             BenchCase(
                 name: "logistic.path", sizes: [n, d], batch: nil, gemmBound: false,
-                note: "20 λ, warm starts; reference column: one cold fit", interleaved: true
+                note: "20 λ, warm starts; baseline: one cold fit", interleaved: true
             ) {
                 let (problem, _, _) = data()
                 let lambdas = try! LogisticRegression.logSpacedLambdas(problem, count: 20)
                 return PreparedCase(
                     linalg: { blackHole(try! LogisticRegression.path(problem, lambdas: lambdas)) },
-                    reference: { blackHole(try! LogisticRegression.fit(problem)) },
+                    baseline: .coldFit { blackHole(try! LogisticRegression.fit(problem)) },
                     flops: { nil })
             },
             BenchCase(
                 name: "logistic.cv", sizes: [n, d], batch: nil, gemmBound: false,
-                note: "5-fold CV over the 20-λ path; reference column: the path", interleaved: true
+                note: "5-fold CV over the 20-λ path; baseline: the path", interleaved: true
             ) {
                 let (problem, _, _) = data()
                 let lambdas = try! LogisticRegression.logSpacedLambdas(problem, count: 20)
@@ -247,7 +288,7 @@ enum BenchCases {
                     linalg: {
                         blackHole(try! LogisticRegression.crossValidatedPath(problem, lambdas: lambdas, folds: 5))
                     },
-                    reference: { blackHole(try! LogisticRegression.path(problem, lambdas: lambdas)) },
+                    baseline: .path { blackHole(try! LogisticRegression.path(problem, lambdas: lambdas)) },
                     flops: { nil })
             },
         ]

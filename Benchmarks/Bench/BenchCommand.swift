@@ -27,84 +27,12 @@ struct BenchCommand: ParsableCommand {
         }
         let settings = BenchSettings(quick: quick, filter: filter)
         printHeader(settings)
-        let roofline = GemmRoofline<Double>(size: settings.quick ? 512 : 1024)
-        let singleRoofline = GemmRoofline<Float>(size: settings.quick ? 512 : 1024)
-        let rate = roofline.measure(budget: settings.quick ? 0.5 : 2)
-        let singleRate = singleRoofline.measure(budget: settings.quick ? 0.5 : 2)
-        print(
-            String(
-                format: "dgemm roofline: %d×%d×%d at %.1f GFLOP/s; sgemm %.1f GFLOP/s", roofline.size, roofline.size,
-                roofline.size, rate, singleRate))
-        print("(%dgemm compares each GEMM-bound case with the dgemm rate, or the sgemm rate for a float32 case:")
-        print(" the case and the roofline product timed in alternating blocks, the median of the per-block ratios,")
-        print(" so that the machine's drift in speed does not enter the ratio)\n")
-
-        // Two bodies timed in alternating blocks (a case and its roofline, or float64 and float32):
-        // the first one's samples and the median of the per-round ratios first / second.
-        func inAlternatingBlocks(_ first: () -> Void, _ second: () -> Void) -> (TimingSummary, Double) {
-            let (timing, _, ratio) = measureInBlocks(
-                rounds: settings.quick ? 3 : 5, blockBudget: settings.quick ? 0.1 : 0.25, warmUp: 0.15, first, second)
-            return (timing, ratio)
-        }
+        let runner = CaseRunner(settings: settings)
+        runner.printRooflines()
         var records: [BenchRecord] = []
-        let table = ResultTable()
-        table.printHeader()
+        runner.table.printHeader()
         for benchCase in BenchCases.all(settings) where settings.includes(benchCase.name) {
-            let prepared = benchCase.prepare()
-            if benchCase.interleaved, let baseline = prepared.reference {
-                let (timing, baselineTiming, ratio) = measureInterleaved(
-                    budget: settings.budget, rounds: settings.quick ? 3 : 5, prepared.linalg, baseline)
-                let pair = [("linalg", timing), ("reference", baselineTiming)].map {
-                    BenchRecord(
-                        caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
-                        implementation: $0.0, timing: $0.1, flops: nil)
-                }
-                records += pair
-                table.printRow(
-                    benchCase, linalg: pair[0], reference: pair[1], dgemmRate: nil,
-                    note: (benchCase.note ?? "") + String(format: "; interleaved, median ratio %.3f", ratio))
-                continue
-            }
-            let linalgTiming: TimingSummary
-            var adjacentRate: Double?
-            if benchCase.gemmBound {
-                // The case and the roofline product in alternating blocks, the ratio taken per
-                // round: both see the same seconds of the machine's drifting speed.
-                let single = benchCase.singlePrecision
-                let multiply: () -> Void = single ? singleRoofline.multiplyOnce : roofline.multiplyOnce
-                let (timing, ratio) = inAlternatingBlocks(prepared.linalg, multiply)
-                linalgTiming = timing
-                // ratio = t_case / t_gemm per round, so the roofline's rate in the case's seconds
-                // is gemmFlops / (t_case / ratio).
-                adjacentRate = (single ? singleRoofline.flops : roofline.flops) * ratio / timing.median / 1e9
-            } else {
-                linalgTiming = measure(budget: settings.budget, prepared.linalg)
-            }
-            let linalg = BenchRecord(
-                caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
-                implementation: "linalg", timing: linalgTiming, flops: prepared.flops())
-            records.append(linalg)
-            var reference: BenchRecord?
-            var speedup: Double?
-            if let body = prepared.reference {
-                let timing: TimingSummary
-                if benchCase.singlePrecision {
-                    // The float64 pass in alternating blocks with the float32 one, as the case with
-                    // the roofline: the speed-up is the median of the per-round ratios.
-                    let (doubleTiming, ratio) = inAlternatingBlocks(body, prepared.linalg)
-                    timing = doubleTiming
-                    speedup = ratio
-                } else {
-                    timing = measure(budget: settings.budget, minimumSamples: 3, body)
-                }
-                reference = BenchRecord(
-                    caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
-                    implementation: "reference", timing: timing, flops: prepared.flops())
-                records.append(reference!)
-            }
-            table.printRow(
-                benchCase, linalg: linalg, reference: reference, dgemmRate: adjacentRate, speedup: speedup,
-                note: benchCase.note)
+            records += runner.run(benchCase)
         }
         if let json {
             try BenchRecord.json(records).write(to: URL(fileURLWithPath: json))
@@ -129,6 +57,101 @@ struct BenchCommand: ParsableCommand {
         print("small-product threshold: m·n·k < \(GemmKernel.blasThreshold) runs as plain vectorised loops")
     }
 
+}
+
+/// Times the cases of one run, each with its baseline and roofline, and prints their rows.
+struct CaseRunner {
+    let settings: BenchSettings
+    let table = ResultTable()
+    let roofline: GemmRoofline<Double>
+    let singleRoofline: GemmRoofline<Float>
+
+    init(settings: BenchSettings) {
+        self.settings = settings
+        roofline = GemmRoofline<Double>(size: settings.quick ? 512 : 1024)
+        singleRoofline = GemmRoofline<Float>(size: settings.quick ? 512 : 1024)
+    }
+
+    func printRooflines() {
+        let rate = roofline.measure(budget: settings.quick ? 0.5 : 2)
+        let singleRate = singleRoofline.measure(budget: settings.quick ? 0.5 : 2)
+        let n = roofline.size
+        let text = String(format: "%d×%d×%d at %.1f GFLOP/s; sgemm %.1f GFLOP/s", n, n, n, rate, singleRate)
+        print("dgemm roofline: " + text)
+        print("(%dgemm compares each GEMM-bound case with the dgemm rate, or the sgemm rate for a float32 case:")
+        print(" the case and the roofline product timed in alternating blocks, the median of the per-block ratios,")
+        print(" so that the machine's drift in speed does not enter the ratio)\n")
+    }
+
+    /// Two bodies timed in alternating blocks (a case and its roofline, or float64 and float32):
+    /// the first one's samples and the median of the per-round ratios first / second.
+    func inAlternatingBlocks(_ first: () -> Void, _ second: () -> Void) -> (TimingSummary, Double) {
+        let (timing, _, ratio) = measureInBlocks(
+            rounds: settings.quick ? 3 : 5, blockBudget: settings.quick ? 0.1 : 0.25, warmUp: 0.15, first, second)
+        return (timing, ratio)
+    }
+
+    func record(
+        _ benchCase: BenchCase, _ implementation: String, _ timing: TimingSummary, flops: Double?
+    )
+        -> BenchRecord
+    {
+        BenchRecord(
+            caseName: benchCase.name, sizes: benchCase.sizes, batch: benchCase.batch,
+            implementation: implementation, timing: timing, flops: flops)
+    }
+
+    /// The case's records (Linalg's, then its baseline's), its row printed.
+    func run(_ benchCase: BenchCase) -> [BenchRecord] {
+        let prepared = benchCase.prepare()
+        if benchCase.interleaved, let baseline = prepared.baseline {
+            return runInterleaved(benchCase, prepared.linalg, baseline)
+        }
+        let (linalgTiming, adjacentRate) = timeAgainstRoofline(benchCase, prepared.linalg)
+        let linalg = record(benchCase, "linalg", linalgTiming, flops: prepared.flops())
+        var baselineRecord: BenchRecord?
+        var speedup: Double?
+        if let baseline = prepared.baseline {
+            let timing: TimingSummary
+            if benchCase.singlePrecision {
+                // The float64 pass in alternating blocks with the float32 one, as the case with
+                // the roofline: the speed-up is the median of the per-round ratios.
+                (timing, speedup) = inAlternatingBlocks(baseline.body, prepared.linalg)
+            } else {
+                timing = measure(budget: settings.budget, minimumSamples: 3, baseline.body)
+            }
+            baselineRecord = record(benchCase, baseline.implementation, timing, flops: prepared.flops())
+        }
+        table.printRow(
+            benchCase, linalg: linalg, baseline: baselineRecord, dgemmRate: adjacentRate, speedup: speedup,
+            note: benchCase.note)
+        return [linalg] + (baselineRecord.map { [$0] } ?? [])
+    }
+
+    /// Linalg's timing and, for a GEMM-bound case, the roofline's rate in the same seconds: the
+    /// case and the roofline product in alternating blocks, the ratio taken per round.
+    func timeAgainstRoofline(_ benchCase: BenchCase, _ body: () -> Void) -> (TimingSummary, Double?) {
+        guard benchCase.gemmBound else { return (measure(budget: settings.budget, body), nil) }
+        let single = benchCase.singlePrecision
+        let (timing, ratio) = inAlternatingBlocks(body, single ? singleRoofline.multiplyOnce : roofline.multiplyOnce)
+        // ratio = t_case / t_gemm per round, so the roofline's rate in the case's seconds is
+        // gemmFlops / (t_case / ratio).
+        return (timing, (single ? singleRoofline.flops : roofline.flops) * ratio / timing.median / 1e9)
+    }
+
+    /// A feature and its baseline timed call by call; the row shows the median ratio.
+    func runInterleaved(_ benchCase: BenchCase, _ body: () -> Void, _ baseline: Baseline) -> [BenchRecord] {
+        let (timing, baselineTiming, ratio) = measureInterleaved(
+            budget: settings.budget, rounds: settings.quick ? 3 : 5, body, baseline.body)
+        let pair = [
+            record(benchCase, "linalg", timing, flops: nil),
+            record(benchCase, baseline.implementation, baselineTiming, flops: nil),
+        ]
+        table.printRow(
+            benchCase, linalg: pair[0], baseline: pair[1], dgemmRate: nil,
+            note: (benchCase.note ?? "") + String(format: "; interleaved, median ratio %.3f", ratio))
+        return pair
+    }
 }
 
 /// The roofline: the dgemm (or sgemm) rate of a square product, measured on demand.

@@ -47,7 +47,7 @@ enum IOCases {
             let path = try! write(directory, table)
             return PreparedCase(
                 linalg: { blackHole(try! DataTable(contentsOf: path)) },
-                reference: nil,
+                baseline: nil,
                 flops: { nil })
         }
     }

@@ -1,19 +1,20 @@
 import BenchSupport
 import Foundation
 
-/// The console table: one row per case, Linalg and reference side by side.
+/// The console table: one row per case, Linalg and its baseline (the reference, or Linalg
+/// without the feature, or in float64: the case's note says which) side by side.
 struct ResultTable {
     func printHeader() {
         print(
             "case                        sizes              batch   linalg median     GFLOP/s  %dgemm   "
-                + "reference median  speed-up"
+                + " baseline median  speed-up"
         )
     }
 
-    /// One case's row; `speedup` replaces the ratio of the two medians when the reference was
+    /// One case's row; `speedup` replaces the ratio of the two medians when the baseline was
     /// timed in alternating blocks with the case.
     func printRow(
-        _ benchCase: BenchCase, linalg: BenchRecord, reference: BenchRecord?, dgemmRate: Double?,
+        _ benchCase: BenchCase, linalg: BenchRecord, baseline: BenchRecord?, dgemmRate: Double?,
         speedup blockSpeedup: Double? = nil, note: String?
     ) {
         let sizes = benchCase.sizes.map(String.init).joined(separator: ",")
@@ -21,14 +22,14 @@ struct ResultTable {
         let gflops = linalg.gflops.map { String(format: "%8.2f", $0) } ?? "       -"
         let fraction =
             dgemmRate.flatMap { rate in linalg.gflops.map { String(format: "%5.0f%%", 100 * $0 / rate) } } ?? "     -"
-        let referenceText = reference.map { format($0.medianSeconds) } ?? "                 -"
+        let baselineText = baseline.map { format($0.medianSeconds) } ?? "                 -"
         let speedup =
-            (blockSpeedup ?? reference.map { $0.medianSeconds / linalg.medianSeconds })
+            (blockSpeedup ?? baseline.map { $0.medianSeconds / linalg.medianSeconds })
             .map { String(format: "%8.1f×", $0) } ?? "        -"
         var line =
             benchCase.name.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
             + sizes.padding(toLength: 17, withPad: " ", startingAt: 0) + "  " + batch.leftPadded(5) + "  "
-            + format(linalg.medianSeconds) + "  " + gflops + "  " + fraction + "  " + referenceText + "  " + speedup
+            + format(linalg.medianSeconds) + "  " + gflops + "  " + fraction + "  " + baselineText + "  " + speedup
         if let note { line += "  (\(note))" }
         print(line)
         fflush(nil)
