@@ -28,14 +28,10 @@ struct ConvertCommand: ParsableCommand {
                 throw UserError("--output: '\(output)' is the input file; it would be overwritten")
             }
             let table = try input.readTable()
-            do throws(DataError) {
-                switch format {
-                case .npy: try NumpyFile.write(table.values, to: output)
-                case .tsv: try DelimitedWriter.write(table, to: output, delimiter: UInt8(ascii: "\t"))
-                default: try DelimitedWriter.write(table, to: output)
-                }
-            } catch {
-                throw UserError(error.description)
+            switch format {
+            case .npy: try NumpyFile.write(table.values, to: output)
+            case .tsv: try DelimitedWriter.write(table, to: output, delimiter: UInt8(ascii: "\t"))
+            default: try DelimitedWriter.write(table, to: output)
             }
         }
     }

@@ -44,18 +44,13 @@ struct DataOptions: ParsableArguments {
     /// Reads the table, turning a ``DataError`` into a one-line user error.
     func readTable() throws -> DataTable {
         let options = try readOptions()
-        do throws(DataError) { return try DataTable(contentsOf: data, options: options) } catch {
-            throw UserError(error.description)
-        }
+        return try DataTable(contentsOf: data, options: options)
     }
 
     /// Reads this reader's share of the table's rows (every reader calls it once); an error that
     /// another reader reports ends this one with status 2 silently.
     func readTable(sharedWith readers: some SharedReading) throws -> DataTable {
         let options = try readOptions()
-        do throws(DataError) { return try DataTable(contentsOf: data, options: options, sharedWith: readers) } catch {
-            if error.isReportedByAnotherReader { throw ExitCode(2) }
-            throw UserError(error.description)
-        }
+        return try DataTable(contentsOf: data, options: options, sharedWith: readers)
     }
 }

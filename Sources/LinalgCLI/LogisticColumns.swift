@@ -14,10 +14,8 @@ struct LogisticColumns {
 
     /// The label column's index: the named one, or the last.
     func labelIndex(in table: DataTable) throws -> Int {
-        do throws(DataError) {
-            return try label.map { name throws(DataError) in try table.columnIndex(named: name, option: "--label") }
-                ?? table.columnCount - 1
-        } catch { throw UserError(error.description) }
+        try label.map { name throws(DataError) in try table.columnIndex(named: name, option: "--label") }
+            ?? table.columnCount - 1
     }
 
     /// Whether the table's labels follow libsvm's −1/+1 convention: ``mapsSignedLabels`` and some label is −1.
@@ -40,9 +38,7 @@ struct LogisticColumns {
         func index(of name: String?, option: String) throws -> Int? {
             guard let name else { return nil }
             let found: Int
-            do throws(DataError) { found = try table.columnIndex(named: name, option: option) } catch {
-                throw UserError(error.description)
-            }
+            found = try table.columnIndex(named: name, option: option)
             guard found != labelIndex else { throw UserError("\(option): '\(name)' is the label column") }
             return found
         }
@@ -64,18 +60,12 @@ struct LogisticColumns {
             let value = table.values[i, labelIndex]
             let valid = signed ? (value == -1 || value == 1) : (value == 0 || value == 1)
             guard valid else {
-                throw UserError(
-                    table.error(
-                        row: i, column: labelIndex,
-                        "label \(value) is not \(signed ? "-1 or +1" : "0 or 1")"
-                    ).description)
+                throw table.error(row: i, column: labelIndex, "label \(value) is not \(signed ? "-1 or +1" : "0 or 1")")
             }
         }
         if let weightIndex {
             for i in 0..<table.rowCount where table.values[i, weightIndex] < 0 {
-                throw UserError(
-                    table.error(row: i, column: weightIndex, "weight \(table.values[i, weightIndex]) is negative")
-                        .description)
+                throw table.error(row: i, column: weightIndex, "weight \(table.values[i, weightIndex]) is negative")
             }
         }
         // Take the label, weights and offsets out of the table in place, the rightmost first: X is

@@ -87,72 +87,21 @@ struct LogregCommand: ParsableCommand {
             if job != nil && cv != nil {
                 throw UserError("--cv is not distributed: run cross-validation as one process")
             }
-            var (table, columns, signedLabels) = try (job?.agreeing ?? { try $0() }) {
-                () throws -> (DataTable, LogisticColumns, Bool) in
-                var data = input
-                if let job { data.data = job.dataPath(input.data) }
-                let format = try data.resolvedFormat()
-                // A shared file: this rank's rows only.
-                let table =
-                    if let job, !DistributedJob.hasRankFiles(input.data) {
-                        try data.readTable(sharedWith: job)
-                    } else {
-                        try data.readTable()
-                    }
-                let columns = LogisticColumns(
-                    label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
-                    weights: weights, offset: offset, mapsSignedLabels: format == .libsvm)
-                return (table, columns, try columns.hasSignedLabels(table))
-            }
-            if let job {
-                signedLabels = try job.agreeOnColumns(
-                    of: &table, from: input.data, columns: columns, signedLabels: signedLabels)
-            }
-            // Moved into the problem: X is taken from the table in place, not copied.
-            var pending: DataTable? = consume table
-            let (local, featureNames) = try (job?.agreeing ?? { try $0() }) {
-                () throws -> (LogisticProblem, [String]) in
-                try columns.problem(
-                    from: pending.take()!, lambda: lambda, fitIntercept: fitIntercept, signedLabels: signedLabels)
-            }
-            var problem = local
-            if let job {
-                // The local share checked on every rank; now the problem whose sums span all shares.
-                problem = try LogisticProblem(
-                    x: local.x, y: local.y, lambda: local.lambda, sampleWeights: local.sampleWeights,
-                    fitIntercept: local.fitIntercept, offsets: local.offsets, rowShares: job)
-            }
+            let (problem, featureNames) = try loadProblem(job: job)
             let options = NewtonOptions(tolerance: tol, maxIterations: maxIter)
-            let inference = InferenceOptions(alpha: alpha, robust: robust)
-
             let started = Date()
-            var points: [LogisticPathPoint]? = nil
-            var bestLambda: Double? = nil
-            var chosen = problem
-            var start: [Double]? = nil
-            if requestedLambdas != nil || path != nil || cv != nil {
-                let values =
-                    try requestedLambdas ?? path.map { try LogisticRegression.logSpacedLambdas(problem, count: $0) }
-                    ?? [lambda]
-                if let cv {
-                    points = try LogisticRegression.crossValidatedPath(
-                        problem, lambdas: values, folds: cv, seed: cvSeed, options: options)
-                } else {
-                    points = try LogisticRegression.path(problem, lambdas: values, options: options)
-                }
-                let best = cv == nil ? points!.last! : points!.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
-                if cv != nil { bestLambda = best.lambda }
-                chosen = try problem.withLambda(best.lambda)
-                start = best.fit.parameters
-            }
+            let selection = try selectLambda(problem, requested: requestedLambdas, options: options)
             // On a path: the refit on all rows at the chosen λ, from the path's β there (a step or none).
-            let fit = try LogisticRegression.fit(chosen, options: options, initial: start, inference: inference)
+            let fit = try LogisticRegression.fit(
+                selection.problem, options: options, initial: selection.start,
+                inference: InferenceOptions(alpha: alpha, robust: robust))
             var report = LogisticReport(
-                fit: fit, featureNames: featureNames, lambda: chosen.lambda, hasIntercept: fitIntercept,
-                path: points, bestLambda: bestLambda)
+                fit: fit, featureNames: featureNames, lambda: selection.problem.lambda, hasIntercept: fitIntercept,
+                path: selection.points, bestLambda: selection.bestLambda)
             report.timing = (Date().timeIntervalSince(started), job?.size ?? 1)
             if let save, DistributedJob.isLeader {
-                let model = try fit.model(featureNames: featureNames, lambda: chosen.lambda, offsetColumn: offset)
+                let model = try fit.model(
+                    featureNames: featureNames, lambda: selection.problem.lambda, offsetColumn: offset)
                 try LogisticModelFile.write(model, to: save)
             }
             return (json ? report.json() : report.text(), fit.converged)
@@ -160,5 +109,65 @@ struct LogregCommand: ParsableCommand {
         if DistributedJob.isLeader { print(output) }
         // The fit is printed either way; a script can tell an unconverged one by the status.
         if !converged { throw ExitCode(3) }
+    }
+
+    /// The problem from the data file and the feature names: in an MPI job this rank's share of the
+    /// rows (the ranks agreeing on the columns and on any error), with sums over all shares.
+    func loadProblem(job: DistributedJob?) throws -> (LogisticProblem, [String]) {
+        var (table, columns, signedLabels) = try (job?.agreeing ?? { try $0() }) {
+            () throws -> (DataTable, LogisticColumns, Bool) in
+            var data = input
+            if let job { data.data = job.dataPath(input.data) }
+            let format = try data.resolvedFormat()
+            // A shared file: this rank's rows only.
+            let table =
+                if let job, !DistributedJob.hasRankFiles(input.data) {
+                    try data.readTable(sharedWith: job)
+                } else {
+                    try data.readTable()
+                }
+            let columns = LogisticColumns(
+                label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
+                weights: weights, offset: offset, mapsSignedLabels: format == .libsvm)
+            return (table, columns, try columns.hasSignedLabels(table))
+        }
+        if let job {
+            signedLabels = try job.agreeOnColumns(
+                of: &table, from: input.data, columns: columns, signedLabels: signedLabels)
+        }
+        // Moved into the problem: X is taken from the table in place, not copied.
+        var pending: DataTable? = consume table
+        let (local, featureNames) = try (job?.agreeing ?? { try $0() }) {
+            () throws -> (LogisticProblem, [String]) in
+            try columns.problem(
+                from: pending.take()!, lambda: lambda, fitIntercept: fitIntercept, signedLabels: signedLabels)
+        }
+        guard let job else { return (local, featureNames) }
+        // The local share checked on every rank; now the problem whose sums span all shares.
+        let problem = try LogisticProblem(
+            x: local.x, y: local.y, lambda: local.lambda, sampleWeights: local.sampleWeights,
+            fitIntercept: local.fitIntercept, offsets: local.offsets, rowShares: job)
+        return (problem, featureNames)
+    }
+
+    /// The λ to fit at: `--lambda`, or from `--lambdas`/`--path` the last one (the smallest), or
+    /// with `--cv` the one of least mean held-out deviance; with the path and where its fit ended.
+    func selectLambda(
+        _ problem: LogisticProblem, requested: [Double]?, options: NewtonOptions
+    ) throws
+        -> (problem: LogisticProblem, start: [Double]?, points: [LogisticPathPoint]?, bestLambda: Double?)
+    {
+        guard requested != nil || path != nil || cv != nil else { return (problem, nil, nil, nil) }
+        let values =
+            try requested ?? path.map { try LogisticRegression.logSpacedLambdas(problem, count: $0) } ?? [lambda]
+        let points =
+            if let cv {
+                try LogisticRegression.crossValidatedPath(
+                    problem, lambdas: values, folds: cv, seed: cvSeed, options: options)
+            } else {
+                try LogisticRegression.path(problem, lambdas: values, options: options)
+            }
+        let best = cv == nil ? points.last! : points.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+        return (try problem.withLambda(best.lambda), best.fit.parameters, points, cv == nil ? nil : best.lambda)
     }
 }

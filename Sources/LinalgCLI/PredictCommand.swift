@@ -46,16 +46,12 @@ struct PredictCommand: ParsableCommand {
             let name = linear ? "linear_predictor" : "probability"
             switch outputFormat {
             case .npy?:
-                do throws(DataError) { try NumpyFile.write(values, to: output!) } catch {
-                    throw UserError(error.description)
-                }
+                try NumpyFile.write(values, to: output!)
             case .csv?:
                 let result = DataTable(
                     source: output!, columnNames: [name],
                     values: try Matrix(rows: values.count, columns: 1, scalars: values))
-                do throws(DataError) { try DelimitedWriter.write(result, to: output!) } catch {
-                    throw UserError(error.description)
-                }
+                try DelimitedWriter.write(result, to: output!)
             default:
                 writeColumn(name, values)
             }
@@ -89,9 +85,7 @@ struct PredictCommand: ParsableCommand {
 
     func column(named name: String, in table: DataTable, option: String) throws -> [Double] {
         let index: Int
-        do throws(DataError) { index = try table.columnIndex(named: name, option: option) } catch {
-            throw UserError(error.description)
-        }
+        index = try table.columnIndex(named: name, option: option)
         return (0..<table.rowCount).map { table.values[$0, index] }
     }
 
@@ -102,12 +96,9 @@ struct PredictCommand: ParsableCommand {
         let taken = Set(model.featureNames + (model.offsetColumn.map { [$0] } ?? []))
         var index: Int?
         if let label {
-            do throws(DataError) { index = try table.columnIndex(named: label, option: "--label") } catch {
-                throw UserError(error.description)
-            }
+            index = try table.columnIndex(named: label, option: "--label")
             for i in 0..<table.rowCount where !valid(table.values[i, index!]) {
-                throw UserError(
-                    table.error(row: i, column: index!, "label \(table.values[i, index!]) is not 0 or 1").description)
+                throw table.error(row: i, column: index!, "label \(table.values[i, index!]) is not 0 or 1")
             }
         } else {
             let candidates =

@@ -4,13 +4,9 @@ import LinalgData
 /// Writes `text` and a final newline to `path` through a temporary file renamed over it, so a
 /// failed write never leaves a partial file; a data-layer error becomes a one-line user error.
 func writeText(_ text: String, to path: String) throws {
-    do throws(DataError) {
-        let output = try OutputFile(path: path)
-        try output.write(Array((text + "\n").utf8))
-        try output.commit()
-    } catch {
-        throw UserError(error.description)
-    }
+    let output = try OutputFile(path: path)
+    try output.write(Array((text + "\n").utf8))
+    try output.commit()
 }
 
 /// Throws, naming `flag`, when `path` could not be written later: its folder is missing or not

@@ -12,7 +12,7 @@ struct TrainingData {
         let path = options.data
         if try options.resolvedFormat() == .npz {
             if names != nil { throw UserError("--targets: a .npz file holds arrays X and Y; name no columns") }
-            do throws(DataError) {
+            do {
                 let archive = try NumpyArchive(contentsOf: path)
                 guard let x = try archive.array(named: "X") else {
                     throw DataError(
@@ -33,17 +33,13 @@ struct TrainingData {
                 let data = TrainingData(inputs: x.matrix, targets: y.matrix)
                 try data.requireFinite(path)
                 return data
-            } catch {
-                throw UserError(error.description)
             }
         }
         var table = try options.readTable()
         let targetNames = names ?? [table.columnNames.last!]
         var indices: [Int] = []
         for name in targetNames {
-            do throws(DataError) { indices.append(try table.columnIndex(named: name, option: "--targets")) } catch {
-                throw UserError(error.description)
-            }
+            indices.append(try table.columnIndex(named: name, option: "--targets"))
         }
         guard Set(indices).count == indices.count else { throw UserError("--targets: a column is named twice") }
         guard indices.count < table.columnCount else {

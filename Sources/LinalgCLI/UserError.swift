@@ -10,8 +10,9 @@ struct UserError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a command body; a ``UserError`` or ``LinalgError`` becomes one line on stderr and exit
-/// status 2, never a crash or a stack trace.
+/// Runs a command body; a ``UserError``, ``LinalgError`` or ``DataError`` (from any layer) becomes
+/// one line on stderr and exit status 2, never a crash or a stack trace. This is the one place
+/// where errors meet the user: commands let them propagate instead of converting them.
 /// In an MPI job every rank meets the same errors in the same place (the options, the reduced
 /// fit), so only rank 0 prints them, unless `everyRank` (an error of one rank's own data).
 func reportingUserErrors<T>(everyRank: Bool = false, _ body: () throws -> T) throws -> T {
@@ -25,6 +26,11 @@ func reportingUserErrors<T>(everyRank: Bool = false, _ body: () throws -> T) thr
     } catch let error as LinalgError {
         if everyRank || DistributedJob.isLeader { printError(error.description) }
         throw ExitCode(2)
+    } catch let error as DataError {
+        // A shared read's failure is printed by the reader that met it; the others end quietly.
+        if error.isReportedByAnotherReader { throw ExitCode(2) }
+        if everyRank || DistributedJob.isLeader { printError(error.description) }
+        throw ExitCode(2)
     }
 }
 
@@ -34,11 +40,7 @@ func printError(_ message: String) {
 }
 
 /// Reads a whole file through the data layer (the system's reason when it cannot be read).
-func readFile(_ path: String) throws -> Data {
-    do throws(DataError) { return Data(try InputFile(path: path).readAll()) } catch {
-        throw UserError(error.description)
-    }
-}
+func readFile(_ path: String) throws -> Data { Data(try InputFile(path: path).readAll()) }
 
 /// Whether stderr is a terminal (progress lines go there only then).
 var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }

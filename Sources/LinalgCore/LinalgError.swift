@@ -24,6 +24,14 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Cholesky factorisation failed: the leading minor of order `minor` is not positive
     /// definite (LAPACK `info = minor > 0`).
     case notPositiveDefinite(minor: Int)
+    /// An inverse from a triangular factor failed: the factor's diagonal entry `index` (1-based)
+    /// is zero, so the matrix is singular (LAPACK `?potri`/`?trtri`, `info = index > 0`).
+    case singularMatrix(routine: String, index: Int)
+    /// An iterative LAPACK routine did not converge: `?syev`'s `info > 0` counts the off-diagonal
+    /// entries of the intermediate tridiagonal form that did not reach zero.
+    case notConverged(routine: String, count: Int)
+    /// Training stopped in `epoch` because the loss or a parameter became NaN or infinite.
+    case trainingDiverged(epoch: Int)
 
     public var description: String {
         switch self {
@@ -45,6 +53,13 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(routine): argument \(position) is invalid (NaN in the matrix, or a bad parameter)"
         case let .notPositiveDefinite(minor):
             return "matrix is not positive definite: the leading minor of order \(minor) is not positive"
+        case let .singularMatrix(routine, index):
+            return "\(routine): the matrix is singular (diagonal entry \(index) of its factor is zero)"
+        case let .notConverged(routine, count):
+            return "\(routine): did not converge (\(count) off-diagonal entries did not reach zero)"
+        case let .trainingDiverged(epoch):
+            return
+                "training: diverged in epoch \(epoch) (the loss or a parameter is not finite); lower the learning rate"
         }
     }
 }

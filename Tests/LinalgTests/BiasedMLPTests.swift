@@ -74,7 +74,7 @@ func makeBiasedNet(_ c: NetCase) throws -> (MLP<Double>, Reference.MLP) {
         let (net, reference) = try makeBiasedNet(c)
         for batch in [1, 8] {
             let x = inputs(c.sizes[0], batch), y = inputs(c.sizes.last!, batch, seed: 77)
-            let workspace = MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch)
+            let workspace = try MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch)
             let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
             var expectedLoss = 0.0
             var expectedBias = c.sizes.dropFirst().map { [Double](repeating: 0, count: $0) }
@@ -103,7 +103,7 @@ func makeBiasedNet(_ c: NetCase) throws -> (MLP<Double>, Reference.MLP) {
                     var moved = net
                     try! moved.setParameters(theta)
                     return try! moved.squaredErrorAndGradient(
-                        x, targets: y, workspace: MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch))
+                        x, targets: y, workspace: try MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch))
                 }, at: net.parameters)
             let analytic =
                 (0..<net.layerCount).flatMap { workspace.gradient($0).scalars }
@@ -120,13 +120,13 @@ func makeBiasedNet(_ c: NetCase) throws -> (MLP<Double>, Reference.MLP) {
         let net = try MLP<Double>(weights: plain.weights, biases: randomBiases(sizes), activation: .tanh)
         let batch = 1024
         let x = inputs(sizes[0], batch), y = inputs(sizes.last!, batch, seed: 5)
-        let whole = MLPWorkspace<Double>(sizes: sizes, batchSize: batch)
+        let whole = try MLPWorkspace<Double>(sizes: sizes, batchSize: batch)
         let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: whole)
         var sumLoss = 0.0
         var sumBias = sizes.dropFirst().map { [Double](repeating: 0, count: $0) }
         var sumWeights = (0..<net.layerCount).map { [Double](repeating: 0, count: sizes[$0] * sizes[$0 + 1]) }
         for range in [0..<100, 100..<batch] {
-            let part = MLPWorkspace<Double>(sizes: sizes, batchSize: range.count)
+            let part = try MLPWorkspace<Double>(sizes: sizes, batchSize: range.count)
             sumLoss += try net.squaredErrorAndGradient(
                 try columns(range, of: x), targets: try columns(range, of: y), workspace: part)
             for l in 0..<net.layerCount {

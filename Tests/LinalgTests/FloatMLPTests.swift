@@ -61,8 +61,8 @@ let floatTolerance = 1e-5
         ).converted(to: Float.self).converted(to: Double.self)
         let net = net64.converted(to: Float.self)
         let x = inputs(16, 300).converted(to: Float.self), y = inputs(8, 300, seed: 4).converted(to: Float.self)
-        let workspace = MLPWorkspace<Float>(sizes: sizes, batchSize: 300)
-        let workspace64 = MLPWorkspace<Double>(sizes: sizes, batchSize: 300)
+        let workspace = try MLPWorkspace<Float>(sizes: sizes, batchSize: 300)
+        let workspace64 = try MLPWorkspace<Double>(sizes: sizes, batchSize: 300)
         let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
         let loss64 = try net64.squaredErrorAndGradient(
             x.converted(to: Double.self), targets: y.converted(to: Double.self), workspace: workspace64)

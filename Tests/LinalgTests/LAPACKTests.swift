@@ -77,6 +77,12 @@ import Testing
         #expect(throws: LinalgError.notPositiveDefinite(minor: 2)) { try LAPACK.solveSPD(indefinite, [1, 1]) }
         let negative = try Matrix<Float>([[-1]])
         #expect(throws: LinalgError.notPositiveDefinite(minor: 1)) { try LAPACK.choleskyFactor(negative) }
+        // A factor with a zero on its diagonal: the inverse does not exist, which is not a
+        // question of definiteness.
+        let singularFactor = try Matrix<Double>([[1, 0], [1, 0]])
+        #expect(throws: LinalgError.singularMatrix(routine: "potri", index: 2)) {
+            try LAPACK.inverseFromCholesky(factor: singularFactor)
+        }
     }
 
     @Test func nanInputIsATypedErrorAndInputIsKept() throws {

@@ -69,7 +69,7 @@ import Testing
         for batch in [1, 8] {
             let x = inputs(c.sizes[0], batch)
             let y = inputs(c.sizes.last!, batch, seed: 77)
-            let workspace = MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch)
+            let workspace = try MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch)
             let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
             let expected = reference.squaredError((0..<batch).map(x.column), targets: (0..<batch).map(y.column))
             #expect(abs(loss - expected.loss) <= 1e-12 * max(1, expected.loss))
@@ -81,7 +81,7 @@ import Testing
                         var perturbed = net
                         try perturbed.setWeight(l, Matrix(rows: c.sizes[l + 1], columns: c.sizes[l], scalars: flat))
                         return try perturbed.squaredErrorAndGradient(
-                            x, targets: y, workspace: MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch))
+                            x, targets: y, workspace: try MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch))
                     }, at: net.weight(l).scalars)
                 let check = FiniteDifferences.compare(analytic: analytic.scalars, numeric: numeric)
                 #expect(check.passes(tolerance: 1e-7), "∂loss/∂W_\(l) batch \(batch): \(check)")
@@ -154,7 +154,7 @@ import Testing
         let (net, reference) = try makeNet(NetCase(sizes: sizes, activation: activation, outputActivation: .identity))
         let x = inputs(sizes[0], batch), y = inputs(sizes.last!, batch, seed: 5)
         let f = try net(x)
-        let workspace = MLPWorkspace<Double>(sizes: sizes, batchSize: batch)
+        let workspace = try MLPWorkspace<Double>(sizes: sizes, batchSize: batch)
         let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
         var sliceLoss = 0.0
         var sliceGradients = (0..<net.layerCount).map { Matrix<Double>(rows: sizes[$0 + 1], columns: sizes[$0]) }
@@ -167,7 +167,7 @@ import Testing
                     #expect(abs(f[i, b] - fs[i, j]) <= 1e-13 * max(1, abs(fs[i, j])), "sample \(b) row \(i)")
                 }
             }
-            let sliceWorkspace = MLPWorkspace<Double>(sizes: sizes, batchSize: samples.count)
+            let sliceWorkspace = try MLPWorkspace<Double>(sizes: sizes, batchSize: samples.count)
             sliceLoss += try net.squaredErrorAndGradient(xs, targets: ys, workspace: sliceWorkspace)
             for l in 0..<net.layerCount {
                 sliceGradients[l] = sliceGradients[l].elementwise(sliceWorkspace.gradient(l), +)
@@ -195,7 +195,7 @@ import Testing
         let (net, reference) = try makeNet(c)
         let x = inputs(2, batch), y = inputs(2, batch, seed: 21)
         let columns = (0..<batch).map(x.column)
-        let workspace = MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch)
+        let workspace = try MLPWorkspace<Double>(sizes: c.sizes, batchSize: batch)
         try net.forward(x, workspace: workspace)
         for b in [0, 1, batch / 2, batch - 1] {
             let expected = reference(columns[b])
@@ -255,7 +255,7 @@ import Testing
 
     @Test func workspaceIsReusedAcrossBatchSizes() throws {
         let net = try MLP<Double>(sizes: [2, 10, 10, 2], seed: 5)
-        let workspace = MLPWorkspace<Double>(sizes: net.sizes, batchSize: 1)
+        let workspace = try MLPWorkspace<Double>(sizes: net.sizes, batchSize: 1)
         for batch in [1, 4, 1, 64] {
             let x = inputs(2, batch, seed: UInt64(batch))
             try net.forward(x, workspace: workspace)
@@ -309,7 +309,7 @@ import Testing
             .converted(to: Float.self)
         let y = Matrix<Double>.random(rows: sizes[2], columns: batch, distribution: .randn, using: &generator)
             .converted(to: Float.self)
-        let workspace = MLPWorkspace<Float>(sizes: sizes, batchSize: 1)
+        let workspace = try MLPWorkspace<Float>(sizes: sizes, batchSize: 1)
         let expectedLoss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
         let expectedGradient = workspace.gradient(1)
         for (row, column, value) in [(5, batch - 1, Float.nan), (0, batch / 2, .infinity), (63, 0, -.infinity)] {

@@ -30,7 +30,7 @@ func smoothRegression(_ n: Int, seed: UInt64) -> RegressionSamples<Double> {
         // The mean-loss gradient at θ.
         func gradient(_ net: MLP<Double>) throws -> [Double] {
             let x = samples.inputs.transposed(), y = samples.targets.transposed()
-            let workspace = MLPWorkspace<Double>(sizes: net.sizes, batchSize: 40)
+            let workspace = try MLPWorkspace<Double>(sizes: net.sizes, batchSize: 40)
             _ = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
             let g =
                 (0..<net.layerCount).flatMap { workspace.gradient($0).scalars }

@@ -95,7 +95,7 @@ extension MLP {
         let batch = configuration.batchSize
         // In a group every process draws the whole batch (the same stream) and keeps its columns.
         let local = group?.columns(ofBatch: batch) ?? 0..<batch
-        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: local.count)
+        let workspace = try MLPWorkspace<Scalar>(sizes: sizes, batchSize: local.count)
         var history = [Double](repeating: 0, count: configuration.steps)
         let step = Scalar(-configuration.learningRate / Double(batch))
         let ld = workspace.rowStride, parameterCount = parameters.count
@@ -103,31 +103,25 @@ extension MLP {
         var shared = [Double](repeating: 0, count: group == nil ? 0 : parameterCount + 1)
         let net = self
         parameters.withUnsafeMutableBufferPointer { p in
-            let weights = p.baseAddress!
-            let input = workspace.activations[0], gradient = workspace.gradient
+            let weights = p.baseAddress!, input = workspace.activations[0]
+            // squaredErrorStep leaves `scale · ∂loss/∂θ` in the workspace's gradient buffer: with
+            // scale = −α/B that is the SGD step itself.
+            let sgdStep = workspace.gradient
             for t in 0..<configuration.steps {
-                for r in 0..<net.inputSize {
-                    if group == nil {
-                        for b in 0..<batch { input[r * ld + b] = Scalar(generator.nextNormal()) }
-                    } else {
-                        for b in 0..<batch {
-                            let value = Scalar(generator.nextNormal())
-                            if local.contains(b) { input[r * ld + b - local.lowerBound] = value }
-                        }
-                    }
-                }
+                Self.drawStandardNormal(
+                    into: input, rows: net.inputSize, stride: ld, batch: batch, keeping: local, using: &generator)
                 // Targets equal the inputs; x₀ is not overwritten by the pass.
                 var loss = net.squaredErrorStep(
-                    UnsafePointer(weights), targets: input, targetStride: ld,
-                    workspace: workspace, scale: step)
+                    UnsafePointer(weights), targets: input, targetStride: ld, workspace: workspace, scale: step)
                 if let group {
-                    for i in 0..<parameterCount { shared[i] = Double(gradient[i]) }
+                    // One reduction: the processes' steps (each from its own columns) and losses.
+                    for i in 0..<parameterCount { shared[i] = Double(sgdStep[i]) }
                     shared[parameterCount] = loss
                     shared.withUnsafeMutableBufferPointer { group.sum($0) }
                     for i in 0..<parameterCount { weights[i] += Scalar(shared[i]) }
                     loss = shared[parameterCount]
                 } else {
-                    for i in 0..<parameterCount { weights[i] += gradient[i] }
+                    for i in 0..<parameterCount { weights[i] += sgdStep[i] }
                 }
                 history[t] = loss / Double(batch)
                 if let progress, progressInterval > 0, (t + 1) % progressInterval == 0 { progress(t + 1, history[t]) }
@@ -136,5 +130,23 @@ extension MLP {
         let final = try meanSquaredError(heldOut, targets: heldOut)
         return IdentityTrainingReport(
             net: self, lossHistory: history, initialHeldOutError: initial, finalHeldOutError: final)
+    }
+
+    /// Draws `rows × batch` standard normal numbers row by row from `generator` (the same stream
+    /// whatever the split) and keeps the columns `local` of each row at `input` (rows `stride` apart).
+    static func drawStandardNormal(
+        into input: UnsafeMutablePointer<Scalar>, rows: Int, stride: Int, batch: Int, keeping local: Range<Int>,
+        using generator: inout Xoshiro256StarStar
+    ) {
+        for r in 0..<rows {
+            if local.count == batch {
+                for b in 0..<batch { input[r * stride + b] = Scalar(generator.nextNormal()) }
+            } else {
+                for b in 0..<batch {
+                    let value = Scalar(generator.nextNormal())
+                    if local.contains(b) { input[r * stride + b - local.lowerBound] = value }
+                }
+            }
+        }
     }
 }

@@ -177,7 +177,7 @@ extension MLP {
     public func weightGradients(
         _ x: Matrix<Scalar>, lossGradient g: Matrix<Scalar>
     ) throws(LinalgError) -> [Matrix<Scalar>] {
-        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
+        let workspace = try MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
         try backpropagate(x, lossGradient: g, workspace: workspace)
         return (0..<layerCount).map(workspace.gradient)
     }

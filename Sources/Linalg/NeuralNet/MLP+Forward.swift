@@ -206,7 +206,7 @@ extension MLP {
     /// `f(X)`, `h_L × B`, for a batch `X` (`h₀ × B`).
     @inlinable
     public func callAsFunction(_ x: Matrix<Scalar>) throws(LinalgError) -> Matrix<Scalar> {
-        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
+        let workspace = try MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
         try forward(x, workspace: workspace)
         return workspace.output
     }

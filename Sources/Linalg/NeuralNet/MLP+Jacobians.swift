@@ -175,7 +175,7 @@ extension MLP {
     public func inputJacobians(
         _ x: Matrix<Scalar>, mode: JacobianMode = .automatic
     ) throws(LinalgError) -> [Matrix<Scalar>] {
-        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
+        let workspace = try MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
         var stacked = Matrix<Scalar>(rows: x.columns * outputSize, columns: inputSize)
         try inputJacobians(x, mode: mode, workspace: workspace, into: &stacked)
         return (0..<x.columns).map { b in
@@ -200,7 +200,7 @@ extension MLP {
     /// The factors `δ_l` (per sample, `h_L × h_{l+1}`) and `x_l` (per sample, `h_l`) of every
     /// `df/dW_l`: the sensitivities `δ_l` and inputs `x_l` of one forward and one reverse pass.
     public func weightJacobianFactors(_ x: Matrix<Scalar>) throws(LinalgError) -> WeightJacobianFactors<Scalar> {
-        let workspace = MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
+        let workspace = try MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
         try computeWeightJacobianFactors(x, workspace: workspace)
         return WeightJacobianFactors(workspace: workspace, outputs: outputSize)
     }

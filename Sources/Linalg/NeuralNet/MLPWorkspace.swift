@@ -61,11 +61,13 @@ public final class MLPWorkspace<Scalar: NeuralScalar> {
     @usableFromInline let gradient: UnsafeMutablePointer<Scalar>
     @usableFromInline let parameterCount: Int
 
-    /// Buffers for a net with `sizes` and batches of up to `batchSize` samples.
-    public init(sizes: [Int], batchSize: Int) {
-        precondition(
-            sizes.count >= 2 && sizes.allSatisfy { $0 > 0 } && batchSize >= 0,
-            "MLPWorkspace: sizes \(sizes), batch \(batchSize)")
+    /// Buffers for a net with `sizes` and batches of up to `batchSize` samples; throws, as the
+    /// net's own initialisers do, for sizes no net has, a negative batch, or buffers beyond
+    /// ``SystemMemory/limit``.
+    public init(sizes: [Int], batchSize: Int) throws(LinalgError) {
+        try MLP<Scalar>.validate(sizes: sizes)
+        guard batchSize >= 0 else { throw .invalidValue(what: "batch size", detail: "must be ≥ 0, got \(batchSize)") }
+        try Self.checkFitsInMemory(sizes: sizes, batchSize: batchSize)
         self.sizes = sizes
         buffers = .allocate(capacity: 1)
         buffers.initialize(to: BatchBuffers(batchSize: batchSize))
@@ -73,6 +75,22 @@ public final class MLPWorkspace<Scalar: NeuralScalar> {
         parameterCount = count
         gradient = .allocate(capacity: max(1, count))
         allocateBatchBuffers()
+    }
+
+    /// Throws unless the buffers for `batchSize` samples (about `3 Σ h_l` rows of the padded
+    /// batch width, and the gradient) fit in ``SystemMemory/limit``.
+    static func checkFitsInMemory(sizes: [Int], batchSize: Int) throws(LinalgError) {
+        let width = sizes.reduce(0) { $0.addingReportingOverflow($1).partialValue }
+        let stride = MLPWorkspace.rowStride(forBatch: max(1, batchSize))
+        let (rows, rowsOverflow) = width.multipliedReportingOverflow(by: 3)
+        let (entries, overflow) = rows.multipliedReportingOverflow(by: stride)
+        let (bytes, bytesOverflow) = entries.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
+        guard rowsOverflow || overflow || bytesOverflow || bytes > SystemMemory.limit else { return }
+        throw .invalidValue(
+            what: "MLP workspace",
+            detail: "sizes \(sizes) at batch \(batchSize) would need "
+                + (overflow || bytesOverflow || rowsOverflow ? "more than 2^63 bytes" : SystemMemory.formatted(bytes))
+                + "; " + SystemMemory.limitText)
     }
 
     deinit {

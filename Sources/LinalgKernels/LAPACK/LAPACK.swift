@@ -2,15 +2,23 @@ import LinalgCore
 /// Checked LAPACK routines on `Matrix`: Cholesky factorisation and SPD solves.
 ///
 /// LAPACK's `info` becomes a typed error: `info < 0` is
-/// `LinalgError/invalidArgument(routine:position:)` (LAPACKE reports NaN entries this way),
-/// `info > 0` is `LinalgError/notPositiveDefinite(minor:)`.
+/// `LinalgError/invalidArgument(routine:position:)` (LAPACKE reports NaN entries this way);
+/// `info > 0` is what the routine means by it: `LinalgError/notPositiveDefinite(minor:)` for a
+/// Cholesky factorisation, `LinalgError/singularMatrix(routine:index:)` for an inverse from the
+/// factor, `LinalgError/notConverged(routine:count:)` for an eigen-decomposition.
 public enum LAPACK {}
 
 extension LAPACK {
     @inlinable
     package static func check(_ info: Int, routine: String) throws(LinalgError) {
         if info < 0 { throw .invalidArgument(routine: routine, position: -info) }
-        if info > 0 { throw .notPositiveDefinite(minor: info) }
+        guard info > 0 else { return }
+        // What a positive info means depends on the routine.
+        switch routine {
+        case "potri": throw .singularMatrix(routine: routine, index: info)
+        case "syev": throw .notConverged(routine: routine, count: info)
+        default: throw .notPositiveDefinite(minor: info)  // potrf, posv, potrs
+        }
     }
 
     @inlinable

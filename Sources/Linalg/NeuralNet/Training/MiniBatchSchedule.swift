@@ -1,0 +1,140 @@
+/// The steps of one training run: every epoch shuffles the samples (seeded Fisher–Yates) and
+/// takes mini-batches in order (the last one smaller when `B ∤ n`), each gathered into a
+/// workspace, differentiated by one forward and one backward pass, its gradient summed over the
+/// processes of a group and handed to the optimizer. The buffers are made once: nothing is
+/// allocated per step.
+final class MiniBatchSchedule<Scalar: NeuralScalar> {
+    let sampleCount: Int, batch: Int, stepsPerEpoch: Int
+    /// This process's share of a full batch and of the last one (all of it without a group); a
+    /// share may be empty when the last batch has fewer samples than there are processes.
+    let fullShare: Range<Int>, restShare: Range<Int>
+    let full: MLPWorkspace<Scalar>, rest: MLPWorkspace<Scalar>
+    /// The batch's targets, `h_L` rows of the workspace's row stride.
+    let targets: UnsafeMutablePointer<Scalar>
+    let optimizer: OptimizerState<Scalar>
+    let learningRate: Double
+    let group: (any DataParallelGroup)?
+    /// The gradient and the loss, in `Double`, for the group's sum.
+    var shared: [Double]
+    var generator: Xoshiro256StarStar
+    var order: [Int]
+    /// Steps between progress reports (about a hundred an epoch).
+    let reportEvery: Int
+
+    init(
+        net: MLP<Scalar>, sampleCount n: Int, configuration: TrainingConfiguration, group: (any DataParallelGroup)?
+    ) throws(LinalgError) {
+        sampleCount = n
+        batch = min(configuration.batchSize, n)
+        stepsPerEpoch = (n + batch - 1) / batch
+        fullShare = group?.columns(ofBatch: batch) ?? 0..<batch
+        let restSize = n % batch == 0 ? batch : n % batch
+        restShare = group?.columns(ofBatch: restSize) ?? 0..<restSize
+        full = try MLPWorkspace<Scalar>(sizes: net.sizes, batchSize: fullShare.count)
+        rest =
+            restShare.count == fullShare.count
+            ? full : try MLPWorkspace<Scalar>(sizes: net.sizes, batchSize: restShare.count)
+        targets = .allocate(capacity: net.outputSize * max(1, full.rowStride))
+        optimizer = OptimizerState<Scalar>(configuration.optimizer, count: net.parameters.count)
+        learningRate = configuration.learningRate
+        self.group = group
+        shared = [Double](repeating: 0, count: group == nil ? 0 : net.parameters.count + 1)
+        generator = Xoshiro256StarStar(seed: configuration.seed)
+        order = Array(0..<n)
+        reportEvery = max(1, stepsPerEpoch / 100)
+    }
+
+    deinit { targets.deallocate() }
+
+    /// One epoch of steps on `parameters`: the sum over its batches of `(1/(B h_L)) Σ_b ‖f(x_b) − y_b‖²`
+    /// times the batch size.
+    func epoch(
+        _ epoch: Int, of net: MLP<Scalar>, parameters: inout [Scalar], samples: RegressionSamples<Scalar>,
+        progress: ((TrainingProgress) -> Void)?
+    ) -> Double {
+        for i in stride(from: sampleCount - 1, to: 0, by: -1) {
+            order.swapAt(i, Int(generator.next() % UInt64(i + 1)))
+        }
+        var lossSum = 0.0
+        parameters.withUnsafeMutableBufferPointer { p in
+            samples.inputs.withUnsafeBufferPointer { x in
+                samples.targets.withUnsafeBufferPointer { y in
+                    for step in 0..<stepsPerEpoch {
+                        let start = step * batch, size = min(batch, sampleCount - start)
+                        lossSum += self.step(net, p.baseAddress!, x.baseAddress!, y.baseAddress!, start, size)
+                        if let progress, (step + 1) % reportEvery == 0 || step + 1 == stepsPerEpoch {
+                            progress(
+                                .step(
+                                    epoch: epoch, done: step + 1, total: stepsPerEpoch,
+                                    loss: lossSum / Double(start + size)))
+                        }
+                    }
+                }
+            }
+        }
+        return lossSum
+    }
+
+    /// One optimizer step on the batch of `size` samples from `start` in the shuffled order; its
+    /// loss `(1/h_L) Σ_b ‖f(x_b) − y_b‖²` over the whole batch (all processes).
+    func step(
+        _ net: MLP<Scalar>, _ theta: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>,
+        _ y: UnsafePointer<Scalar>, _ start: Int, _ size: Int
+    ) -> Double {
+        let share = size == batch ? fullShare : restShare
+        let workspace = size == batch ? full : rest
+        let ld = workspace.rowStride, first = start + share.lowerBound
+        order.withUnsafeBufferPointer { order in
+            RegressionSamples<Scalar>.gather(
+                x, width: net.inputSize, order: order.baseAddress!, start: first, batch: share.count,
+                into: workspace.activations[0], stride: ld)
+            RegressionSamples<Scalar>.gather(
+                y, width: net.outputSize, order: order.baseAddress!, start: first, batch: share.count,
+                into: targets, stride: ld)
+        }
+        var loss = 0.0
+        if share.isEmpty {
+            workspace.gradient.update(repeating: 0, count: net.parameters.count)
+        } else {
+            loss = net.squaredErrorStep(
+                UnsafePointer(theta), targets: targets, targetStride: ld, workspace: workspace,
+                scale: Scalar(1 / Double(size * net.outputSize)))
+        }
+        if let group { loss = sumOverGroup(group, gradient: workspace.gradient, loss: loss) }
+        optimizer.step(theta, gradient: workspace.gradient, learningRate: learningRate)
+        return loss / Double(net.outputSize)
+    }
+
+    /// One reduction per step: the gradient (in place) and the loss of every process's share.
+    func sumOverGroup(_ group: any DataParallelGroup, gradient: UnsafeMutablePointer<Scalar>, loss: Double) -> Double {
+        let count = shared.count - 1
+        for i in 0..<count { shared[i] = Double(gradient[i]) }
+        shared[count] = loss
+        shared.withUnsafeMutableBufferPointer { group.sum($0) }
+        for i in 0..<count { gradient[i] = Scalar(shared[i]) }
+        return shared[count]
+    }
+}
+
+/// Stopping once the validation loss has not improved for `patience` epochs, keeping the best
+/// parameters seen.
+struct EarlyStopping<Scalar> {
+    let patience: Int?
+    private var best: (loss: Double, epoch: Int, parameters: [Scalar])?
+    /// The best epoch and its parameters, once training stopped early.
+    private(set) var stoppedAtBest: (epoch: Int, parameters: [Scalar])?
+
+    init(patience: Int?) { self.patience = patience }
+
+    /// Records the epoch's validation loss; `true` when training should stop.
+    mutating func shouldStop(after epoch: Int, loss: Double, parameters: [Scalar]) -> Bool {
+        guard let patience else { return false }
+        if best == nil || loss < best!.loss {
+            best = (loss, epoch, parameters)
+        } else if epoch - best!.epoch >= patience {
+            stoppedAtBest = (best!.epoch, best!.parameters)
+            return true
+        }
+        return false
+    }
+}
