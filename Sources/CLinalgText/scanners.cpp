@@ -73,13 +73,106 @@ extern "C" void linalg_count_lines(const char *data, size_t length, int64_t *lin
     *rows = row_count;
 }
 
+namespace {
+
+// Spaces around a field: ' ', and '\t' unless it is the delimiter.
+struct FieldSpace {
+    bool tab_is_space;
+    bool operator()(char c) const { return c == ' ' || (c == '\t' && tab_is_space); }
+};
+
+// The quoted field at `field` ('"' … '"' on one line, spaces inside trimmed) into `*value`; the
+// position after the closing quote, or nullptr with the failure in `scanner.result`.
+const char *parse_quoted(Scanner &scanner, const char *field, size_t j, FieldSpace is_space, double *value) {
+    const char *close = field + 1;
+    while (close < scanner.end && *close != '"' && *close != '\n') ++close;
+    if (close == scanner.end || *close != '"') {
+        scanner.fail(LINALG_SCAN_QUOTE, j, field, close);
+        return nullptr;
+    }
+    const char *a = field + 1, *b = close;
+    while (a < b && is_space(*a)) ++a;
+    while (b > a && is_space(b[-1])) --b;
+    int status = linalg_parse_double(a, b, value);
+    if (status == LINALG_NUMBER_OK) return close + 1;
+    int failure = status == LINALG_NUMBER_EMPTY       ? LINALG_SCAN_EMPTY_CELL
+                  : status == LINALG_NUMBER_NONFINITE ? LINALG_SCAN_NOT_FINITE
+                                                      : LINALG_SCAN_NOT_A_NUMBER;
+    scanner.fail(failure, j, field, close + 1);
+    return nullptr;
+}
+
+// The unquoted number at `field` into `*value` by from_chars (the exact parser decides the rare
+// out-of-range case); the position after it, or nullptr with the failure in `scanner.result`.
+const char *parse_plain(Scanner &scanner, const char *field, size_t j, char delimiter, double *value) {
+    const char *end = scanner.end, *digits = field;
+    // from_chars takes no leading '+'; Python's float() does (once).
+    if (digits + 1 < end && *digits == '+' && digits[1] != '-' && digits[1] != '+') ++digits;
+    std::from_chars_result parsed = std::from_chars(digits, end, *value, std::chars_format::general);
+    if (parsed.ec == std::errc::invalid_argument) {
+        const char *trimmed = field_end(field, end, delimiter);
+        while (trimmed > field && is_blank(trimmed[-1])) --trimmed;
+        scanner.fail(trimmed == field ? LINALG_SCAN_EMPTY_CELL : LINALG_SCAN_NOT_A_NUMBER, j, field, trimmed);
+        return nullptr;
+    }
+    if (parsed.ec != std::errc::result_out_of_range && std::isfinite(*value)) return parsed.ptr;
+    // Underflow to 0 is a number; overflow and the rest are not.
+    const char *stop = field_end(field, end, delimiter);
+    while (stop > field && is_blank(stop[-1])) --stop;
+    int status = linalg_parse_double(field, stop, value);
+    if (status == LINALG_NUMBER_OK) return stop;
+    scanner.fail(status == LINALG_NUMBER_NONFINITE ? LINALG_SCAN_NOT_FINITE : LINALG_SCAN_NOT_A_NUMBER, j, field, stop);
+    return nullptr;
+}
+
+// The row of `columns` fields at `*p` into `row` (when given), `*p` moved to the next line;
+// false with the failure in `scanner.result`.
+bool scan_row(Scanner &scanner, const char **p, char delimiter, size_t columns, double *row) {
+    const char *end = scanner.end;
+    const FieldSpace is_space{delimiter != '\t'};
+    const char *q = *p;
+    for (size_t j = 0;; ++j) {
+        while (q < end && is_space(*q)) ++q;
+        const char *field = q;
+        double value = 0;
+        const char *after = q < end && *q == '"' ? parse_quoted(scanner, field, j, is_space, &value)
+                                                 : parse_plain(scanner, field, j, delimiter, &value);
+        if (!after) return false;
+        while (after < end && is_space(*after)) ++after;
+        if (after < end && *after == '\r' && (after + 1 == end || after[1] == '\n')) ++after;
+        bool line_ends = after == end || *after == '\n';
+        if (!line_ends && *after != delimiter) {
+            const char *stop = field_end(field, end, delimiter);
+            while (stop > field && is_blank(stop[-1])) --stop;
+            scanner.fail(LINALG_SCAN_NOT_A_NUMBER, j, field, stop);
+            return false;
+        }
+        if (row) row[j] = value;
+        if (line_ends) {
+            if (j + 1 != columns) {
+                scanner.result.fields = static_cast<int64_t>(j + 1);
+                scanner.fail(LINALG_SCAN_FIELD_COUNT, j, field, after);
+                return false;
+            }
+            *p = after < end ? after + 1 : end;
+            return true;
+        }
+        if (j + 1 == columns) {
+            scanner.result.fields = static_cast<int64_t>(columns) + count_remaining_fields(after + 1, end, delimiter);
+            scanner.fail(LINALG_SCAN_FIELD_COUNT, j + 1, after + 1, after + 1);
+            return false;
+        }
+        q = after + 1;
+    }
+}
+
+}  // namespace
+
 extern "C" linalg_scan_result linalg_scan_delimited(const char *data, size_t length, char delimiter, size_t columns,
                                                     double *out, int64_t *line_of_row, int64_t max_rows) {
     Scanner scanner{data, data + length, {}};
     linalg_scan_result &result = scanner.result;
     const char *p = data, *end = data + length;
-    const bool tab_is_space = delimiter != '\t';
-    auto is_space = [tab_is_space](char c) { return c == ' ' || (c == '\t' && tab_is_space); };
     while (p < end) {
         const char *next;
         if (blank_line(p, end, &next)) {
@@ -89,69 +182,7 @@ extern "C" linalg_scan_result linalg_scan_delimited(const char *data, size_t len
         }
         if (result.rows == max_rows) return scanner.fail(LINALG_SCAN_ROWS_CHANGED, 0, p, p);
         double *row = out ? out + static_cast<size_t>(result.rows) * columns : nullptr;
-        for (size_t j = 0;; ++j) {
-            while (p < end && is_space(*p)) ++p;
-            const char *field = p;
-            double value = 0;
-            const char *after;
-            if (p < end && *p == '"') {
-                const char *close = p + 1;
-                while (close < end && *close != '"' && *close != '\n') ++close;
-                if (close == end || *close != '"') return scanner.fail(LINALG_SCAN_QUOTE, j, field, close);
-                const char *a = p + 1, *b = close;
-                while (a < b && is_space(*a)) ++a;
-                while (b > a && is_space(b[-1])) --b;
-                int status = linalg_parse_double(a, b, &value);
-                if (status == LINALG_NUMBER_EMPTY) return scanner.fail(LINALG_SCAN_EMPTY_CELL, j, field, close + 1);
-                if (status == LINALG_NUMBER_INVALID) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, j, field, close + 1);
-                if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, j, field, close + 1);
-                after = close + 1;
-            } else {
-                const char *digits = p;
-                // from_chars takes no leading '+'; Python's float() does (once).
-                if (digits + 1 < end && *digits == '+' && digits[1] != '-' && digits[1] != '+') ++digits;
-                std::from_chars_result parsed = std::from_chars(digits, end, value, std::chars_format::general);
-                after = parsed.ptr;
-                if (parsed.ec == std::errc::invalid_argument) {
-                    const char *stop = field_end(p, end, delimiter);
-                    const char *trimmed = stop;
-                    while (trimmed > p && is_blank(trimmed[-1])) --trimmed;
-                    int status = trimmed == p ? LINALG_SCAN_EMPTY_CELL : LINALG_SCAN_NOT_A_NUMBER;
-                    return scanner.fail(status, j, field, trimmed);
-                }
-                if (parsed.ec == std::errc::result_out_of_range || !std::isfinite(value)) {
-                    // Rare: let the exact parser decide (underflow to 0 is a number; the rest is not).
-                    const char *stop = field_end(p, end, delimiter);
-                    while (stop > p && is_blank(stop[-1])) --stop;
-                    int status = linalg_parse_double(p, stop, &value);
-                    if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, j, field, stop);
-                    if (status != LINALG_NUMBER_OK) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, j, field, stop);
-                    after = stop;
-                }
-            }
-            while (after < end && is_space(*after)) ++after;
-            if (after < end && *after == '\r' && (after + 1 == end || after[1] == '\n')) ++after;
-            bool line_ends = after == end || *after == '\n';
-            if (!line_ends && *after != delimiter) {
-                const char *stop = field_end(field, end, delimiter);
-                while (stop > field && is_blank(stop[-1])) --stop;
-                return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, j, field, stop);
-            }
-            if (row) row[j] = value;
-            if (line_ends) {
-                if (j + 1 != columns) {
-                    result.fields = static_cast<int64_t>(j + 1);
-                    return scanner.fail(LINALG_SCAN_FIELD_COUNT, j, field, after);
-                }
-                p = after < end ? after + 1 : end;
-                break;
-            }
-            if (j + 1 == columns) {
-                result.fields = static_cast<int64_t>(columns) + count_remaining_fields(after + 1, end, delimiter);
-                return scanner.fail(LINALG_SCAN_FIELD_COUNT, j + 1, after + 1, after + 1);
-            }
-            p = after + 1;
-        }
+        if (!scan_row(scanner, &p, delimiter, columns, row)) return result;
         if (line_of_row) line_of_row[result.rows] = result.lines;
         ++result.rows;
         ++result.lines;
@@ -176,6 +207,43 @@ bool parse_index(const char *p, const char *stop, int64_t *index) {
 
 bool is_space_or_tab(char c) { return c == ' ' || c == '\t'; }
 
+// The index:value pairs of a libsvm line from `q` to `content_end` (after the label) into
+// `rows` (when it has arrays); false with the failure in `scanner.result`.
+bool scan_features(Scanner &scanner, const char *q, const char *content_end, int64_t first_index,
+                   linalg_libsvm_rows *rows) {
+    int64_t previous = -1;
+    for (int64_t field = 1;; ++field) {
+        while (q < content_end && is_blank(*q)) ++q;
+        if (q == content_end) return true;
+        const char *token_end = q;
+        while (token_end < content_end && !is_blank(*token_end)) ++token_end;
+        const char *colon = static_cast<const char *>(std::memchr(q, ':', static_cast<size_t>(token_end - q)));
+        if (!colon) return scanner.fail(LINALG_SCAN_BAD_PAIR, field, q, token_end), false;
+        if (field == 1 && colon - q == 3 && std::memcmp(q, "qid", 3) == 0) {
+            q = token_end;  // a query id (ranking data) is not a feature
+            --field;
+            continue;
+        }
+        int64_t index = 0;
+        if (!parse_index(q, colon, &index) || index < first_index || index <= previous) {
+            return scanner.fail(LINALG_SCAN_BAD_INDEX, field, q, token_end), false;
+        }
+        double value = 0;
+        int status = linalg_parse_double(colon + 1, token_end, &value);
+        if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, field, q, token_end), false;
+        if (status != LINALG_NUMBER_OK) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, field, q, token_end), false;
+        if (rows->indices) {
+            if (rows->nonzeros == rows->max_nonzeros) return scanner.fail(LINALG_SCAN_ROWS_CHANGED, field, q, q), false;
+            rows->indices[rows->nonzeros] = static_cast<int32_t>(index);
+            rows->values[rows->nonzeros] = value;
+        }
+        ++rows->nonzeros;
+        previous = index;
+        if (index > rows->largest_index) rows->largest_index = index;
+        q = token_end;
+    }
+}
+
 }  // namespace
 
 extern "C" linalg_scan_result linalg_scan_libsvm(const char *data, size_t length, int64_t first_index,
@@ -188,6 +256,7 @@ extern "C" linalg_scan_result linalg_scan_libsvm(const char *data, size_t length
     while (p < end) {
         const char *stop = line_end(p, end);
         const char *next = stop < end ? stop + 1 : end;
+        // The line's content: before a '#' comment, blanks trimmed.
         const char *content_end = static_cast<const char *>(std::memchr(p, '#', static_cast<size_t>(stop - p)));
         if (!content_end) content_end = stop;
         while (content_end > p && is_blank(content_end[-1])) --content_end;
@@ -199,47 +268,14 @@ extern "C" linalg_scan_result linalg_scan_libsvm(const char *data, size_t length
             continue;
         }
         if (rows->labels && result.rows == rows->max_rows) return scanner.fail(LINALG_SCAN_ROWS_CHANGED, 0, q, q);
-        // The label.
-        const char *token_end = q;
-        while (token_end < content_end && !is_space_or_tab(*token_end)) ++token_end;
+        const char *label_end = q;
+        while (label_end < content_end && !is_space_or_tab(*label_end)) ++label_end;
         double label = 0;
-        int status = linalg_parse_double(q, token_end, &label);
-        if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, 0, q, token_end);
-        if (status != LINALG_NUMBER_OK) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, 0, q, token_end);
+        int status = linalg_parse_double(q, label_end, &label);
+        if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, 0, q, label_end);
+        if (status != LINALG_NUMBER_OK) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, 0, q, label_end);
         if (rows->labels) rows->labels[result.rows] = label;
-        int64_t previous = -1;
-        int64_t field = 1;
-        q = token_end;
-        while (true) {
-            while (q < content_end && is_blank(*q)) ++q;
-            if (q == content_end) break;
-            token_end = q;
-            while (token_end < content_end && !is_blank(*token_end)) ++token_end;
-            const char *colon = static_cast<const char *>(std::memchr(q, ':', static_cast<size_t>(token_end - q)));
-            if (!colon) return scanner.fail(LINALG_SCAN_BAD_PAIR, field, q, token_end);
-            if (field == 1 && colon - q == 3 && std::memcmp(q, "qid", 3) == 0) {
-                q = token_end;  // a query id (ranking data) is not a feature
-                continue;
-            }
-            int64_t index = 0;
-            if (!parse_index(q, colon, &index) || index < first_index || index <= previous) {
-                return scanner.fail(LINALG_SCAN_BAD_INDEX, field, q, token_end);
-            }
-            double value = 0;
-            status = linalg_parse_double(colon + 1, token_end, &value);
-            if (status == LINALG_NUMBER_NONFINITE) return scanner.fail(LINALG_SCAN_NOT_FINITE, field, q, token_end);
-            if (status != LINALG_NUMBER_OK) return scanner.fail(LINALG_SCAN_NOT_A_NUMBER, field, q, token_end);
-            if (rows->indices) {
-                if (rows->nonzeros == rows->max_nonzeros) return scanner.fail(LINALG_SCAN_ROWS_CHANGED, field, q, q);
-                rows->indices[rows->nonzeros] = static_cast<int32_t>(index);
-                rows->values[rows->nonzeros] = value;
-            }
-            ++rows->nonzeros;
-            previous = index;
-            if (index > rows->largest_index) rows->largest_index = index;
-            ++field;
-            q = token_end;
-        }
+        if (!scan_features(scanner, label_end, content_end, first_index, rows)) return result;
         if (rows->row_ends) rows->row_ends[result.rows] = rows->nonzeros;
         if (rows->line_of_row) rows->line_of_row[result.rows] = result.lines;
         ++result.rows;

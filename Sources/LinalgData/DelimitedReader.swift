@@ -47,20 +47,7 @@ package enum DelimitedReader {
         let parts = ParallelChunks.parts(count: data.count, minimumPerChunk: bytesPerPart)
         let ranges = try LineBlocks.split(data, parts: parts, in: source)
 
-        // Pass 1: lines and data lines per range.
-        let counts = try parallelMap(ranges) { range throws(DataError) -> (lines: Int, rows: Int) in
-            var lines = 0, rows = 0
-            try LineBlocks.forEach(in: source, range: range) { block, _ throws(DataError) in
-                var blockLines: Int64 = 0, blockRows: Int64 = 0
-                linalg_count_lines(
-                    block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count,
-                    &blockLines, &blockRows)
-                lines += Int(blockLines)
-                rows += Int(blockRows)
-                return true
-            }
-            return (lines, rows)
-        }
+        let counts = try countLines(source, ranges: ranges)
         let rowCount = counts.reduce(0) { $0 + $1.rows }, lineCount = counts.reduce(0) { $0 + $1.lines }
         guard rowCount > 0 else {
             let empty = Matrix<Double>(rows: 0, columns: columns)
@@ -82,8 +69,7 @@ package enum DelimitedReader {
             // Find the short row without allocating the table (a validation-only pass).
             if let error = scan(
                 source, delimiter: delimiter, ranges: ranges, firstRow: firstRow, firstLine: firstLine,
-                header: header.names,
-                out: nil, lineNumbers: nil)
+                header: header.names, out: nil, lineNumbers: nil)
             {
                 throw error
             }
@@ -98,14 +84,33 @@ package enum DelimitedReader {
             lineNumbers.withUnsafeMutableBufferPointer { lines in
                 failure = scan(
                     source, delimiter: delimiter, ranges: ranges, firstRow: firstRow, firstLine: firstLine,
-                    header: header.names,
-                    out: buffer.baseAddress!, lineNumbers: lines.baseAddress!)
+                    header: header.names, out: buffer.baseAddress!, lineNumbers: lines.baseAddress!)
             }
             initialized = failure == nil ? cells : 0
         }
         if let failure { throw failure }
         let values = Matrix(uncheckedRows: rowCount, columns: columns, storage: scalars)
         return (DataTable(source: file, columnNames: header.names, values: values, lineNumbers: lineNumbers), lineCount)
+    }
+
+    /// Pass 1: the lines and the data lines (not blank) of each range.
+    static func countLines(
+        _ source: some ByteSource, ranges: [Range<Int>]
+    ) throws(DataError)
+        -> [(lines: Int, rows: Int)]
+    {
+        try parallelMap(ranges) { range throws(DataError) -> (lines: Int, rows: Int) in
+            var lines = 0, rows = 0
+            try LineBlocks.forEach(in: source, range: range) { block, _ throws(DataError) in
+                var blockLines: Int64 = 0, blockRows: Int64 = 0
+                linalg_count_lines(
+                    block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count, &blockLines, &blockRows)
+                lines += Int(blockLines)
+                rows += Int(blockRows)
+                return true
+            }
+            return (lines, rows)
+        }
     }
 
     /// Parses each range into its rows (`out`, `lineNumbers` may be `nil`: validation only) on

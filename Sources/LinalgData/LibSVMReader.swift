@@ -67,22 +67,34 @@ public enum LibSVMReader {
     }
 
     /// Reads the lines in the bytes `range` (whole lines), numbering lines from its start, and
-    /// counts its lines.
+    /// counts its lines: the range is cut at line starts, a first pass counts each part's rows and
+    /// nonzeros, and a second fills the arrays, each part from its own offsets.
     static func read(
         _ source: some ByteSource, range: Range<Int>, firstIndex: Int
     ) throws(DataError) -> (rows: SparseRows, lines: Int) {
-        let file = source.name
         let parts = ParallelChunks.parts(count: range.count, minimumPerChunk: DelimitedReader.bytesPerPart)
         let ranges = try LineBlocks.split(range, parts: parts, in: source)
-        let counts = try parallelMap(ranges) { range throws(DataError) -> LibSVMCount in
+        let layout = try LibSVMLayout(
+            counts: try count(source, ranges: ranges, firstIndex: firstIndex), file: source.name)
+        let rows = try fill(source, ranges: ranges, layout: layout, firstIndex: firstIndex)
+        return (rows, layout.lineStart.last!)
+    }
+
+    /// The counting pass: each range's lines, rows, nonzeros and largest index (or its first
+    /// malformed line).
+    static func count(
+        _ source: some ByteSource, ranges: [Range<Int>], firstIndex: Int
+    ) throws(DataError)
+        -> [LibSVMCount]
+    {
+        try parallelMap(ranges) { range throws(DataError) -> LibSVMCount in
             var count = LibSVMCount()
             try LineBlocks.forEach(in: source, range: range) { block, _ throws(DataError) in
                 var rows = linalg_libsvm_rows()
                 let result = linalg_scan_libsvm(
-                    block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count,
-                    Int64(firstIndex), &rows)
+                    block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count, Int64(firstIndex), &rows)
                 if Int(result.status) != LINALG_SCAN_OK {
-                    count.failure = error(result, block: block, firstLine: count.lines, file: file)
+                    count.failure = error(result, block: block, firstLine: count.lines, file: source.name)
                     return false
                 }
                 count.lines += Int(result.lines)
@@ -93,83 +105,55 @@ public enum LibSVMReader {
             }
             return count
         }
-        var linesSoFar = [0]
-        for count in counts {
-            if var failure = count.failure {
-                // The line was counted from the range's start: place it in the file.
-                failure.line = failure.line.map { $0 + linesSoFar.last! }
-                throw failure
-            }
-            linesSoFar.append(linesSoFar.last! + count.lines)
-        }
-        let n = counts.reduce(0) { $0 + $1.rows }, nonzeros = counts.reduce(0) { $0 + $1.nonzeros }
-        let largest = counts.map { $0.largest }.max() ?? -1
-        var rowsSoFar = [0], nonzerosSoFar = [0]
-        for count in counts {
-            rowsSoFar.append(rowsSoFar.last! + count.rows)
-            nonzerosSoFar.append(nonzerosSoFar.last! + count.nonzeros)
-        }
-        _ = try MemoryBudget.bytes(count: n, elementSize: 32, what: "\(n) rows", file: file)
-        _ = try MemoryBudget.bytes(count: nonzeros, elementSize: 12, what: "\(nonzeros) entries", file: file)
-        var labels = [Double](repeating: 0, count: n), rowEnds = [Int64](repeating: 0, count: n)
-        var lineOfRow = [Int64](repeating: 0, count: n)
-        var indices = [Int32](repeating: 0, count: nonzeros), values = [Double](repeating: 0, count: nonzeros)
+    }
+
+    /// The filling pass: every part scans its range again into the arrays at its offsets.
+    static func fill(
+        _ source: some ByteSource, ranges: [Range<Int>], layout: LibSVMLayout, firstIndex: Int
+    ) throws(DataError) -> SparseRows {
+        let arrays = LibSVMArrays(rows: layout.rowStart.last!, nonzeros: layout.nonzeroStart.last!)
         let failure = FirstFailure()
-        let (rowStart, nonzeroStart, lineStart) = (rowsSoFar, nonzerosSoFar, linesSoFar)
-        labels.withUnsafeMutableBufferPointer { labels in
-            rowEnds.withUnsafeMutableBufferPointer { rowEnds in
-                lineOfRow.withUnsafeMutableBufferPointer { lineOfRow in
-                    indices.withUnsafeMutableBufferPointer { indices in
-                        values.withUnsafeMutableBufferPointer { values in
-                            let pointers = UncheckedSendable(
-                                (
-                                    labels.baseAddress!, rowEnds.baseAddress!, lineOfRow.baseAddress!,
-                                    indices.baseAddress, values.baseAddress
-                                ))
-                            let work = UncheckedSendable(source)
-                            ParallelChunks.run(count: ranges.count, parts: ranges.count) { part, _ in
-                                var row = rowStart[part], nonzero = nonzeroStart[part], line = lineStart[part]
-                                let (labels, rowEnds, lineOfRow, indices, values) = pointers.value
-                                do throws(DataError) {
-                                    try LineBlocks.forEach(in: work.value, range: ranges[part]) {
-                                        block, _ throws(DataError) in
-                                        var rows = linalg_libsvm_rows(
-                                            labels: labels + row, row_ends: rowEnds + row,
-                                            indices: indices.map { $0 + nonzero },
-                                            values: values.map { $0 + nonzero }, line_of_row: lineOfRow + row,
-                                            max_rows: Int64(rowStart[part + 1] - row),
-                                            max_nonzeros: Int64(nonzeroStart[part + 1] - nonzero),
-                                            nonzeros: 0, largest_index: 0)
-                                        let result = linalg_scan_libsvm(
-                                            block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count,
-                                            Int64(firstIndex), &rows)
-                                        if Int(result.status) != LINALG_SCAN_OK {
-                                            throw error(result, block: block, firstLine: line, file: file)
-                                        }
-                                        for r in row..<(row + Int(result.rows)) {
-                                            rowEnds[r] += Int64(nonzero)
-                                            lineOfRow[r] += Int64(line + 1)
-                                        }
-                                        row += Int(result.rows)
-                                        nonzero += Int(rows.nonzeros)
-                                        line += Int(result.lines)
-                                        return true
-                                    }
-                                } catch {
-                                    failure.record(part: part, error: error)
-                                }
-                            }
-                        }
-                    }
-                }
+        let work = UncheckedSendable(source)
+        ParallelChunks.run(count: ranges.count, parts: ranges.count) { part, _ in
+            do throws(DataError) {
+                try scan(
+                    work.value, range: ranges[part], part: part, layout: layout, into: arrays, firstIndex: firstIndex)
+            } catch {
+                failure.record(part: part, error: error)
             }
         }
         if let error = failure.error { throw error }
-        let shift = Int32(firstIndex)
-        let rows = SparseRows(
-            labels: labels, rowStarts: [0] + rowEnds.map(Int.init), columns: indices.map { $0 - shift }, values: values,
-            columnCount: max(0, largest + 1 - firstIndex), lineNumbers: lineOfRow.map(Int.init), source: file)
-        return (rows, linesSoFar.last!)
+        return arrays.rows(
+            columnCount: max(0, layout.largest + 1 - firstIndex), firstIndex: firstIndex, file: source.name)
+    }
+
+    /// Scans `range`, part `part` of the file, into `arrays` from the part's offsets in `layout`.
+    static func scan(
+        _ source: some ByteSource, range: Range<Int>, part: Int, layout: LibSVMLayout, into arrays: LibSVMArrays,
+        firstIndex: Int
+    ) throws(DataError) {
+        var row = layout.rowStart[part], nonzero = layout.nonzeroStart[part], line = layout.lineStart[part]
+        try LineBlocks.forEach(in: source, range: range) { block, _ throws(DataError) in
+            var rows = linalg_libsvm_rows(
+                labels: arrays.labels + row, row_ends: arrays.rowEnds + row, indices: arrays.indices + nonzero,
+                values: arrays.values + nonzero, line_of_row: arrays.lineOfRow + row,
+                max_rows: Int64(layout.rowStart[part + 1] - row),
+                max_nonzeros: Int64(layout.nonzeroStart[part + 1] - nonzero), nonzeros: 0, largest_index: 0)
+            let result = linalg_scan_libsvm(
+                block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count, Int64(firstIndex), &rows)
+            if Int(result.status) != LINALG_SCAN_OK {
+                throw error(result, block: block, firstLine: line, file: source.name)
+            }
+            // The scanner numbers row ends and lines within the block: make them the file's.
+            for r in row..<(row + Int(result.rows)) {
+                arrays.rowEnds[r] += Int64(nonzero)
+                arrays.lineOfRow[r] += Int64(line + 1)
+            }
+            row += Int(result.rows)
+            nonzero += Int(rows.nonzeros)
+            line += Int(result.lines)
+            return true
+        }
     }
 
     /// The error a scan stopped with; `firstLine` counts the lines before the block.
@@ -189,6 +173,70 @@ public enum LibSVMReader {
         default: what = "'\(text)' is not a number"
         }
         return DataError(file: file, line: line, column: Int(result.field) + 1, message: what)
+    }
+}
+
+/// Where each part of a libsvm file starts in the rows, the nonzeros and the lines (prefix sums
+/// of the counting pass, one more entry than parts), and the largest index; made only when every
+/// part was read and the arrays fit in memory.
+struct LibSVMLayout: Sendable {
+    let rowStart: [Int], nonzeroStart: [Int], lineStart: [Int]
+    let largest: Int
+
+    init(counts: [LibSVMCount], file: String) throws(DataError) {
+        var rows = [0], nonzeros = [0], lines = [0]
+        for count in counts {
+            if var failure = count.failure {
+                // The line was counted from the range's start: place it in the file.
+                failure.line = failure.line.map { $0 + lines.last! }
+                throw failure
+            }
+            rows.append(rows.last! + count.rows)
+            nonzeros.append(nonzeros.last! + count.nonzeros)
+            lines.append(lines.last! + count.lines)
+        }
+        let n = rows.last!, nonzeroCount = nonzeros.last!
+        _ = try MemoryBudget.bytes(count: n, elementSize: 32, what: "\(n) rows", file: file)
+        _ = try MemoryBudget.bytes(count: nonzeroCount, elementSize: 12, what: "\(nonzeroCount) entries", file: file)
+        (rowStart, nonzeroStart, lineStart) = (rows, nonzeros, lines)
+        largest = counts.map(\.largest).max() ?? -1
+    }
+}
+
+/// The arrays the filling pass writes (each part its own rows and nonzeros, so the parts never
+/// touch the same entries), turned into ``SparseRows`` at the end.
+final class LibSVMArrays: @unchecked Sendable {
+    let rowCount: Int, nonzeroCount: Int
+    let labels: UnsafeMutablePointer<Double>, rowEnds: UnsafeMutablePointer<Int64>
+    let lineOfRow: UnsafeMutablePointer<Int64>
+    let indices: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>
+
+    init(rows: Int, nonzeros: Int) {
+        (rowCount, nonzeroCount) = (rows, nonzeros)
+        labels = .allocate(capacity: max(1, rows))
+        rowEnds = .allocate(capacity: max(1, rows))
+        lineOfRow = .allocate(capacity: max(1, rows))
+        indices = .allocate(capacity: max(1, nonzeros))
+        values = .allocate(capacity: max(1, nonzeros))
+    }
+
+    deinit {
+        labels.deallocate()
+        rowEnds.deallocate()
+        lineOfRow.deallocate()
+        indices.deallocate()
+        values.deallocate()
+    }
+
+    /// The rows, indices shifted to start at 0.
+    func rows(columnCount: Int, firstIndex: Int, file: String) -> SparseRows {
+        let shift = Int32(firstIndex)
+        return SparseRows(
+            labels: Array(UnsafeBufferPointer(start: labels, count: rowCount)),
+            rowStarts: [0] + UnsafeBufferPointer(start: rowEnds, count: rowCount).map(Int.init),
+            columns: UnsafeBufferPointer(start: indices, count: nonzeroCount).map { $0 - shift },
+            values: Array(UnsafeBufferPointer(start: values, count: nonzeroCount)), columnCount: columnCount,
+            lineNumbers: UnsafeBufferPointer(start: lineOfRow, count: rowCount).map(Int.init), source: file)
     }
 }
 

@@ -21,8 +21,24 @@ package struct ZipArchive {
 
     package init(_ source: any ByteSource) throws(DataError) {
         self.source = source
+        let location = try ZipArchive.centralDirectory(of: source)
+        var directory = [UInt8](repeating: 0, count: location.size)
+        try ZipArchive.read(source, at: location.offset, into: &directory)
+        var entries: [Entry] = []
+        var p = 0
+        for _ in 0..<location.count {
+            let (entry, length) = try ZipArchive.entry(in: directory, at: p, file: source.name)
+            entries.append(entry)
+            p += length
+        }
+        self.entries = entries
+    }
+
+    /// Where the central directory is and how many entries it has: from the end-of-central-
+    /// directory record (the last 22 bytes plus a comment of up to 65535), or for zip64 from the
+    /// zip64 end record its locator points at; checked to lie inside the file.
+    static func centralDirectory(of source: any ByteSource) throws(DataError) -> (count: Int, size: Int, offset: Int) {
         let file = source.name
-        // The end-of-central-directory record: 22 bytes plus a comment of up to 65535.
         let tail = min(source.size, 22 + 65535)
         var bytes = [UInt8](repeating: 0, count: tail)
         try ZipArchive.read(source, at: source.size - tail, into: &bytes)
@@ -30,81 +46,88 @@ package struct ZipArchive {
         else {
             throw DataError(file: file, message: "not a zip archive (.npz): no end-of-central-directory record")
         }
-        var count = Int(le16(bytes, eocd + 10))
-        var directorySize = Int(le32(bytes, eocd + 12))
-        var directoryOffset = Int(le32(bytes, eocd + 16))
-        let eocdPosition = source.size - tail + eocd
-        if count == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF {
-            // zip64: a locator just before the record points at the zip64 end record.
-            guard eocdPosition >= 20 else { throw DataError(file: file, message: "damaged zip64 archive: no locator") }
-            var locator = [UInt8](repeating: 0, count: 20)
-            try ZipArchive.read(source, at: eocdPosition - 20, into: &locator)
-            guard le32(locator, 0) == 0x0706_4B50 else {
-                throw DataError(file: file, message: "damaged zip64 archive: no locator")
-            }
-            let recordOffset = Int(clamping: le64(locator, 8))
-            guard recordOffset <= source.size - 56 else {
-                throw DataError(file: file, message: "damaged zip64 archive: record out of the file")
-            }
-            var record = [UInt8](repeating: 0, count: 56)
-            try ZipArchive.read(source, at: recordOffset, into: &record)
-            guard le32(record, 0) == 0x0606_4B50 else {
-                throw DataError(file: file, message: "damaged zip64 archive: bad end record")
-            }
-            count = Int(clamping: le64(record, 32))
-            directorySize = Int(clamping: le64(record, 40))
-            directoryOffset = Int(clamping: le64(record, 48))
+        var found = (
+            count: Int(le16(bytes, eocd + 10)), size: Int(le32(bytes, eocd + 12)), offset: Int(le32(bytes, eocd + 16))
+        )
+        if found.count == 0xFFFF || found.size == 0xFFFF_FFFF || found.offset == 0xFFFF_FFFF {
+            found = try zip64Directory(of: source, recordAt: source.size - tail + eocd)
         }
-        guard directoryOffset <= source.size, directorySize <= source.size - directoryOffset,
-            count <= directorySize / 46
+        guard found.offset <= source.size, found.size <= source.size - found.offset, found.count <= found.size / 46
         else {
             throw DataError(file: file, message: "damaged zip archive: the central directory lies outside the file")
         }
-        var directory = [UInt8](repeating: 0, count: directorySize)
-        try ZipArchive.read(source, at: directoryOffset, into: &directory)
-        var entries: [Entry] = []
-        var p = 0
-        for _ in 0..<count {
-            guard p + 46 <= directory.count, le32(directory, p) == 0x0201_4B50 else {
-                throw DataError(file: file, message: "damaged zip archive: bad central directory entry")
-            }
-            let nameLength = Int(le16(directory, p + 28)), extraLength = Int(le16(directory, p + 30))
-            let commentLength = Int(le16(directory, p + 32))
-            guard p + 46 + nameLength + extraLength + commentLength <= directory.count else {
-                throw DataError(file: file, message: "damaged zip archive: central directory entry runs past its end")
-            }
-            var entry = Entry(
-                name: String(decoding: directory[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self),
-                method: le16(directory, p + 10), crc32: le32(directory, p + 16),
-                compressedSize: Int(le32(directory, p + 20)), uncompressedSize: Int(le32(directory, p + 24)),
-                localHeaderOffset: Int(le32(directory, p + 42)), flags: le16(directory, p + 8))
-            // zip64 extra field: the 64-bit values of the fields set to 0xFFFFFFFF, in order.
-            var e = p + 46 + nameLength
-            let extraEnd = e + extraLength
-            while e + 4 <= extraEnd {
-                let id = le16(directory, e), size = Int(le16(directory, e + 2))
-                if id == 1 {
-                    var q = e + 4
-                    func next() -> Int? {
-                        guard q + 8 <= e + 4 + size, q + 8 <= extraEnd else { return nil }
-                        defer { q += 8 }
-                        return Int(clamping: le64(directory, q))
-                    }
-                    if entry.uncompressedSize == 0xFFFF_FFFF { entry.uncompressedSize = next() ?? -1 }
-                    if entry.compressedSize == 0xFFFF_FFFF { entry.compressedSize = next() ?? -1 }
-                    if entry.localHeaderOffset == 0xFFFF_FFFF { entry.localHeaderOffset = next() ?? -1 }
-                }
-                e += 4 + size
-            }
-            guard entry.uncompressedSize >= 0, entry.compressedSize >= 0, entry.localHeaderOffset >= 0 else {
-                throw DataError(
-                    file: file, message: "damaged zip archive: bad zip64 sizes for '\(excerpt(Array(entry.name.utf8)))'"
-                )
-            }
-            entries.append(entry)
-            p += 46 + nameLength + extraLength + commentLength
+        return found
+    }
+
+    /// The zip64 end record's entry count, directory size and offset, through the locator in the
+    /// 20 bytes before the end-of-central-directory record at `eocdPosition`.
+    static func zip64Directory(
+        of source: any ByteSource, recordAt eocdPosition: Int
+    ) throws(DataError)
+        -> (count: Int, size: Int, offset: Int)
+    {
+        let file = source.name
+        guard eocdPosition >= 20 else { throw DataError(file: file, message: "damaged zip64 archive: no locator") }
+        var locator = [UInt8](repeating: 0, count: 20)
+        try ZipArchive.read(source, at: eocdPosition - 20, into: &locator)
+        guard le32(locator, 0) == 0x0706_4B50 else {
+            throw DataError(file: file, message: "damaged zip64 archive: no locator")
         }
-        self.entries = entries
+        let recordOffset = Int(clamping: le64(locator, 8))
+        guard recordOffset <= source.size - 56 else {
+            throw DataError(file: file, message: "damaged zip64 archive: record out of the file")
+        }
+        var record = [UInt8](repeating: 0, count: 56)
+        try ZipArchive.read(source, at: recordOffset, into: &record)
+        guard le32(record, 0) == 0x0606_4B50 else {
+            throw DataError(file: file, message: "damaged zip64 archive: bad end record")
+        }
+        return (Int(clamping: le64(record, 32)), Int(clamping: le64(record, 40)), Int(clamping: le64(record, 48)))
+    }
+
+    /// The central directory entry at `p` and its length in bytes (46, the name, the extra field
+    /// and the comment).
+    static func entry(in directory: [UInt8], at p: Int, file: String) throws(DataError) -> (Entry, Int) {
+        guard p + 46 <= directory.count, le32(directory, p) == 0x0201_4B50 else {
+            throw DataError(file: file, message: "damaged zip archive: bad central directory entry")
+        }
+        let nameLength = Int(le16(directory, p + 28)), extraLength = Int(le16(directory, p + 30))
+        let commentLength = Int(le16(directory, p + 32))
+        guard p + 46 + nameLength + extraLength + commentLength <= directory.count else {
+            throw DataError(file: file, message: "damaged zip archive: central directory entry runs past its end")
+        }
+        var entry = Entry(
+            name: String(decoding: directory[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self),
+            method: le16(directory, p + 10), crc32: le32(directory, p + 16),
+            compressedSize: Int(le32(directory, p + 20)), uncompressedSize: Int(le32(directory, p + 24)),
+            localHeaderOffset: Int(le32(directory, p + 42)), flags: le16(directory, p + 8))
+        applyZip64Extra(directory, (p + 46 + nameLength)..<(p + 46 + nameLength + extraLength), to: &entry)
+        guard entry.uncompressedSize >= 0, entry.compressedSize >= 0, entry.localHeaderOffset >= 0 else {
+            throw DataError(
+                file: file, message: "damaged zip archive: bad zip64 sizes for '\(excerpt(Array(entry.name.utf8)))'")
+        }
+        return (entry, 46 + nameLength + extraLength + commentLength)
+    }
+
+    /// The zip64 extra field (id 1) in `extra`: the 64-bit values of the fields set to 0xFFFFFFFF,
+    /// in order; a value the field lacks becomes −1 (an error for the caller).
+    static func applyZip64Extra(_ directory: [UInt8], _ extra: Range<Int>, to entry: inout Entry) {
+        var e = extra.lowerBound
+        while e + 4 <= extra.upperBound {
+            let id = le16(directory, e), size = Int(le16(directory, e + 2))
+            if id == 1 {
+                var q = e + 4
+                func next() -> Int {
+                    guard q + 8 <= e + 4 + size, q + 8 <= extra.upperBound else { return -1 }
+                    defer { q += 8 }
+                    return Int(clamping: le64(directory, q))
+                }
+                if entry.uncompressedSize == 0xFFFF_FFFF { entry.uncompressedSize = next() }
+                if entry.compressedSize == 0xFFFF_FFFF { entry.compressedSize = next() }
+                if entry.localHeaderOffset == 0xFFFF_FFFF { entry.localHeaderOffset = next() }
+            }
+            e += 4 + size
+        }
     }
 
     /// A stream over the uncompressed bytes of `entry`, checked against its CRC-32 at the end.

@@ -52,9 +52,7 @@ public struct LogisticModel: Sendable, Equatable {
 
     /// `σ(z) = 1/(1 + e^{−z})`, as `e^{z}/(1 + e^{z})` for `z < 0` so that neither tail loses
     /// its relative accuracy.
-    public static func probability(_ z: Double) -> Double {
-        z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
-    }
+    public static func probability(_ z: Double) -> Double { Logistic.sigmoid(z) }
 
     /// The linear predictor `z_i = x_iᵀβ + β₀ + o_i` of every row of `x`, whose columns are the
     /// model's features in order (one BLAS `gemv`).

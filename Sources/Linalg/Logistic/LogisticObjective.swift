@@ -2,38 +2,6 @@
 import Glibc
 #endif
 
-/// The numerically stable pieces of the logistic loss, all through `e^{−|z|} ∈ (0, 1]`:
-/// `log(1 + eᶻ) = max(z, 0) + log1p(e^{−|z|})`, `σ(z) = 1/(1 + e^{−|z|})` for `z ≥ 0` and
-/// `e^{−|z|}/(1 + e^{−|z|})` otherwise, `σ'(z) = e^{−|z|}/(1 + e^{−|z|})²`: finite for every finite `z`.
-enum Logistic {
-    /// `h_i = w_i σ(z_i)(1 − σ(z_i)) = w_i e^{−|z_i|} / (1 + e^{−|z_i|})²` for `i` in `rows`
-    /// (accurate in both tails; the exponentials vectorised).
-    static func slopeWeights(
-        _ z: UnsafePointer<Double>, _ weights: [Double]?, rows: Range<Int>,
-        into h: UnsafeMutablePointer<Double>
-    ) {
-        expOfMinusAbs(z + rows.lowerBound, count: rows.count, into: h + rows.lowerBound)
-        for i in rows { h[i] = (weights?[i] ?? 1) * h[i] / ((1 + h[i]) * (1 + h[i])) }
-    }
-
-    /// `z_i ← z_i + β₀ + o_i` for `i` in `rows` (nothing to do without either).
-    static func addIntercept(
-        _ intercept: Double, offsets: [Double]?, rows: Range<Int>, to z: UnsafeMutablePointer<Double>
-    ) {
-        if let offsets {
-            for i in rows { z[i] += intercept + offsets[i] }
-        } else if intercept != 0 {
-            for i in rows { z[i] += intercept }
-        }
-    }
-
-    /// `e_i = e^{−|z_i|} ∈ (0, 1]` for `count` entries (vectorised).
-    static func expOfMinusAbs(_ z: UnsafePointer<Double>, count: Int, into e: UnsafeMutablePointer<Double>) {
-        for i in 0..<count { e[i] = -abs(z[i]) }
-        VectorMath.expInPlace(e, count: count)
-    }
-}
-
 extension LogisticProblem {
     /// `β₁² + … + β_d²` (the intercept is not penalised).
     func penaltyNorm(_ beta: UnsafePointer<Double>) -> Double {
@@ -72,47 +40,18 @@ extension LogisticProblem {
         let partials = workspace.partials, stride = d + 2
         let intercept = fitIntercept ? beta[d] : 0
         x.withUnsafeBufferPointer { px in
-            let xp = UncheckedSendable(
-                UnsafeMutablePointer(mutating: px.baseAddress ?? UnsafePointer(workspace.logits)))
-            let coefficients = UncheckedSendable(UnsafeMutablePointer(mutating: beta))
-            let logits = UncheckedSendable(workspace.logits), residuals = UncheckedSendable(workspace.residuals)
-            let sums = UncheckedSendable(partials)
-            let labels = y, sampleWeights = self.sampleWeights, offsets = self.offsets, wantGradient = gradient != nil
+            let xp = UncheckedSendable(px), coefficients = UncheckedSendable(beta)
+            let sums = UncheckedSendable(partials), wantGradient = gradient != nil
             ParallelChunks.run(count: n, parts: parts) { part, rows in
                 let partial = sums.value + part * stride
                 partial.update(repeating: 0, count: stride)
                 var start = rows.lowerBound
                 while start < rows.upperBound {
-                    let count = min(rowsPerBlock, rows.upperBound - start)
-                    let z = logits.value + start, r = residuals.value + start
-                    if d > 0 {
-                        Double.blasGemv(
-                            transpose: false, m: count, n: d, alpha: 1, a: BLASOperand(xp.value + start * d), lda: d,
-                            x: BLASOperand(coefficients.value), incx: 1, beta: 0, y: BLASOperand(z), incy: 1)
-                    } else {
-                        z.update(repeating: 0, count: count)
-                    }
-                    // e_i = e^{−|z_i|} for the whole block (vectorised), then per sample
-                    // log(1 + e^{z}) = max(z, 0) + log1p(e) and σ(z) = 1/(1 + e) or e/(1 + e).
-                    Logistic.addIntercept(intercept, offsets: offsets, rows: start..<(start + count), to: logits.value)
-                    Logistic.expOfMinusAbs(z, count: count, into: r)
-                    var loss = 0.0, interceptGradient = 0.0
-                    for i in 0..<count {
-                        let w = sampleWeights?[start + i] ?? 1, label = labels[start + i]
-                        let e = r[i], zi = z[i]
-                        loss += w * (max(zi, 0) + log1p(e) - label * zi)
-                        let sigma = zi >= 0 ? 1 / (1 + e) : e / (1 + e)
-                        r[i] = w * (sigma - label)
-                        interceptGradient += r[i]
-                    }
-                    partial[d] += interceptGradient
-                    partial[d + 1] += loss
-                    if wantGradient && d > 0 {
-                        Double.blasGemv(
-                            transpose: true, m: count, n: d, alpha: 1, a: BLASOperand(xp.value + start * d), lda: d,
-                            x: BLASOperand(r), incx: 1, beta: 1, y: BLASOperand(partial), incy: 1)
-                    }
-                    start += count
+                    let block = start..<min(rows.upperBound, start + rowsPerBlock)
+                    lossBlock(
+                        block, x: xp.value, beta: coefficients.value, intercept: intercept, workspace: workspace,
+                        into: partial, gradient: wantGradient)
+                    start = block.upperBound
                 }
             }
         }
@@ -128,6 +67,36 @@ extension LogisticProblem {
             if fitIntercept { gradient[d] = partials[d] }
         }
         return loss
+    }
+
+    /// One block of rows of the loss pass: `z_b = X_b β + β₀ + o_b` (`gemv`), then `e = e^{−|z|}`
+    /// (vectorised) into `r`, the residuals `r_b` and the block's loss from it, and with `gradient`
+    /// `X_bᵀ r_b` while the rows are in cache. Adds to `partial`: `d` gradient entries, `Σr`, the loss.
+    private func lossBlock(
+        _ block: Range<Int>, x: UnsafeBufferPointer<Double>, beta: UnsafePointer<Double>, intercept: Double,
+        workspace: LogisticWorkspace, into partial: UnsafeMutablePointer<Double>, gradient: Bool
+    ) {
+        let d = featureCount, count = block.count
+        let z = workspace.logits + block.lowerBound, r = workspace.residuals + block.lowerBound
+        if d > 0 {
+            Double.blasGemv(
+                transpose: false, m: count, n: d, alpha: 1, a: BLASOperand(x.baseAddress! + block.lowerBound * d),
+                lda: d, x: BLASOperand(beta), incx: 1, beta: 0, y: BLASOperand(z), incy: 1)
+        } else {
+            z.update(repeating: 0, count: count)
+        }
+        Logistic.addIntercept(intercept, offsets: offsets, rows: block, to: workspace.logits)
+        Logistic.expOfMinusAbs(z, count: count, into: r)
+        let (loss, residualSum) = Logistic.lossAndResiduals(
+            workspace.logits, expMinusAbs: workspace.residuals, labels: y, weights: sampleWeights, rows: block,
+            into: workspace.residuals)
+        partial[d] += residualSum
+        partial[d + 1] += loss
+        if gradient && d > 0 {
+            Double.blasGemv(
+                transpose: true, m: count, n: d, alpha: 1, a: BLASOperand(x.baseAddress! + block.lowerBound * d),
+                lda: d, x: BLASOperand(r), incx: 1, beta: 1, y: BLASOperand(partial), incy: 1)
+        }
     }
 
     // MARK: ∇²L = Xᵀ diag(w ∘ p ∘ (1 − p)) X + 2λI   (blocked BᵀB on √h-scaled rows)
@@ -168,10 +137,9 @@ extension LogisticProblem {
         case .squaredResiduals:
             for i in 0..<n { h[i] = workspace.residuals[i] * workspace.residuals[i] }
         }
-        let weightsGiven = if case .squaredResiduals = weights { true } else { false }
+        let evaluation: GramEvaluation = if case .squaredResiduals = weights { .givenWeights } else { .slopes }
         if d > 0 && n > 0 {
-            runGramPass(
-                beta: beta, weightsGiven: weightsGiven, lossAndGradient: false, workspace: workspace, into: gram)
+            runGramPass(beta: beta, evaluation, workspace: workspace, into: gram)
         } else {
             gram.update(repeating: 0, count: p * p)
             if let beta {
@@ -180,7 +148,7 @@ extension LogisticProblem {
             }
             if fitIntercept {
                 // G[d, d] = Σ_i g_i
-                if !weightsGiven { Logistic.slopeWeights(z, sampleWeights, rows: 0..<n, into: h) }
+                if evaluation == .slopes { Logistic.slopeWeights(z, sampleWeights, rows: 0..<n, into: h) }
                 gram[d * p + d] = (0..<n).reduce(0) { $0 + h[$1] }
             }
         }
@@ -207,8 +175,7 @@ extension LogisticProblem {
             self.hessian(logits: .inWorkspace, workspace: workspace, into: hessian)
             return loss
         }
-        let pass = runGramPass(
-            beta: beta, weightsGiven: false, lossAndGradient: true, workspace: workspace, into: hessian)
+        let pass = runGramPass(beta: beta, .lossGradientAndSlopes, workspace: workspace, into: hessian)
         var dataLoss = 0.0, interceptGradient = 0.0
         for j in 0..<d { gradient[j] = 0 }
         for piece in 0..<pass.pieces {
@@ -254,15 +221,14 @@ extension LogisticProblem {
     /// `X̃ᵀ diag(g) X̃` into `gram` (zeroed first), the intercept's row from the pieces' `Xᵀg`, `Σg`.
     @discardableResult
     private func runGramPass(
-        beta: UnsafePointer<Double>?, weightsGiven: Bool, lossAndGradient: Bool, workspace: LogisticWorkspace,
+        beta: UnsafePointer<Double>?, _ evaluation: GramEvaluation, workspace: LogisticWorkspace,
         into gram: UnsafeMutablePointer<Double>
     ) -> WeightedGramPass {
         let d = featureCount, p = parameterCount
         gram.update(repeating: 0, count: p * p)
         return x.withUnsafeBufferPointer { px in
             let pass = WeightedGramPass(
-                problem: self, x: px.baseAddress!, beta: beta, weightsGiven: weightsGiven,
-                lossAndGradient: lossAndGradient, workspace: workspace)
+                problem: self, x: px.baseAddress!, beta: beta, evaluation: evaluation, workspace: workspace)
             ParallelChunks.run(count: workspace.parts, parts: workspace.parts) { worker, _ in
                 pass.run(worker: worker)
             }

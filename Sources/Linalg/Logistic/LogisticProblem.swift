@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The data of an L2-regularised logistic regression, checked once:
 /// `L(β) = −Σ_i w_i [y_i log σ(x_iᵀβ) + (1 − y_i) log(1 − σ(x_iᵀβ))] + λ βᵀβ`.
 ///
@@ -169,6 +173,21 @@ public struct LogisticProblem: Sendable {
 
     @inlinable
     func offset(_ i: Int) -> Double { offsets?[i] ?? 0 }
+
+    /// The intercept-only model's `β₀ = logit(ȳ) = log(Σ w_i y_i / Σ w_i (1 − y_i))` over all row
+    /// shares (the maximiser without offsets), or `nil` when every label is the same (then
+    /// `β₀ → ±∞`).
+    func nullIntercept() -> Double? {
+        var positive = 0.0, total = 0.0
+        for i in 0..<sampleCount {
+            positive += weight(i) * y[i]
+            total += weight(i)
+        }
+        let totals = sumOverShares([positive, total])
+        (positive, total) = (totals[0], totals[1])
+        guard positive > 0, positive < total else { return nil }
+        return log(positive / (total - positive))
+    }
 
     /// Throws when the `p × p` matrices of a Hessian pass (the Hessian, its Cholesky factor and
     /// the partial sums: about four) would not fit in physical memory: `d` comes from the user's

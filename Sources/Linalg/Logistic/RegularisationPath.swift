@@ -26,16 +26,7 @@ extension LogisticRegression {
         let d = problem.featureCount, n = problem.sampleCount
         guard d > 0, n > 0 else { return 1 }
         var start = [Double](repeating: 0, count: problem.parameterCount)
-        if problem.fitIntercept {
-            var positive = 0.0, total = 0.0
-            for i in 0..<n {
-                positive += problem.weight(i) * problem.y[i]
-                total += problem.weight(i)
-            }
-            let totals = problem.sumOverShares([positive, total])
-            (positive, total) = (totals[0], totals[1])
-            if positive > 0 && positive < total { start[d] = log(positive / (total - positive)) }
-        }
+        if problem.fitIntercept { start[d] = problem.nullIntercept() ?? 0 }
         let gradient = try LogisticRegression.gradient(start, problem: try problem.withLambda(0))
         var squares = [Double](repeating: 0, count: d + 1)
         for j in 0..<d {

@@ -23,10 +23,8 @@ struct WeightedGramPass: @unchecked Sendable {
     let logits: UnsafeMutablePointer<Double>, weights: UnsafeMutablePointer<Double>
     let blocks: UnsafeMutablePointer<Double>, partials: UnsafeMutablePointer<Double>
     let rowsPerBlock: Int, chunkRows: Int, paddedWidth: Int, pieces: Int, tiled: Bool
-    /// Whether the weights are in place already (else `h_i = w_i σ'(z_i)` is computed per chunk).
-    let weightsGiven: Bool
-    /// Whether the pass also computes the loss, the residuals `r = w ∘ (σ(z) − y)` and `Xᵀr`.
-    let lossAndGradient: Bool
+    /// Where the weights come from, and whether the loss and gradient are computed too.
+    let evaluation: GramEvaluation
     let fitIntercept: Bool
     let labels: [Double]
     let residuals: UnsafeMutablePointer<Double>
@@ -35,13 +33,12 @@ struct WeightedGramPass: @unchecked Sendable {
     let claims = PieceCounter()
 
     init(
-        problem: LogisticProblem, x: UnsafePointer<Double>, beta: UnsafePointer<Double>?, weightsGiven: Bool,
-        lossAndGradient: Bool, workspace: LogisticWorkspace
+        problem: LogisticProblem, x: UnsafePointer<Double>, beta: UnsafePointer<Double>?, evaluation: GramEvaluation,
+        workspace: LogisticWorkspace
     ) {
         self.x = x
         self.beta = beta
-        self.weightsGiven = weightsGiven
-        self.lossAndGradient = lossAndGradient
+        self.evaluation = evaluation
         fitIntercept = problem.fitIntercept
         labels = problem.y
         residuals = workspace.residuals
@@ -108,7 +105,7 @@ struct WeightedGramPass: @unchecked Sendable {
     }
 
     /// The chunk's logits `z = Xβ + β₀ + o` (when `β` is given) and weights `h_i = w_i σ'(z_i)`;
-    /// with ``lossAndGradient`` also its loss `Σ w_i [log(1 + e^{z_i}) − y_i z_i]`, residuals
+    /// with ``GramEvaluation/lossGradientAndSlopes`` also its loss `Σ w_i [log(1 + e^{z_i}) − y_i z_i]`, residuals
     /// `r_i = w_i(σ(z_i) − y_i)` and `X_cᵀ r`, `Σ r_i`; with an intercept `X_cᵀ h` and `Σ h_i`; the
     /// sums are added to the piece's `vectors`.
     func prepare(_ chunk: Range<Int>, into vectors: UnsafeMutablePointer<Double>) {
@@ -119,27 +116,24 @@ struct WeightedGramPass: @unchecked Sendable {
                 x: BLASOperand(beta), incx: 1, beta: 0, y: BLASOperand(logits + chunk.lowerBound), incy: 1)
             Logistic.addIntercept(intercept, offsets: offsets, rows: chunk, to: logits)
         }
-        if lossAndGradient {
-            // e_i = e^{−|z_i|} (vectorised) into the weights, then per sample the loss
-            // max(z, 0) + log1p(e) − yz, σ(z) = 1/(1 + e) or e/(1 + e), r and h = w e/(1 + e)².
+        switch evaluation {
+        case .lossGradientAndSlopes:
+            // e_i = e^{−|z_i|} (vectorised) into the weights, then the loss and r from it, and
+            // h = w σ'(z) over it.
             Logistic.expOfMinusAbs(logits + chunk.lowerBound, count: chunk.count, into: weights + chunk.lowerBound)
-            var loss = 0.0, residualSum = 0.0
-            for i in chunk {
-                let w = sampleWeights?[i] ?? 1, label = labels[i], e = weights[i], z = logits[i]
-                loss += w * (max(z, 0) + log1p(e) - label * z)
-                let sigma = z >= 0 ? 1 / (1 + e) : e / (1 + e)
-                residuals[i] = w * (sigma - label)
-                residualSum += residuals[i]
-                weights[i] = w * e / ((1 + e) * (1 + e))
-            }
+            let (loss, residualSum) = Logistic.lossAndResiduals(
+                logits, expMinusAbs: weights, labels: labels, weights: sampleWeights, rows: chunk, into: residuals)
+            Logistic.slopeWeights(expMinusAbs: weights, sampleWeights, rows: chunk, into: weights)
             vectors[2 * d + 1] += residualSum
             vectors[2 * d + 2] += loss
             Double.blasGemv(
                 transpose: true, m: chunk.count, n: d, alpha: 1, a: BLASOperand(rows), lda: d,
                 x: BLASOperand(residuals + chunk.lowerBound), incx: 1, beta: 1, y: BLASOperand(vectors + d + 1),
                 incy: 1)
-        } else if !weightsGiven {
+        case .slopes:
             Logistic.slopeWeights(logits, sampleWeights, rows: chunk, into: weights)
+        case .givenWeights:
+            break
         }
         if fitIntercept {
             Double.blasGemv(
@@ -190,6 +184,16 @@ struct WeightedGramPass: @unchecked Sendable {
             }
         }
     }
+}
+
+/// What a ``WeightedGramPass`` computes beside `Σ g_i x̃_i x̃_iᵀ`, and where its weights `g` come from.
+enum GramEvaluation {
+    /// `g` is in the workspace's weights already (the HC0 meat's `r_i²`).
+    case givenWeights
+    /// `g = h = w ∘ σ'(z)`, computed per chunk (the Hessian).
+    case slopes
+    /// `g = h`, and the loss, the residuals `r = w ∘ (σ(z) − y)`, `Xᵀr` and `Σr` of the same pass.
+    case lossGradientAndSlopes
 }
 
 /// Hands out piece numbers 0, 1, 2, … to the workers of a parallel pass, each number once.

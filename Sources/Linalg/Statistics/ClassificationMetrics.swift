@@ -11,7 +11,7 @@ public enum ClassificationMetrics {
         precondition(logits.count == labels.count, "one label per logit")
         guard !logits.isEmpty else { return .nan }
         var total = 0.0
-        for (z, y) in zip(logits, labels) { total += max(z, 0) + log1p(exp(-abs(z))) - y * z }
+        for (z, y) in zip(logits, labels) { total += Logistic.negativeLogLikelihood(z, label: y) }
         return total / Double(logits.count)
     }
 
