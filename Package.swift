@@ -37,18 +37,21 @@ let package = Package(
         /// The data layer: CSV/TSV, .npy/.npz and libsvm readers and writers into `Matrix`.
         .target(
             name: "LinalgData",
-            dependencies: ["LinalgCore", "LinalgKernels", "CLinalgText", "CLinalgZlib"]
+            dependencies: ["LinalgCore", "LinalgParallel", "CLinalgText", "CLinalgZlib"]
         ),
 
         // MARK: - Implementation details
         /// The checked kernel layer, the only importer of CLinalgBLAS, CLinalgLAPACKE and
         /// CLinalgKernels (LinalgData owns CLinalgText and CLinalgZlib): BLAS and LAPACK with
-        /// shapes checked and `info` codes as errors, the vectorised element-wise kernels, the
-        /// parallel runtime and OpenBLAS's thread control.
+        /// shapes checked and `info` codes as errors, the vectorised element-wise kernels, and
+        /// OpenBLAS's thread control around the parallel passes.
         .target(
             name: "LinalgKernels",
-            dependencies: ["LinalgCore", "CLinalgBLAS", "CLinalgLAPACKE", "CLinalgKernels"]
+            dependencies: ["LinalgCore", "LinalgParallel", "CLinalgBLAS", "CLinalgLAPACKE", "CLinalgKernels"]
         ),
+        /// The thread pool of every layer (`ParallelChunks`), pure Swift with no BLAS state: the
+        /// data layer reads in parallel without touching OpenBLAS's thread count.
+        .target(name: "LinalgParallel"),
         /// C kernels behind one dispatch table filled from the CPU's features (reference and
         /// AVX2+FMA versions): exp/sigmoid, element-wise scalings, small products, and the
         /// register-tiled `C += BᵀB` of the logistic Hessian.

@@ -80,7 +80,7 @@ enum BenchCases {
             var generator = Xoshiro256StarStar(seed: UInt64(n))
             let a = Matrix<Double>.random(rows: n, columns: n, distribution: .randn, using: &generator)
             let b = Matrix<Double>.random(rows: n, columns: n, distribution: .randn, using: &generator)
-            var c = Matrix<Double>(rows: n, columns: n)
+            var c = Matrix<Double>(uncheckedRows: n, columns: n)
             return PreparedCase(
                 linalg: { try! BLAS.gemm(a, b, into: &c) },
                 baseline: withReference ? .reference { blackHole(Reference.matmul(a, b)) } : nil,
@@ -129,7 +129,7 @@ enum BenchCases {
             BenchCase(name: "mlp.jacobian_x0", sizes: sizes, batch: jacobianBatch, gemmBound: wide, note: jacobianNote)
             {
                 let (net, reference, x, columns, workspace) = setup(jacobianBatch)
-                var result = Matrix<Double>(rows: jacobianBatch * sizes.last!, columns: sizes[0])
+                var result = Matrix<Double>(uncheckedRows: jacobianBatch * sizes.last!, columns: sizes[0])
                 return PreparedCase(
                     linalg: { try! net.inputJacobians(x, workspace: workspace, into: &result) },
                     baseline: .reference { for column in columns { blackHole(reference.inputJacobian(column)) } },

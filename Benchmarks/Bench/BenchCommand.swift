@@ -165,7 +165,7 @@ final class GemmRoofline<S: BLASScalar> {
         var generator = Xoshiro256StarStar(seed: 1)
         a = Matrix<Double>.random(rows: size, columns: size, distribution: .randn, using: &generator).converted()
         b = Matrix<Double>.random(rows: size, columns: size, distribution: .randn, using: &generator).converted()
-        c = Matrix<S>(rows: size, columns: size)
+        c = Matrix<S>(uncheckedRows: size, columns: size)
     }
 
     /// The flops of one product, `2n³`.

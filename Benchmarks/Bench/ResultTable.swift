@@ -28,7 +28,7 @@ struct ResultTable {
             .map { String(format: "%8.1f×", $0) } ?? "        -"
         var line =
             benchCase.name.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
-            + sizes.padding(toLength: 17, withPad: " ", startingAt: 0) + "  " + batch.leftPadded(5) + "  "
+            + sizes.padding(toLength: 17, withPad: " ", startingAt: 0) + "  " + rightAligned(batch, 5) + "  "
             + format(linalg.medianSeconds) + "  " + gflops + "  " + fraction + "  " + baselineText + "  " + speedup
         if let note { line += "  (\(note))" }
         print(line)
@@ -44,6 +44,11 @@ struct ResultTable {
         case ..<1: text = String(format: "%.2f ms", seconds * 1e3)
         default: text = String(format: "%.3f s", seconds)
         }
-        return text.leftPadded(16)
+        return rightAligned(text, 16)
+    }
+
+    /// `text` right-aligned in `width` characters.
+    func rightAligned(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
     }
 }

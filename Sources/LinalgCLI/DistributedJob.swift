@@ -56,8 +56,8 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
     /// Whether this process prints and writes: rank 0 of a job, or a single process.
     static var isLeader: Bool { current.map { $0.rank == 0 } ?? true }
 
-    func sum(_ values: UnsafeMutableBufferPointer<Double>) { reduce(values, maximum: false) }
-    func maximum(_ values: UnsafeMutableBufferPointer<Double>) { reduce(values, maximum: true) }
+    func sum(_ values: inout [Double]) { values.withUnsafeMutableBufferPointer { reduce($0, maximum: false) } }
+    func maximum(_ values: inout [Double]) { values.withUnsafeMutableBufferPointer { reduce($0, maximum: true) } }
 
     private func reduce(_ values: UnsafeMutableBufferPointer<Double>, maximum: Bool) {
         #if MPI
@@ -81,7 +81,7 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
             failed[0] = 1
             if !(error is ExitCode) { failed[1] = Double(size - rank) }
         }
-        failed.withUnsafeMutableBufferPointer { maximum($0) }
+        maximum(&failed)
         switch result {
         case .failure(let error):
             guard Int(failed[1]) == size - rank else { throw ExitCode(2) }
@@ -102,7 +102,7 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
         let k = values.count
         var buffer = [Double](repeating: 0, count: size * k)
         for (j, value) in values.enumerated() { buffer[rank * k + j] = Double(value) }
-        buffer.withUnsafeMutableBufferPointer { sum($0) }
+        sum(&buffer)
         return (0..<size).map { r in (0..<k).map { Int(buffer[r * k + $0]) } }
     }
 
@@ -122,7 +122,7 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
         let all = exchange([table.columnCount, DistributedJob.fingerprint(table.columnNames), signedLabels ? 1 : 0])
         if columns.mapsSignedLabels {
             let width = all.map { $0[0] }.max()!
-            if width > table.columnCount { table = DistributedJob.widened(table, to: width) }
+            if width > table.columnCount { table = try DistributedJob.widened(table, to: width) }
         } else if let other = all.firstIndex(where: { $0[0] != all[0][0] || $0[1] != all[0][1] }) {
             let what =
                 all[other][0] != all[0][0]
@@ -133,9 +133,9 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
     }
 
     /// The table with zero columns `f…` appended up to `width` columns (libsvm's unwritten features).
-    static func widened(_ table: DataTable, to width: Int) -> DataTable {
+    static func widened(_ table: DataTable, to width: Int) throws -> DataTable {
         let (n, d) = (table.rowCount, table.columnCount)
-        var values = Matrix<Double>(rows: n, columns: width)
+        var values = try Matrix<Double>(rows: n, columns: width)
         values.withUnsafeMutableBufferPointer { out in
             table.values.withUnsafeBufferPointer { source in
                 for i in 0..<n { (out.baseAddress! + i * width).update(from: source.baseAddress! + i * d, count: d) }

@@ -68,17 +68,19 @@ struct LogisticColumns {
                 throw table.error(row: i, column: weightIndex, "weight \(table.values[i, weightIndex]) is negative")
             }
         }
-        // Take the label, weights and offsets out of the table in place, the rightmost first: X is
-        // what remains.
-        var taken: [Int: [Double]] = [:]
-        for column in special.sorted(by: >) { taken[column] = table.removeColumn(at: column) }
-        var y = taken[labelIndex]!
+        // Take the label, weights and offsets out of the table in place, in one pass: X is what
+        // remains.
+        let taken = table.removeColumns(at: special)
+        var y = taken[0]
         if signed { for i in y.indices { y[i] = y[i] > 0 ? 1 : 0 } }
-        let sampleWeights = weightIndex.flatMap { taken[$0] }
-        let offsets = offsetIndex.flatMap { taken[$0] }
-        let problem = try LogisticProblem(
-            x: table.values, y: y, lambda: lambda, sampleWeights: sampleWeights,
-            fitIntercept: fitIntercept, offsets: offsets, rowShares: rowShares)
+        let sampleWeights = weightIndex.map { special.firstIndex(of: $0)! }.map { taken[$0] }
+        let offsets = offsetIndex.map { special.firstIndex(of: $0)! }.map { taken[$0] }
+        // Checked once: the reader gave finite numbers only, the labels and weights were checked
+        // above with their file positions, and λ by the command's options.
+        precondition(lambda.isFinite && lambda >= 0, "λ is checked with the options")
+        let problem = LogisticProblem(
+            checked: table.values, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
+            offsets: offsets, rowShares: rowShares)
         return (problem, table.columnNames)
     }
 }

@@ -144,8 +144,8 @@ struct LogregCommand: ParsableCommand {
         }
         guard let job else { return (local, featureNames) }
         // The local share checked on every rank; now the problem whose sums span all shares.
-        let problem = try LogisticProblem(
-            x: local.x, y: local.y, lambda: local.lambda, sampleWeights: local.sampleWeights,
+        let problem = LogisticProblem(
+            checked: local.x, y: local.y, lambda: local.lambda, sampleWeights: local.sampleWeights,
             fitIntercept: local.fitIntercept, offsets: local.offsets, rowShares: job)
         return (problem, featureNames)
     }

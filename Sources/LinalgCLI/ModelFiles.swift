@@ -191,7 +191,7 @@ enum ModelFiles {
             }
             rows.append(entries)
         }
-        var batch = Matrix<Double>(rows: inputSize, columns: rows.count)
+        var batch = try Matrix<Double>(rows: inputSize, columns: rows.count)
         for (b, entries) in rows.enumerated() {
             for (k, entry) in entries.enumerated() { batch[k, b] = try number(entry, path, "inputs[\(b)][\(k)]") }
         }

@@ -48,7 +48,7 @@ struct TrainCommand: ParsableCommand {
             let configuration = TrainingConfiguration(
                 optimizer: optimizer, learningRate: lr, epochs: epochs, batchSize: batch, seed: seed,
                 patience: patience)
-            do throws(LinalgError) { try configuration.validate() } catch { throw UserError("\(error)") }
+            try configuration.validate()
             try checkNetFitsInMemory(sizes: sizes, batch: batch, jacobians: false)
             for (path, flag) in [(save, "--save"), (log, "--log"), (plot, "--plot")] {
                 if let path { try checkCanWrite(path, flag: flag) }
@@ -72,9 +72,10 @@ struct TrainCommand: ParsableCommand {
             }
             let setup = TrainingSetup(
                 sizes: sizes, biases: !noBias, hidden: hidden, output: output, configuration: configuration)
+            // Handed over: the Double tables live only until they are converted.
             switch dtype {
-            case .float32: try train(Float.self, setup, data, validationData)
-            case .float64: try train(Double.self, setup, data, validationData)
+            case .float32: try train(Float.self, setup, consume data, consume validationData)
+            case .float64: try train(Double.self, setup, consume data, consume validationData)
             }
         }
     }
@@ -88,13 +89,13 @@ struct TrainCommand: ParsableCommand {
     }
 
     func train<S: NeuralScalar>(
-        _: S.Type, _ setup: TrainingSetup, _ data: TrainingData, _ validationData: TrainingData?
+        _: S.Type, _ setup: TrainingSetup, _ data: consuming TrainingData, _ validationData: consuming TrainingData?
     ) throws {
         var net = try MLP<S>(
             fanInUniformSizes: setup.sizes, biases: setup.biases, activation: setup.hidden,
             outputActivation: setup.output, seed: seed)
         let samples = try data.samples(S.self)
-        let validationSamples = try validationData?.samples(S.self)
+        let validationSamples = try validationData.take()?.samples(S.self)
         let leader = DistributedJob.isLeader
         let bar = ProgressBar(epochs: epochs, onTerminal: standardErrorIsTerminal, printing: leader)
         if leader {
@@ -106,14 +107,9 @@ struct TrainCommand: ParsableCommand {
                     + ": \(optimizer), lr \(lr), batch \(batch), \(epochs) epochs"
                     + (DistributedJob.current.map { " on \($0.size) MPI ranks" } ?? ""))
         }
-        let report: TrainingReport<S>
-        do throws(LinalgError) {
-            report = try net.train(
-                on: samples, validation: validationSamples, configuration: setup.configuration,
-                group: DistributedJob.current, progress: bar.update)
-        } catch {
-            throw UserError("\(error)")
-        }
+        let report = try net.train(
+            on: samples, validation: validationSamples, configuration: setup.configuration,
+            group: DistributedJob.current, progress: bar.update)
         guard leader else { return }
         if let log {
             var csv = "epoch,train_loss,validation_loss,seconds,samples_per_second\n"

@@ -19,7 +19,7 @@ extension Matrix {
         distribution: RandomDistribution = .rand,
         using generator: inout Xoshiro256StarStar
     ) -> Matrix {
-        var result = Matrix(rows: rows, columns: columns)
+        var result = Matrix(uncheckedRows: rows, columns: columns)
         for index in result.storage.indices {
             let value: Double
             switch distribution {

@@ -31,9 +31,33 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
             uncheckedRows: rows, columns: columns, storage: Array(scalars[(index * count)..<((index + 1) * count)]))
     }
 
-    /// A matrix whose every entry is `value`.
+    /// A matrix whose every entry is `value`; throws, as the other initialisers do, for a negative
+    /// dimension, and for a size whose storage would exceed the memory limit (or 2⁶³ bytes).
     @inlinable
-    public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
+    public init(rows: Int, columns: Int, repeating value: Scalar = 0) throws(LinalgError) {
+        try Matrix.checkSize(rows: rows, columns: columns)
+        self.init(uncheckedRows: rows, columns: columns, repeating: value)
+    }
+
+    /// Throws unless `rows × columns` is a size a matrix can have here: no negative dimension,
+    /// storage within ``SystemMemory/limit``.
+    @usableFromInline
+    static func checkSize(rows: Int, columns: Int) throws(LinalgError) {
+        guard rows >= 0, columns >= 0 else { throw .negativeDimension(rows: rows, columns: columns) }
+        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+        let (bytes, bytesOverflow) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
+        guard overflow || bytesOverflow || bytes > SystemMemory.limit else { return }
+        throw .invalidValue(
+            what: "matrix",
+            detail: "\(rows)×\(columns) entries would need "
+                + (overflow || bytesOverflow ? "more than 2^63 bytes" : SystemMemory.formatted(bytes)) + "; "
+                + SystemMemory.limitText)
+    }
+
+    /// A matrix whose every entry is `value`, of a size the caller has checked (an internal
+    /// invariant: the dimensions come from matrices that exist already).
+    @inlinable
+    package init(uncheckedRows rows: Int, columns: Int, repeating value: Scalar = 0) {
         precondition(rows >= 0 && columns >= 0, "Matrix: negative dimension \(rows)×\(columns)")
         self.rows = rows
         self.columns = columns
@@ -70,16 +94,16 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
         self.storage = flat
     }
 
-    /// The `m × n` zero matrix.
+    /// The `m × n` zero matrix (throws as ``init(rows:columns:repeating:)``).
     @inlinable
-    public static func zeros(rows: Int, columns: Int) -> Matrix {
-        Matrix(rows: rows, columns: columns)
+    public static func zeros(rows: Int, columns: Int) throws(LinalgError) -> Matrix {
+        try Matrix(rows: rows, columns: columns)
     }
 
-    /// The `n × n` identity `I`.
+    /// The `n × n` identity `I` (throws as ``init(rows:columns:repeating:)``).
     @inlinable
-    public static func identity(_ n: Int) -> Matrix {
-        var result = Matrix(rows: n, columns: n)
+    public static func identity(_ n: Int) throws(LinalgError) -> Matrix {
+        var result = try Matrix(rows: n, columns: n)
         for i in 0..<n { result.storage[i * n + i] = 1 }
         return result
     }
@@ -128,7 +152,7 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     /// The transpose `Aᵀ`, with `Aᵀ[j, i] = A[i, j]`.
     @inlinable
     public func transposed() -> Matrix {
-        var result = Matrix(rows: columns, columns: rows)
+        var result = Matrix(uncheckedRows: columns, columns: rows)
         for i in 0..<rows {
             for j in 0..<columns { result.storage[j * rows + i] = scalars[i * columns + j] }
         }
@@ -157,7 +181,9 @@ public struct Matrix<Scalar: MatrixScalar>: Equatable, Sendable {
     /// The same matrix in another precision (every entry converted, rounded to nearest).
     @inlinable
     public func converted<Other: MatrixScalar>(to _: Other.Type = Other.self) -> Matrix<Other> {
-        Matrix<Other>(uncheckedRows: rows, columns: columns, storage: storage.map { Other($0) })
+        // To its own type: the same storage, no copy.
+        if let same = self as? Matrix<Other> { return same }
+        return Matrix<Other>(uncheckedRows: rows, columns: columns, storage: storage.map { Other($0) })
     }
 
     /// `f(A[i,j], B[i,j])` for two matrices of the same shape.

@@ -31,20 +31,6 @@ package enum SystemMemory {
         limit == physicalBytes ? "this machine has \(formatted(limit))" : "the limit is \(formatted(limit))"
     }
 
-    /// Parses `8G`, `512M`, `1.5GB`, `64k` or a number of bytes (decimal units); `nil` otherwise.
-    package static func parseSize(_ text: String) -> Int? {
-        var digits = String(text.filter { $0 != " " }).uppercased()
-        if digits.hasSuffix("B") { digits.removeLast() }
-        let scales: [Character: Double] = ["K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
-        var scale = 1.0
-        if let last = digits.last, let factor = scales[last] {
-            scale = factor
-            digits.removeLast()
-        }
-        guard let value = Double(digits), value.isFinite, value > 0, value * scale < 9e18 else { return nil }
-        return Int(value * scale)
-    }
-
     /// `1.5 GB`, `80 MB`: a size for messages (decimal units).
     package static func formatted(_ bytes: Int) -> String {
         let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"]

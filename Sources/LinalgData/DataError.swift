@@ -14,7 +14,7 @@ public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Whether another reader of a shared file reports the actual problem
     /// (``DataTable/init(contentsOf:options:sharedWith:)``): this reader's share was fine, and
     /// its error need not be shown.
-    public var isReportedByAnotherReader = false
+    package var isReportedByAnotherReader = false
 
     /// A problem at `file:line:column`.
     public init(file: String, line: Int? = nil, column: Int? = nil, columnName: String? = nil, message: String) {

@@ -15,7 +15,7 @@ public struct DataTable: Sendable {
     public var lineNumbers: [Int]?
     /// The rows of the file before the table's first (non-zero for a share of a file's rows,
     /// ``RowShare``), so that binary formats name rows as the file counts them.
-    public var rowOffset = 0
+    package var rowOffset = 0
 
     /// A table from its parts; `columnNames.count` must equal `values.columns`, and
     /// `lineNumbers`, when given, hold one line per row.
@@ -64,28 +64,32 @@ public struct DataTable: Sendable {
             file: source, columnName: columnNames[column], message: "row \(rowOffset + row + 1): \(message)")
     }
 
-    /// Removes column `j` and returns its values, moving the other columns left in place
-    /// (no second copy of the table).
-    public mutating func removeColumn(at j: Int) -> [Double] {
-        precondition(columnNames.indices.contains(j), "DataTable.removeColumn: no column \(j)")
+    /// Takes column `j` out of the table in place (no copy of the other columns) and returns it.
+    public mutating func removeColumn(at j: Int) -> [Double] { removeColumns(at: [j])[0] }
+
+    /// Takes the columns `indices` (distinct) out of the table in place, in one pass over the rows
+    /// (no copy of the other columns), and returns them in the order given.
+    public mutating func removeColumns(at indices: [Int]) -> [[Double]] {
+        precondition(Set(indices).count == indices.count, "DataTable.removeColumns: a column named twice")
+        precondition(indices.allSatisfy(columnNames.indices.contains), "DataTable.removeColumns: no column \(indices)")
         let (n, d) = (values.rows, values.columns)
-        var removed = [Double](repeating: 0, count: n)
+        let removing = Set(indices), kept = (0..<d).filter { !removing.contains($0) }
+        var removed = indices.map { _ in [Double](repeating: 0, count: n) }
         values.withUnsafeMutableBufferPointer { buffer in
-            let p = buffer.baseAddress!
+            guard let p = buffer.baseAddress else { return }
             for i in 0..<n {
-                removed[i] = p[i * d + j]
-                // Row i's entries before j move left by i, those after j by i + 1.
-                let target = p + i * (d - 1)
-                if j > 0 { target.update(from: p + i * d, count: j) }
-                if j + 1 < d { (target + j).update(from: p + i * d + j + 1, count: d - j - 1) }
+                for (k, j) in indices.enumerated() { removed[k][i] = p[i * d + j] }
+                // Row i moves left: its kept entries land at i·|kept| (never past their source).
+                let source = p + i * d, target = p + i * kept.count
+                for (k, j) in kept.enumerated() { target[k] = source[j] }
             }
         }
         // Shrink in place: once `values` lets go of the storage, the array is uniquely held.
         var storage = values.scalars
         values = Matrix(uncheckedRows: 0, columns: 0, storage: [])
-        storage.removeLast(n)
-        values = Matrix(uncheckedRows: n, columns: d - 1, storage: storage)
-        columnNames.remove(at: j)
+        storage.removeLast(n * indices.count)
+        values = Matrix(uncheckedRows: n, columns: kept.count, storage: storage)
+        columnNames = kept.map { columnNames[$0] }
         return removed
     }
 }

@@ -1,13 +1,13 @@
 import CLinalgText
 import LinalgCore
-import LinalgKernels
+import LinalgParallel
 import Synchronization
 
 /// Reads delimited numeric text (CSV, TSV): a header row of names, then rows of numbers.
 ///
 /// The file is read in blocks, never whole: the header first, then the rest is cut at line
-/// starts into one range per core (``OpenBLAS/threadCount`` bounds the cores, as for every
-/// parallel pass). A first pass counts the data lines of each range, the table is allocated
+/// starts into one range per core (`ParallelChunks.coreLimit` bounds the cores: all of the
+/// process's unless `OpenBLAS.threadCount` was set; reading never changes OpenBLAS's threads). A first pass counts the data lines of each range, the table is allocated
 /// once, and a second pass parses each range straight into its rows; the result and the error
 /// reported are the same whatever the number of cores (the earliest bad line in the file wins,
 /// and later ranges stop as soon as an earlier one has failed).
@@ -50,7 +50,7 @@ package enum DelimitedReader {
         let counts = try countLines(source, ranges: ranges)
         let rowCount = counts.reduce(0) { $0 + $1.rows }, lineCount = counts.reduce(0) { $0 + $1.lines }
         guard rowCount > 0 else {
-            let empty = Matrix<Double>(rows: 0, columns: columns)
+            let empty = Matrix<Double>(uncheckedRows: 0, columns: columns)
             return (DataTable(source: file, columnNames: header.names, values: empty, lineNumbers: []), lineCount)
         }
         var firstRow = [0], firstLine = [header.lines]

@@ -1,5 +1,5 @@
 import CLinalgText
-import LinalgKernels
+import LinalgParallel
 
 /// Writes a table as delimited text: a header of the column names (quoted where a name holds
 /// the delimiter, a quote, a space or a line end), then each row's numbers as the shortest

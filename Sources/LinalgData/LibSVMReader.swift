@@ -1,5 +1,5 @@
 import CLinalgText
-import LinalgKernels
+import LinalgParallel
 
 /// Rows of a sparse matrix in compressed sparse row form, with a label per row: row `i`'s
 /// nonzeros are `values[rowStarts[i] ..< rowStarts[i+1]]` in columns `columns[…]` (0-based,

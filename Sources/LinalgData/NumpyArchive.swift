@@ -37,8 +37,9 @@ public struct NumpyArchive {
         return try NumpyFile.read(&stream, share: share)
     }
 
-    /// The data set of a `.npz`: `X` (`n × d`), `y` (`n`) and optional `sample_weight` (`n`),
-    /// as one table (`X`'s columns named `0` … `d−1`, then `y`, then `sample_weight`); with a
+    /// The data set of a `.npz`: `X` (`n × d`), `y` (`n`, or `n × k` for several targets; `Y`
+    /// is read when there is no `y`) and optional `sample_weight` (`n`), as one table (`X`'s
+    /// columns named `0` … `d−1`, then `y`, or `y0` … `y{k−1}`, then `sample_weight`); with a
     /// `share`, only those rows of each array are read.
     func dataSet(share: RowShare? = nil) throws(DataError) -> NumpyDataSet {
         let file = archive.source.name
@@ -51,14 +52,17 @@ public struct NumpyArchive {
         }
         let rows = x.totalRows
         var extra: [(String, NumpyArray)] = []
-        for name in ["y", "sample_weight"] {
-            guard let read = try read(name) else { continue }
+        for (name, wide) in [("y", true), ("sample_weight", false)] {
+            var found = try read(name)
+            if found == nil && name == "y" { found = try read("Y") }
+            guard let read = found else { continue }
             let array = read.array
-            guard read.totalRows == rows, array.shape.count == 1 || array.shape[1] == 1 else {
+            guard read.totalRows == rows, array.shape.count == 1 || wide || array.shape[1] == 1 else {
                 let shape = ([read.totalRows] + array.shape.dropFirst()).map(String.init).joined(separator: ", ")
+                let needed = wide ? "(\(rows),) or (\(rows), k)" : "(\(rows),)"
                 throw DataError(
                     file: file,
-                    message: "'\(name)' has shape (\(shape)); X has \(rows) rows, so '\(name)' needs shape (\(rows),)")
+                    message: "'\(name)' has shape (\(shape)); X has \(rows) rows, so it needs shape \(needed)")
             }
             extra.append((name, array))
         }
@@ -73,9 +77,12 @@ struct NumpyDataSet {
     /// For a share of the file's rows: the rows before it (an empty share is then no error).
     var rowOffset: Int?
 
+    /// The width of each array beside `X`: `k` for an `n × k` array, else 1.
+    var columnWidths: [Int] { columns.map { $0.1.shape.count == 2 ? $0.1.shape[1] : 1 } }
+
     func table(source: String) throws(DataError) -> DataTable {
         let n = x.shape[0], d = x.shape.count == 2 ? x.shape[1] : 1
-        let width = d + columns.count
+        let widths = columnWidths, width = d + widths.reduce(0, +)
         guard n > 0 || rowOffset != nil, d > 0 else { throw DataError(file: source, message: "'X' is empty") }
         try MemoryBudget.checkNames(width, file: source)
         let cells = try MemoryBudget.product(n, width, what: "the table", file: source)
@@ -85,11 +92,17 @@ struct NumpyDataSet {
             x.values.withUnsafeBufferPointer { a in
                 for i in 0..<n {
                     (out.baseAddress! + i * width).update(from: a.baseAddress! + i * d, count: d)
-                    for (k, column) in columns.enumerated() { out[i * width + d + k] = column.1.values[i] }
+                    var at = i * width + d
+                    for (k, column) in columns.enumerated() {
+                        for c in 0..<widths[k] { out[at + c] = column.1.values[i * widths[k] + c] }
+                        at += widths[k]
+                    }
                 }
             }
         }
-        let names = (0..<d).map(String.init) + columns.map(\.0)
+        let names =
+            (0..<d).map(String.init)
+            + zip(columns, widths).flatMap { column, k in k == 1 ? [column.0] : (0..<k).map { "\(column.0)\($0)" } }
         var table = DataTable(
             source: source, columnNames: names, values: Matrix(uncheckedRows: n, columns: width, storage: scalars))
         table.rowOffset = rowOffset ?? 0

@@ -11,7 +11,7 @@ extension Reference {
                 operation: "Reference.cholesky", detail: "A must be square, is \(a.rows)×\(a.columns)")
         }
         let n = a.rows
-        var l = Matrix<S>(rows: n, columns: n)
+        var l = Matrix<S>(uncheckedRows: n, columns: n)
         for i in 0..<n {
             for j in 0...i where j <= i {
                 var sum = a[i, j]

@@ -11,7 +11,7 @@ extension Reference {
         let kB = transposeB ? b.columns : b.rows
         let n = transposeB ? b.rows : b.columns
         precondition(k == kB, "Reference.matmul: op(A) is \(m)×\(k), op(B) is \(kB)×\(n)")
-        var result = Matrix<S>(rows: m, columns: n)
+        var result = Matrix<S>(uncheckedRows: m, columns: n)
         if let c {
             precondition(
                 c.rows == m && c.columns == n, "Reference.matmul: C is \(c.rows)×\(c.columns), expected \(m)×\(n)")

@@ -70,7 +70,7 @@ extension Reference {
 
         /// `∇²L = Σ_i w_i σ(z_i)(1 − σ(z_i)) x_i x_iᵀ + 2λI`.
         public func hessian(_ beta: [Double]) -> Matrix<Double> {
-            var h = Matrix<Double>(rows: beta.count, columns: beta.count)
+            var h = Matrix<Double>(uncheckedRows: beta.count, columns: beta.count)
             for i in 0..<x.rows {
                 let p = 1 / (1 + exp(-logit(beta, i)))
                 let s = weight(i) * p * (1 - p)

@@ -44,7 +44,7 @@ extension Reference {
             let xs = activations(x0)
             let last = weights.count - 1
             let f = xs[last + 1]
-            var delta = Matrix<Double>(rows: f.count, columns: f.count)
+            var delta = Matrix<Double>(uncheckedRows: f.count, columns: f.count)
             for i in f.indices { delta[i, i] = outputActivation.derivative(atOutput: f[i]) }
             var result = [delta]
             for l in stride(from: last, to: 0, by: -1) {
@@ -97,9 +97,9 @@ extension Reference {
             let xs = activations(x0)
             let last = weights.count - 1
             var delta = zip(g, xs[last + 1]).map { $0 * outputActivation.derivative(atOutput: $1) }
-            var grads = [Matrix<Double>](repeating: Matrix(rows: 0, columns: 0), count: weights.count)
+            var grads = [Matrix<Double>](repeating: Matrix(uncheckedRows: 0, columns: 0), count: weights.count)
             for l in stride(from: last, through: 0, by: -1) {
-                var grad = Matrix<Double>(rows: delta.count, columns: xs[l].count)
+                var grad = Matrix<Double>(uncheckedRows: delta.count, columns: xs[l].count)
                 for j in delta.indices { for k in xs[l].indices { grad[j, k] = delta[j] * xs[l][k] } }
                 grads[l] = grad
                 if l > 0 {
@@ -115,7 +115,7 @@ extension Reference {
             _ inputs: [[Double]], targets: [[Double]]
         ) -> (loss: Double, gradients: [Matrix<Double>]) {
             var loss = 0.0
-            var total = weights.map { Matrix<Double>(rows: $0.rows, columns: $0.columns) }
+            var total = weights.map { Matrix<Double>(uncheckedRows: $0.rows, columns: $0.columns) }
             for (x, y) in zip(inputs, targets) {
                 let f = self(x)
                 let residual = zip(f, y).map { $0 - $1 }

@@ -1,6 +1,6 @@
 import Foundation
 import LinalgData
-import LinalgKernels
+import LinalgParallel
 import Testing
 
 @Suite(.serialized) struct DelimitedReaderTests {
@@ -70,11 +70,11 @@ import Testing
         }
         let text = lines.joined(separator: "\n")
         let path = try TestFiles.write(text, "big.csv")
-        let threads = OpenBLAS.threadCount
-        defer { OpenBLAS.threadCount = threads }
-        OpenBLAS.threadCount = 1
+        // The data layer's cores are ParallelChunks' limit (OpenBLAS.threadCount sets it too).
+        defer { ParallelChunks.setCoreLimit(ProcessInfoCores.active) }
+        ParallelChunks.setCoreLimit(1)
         let one = try DataTable(contentsOf: path)
-        OpenBLAS.threadCount = 2
+        ParallelChunks.setCoreLimit(2)
         let two = try DataTable(contentsOf: path)
         #expect(one.values == two.values)
         #expect(one.lineNumbers == two.lineNumbers)
@@ -86,7 +86,7 @@ import Testing
         broken[55_000] = "1,2,3"
         let brokenPath = try TestFiles.write(broken.joined(separator: "\n"), "broken.csv")
         for count in [1, 2] {
-            OpenBLAS.threadCount = count
+            ParallelChunks.setCoreLimit(count)
             #expect(
                 throws: DataError(
                     file: brokenPath, line: 50_001, column: 5, columnName: "e", message: "'oops' is not a number")

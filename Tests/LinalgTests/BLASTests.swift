@@ -60,16 +60,26 @@ let productShapes: [(Int, Int, Int)] = [
         }
     }
 
-    @Test func gemmShapeMismatchNamesBothShapes() {
-        let a = Matrix<Double>(rows: 2, columns: 3), b = Matrix<Double>(rows: 4, columns: 5)
-        var c = Matrix<Double>(rows: 2, columns: 5)
+    @Test func gemmWithAnEmptyInnerDimensionScalesC() throws {
+        // k = 0: AB is a sum of no terms, so C ← βC, as BLAS defines it (0 for β = 0, even for NaN).
+        let a = try Matrix<Double>(rows: 2, columns: 0), b = try Matrix<Double>(rows: 0, columns: 3)
+        var c = try Matrix<Double>([[1, 2, 3], [4, 5, .nan]])
+        try BLAS.gemm(a, b, into: &c, beta: 2)
+        #expect(c.scalars.prefix(5) == [2, 4, 6, 8, 10] && c[1, 2].isNaN)
+        try BLAS.gemm(a, b, into: &c)
+        #expect(try c == Matrix(rows: 2, columns: 3))
+    }
+
+    @Test func gemmShapeMismatchNamesBothShapes() throws {
+        let a = try Matrix<Double>(rows: 2, columns: 3), b = try Matrix<Double>(rows: 4, columns: 5)
+        var c = try Matrix<Double>(rows: 2, columns: 5)
         let mismatch = LinalgError.shapeMismatch(operation: "gemm", detail: "op(A) is 2×3, op(B) is 4×5, C is 2×5")
         #expect(throws: mismatch) {
             try BLAS.gemm(a, b, into: &c)
         }
         let error = #expect(throws: LinalgError.self) { try matmul(a, b) }
         #expect(error?.description.contains("2×3") == true)
-        #expect(c == Matrix(rows: 2, columns: 5), "C must be untouched after a shape error")
+        #expect(try c == Matrix(rows: 2, columns: 5), "C must be untouched after a shape error")
     }
 
     func checkLevel1And2<S: BLASScalar>(_ type: S.Type, tolerance: S) throws {
@@ -83,12 +93,12 @@ let productShapes: [(Int, Int, Int)] = [
             try BLAS.gemv(a, x, into: &y, alpha: 2, beta: 0.5)
             let expected = zip(Reference.matvec(a, x), y0).map { 2 * $0 + 0.5 * $1 }
             expectClose(
-                Matrix(rows: m, columns: 1, repeating: 0).withScalars(y),
-                Matrix(rows: m, columns: 1).withScalars(expected), tolerance: tolerance)
+                try Matrix(rows: m, columns: 1, repeating: 0).withScalars(y),
+                try Matrix(rows: m, columns: 1).withScalars(expected), tolerance: tolerance)
             let yt = try BLAS.gemv(a, xt, transpose: true)
             expectClose(
-                Matrix(rows: n, columns: 1).withScalars(yt),
-                Matrix(rows: n, columns: 1).withScalars(Reference.matvec(a.transposed(), xt)), tolerance: tolerance)
+                try Matrix(rows: n, columns: 1).withScalars(yt),
+                try Matrix(rows: n, columns: 1).withScalars(Reference.matvec(a.transposed(), xt)), tolerance: tolerance)
 
             // syrk: AAᵀ and AᵀA, full symmetric result, with β.
             let c0 = randomSPD(m, S.self, using: &g)
@@ -110,7 +120,7 @@ let productShapes: [(Int, Int, Int)] = [
         }
         #expect(throws: LinalgError.self) { try BLAS.dot([S(1)], [1, 2]) }
         var short: [S] = [1]
-        #expect(throws: LinalgError.self) { try BLAS.gemv(Matrix<S>(rows: 2, columns: 2), [1, 2], into: &short) }
+        #expect(throws: LinalgError.self) { try BLAS.gemv(try Matrix<S>(rows: 2, columns: 2), [1, 2], into: &short) }
         #expect(BLAS.nrm2([S(3e30), S(4e30)]) > 0, "nrm2 must not overflow")
     }
 
@@ -119,10 +129,10 @@ let productShapes: [(Int, Int, Int)] = [
 
     @Test func matrixAxpyAndScal() throws {
         var y = try Matrix<Double>([[1, 2], [3, 4]])
-        try BLAS.axpy(2, Matrix<Double>.identity(2), &y)
+        try BLAS.axpy(2, try Matrix<Double>.identity(2), &y)
         #expect(y.rowArrays == [[3, 2], [3, 6]])
         BLAS.scal(0.5, &y)
         #expect(y.rowArrays == [[1.5, 1], [1.5, 3]])
-        #expect(throws: LinalgError.self) { try BLAS.axpy(1, Matrix<Double>.identity(3), &y) }
+        #expect(throws: LinalgError.self) { try BLAS.axpy(1, try Matrix<Double>.identity(3), &y) }
     }
 }

@@ -78,7 +78,7 @@ func makeBiasedNet(_ c: NetCase) throws -> (MLP<Double>, Reference.MLP) {
             let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
             var expectedLoss = 0.0
             var expectedBias = c.sizes.dropFirst().map { [Double](repeating: 0, count: $0) }
-            var expectedWeights = net.weights.map { Matrix<Double>(rows: $0.rows, columns: $0.columns) }
+            var expectedWeights = try net.weights.map { try Matrix<Double>(rows: $0.rows, columns: $0.columns) }
             for b in 0..<batch {
                 let residual = zip(reference(x.column(b)), y.column(b)).map { $0 - $1 }
                 expectedLoss += residual.map { $0 * $0 }.reduce(0, +)

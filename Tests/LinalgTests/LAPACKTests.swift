@@ -22,7 +22,7 @@ import Testing
             try LAPACK.choleskySolve(factor: l, &v)
             let vRef = try Reference.solveSPD(a, b.column(0))
             expectClose(
-                Matrix(rows: n, columns: 1).withScalars(v), Matrix(rows: n, columns: 1).withScalars(vRef),
+                try Matrix(rows: n, columns: 1).withScalars(v), try Matrix(rows: n, columns: 1).withScalars(vRef),
                 tolerance: tolerance)
             let single = try LAPACK.solveSPD(a, b.column(0))
             #expect(single.count == n)
@@ -38,7 +38,7 @@ import Testing
             let a = randomSPD(n, Double.self, using: &g)
             let l = try LAPACK.choleskyFactor(a)
             let inverse = try LAPACK.inverseFromCholesky(factor: l)
-            expectClose(Reference.matmul(a, inverse), Matrix<Double>.identity(n), tolerance: 1e-10, "potri n=\(n)")
+            expectClose(Reference.matmul(a, inverse), try Matrix<Double>.identity(n), tolerance: 1e-10, "potri n=\(n)")
             for i in 0..<n { for j in 0..<n { #expect(inverse[i, j] == inverse[j, i]) } }
             // κ₁ exactly, from the explicit inverse; pocon's estimate is within a factor of 3.
             func oneNorm(_ m: Matrix<Double>) -> Double {
@@ -66,7 +66,7 @@ import Testing
         var g = makeGenerator(13)
         let a = randomSPD(9, Float.self, using: &g)
         let inverse = try LAPACK.inverseFromCholesky(factor: try LAPACK.choleskyFactor(a))
-        expectClose(Reference.matmul(a, inverse), Matrix<Float>.identity(9), tolerance: 1e-3)
+        expectClose(Reference.matmul(a, inverse), try Matrix<Float>.identity(9), tolerance: 1e-3)
         #expect(try LAPACK.symmetricEigen(a).values.allSatisfy { $0 > 0 })
     }
 
@@ -94,21 +94,23 @@ import Testing
             Issue.record("expected invalidArgument, got \(String(describing: error))")
         }
         #expect(a[1, 1].isNaN && a[0, 0] == 4)
-        #expect(throws: LinalgError.self) { try LAPACK.solveSPD(Matrix<Double>.identity(2), [1, .nan]) }
+        #expect(throws: LinalgError.self) { try LAPACK.solveSPD(try Matrix<Double>.identity(2), [1, .nan]) }
     }
 
     @Test func shapeErrors() {
-        #expect(throws: LinalgError.self) { try LAPACK.choleskyFactor(Matrix<Double>(rows: 2, columns: 3)) }
+        #expect(throws: LinalgError.self) { try LAPACK.choleskyFactor(try Matrix<Double>(rows: 2, columns: 3)) }
         var b: [Double] = [1, 2, 3]
-        #expect(throws: LinalgError.self) { try LAPACK.choleskySolve(factor: Matrix<Double>.identity(2), &b) }
+        #expect(throws: LinalgError.self) { try LAPACK.choleskySolve(factor: try Matrix<Double>.identity(2), &b) }
         #expect(throws: LinalgError.self) {
-            try LAPACK.solveSPD(Matrix<Double>.identity(2), Matrix<Double>.identity(3))
+            try LAPACK.solveSPD(try Matrix<Double>.identity(2), try Matrix<Double>.identity(3))
         }
     }
 
     @Test func zeroSizeSystems() throws {
-        #expect(try LAPACK.choleskyFactor(Matrix<Double>(rows: 0, columns: 0)).isEmpty)
-        #expect(try LAPACK.solveSPD(Matrix<Double>(rows: 0, columns: 0), Matrix<Double>(rows: 0, columns: 2)).isEmpty)
+        #expect(try LAPACK.choleskyFactor(try Matrix<Double>(rows: 0, columns: 0)).isEmpty)
+        #expect(
+            try LAPACK.solveSPD(try Matrix<Double>(rows: 0, columns: 0), try Matrix<Double>(rows: 0, columns: 2))
+                .isEmpty)
     }
 
     @Test func openBLASRuntime() {

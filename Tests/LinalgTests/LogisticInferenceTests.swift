@@ -81,7 +81,7 @@ func expectRelative(
         let covariance = try #require(fit.inference?.covariance)
         let hessian = reference.hessian(fit.parameters)
         let identity = Reference.matmul(hessian, covariance)
-        expectClose(identity, Matrix<Double>.identity(problem.parameterCount), tolerance: 1e-10)
+        expectClose(identity, try Matrix<Double>.identity(problem.parameterCount), tolerance: 1e-10)
         // ℓ excludes the penalty: L = −ℓ + λ Σ β_j².
         let penalty = fit.coefficients.reduce(0) { $0 + $1 * $1 } * problem.lambda
         #expect(abs(-(fit.inference!.logLikelihood) + penalty - fit.loss) <= 1e-12 * fit.loss)
@@ -91,7 +91,7 @@ func expectRelative(
         let (problem, reference) = try makeProblem(.init(n: 120, d: 3, lambda: 0, weighted: true, intercept: true))
         let fit = try LogisticRegression.fit(problem, inference: InferenceOptions(robust: true))
         let beta = fit.parameters, p = beta.count
-        var meat = Matrix<Double>(rows: p, columns: p)
+        var meat = try Matrix<Double>(rows: p, columns: p)
         for i in 0..<problem.sampleCount {
             let row = problem.x.row(i) + [1]
             var z = 0.0
@@ -100,7 +100,7 @@ func expectRelative(
             for j in 0..<p { for k in 0..<p { meat[j, k] += r * r * row[j] * row[k] } }
         }
         let hessian = reference.hessian(beta)
-        var inverse = Matrix<Double>(rows: p, columns: p)
+        var inverse = try Matrix<Double>(rows: p, columns: p)
         for k in 0..<p {
             let column = try Reference.solveSPD(hessian, (0..<p).map { $0 == k ? 1.0 : 0 })
             for j in 0..<p { inverse[j, k] = column[j] }

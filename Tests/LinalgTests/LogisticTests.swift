@@ -64,7 +64,7 @@ import Testing
             let hessian = try LogisticRegression.hessian(beta, problem: problem)
             // H = Sᵀ S + 2λI with S = diag(√(p(1 − p))) [X, 1], formed explicitly.
             let columns = problem.parameterCount
-            var s = Matrix<Double>(rows: x.rows, columns: columns)
+            var s = try Matrix<Double>(rows: x.rows, columns: columns)
             var loss = 0.7 * beta.prefix(d).reduce(0) { $0 + $1 * $1 }
             var gradient = beta.enumerated().map { $0.offset < d ? 1.4 * $0.element : 0 }
             for i in 0..<x.rows {
@@ -140,15 +140,15 @@ import Testing
         let problem = try LogisticProblem(x: x, y: y, lambda: 0.3)
         let beta = (0..<problem.parameterCount).map { 0.03 * Double($0 % 5) - 0.05 }
         OpenBLAS.threadCount = 1
-        #expect(ParallelChunks.coreLimit == 1)
+        #expect(ParallelChunks.blasPassCoreLimit == 1)
         let single = try LogisticRegression.hessian(beta, problem: problem)
-        let workspace = problem.workspaces.take(for: problem)
-        #expect(workspace.parts == 1 && workspace.pieces == 1)
-        problem.workspaces.giveBack(workspace)
+        problem.workspaces.withWorkspace(for: problem) { workspace in
+            #expect(workspace.parts == 1 && workspace.pieces == 1)
+        }
         OpenBLAS.threadCount = 2
-        let split = problem.workspaces.take(for: problem)
-        #expect(split.parts == min(2, ProcessInfoCores.active), "a workspace made for one core is not reused")
-        problem.workspaces.giveBack(split)
+        problem.workspaces.withWorkspace(for: problem) { split in
+            #expect(split.parts == min(2, ProcessInfoCores.active), "a workspace made for one core is not reused")
+        }
         expectClose(
             try LogisticRegression.hessian(beta, problem: problem), single, tolerance: 1e-12,
             "Hessian on one core vs split")
@@ -161,7 +161,7 @@ import Testing
         var g = Xoshiro256StarStar(seed: 2)
         let beta = (0..<531).map { _ in 0.01 * g.nextNormal() }
         let hessian = try LogisticRegression.hessian(beta, problem: problem)
-        var s = Matrix<Double>(rows: 700, columns: 531)
+        var s = try Matrix<Double>(rows: 700, columns: 531)
         for i in 0..<700 {
             var z = beta[530]
             for j in 0..<530 { z += x[i, j] * beta[j] }

@@ -112,7 +112,7 @@ import Testing
         let grads = try net.weightGradients(x, lossGradient: g)
         let tensors = try net.weightJacobians(x)
         for l in 0..<net.layerCount {
-            var expected = Matrix<Double>(rows: net.sizes[l + 1], columns: net.sizes[l])
+            var expected = try Matrix<Double>(rows: net.sizes[l + 1], columns: net.sizes[l])
             for b in 0..<5 { for i in 0..<2 { try BLAS.axpy(g[i, b], tensors[l][b].slice(output: i), &expected) } }
             expectClose(grads[l], expected, tolerance: 1e-12)
         }
@@ -157,7 +157,9 @@ import Testing
         let workspace = try MLPWorkspace<Double>(sizes: sizes, batchSize: batch)
         let loss = try net.squaredErrorAndGradient(x, targets: y, workspace: workspace)
         var sliceLoss = 0.0
-        var sliceGradients = (0..<net.layerCount).map { Matrix<Double>(rows: sizes[$0 + 1], columns: sizes[$0]) }
+        var sliceGradients = try (0..<net.layerCount).map {
+            try Matrix<Double>(rows: sizes[$0 + 1], columns: sizes[$0])
+        }
         for start in stride(from: 0, to: batch, by: 64) {
             let samples = start..<min(batch, start + 64)
             let xs = try columns(samples, of: x), ys = try columns(samples, of: y)
@@ -214,7 +216,7 @@ import Testing
             expectClose(workspace.gradient(l), expected.gradients[l], tolerance: 1e-12, "∂loss/∂W_\(l)")
         }
         for mode in [JacobianMode.forward, .reverse] {
-            var stacked = Matrix<Double>(rows: 2 * batch, columns: 2)
+            var stacked = try Matrix<Double>(rows: 2 * batch, columns: 2)
             try net.inputJacobians(x, mode: mode, workspace: workspace, into: &stacked)
             for b in [0, batch / 2, batch - 1] {
                 let j = reference.inputJacobian(columns[b])
@@ -248,7 +250,7 @@ import Testing
 
     @Test func zeroBatchGivesEmptyResults() throws {
         let net = try MLP<Double>(sizes: [2, 3, 2], seed: 0)
-        let empty = Matrix<Double>(rows: 2, columns: 0)
+        let empty = try Matrix<Double>(rows: 2, columns: 0)
         #expect(try net(empty).shape == (2, 0))
         #expect(try net.inputJacobians(empty).isEmpty)
     }
@@ -278,20 +280,20 @@ import Testing
     }
 
     @Test func badNetsAndInputsAreTypedErrors() throws {
-        let w0 = Matrix<Double>(rows: 3, columns: 2), w1 = Matrix<Double>(rows: 2, columns: 4)
+        let w0 = try Matrix<Double>(rows: 3, columns: 2), w1 = try Matrix<Double>(rows: 2, columns: 4)
         let error = #expect(throws: LinalgError.self) { try MLP<Double>(weights: [w0, w1]) }
         #expect(error?.description.contains("W_1") == true)
         #expect(throws: LinalgError.self) { try MLP<Double>(weights: []) }
         #expect(throws: LinalgError.self) { try MLP<Double>(sizes: [2], seed: 0) }
         #expect(throws: LinalgError.self) { try MLP<Double>(sizes: [2, 0, 2], seed: 0) }
-        var nanWeights = Matrix<Double>(rows: 2, columns: 2)
+        var nanWeights = try Matrix<Double>(rows: 2, columns: 2)
         nanWeights[1, 0] = .nan
         #expect(throws: LinalgError.nonFinite(what: "W_0", row: 1, column: 0)) {
             try MLP<Double>(weights: [nanWeights])
         }
         let net = try MLP<Double>(sizes: [2, 3, 2], seed: 0)
-        #expect(throws: LinalgError.self) { try net(Matrix<Double>(rows: 3, columns: 1)) }
-        var bad = Matrix<Double>(rows: 2, columns: 2)
+        #expect(throws: LinalgError.self) { try net(try Matrix<Double>(rows: 3, columns: 1)) }
+        var bad = try Matrix<Double>(rows: 2, columns: 2)
         bad[0, 1] = .infinity
         #expect(throws: LinalgError.nonFinite(what: "input", row: 0, column: 1)) { try net(bad) }
     }

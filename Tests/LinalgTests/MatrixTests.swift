@@ -14,7 +14,7 @@ import Testing
         #expect(a.rowArrays == [[1, 2, 3], [4, 5, 6]])
     }
 
-    @Test func raggedAndEmptyLiteralsThrow() {
+    @Test func raggedAndEmptyLiteralsThrow() throws {
         #expect(throws: LinalgError.raggedRows(row: 1, expected: 2, found: 3)) {
             try Matrix<Double>([[1, 2], [3, 4, 5]])
         }
@@ -26,15 +26,24 @@ import Testing
         #expect(throws: LinalgError.negativeDimension(rows: -1, columns: 2)) {
             try Matrix<Double>(rows: -1, columns: 2, scalars: [])
         }
+        // The filled initialiser and its siblings throw like the others instead of trapping.
+        #expect(throws: LinalgError.negativeDimension(rows: 3, columns: -2)) {
+            try Matrix<Double>(rows: 3, columns: -2)
+        }
+        #expect(throws: LinalgError.negativeDimension(rows: -1, columns: -1)) { try Matrix<Float>.identity(-1) }
+        let overflow = #expect(throws: LinalgError.self) { try Matrix<Double>(rows: 1 << 40, columns: 1 << 40) }
+        #expect(overflow?.description.contains("2^63 bytes") == true)
+        let huge = #expect(throws: LinalgError.self) { try Matrix<Double>.zeros(rows: 1 << 30, columns: 1 << 20) }
+        #expect(huge?.description.contains("would need") == true)
     }
 
-    @Test func identityZerosAndCopyOnWrite() {
-        let identity = Matrix<Double>.identity(3)
+    @Test func identityZerosAndCopyOnWrite() throws {
+        let identity = try Matrix<Double>.identity(3)
         #expect(identity[0, 0] == 1 && identity[0, 1] == 0 && identity[2, 2] == 1)
         var copy = identity
         copy[0, 1] = 7
         #expect(identity[0, 1] == 0, "mutating a copy must not change the original")
-        #expect(Matrix<Float>.zeros(rows: 0, columns: 4).isEmpty)
+        #expect(try Matrix<Float>.zeros(rows: 0, columns: 4).isEmpty)
     }
 
     @Test func randomIsReproducibleAndHasTheRightMoments() {
@@ -83,7 +92,7 @@ import Testing
         #expect(floats.firstNonFinite! == (2, 500))
         #expect(
             try Matrix<Float>(rows: 1, columns: 3, scalars: [.greatestFiniteMagnitude, 0, -1]).firstNonFinite == nil)
-        #expect(Matrix<Double>(rows: 0, columns: 3).firstNonFinite == nil)
+        #expect(try Matrix<Double>(rows: 0, columns: 3).firstNonFinite == nil)
     }
 
     /// The copy that checks while it copies: every entry copied bit for bit, and `false` exactly

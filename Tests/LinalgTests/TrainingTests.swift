@@ -9,7 +9,7 @@ import Testing
 func smoothRegression(_ n: Int, seed: UInt64) -> RegressionSamples<Double> {
     var generator = Xoshiro256StarStar(seed: seed)
     let x = Matrix<Double>.random(rows: n, columns: 3, distribution: .randn, using: &generator)
-    var y = Matrix<Double>(rows: n, columns: 1)
+    var y = try! Matrix<Double>(rows: n, columns: 1)
     for i in 0..<n { y[i, 0] = sin(x[i, 0]) + x[i, 1] * x[i, 2] / 2 }
     return try! RegressionSamples(inputs: x, targets: y)
 }
@@ -111,12 +111,12 @@ func smoothRegression(_ n: Int, seed: UInt64) -> RegressionSamples<Double> {
         #expect(throws: LinalgError.self) { try wrong.train(on: samples) }
         #expect(throws: LinalgError.self) {
             try RegressionSamples(
-                inputs: Matrix<Double>(rows: 3, columns: 2), targets: Matrix<Double>(rows: 2, columns: 1))
+                inputs: try Matrix<Double>(rows: 3, columns: 2), targets: try Matrix<Double>(rows: 2, columns: 1))
         }
-        var bad = Matrix<Double>(rows: 3, columns: 2)
+        var bad = try Matrix<Double>(rows: 3, columns: 2)
         bad[2, 1] = .infinity
         #expect(throws: LinalgError.nonFinite(what: "inputs", row: 2, column: 1)) {
-            try RegressionSamples(inputs: bad, targets: Matrix<Double>(rows: 3, columns: 1))
+            try RegressionSamples(inputs: bad, targets: try Matrix<Double>(rows: 3, columns: 1))
         }
         // Divergence is reported, not returned as NaN parameters.
         var diverging = try MLP<Double>(fanInUniformSizes: [3, 4, 1], activation: .identity, seed: 0)

@@ -28,7 +28,7 @@ public enum FiniteDifferences {
     /// The Jacobian `∂f/∂x` (`m × n`) of `f: ℝⁿ → ℝᵐ` by central differences, one column per coordinate.
     public static func jacobian<S: MatrixScalar>(of f: ([S]) throws -> [S], at x: [S]) rethrows -> Matrix<S> {
         let m = try f(x).count
-        var result = Matrix<S>(rows: m, columns: x.count)
+        var result = Matrix<S>(uncheckedRows: m, columns: x.count)
         var probe = x
         for j in x.indices {
             let h = step(at: x[j])

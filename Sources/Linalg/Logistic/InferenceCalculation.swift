@@ -14,14 +14,14 @@ extension LogisticRegression {
         try problem.checkHessianFitsInMemory()
         let beta = fit.parameters
         try problem.validate(parameters: beta)
-        let workspace = problem.workspaces.take(for: problem)
-        defer { problem.workspaces.giveBack(workspace) }
-        var gradient = [Double](repeating: 0, count: problem.parameterCount)
-        let loss = NewtonSolver.lossAndGradient(problem, workspace, beta, gradientInto: &gradient)
-        let calculation = InferenceCalculation(
-            problem: problem, workspace: workspace, beta: beta, loss: loss,
-            lastDamping: fit.trace.last?.damping ?? 0, reason: fit.reason, options: options)
-        return try calculation.run()
+        return try problem.workspaces.withWorkspace(for: problem) { workspace throws(LinalgError) in
+            var gradient = [Double](repeating: 0, count: problem.parameterCount)
+            let loss = NewtonSolver.lossAndGradient(problem, workspace, beta, gradientInto: &gradient)
+            let calculation = InferenceCalculation(
+                problem: problem, workspace: workspace, beta: beta, loss: loss,
+                lastDamping: fit.trace.last?.damping ?? 0, reason: fit.reason, options: options)
+            return try calculation.run()
+        }
     }
 }
 
@@ -46,10 +46,10 @@ struct InferenceCalculation {
 
     func run() throws(LinalgError) -> LogisticInference {
         let p = problem.parameterCount
-        var hessian = self.hessian ?? Matrix<Double>(rows: p, columns: p)
+        var hessian = self.hessian ?? Matrix<Double>(uncheckedRows: p, columns: p)
         if self.hessian == nil {
             hessian.withUnsafeMutableBufferPointer { h in
-                if let base = h.baseAddress { problem.hessian(logits: .inWorkspace, workspace: workspace, into: base) }
+                problem.hessian(logits: .inWorkspace, workspace: workspace, into: h)
             }
         }
         if let (i, j) = hessian.firstNonFinite {
@@ -96,9 +96,9 @@ struct InferenceCalculation {
     /// on the BLAS kernel), so the lower triangle is mirrored onto the upper one.
     func sandwich(_ inverse: Matrix<Double>) -> Matrix<Double> {
         let p = problem.parameterCount
-        var meat = Matrix<Double>(rows: p, columns: p)
+        var meat = Matrix<Double>(uncheckedRows: p, columns: p)
         meat.withUnsafeMutableBufferPointer { m in
-            if let base = m.baseAddress { problem.weightedGram(.squaredResiduals, workspace: workspace, into: base) }
+            problem.weightedGram(.squaredResiduals, workspace: workspace, into: m)
         }
         var covariance = inverse * meat * inverse
         covariance.withUnsafeMutableBufferPointer { c in

@@ -4,7 +4,7 @@ import Glibc
 
 extension LogisticProblem {
     /// `β₁² + … + β_d²` (the intercept is not penalised).
-    func penaltyNorm(_ beta: UnsafePointer<Double>) -> Double {
+    func penaltyNorm(_ beta: UnsafeBufferPointer<Double>) -> Double {
         var sum = 0.0
         for j in 0..<featureCount { sum += beta[j] * beta[j] }
         return sum
@@ -14,14 +14,15 @@ extension LogisticProblem {
     //       ∇L = Xᵀ(w ∘ (p − y)) + 2λβ
 
     /// `L(β)`, with the logits `z = Xβ (+ β₀) + o` left in the workspace.
-    func loss(at beta: UnsafePointer<Double>, workspace: LogisticWorkspace) -> Double {
+    func loss(at beta: UnsafeBufferPointer<Double>, workspace: LogisticWorkspace) -> Double {
         lossPass(beta, workspace: workspace, gradient: nil)
     }
 
     /// `L(β)`, and `∇L(β)` into `gradient` (the intercept entry `Σ w_i(p_i − y_i)` last), with the
     /// logits left in the workspace.
     func lossAndGradient(
-        at beta: UnsafePointer<Double>, workspace: LogisticWorkspace, into gradient: UnsafeMutablePointer<Double>
+        at beta: UnsafeBufferPointer<Double>, workspace: LogisticWorkspace,
+        into gradient: UnsafeMutableBufferPointer<Double>
     ) -> Double {
         lossPass(beta, workspace: workspace, gradient: gradient)
     }
@@ -31,8 +32,8 @@ extension LogisticProblem {
     /// while still in cache, its share `X_bᵀ r_b` of the gradient (when one is asked for),
     /// `r = w ∘ (σ(z) − y)`. The rows are split across the cores like the Hessian's.
     private func lossPass(
-        _ beta: UnsafePointer<Double>, workspace: LogisticWorkspace,
-        gradient: UnsafeMutablePointer<Double>?
+        _ beta: UnsafeBufferPointer<Double>, workspace: LogisticWorkspace,
+        gradient: UnsafeMutableBufferPointer<Double>?
     ) -> Double {
         let n = sampleCount, d = featureCount
         let parts = workspace.parts, rowsPerBlock = workspace.evaluationRows
@@ -42,7 +43,7 @@ extension LogisticProblem {
         x.withUnsafeBufferPointer { px in
             let xp = UncheckedSendable(px), coefficients = UncheckedSendable(beta)
             let sums = UncheckedSendable(partials), wantGradient = gradient != nil
-            ParallelChunks.run(count: n, parts: parts) { part, rows in
+            ParallelChunks.runWithSingleThreadedBLAS(count: n, parts: parts) { part, rows in
                 let partial = sums.value + part * stride
                 partial.update(repeating: 0, count: stride)
                 var start = rows.lowerBound
@@ -60,7 +61,7 @@ extension LogisticProblem {
             let partial = partials + part * stride
             for k in 0..<stride { partials[k] += partial[k] }
         }
-        sumOverShares(partials, count: stride)
+        sumOverShares(UnsafeMutableBufferPointer(start: partials, count: stride))
         let loss = lambda * penaltyNorm(beta) + partials[d + 1]
         if let gradient {
             for j in 0..<d { gradient[j] = 2 * lambda * beta[j] + partials[j] }
@@ -73,7 +74,7 @@ extension LogisticProblem {
     /// (vectorised) into `r`, the residuals `r_b` and the block's loss from it, and with `gradient`
     /// `X_bᵀ r_b` while the rows are in cache. Adds to `partial`: `d` gradient entries, `Σr`, the loss.
     private func lossBlock(
-        _ block: Range<Int>, x: UnsafeBufferPointer<Double>, beta: UnsafePointer<Double>, intercept: Double,
+        _ block: Range<Int>, x: UnsafeBufferPointer<Double>, beta: UnsafeBufferPointer<Double>, intercept: Double,
         workspace: LogisticWorkspace, into partial: UnsafeMutablePointer<Double>, gradient: Bool
     ) {
         let d = featureCount, count = block.count
@@ -81,7 +82,7 @@ extension LogisticProblem {
         if d > 0 {
             Double.blasGemv(
                 transpose: false, m: count, n: d, alpha: 1, a: BLASOperand(x.baseAddress! + block.lowerBound * d),
-                lda: d, x: BLASOperand(beta), incx: 1, beta: 0, y: BLASOperand(z), incy: 1)
+                lda: d, x: BLASOperand(beta.baseAddress!), incx: 1, beta: 0, y: BLASOperand(z), incy: 1)
         } else {
             z.update(repeating: 0, count: count)
         }
@@ -108,8 +109,9 @@ extension LogisticProblem {
     /// With ``HessianLogits/computed(from:)`` the logits `z = Xβ (+ β₀) + o` are formed block by
     /// block in the same pass (so `X` is read from memory once) and left in the workspace; with
     /// ``HessianLogits/inWorkspace`` the workspace already holds them (from the last evaluation).
-    func hessian(logits source: HessianLogits, workspace: LogisticWorkspace, into hessian: UnsafeMutablePointer<Double>)
-    {
+    func hessian(
+        logits source: HessianLogits, workspace: LogisticWorkspace, into hessian: UnsafeMutableBufferPointer<Double>
+    ) {
         weightedGram(.slopes(source), workspace: workspace, into: hessian)
         let p = parameterCount
         for j in 0..<featureCount { hessian[j * p + j] += 2 * lambda }
@@ -127,10 +129,12 @@ extension LogisticProblem {
     /// with the residuals `r = w ∘ (σ(z) − y)` of the last loss-and-gradient pass
     /// (``GramWeights/squaredResiduals``: the "meat" `Σ w_i²(p_i − y_i)² x̃_i x̃_iᵀ` of the HC0
     /// sandwich covariance).
-    func weightedGram(_ weights: GramWeights, workspace: LogisticWorkspace, into gram: UnsafeMutablePointer<Double>) {
+    func weightedGram(
+        _ weights: GramWeights, workspace: LogisticWorkspace, into gram: UnsafeMutableBufferPointer<Double>
+    ) {
         let n = sampleCount, d = featureCount, p = parameterCount
         let h = workspace.slopeWeights, z = workspace.logits
-        var beta: UnsafePointer<Double>? = nil
+        var beta: UnsafeBufferPointer<Double>? = nil
         switch weights {
         case .slopes(.computed(let b)): beta = b
         case .slopes(.inWorkspace): break
@@ -141,7 +145,7 @@ extension LogisticProblem {
         if d > 0 && n > 0 {
             runGramPass(beta: beta, evaluation, workspace: workspace, into: gram)
         } else {
-            gram.update(repeating: 0, count: p * p)
+            gram.update(repeating: 0)
             if let beta {
                 z.update(repeating: 0, count: n)
                 Logistic.addIntercept(fitIntercept ? beta[d] : 0, offsets: offsets, rows: 0..<n, to: z)
@@ -153,8 +157,8 @@ extension LogisticProblem {
             }
         }
         // The lower triangle (the upper is zero until mirrored) over the row shares.
-        sumOverShares(gram, count: p * p)
-        BLAS.mirrorLowerToUpper(gram, n: p, ld: p)
+        sumOverShares(gram)
+        if let base = gram.baseAddress { BLAS.mirrorLowerToUpper(base, n: p, ld: p) }
     }
 
     // MARK: L, ∇L and ∇²L in one pass over X
@@ -166,8 +170,8 @@ extension LogisticProblem {
     /// iteration's Hessian (or the inference's, at the optimum) is already there. The logits and
     /// residuals are left in the workspace.
     func lossGradientAndHessian(
-        at beta: UnsafePointer<Double>, workspace: LogisticWorkspace,
-        gradient: UnsafeMutablePointer<Double>, hessian: UnsafeMutablePointer<Double>
+        at beta: UnsafeBufferPointer<Double>, workspace: LogisticWorkspace,
+        gradient: UnsafeMutableBufferPointer<Double>, hessian: UnsafeMutableBufferPointer<Double>
     ) -> Double {
         let n = sampleCount, d = featureCount, p = parameterCount
         guard d > 0 && n > 0 else {
@@ -197,7 +201,7 @@ extension LogisticProblem {
             for j in 0..<d { packed[k + j] = gradient[j] }
             packed[k + d] = interceptGradient
             packed[k + d + 1] = dataLoss
-            packed.withUnsafeMutableBufferPointer { rowShares.sum($0) }
+            rowShares.sum(&packed)
             k = 0
             for i in 0..<p {
                 for j in 0...i {
@@ -213,7 +217,7 @@ extension LogisticProblem {
         for j in 0..<d { gradient[j] += 2 * lambda * beta[j] }
         if fitIntercept { gradient[d] = interceptGradient }
         for j in 0..<d { hessian[j * p + j] += 2 * lambda }
-        BLAS.mirrorLowerToUpper(hessian, n: p, ld: p)
+        BLAS.mirrorLowerToUpper(hessian.baseAddress!, n: p, ld: p)  // p ≥ d > 0 here
         return loss
     }
 
@@ -221,18 +225,20 @@ extension LogisticProblem {
     /// `X̃ᵀ diag(g) X̃` into `gram` (zeroed first), the intercept's row from the pieces' `Xᵀg`, `Σg`.
     @discardableResult
     private func runGramPass(
-        beta: UnsafePointer<Double>?, _ evaluation: GramEvaluation, workspace: LogisticWorkspace,
-        into gram: UnsafeMutablePointer<Double>
+        beta: UnsafeBufferPointer<Double>?, _ evaluation: GramEvaluation, workspace: LogisticWorkspace,
+        into gram: UnsafeMutableBufferPointer<Double>
     ) -> WeightedGramPass {
         let d = featureCount, p = parameterCount
-        gram.update(repeating: 0, count: p * p)
+        gram.update(repeating: 0)
+        // d > 0 and n > 0: X and β are not empty.
         return x.withUnsafeBufferPointer { px in
             let pass = WeightedGramPass(
-                problem: self, x: px.baseAddress!, beta: beta, evaluation: evaluation, workspace: workspace)
-            ParallelChunks.run(count: workspace.parts, parts: workspace.parts) { worker, _ in
+                problem: self, x: px.baseAddress!, beta: beta?.baseAddress, evaluation: evaluation,
+                workspace: workspace)
+            ParallelChunks.runWithSingleThreadedBLAS(count: workspace.parts, parts: workspace.parts) { worker, _ in
                 pass.run(worker: worker)
             }
-            pass.addPartials(into: gram, leadingDimension: p)
+            pass.addPartials(into: gram.baseAddress!, leadingDimension: p)
             if fitIntercept {
                 // G[d, j] = Σ_i g_i x_ij = (Xᵀg)_j and G[d, d] = Σ_i g_i, summed over the pieces in order.
                 for piece in 0..<pass.pieces {
@@ -258,7 +264,7 @@ enum HessianLogits {
     /// The workspace holds them (the last loss-and-gradient pass was at the same `β`).
     case inWorkspace
     /// Formed from `β` in the Hessian's own pass over `X`.
-    case computed(from: UnsafePointer<Double>)
+    case computed(from: UnsafeBufferPointer<Double>)
 }
 
 /// The exercise's objective and its derivatives as plain functions (part 2 of the exercise):
@@ -275,7 +281,7 @@ public enum LogisticRegression {
         try problem.validate(parameters: beta)
         return problem.workspaces.withWorkspace(for: problem) { workspace in
             beta.withUnsafeBufferPointer { b in
-                problem.loss(at: b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace)
+                problem.loss(at: b, workspace: workspace)
             }
         }
     }
@@ -287,9 +293,7 @@ public enum LogisticRegression {
         problem.workspaces.withWorkspace(for: problem) { workspace in
             beta.withUnsafeBufferPointer { b in
                 g.withUnsafeMutableBufferPointer { out in
-                    _ = problem.lossAndGradient(
-                        at: b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                        into: out.baseAddress ?? workspace.residuals)
+                    _ = problem.lossAndGradient(at: b, workspace: workspace, into: out)
                 }
             }
         }
@@ -302,16 +306,12 @@ public enum LogisticRegression {
         try problem.validate(parameters: beta)
         try problem.checkHessianFitsInMemory()
         let p = problem.parameterCount
-        var result = Matrix<Double>(rows: p, columns: p)
+        var result = try Matrix<Double>(rows: p, columns: p)
         problem.workspaces.withWorkspace(for: problem) { workspace in
             beta.withUnsafeBufferPointer { b in
                 result.withUnsafeMutableBufferPointer { out in
-                    if let base = out.baseAddress {
-                        // One pass over X: the logits are formed block by block with the Hessian.
-                        problem.hessian(
-                            logits: .computed(from: b.baseAddress ?? UnsafePointer(workspace.logits)),
-                            workspace: workspace, into: base)
-                    }
+                    // One pass over X: the logits are formed block by block with the Hessian.
+                    problem.hessian(logits: .computed(from: b), workspace: workspace, into: out)
                 }
             }
         }

@@ -127,9 +127,9 @@ public struct LogisticProblem: Sendable {
             }
         }
         if let rowShares {
-            maxima.withUnsafeMutableBufferPointer { rowShares.maximum($0) }
+            rowShares.maximum(&maxima)
             sums.append(totalWeight)
-            sums.withUnsafeMutableBufferPointer { rowShares.sum($0) }
+            rowShares.sum(&sums)
             totalWeight = sums.removeLast()
         }
         let largest = max(sums.max() ?? 0, fitIntercept ? totalWeight : 0)

@@ -59,12 +59,12 @@ extension LogisticRegression {
     static func onOneWorkspace<R>(
         _ problem: LogisticProblem, _ body: (LogisticWorkspace) throws(LinalgError) -> R
     ) throws(LinalgError) -> R {
-        let workspace = problem.workspaces.take(for: problem)
-        defer { problem.workspaces.giveBack(workspace) }
-        let singleThreadedBLAS = workspace.parts > 1
-        if singleThreadedBLAS { SingleThreadedBLAS.enter() }
-        defer { if singleThreadedBLAS { SingleThreadedBLAS.leave() } }
-        return try body(workspace)
+        try problem.workspaces.withWorkspace(for: problem) { workspace throws(LinalgError) in
+            let singleThreadedBLAS = workspace.parts > 1
+            if singleThreadedBLAS { SingleThreadedBLAS.enter() }
+            defer { if singleThreadedBLAS { SingleThreadedBLAS.leave() } }
+            return try body(workspace)
+        }
     }
 
     /// One damped Newton solve on `workspace` (checked inputs), with the inference when asked.

@@ -51,8 +51,8 @@ final class LogisticWorkspace: @unchecked Sendable {
         evaluationRows = max(1, min(n, max(64, 51_200 / max(1, d))))
         // OpenBLAS's own threading splits syrk's small d × d output, which scales poorly for
         // d ≲ 500; splitting the n rows across the cores, one partial sum each, does not.
-        coreLimit = ParallelChunks.coreLimit
-        parts = d <= 512 ? ParallelChunks.parts(count: n, minimumPerChunk: 4 * evaluationRows) : 1
+        coreLimit = ParallelChunks.blasPassCoreLimit
+        parts = d <= 512 ? ParallelChunks.blasPassParts(count: n, minimumPerChunk: 4 * evaluationRows) : 1
         // The Hessian's rows in pieces of at least two chunks, four per core: a core that runs
         // slower (another tenant on its host core) takes fewer of them.
         pieces = parts > 1 ? max(parts, min(4 * parts, n / (2 * evaluationRows))) : 1
@@ -89,8 +89,8 @@ final class LogisticWorkspacePool: Sendable {
 
     /// An idle workspace, or a new one for `problem`; hand it back with ``giveBack(_:)``. Idle
     /// workspaces split for another core limit (`OpenBLAS/threadCount` changed) are dropped.
-    func take(for problem: LogisticProblem) -> LogisticWorkspace {
-        let limit = ParallelChunks.coreLimit
+    private func take(for problem: LogisticProblem) -> LogisticWorkspace {
+        let limit = ParallelChunks.blasPassCoreLimit
         return idle.withLock { pool in
             pool.removeAll { $0.coreLimit != limit }
             return pool.popLast()
@@ -98,13 +98,14 @@ final class LogisticWorkspacePool: Sendable {
     }
 
     /// Keeps `workspace` for a later call (up to `capacity` are kept).
-    func giveBack(_ workspace: LogisticWorkspace) {
+    private func giveBack(_ workspace: LogisticWorkspace) {
         idle.withLock { pool in
             if pool.count < capacity { pool.append(workspace) }
         }
     }
 
-    /// Runs `body` with a workspace for `problem`, returned to the pool afterwards.
+    /// Runs `body` with a workspace for `problem`, returned to the pool afterwards: the one way a
+    /// workspace is borrowed.
     func withWorkspace<R, E: Error>(
         for problem: LogisticProblem, _ body: (LogisticWorkspace) throws(E) -> R
     ) throws(E) -> R {

@@ -65,7 +65,7 @@ final class NewtonSolver {
         step = gradient
         trial = gradient
         trialGradient = gradient
-        hessian = Matrix(rows: p, columns: p)
+        hessian = Matrix(uncheckedRows: p, columns: p)
         factor = hessian
         trialHessian = hessian
         loss = 0
@@ -125,7 +125,7 @@ final class NewtonSolver {
     func computeHessian() throws(LinalgError) {
         if !hessianIsCurrent {
             hessian.withUnsafeMutableBufferPointer { h in
-                problem.hessian(logits: .inWorkspace, workspace: workspace, into: h.baseAddress!)
+                problem.hessian(logits: .inWorkspace, workspace: workspace, into: h)
             }
             hessianIsCurrent = true
         }
@@ -195,10 +195,7 @@ final class NewtonSolver {
         beta.withUnsafeBufferPointer { b in
             gradient.withUnsafeMutableBufferPointer { g in
                 hessian.withUnsafeMutableBufferPointer { h in
-                    problem.lossGradientAndHessian(
-                        at: b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                        gradient: g.baseAddress ?? workspace.residuals, hessian: h.baseAddress ?? workspace.slopeWeights
-                    )
+                    problem.lossGradientAndHessian(at: b, workspace: workspace, gradient: g, hessian: h)
                 }
             }
         }
@@ -224,9 +221,7 @@ final class NewtonSolver {
     ) -> Double {
         beta.withUnsafeBufferPointer { b in
             g.withUnsafeMutableBufferPointer { out in
-                problem.lossAndGradient(
-                    at: b.baseAddress ?? UnsafePointer(workspace.logits), workspace: workspace,
-                    into: out.baseAddress ?? workspace.residuals)
+                problem.lossAndGradient(at: b, workspace: workspace, into: out)
             }
         }
     }

@@ -9,38 +9,26 @@
 /// transport (a process that died) is not recoverable by the caller: a conformance ends the job.
 public protocol RowShareReduction: AnyObject, Sendable {
     /// Replaces each entry with its sum over all shares.
-    func sum(_ values: UnsafeMutableBufferPointer<Double>)
+    func sum(_ values: inout [Double])
     /// Replaces each entry with its maximum over all shares.
-    func maximum(_ values: UnsafeMutableBufferPointer<Double>)
+    func maximum(_ values: inout [Double])
 }
 
 extension LogisticProblem {
-    /// Sums `count` values at `values` over the row shares (nothing to do for one process).
+    /// Sums `values` (a workspace's buffer) over the row shares, in place (nothing to do for one
+    /// process).
     @inline(__always)
-    func sumOverShares(_ values: UnsafeMutablePointer<Double>, count: Int) {
-        rowShares?.sum(UnsafeMutableBufferPointer(start: values, count: count))
+    func sumOverShares(_ values: UnsafeMutableBufferPointer<Double>) {
+        guard let rowShares else { return }
+        var sums = Array(values)
+        rowShares.sum(&sums)
+        _ = values.update(fromContentsOf: sums)
     }
 
     /// `values` summed over the row shares.
     func sumOverShares(_ values: [Double]) -> [Double] {
-        guard let rowShares else { return values }
         var result = values
-        result.withUnsafeMutableBufferPointer { rowShares.sum($0) }
+        rowShares?.sum(&result)
         return result
     }
-}
-
-/// Processes that train one net together, data-parallel: each takes its share of every global
-/// mini-batch (``columns(ofBatch:)``), the gradients and losses are summed by one reduction per
-/// step, and every process applies the same update, so their parameters stay identical.
-public protocol DataParallelGroup: RowShareReduction {
-    /// This process's index, `0 ..< size`.
-    var rank: Int { get }
-    /// The number of processes.
-    var size: Int { get }
-}
-
-extension DataParallelGroup {
-    /// This process's contiguous share `[⌊r B / P⌋, ⌊(r + 1) B / P⌋)` of a batch of `batch` samples.
-    public func columns(ofBatch batch: Int) -> Range<Int> { (rank * batch / size)..<((rank + 1) * batch / size) }
 }

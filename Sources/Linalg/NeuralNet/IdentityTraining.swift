@@ -51,8 +51,9 @@ public struct IdentityTrainingReport<Scalar: NeuralScalar>: Sendable {
 }
 
 extension MLP {
-    /// `mean_b ‖f(x_b) − y_b‖²` over the columns of a batch.
-    public func meanSquaredError(_ x: Matrix<Scalar>, targets y: Matrix<Scalar>) throws(LinalgError) -> Double {
+    /// `mean_b ‖f(x_b) − y_b‖²` over the columns of a batch: the squared distance per sample
+    /// (summed over the `h_L` outputs; ``meanSquaredError(on:)`` divides by them as well).
+    public func meanSquaredDistance(_ x: Matrix<Scalar>, targets y: Matrix<Scalar>) throws(LinalgError) -> Double {
         let f = try self(x)
         guard y.rows == f.rows, y.columns == f.columns else {
             throw .shapeMismatch(
@@ -91,7 +92,7 @@ extension MLP {
             rows: inputSize, columns: configuration.heldOutCount,
             distribution: .randn, using: &generator
         ).converted(to: Scalar.self)
-        let initial = try meanSquaredError(heldOut, targets: heldOut)
+        let initial = try meanSquaredDistance(heldOut, targets: heldOut)
         let batch = configuration.batchSize
         // In a group every process draws the whole batch (the same stream) and keeps its columns.
         let local = group?.columns(ofBatch: batch) ?? 0..<batch
@@ -117,7 +118,7 @@ extension MLP {
                     // One reduction: the processes' steps (each from its own columns) and losses.
                     for i in 0..<parameterCount { shared[i] = Double(sgdStep[i]) }
                     shared[parameterCount] = loss
-                    shared.withUnsafeMutableBufferPointer { group.sum($0) }
+                    group.sum(&shared)
                     for i in 0..<parameterCount { weights[i] += Scalar(shared[i]) }
                     loss = shared[parameterCount]
                 } else {
@@ -127,7 +128,7 @@ extension MLP {
                 if let progress, progressInterval > 0, (t + 1) % progressInterval == 0 { progress(t + 1, history[t]) }
             }
         }
-        let final = try meanSquaredError(heldOut, targets: heldOut)
+        let final = try meanSquaredDistance(heldOut, targets: heldOut)
         return IdentityTrainingReport(
             net: self, lossHistory: history, initialHeldOutError: initial, finalHeldOutError: final)
     }

@@ -46,7 +46,7 @@ extension MLP {
         let batch = workspace.batchSize, parts = MLP.splitParts(batch: batch)
         workspace.preparePartialGradients(parts - 1)
         let weights = UncheckedSendable(parameters), space = UncheckedSendable(workspace)
-        ParallelChunks.run(count: batch, parts: parts, alignment: 8) { part, samples in
+        ParallelChunks.runWithSingleThreadedBLAS(count: batch, parts: parts, alignment: 8) { part, samples in
             backwardShare(weights.value, space.value, part: part, samples: samples, scale: scale)
         }
         addPartialGradients(workspace, parts: parts)
@@ -80,7 +80,7 @@ extension MLP {
     func addPartialGradients(_ workspace: MLPWorkspace<Scalar>, parts: Int) {
         let count = MLP.weightCount(sizes: sizes) + (hasBiases ? MLP.biasCount(sizes: sizes) : 0)
         let gradient = UncheckedSendable(workspace.gradient), partials = UncheckedSendable(workspace.partialGradients)
-        ParallelChunks.run(count: count, parts: parts, alignment: 16) { _, range in
+        ParallelChunks.runWithSingleThreadedBLAS(count: count, parts: parts, alignment: 16) { _, range in
             let sum = gradient.value
             for k in 0..<(parts - 1) {
                 let partial = partials.value[k]

@@ -48,7 +48,7 @@ extension MLP {
     /// How many cores share a split pass over `batch` samples.
     @inlinable
     static func splitParts(batch: Int) -> Int {
-        ParallelChunks.parts(count: batch, minimumPerChunk: minimumColumnsPerPart)
+        ParallelChunks.blasPassParts(count: batch, minimumPerChunk: minimumColumnsPerPart)
     }
 
     /// `Σ_l h_{l+1} h_l`: the multiply-adds of one sample's forward pass.
@@ -75,7 +75,7 @@ extension MLP {
             let shares = UncheckedSendable(results)
             withoutActuallyEscaping(epilogue) { epilogue in
                 let epilogue = UncheckedSendable(epilogue)
-                ParallelChunks.run(count: batch, parts: parts, alignment: 8) { part, columns in
+                ParallelChunks.runWithSingleThreadedBLAS(count: batch, parts: parts, alignment: 8) { part, columns in
                     let finite = input.value.map { space.value.loadColumns($0, columns: columns) } ?? true
                     forwardColumns(weights.value, activations.value, rowStride: ld, columns: columns)
                     shares.value.initializeElement(at: part, to: (finite, epilogue.value(part, columns)))

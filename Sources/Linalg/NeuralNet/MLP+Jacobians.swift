@@ -176,7 +176,7 @@ extension MLP {
         _ x: Matrix<Scalar>, mode: JacobianMode = .automatic
     ) throws(LinalgError) -> [Matrix<Scalar>] {
         let workspace = try MLPWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
-        var stacked = Matrix<Scalar>(rows: x.columns * outputSize, columns: inputSize)
+        var stacked = try Matrix<Scalar>(rows: x.columns * outputSize, columns: inputSize)
         try inputJacobians(x, mode: mode, workspace: workspace, into: &stacked)
         return (0..<x.columns).map { b in
             Matrix.block(b, rows: outputSize, columns: inputSize, of: stacked.scalars)

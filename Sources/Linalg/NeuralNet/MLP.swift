@@ -21,7 +21,7 @@ public struct MLP<Scalar: NeuralScalar>: Sendable, Equatable {
     /// All weights, `W₀` first, each row-major, then all biases when ``hasBiases``.
     public internal(set) var parameters: [Scalar]
     /// Where `W_l` starts in ``parameters``.
-    public let weightOffsets: [Int]
+    @usableFromInline package let weightOffsets: [Int]
     /// Where `b_l` starts in ``parameters``; empty for a net without biases.
     public let biasOffsets: [Int]
 

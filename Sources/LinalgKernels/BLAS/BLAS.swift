@@ -40,12 +40,15 @@ extension BLAS {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    guard let ca = pc.baseAddress else { return }
+                    guard let ca = pc.baseAddress else { return }  // C is empty: nothing to compute
+                    guard let a = pa.baseAddress, let b = pb.baseAddress else {
+                        // k = 0: op(A) op(B) is a sum of no terms, so C ← βC (0 for β = 0, as BLAS).
+                        for i in pc.indices { pc[i] = beta == 0 ? 0 : beta * pc[i] }
+                        return
+                    }
                     GemmKernel.run(
                         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                        a: pa.baseAddress ?? UnsafePointer(ca), lda: lda,
-                        b: pb.baseAddress ?? UnsafePointer(ca), ldb: ldb,
-                        beta: beta, c: ca, ldc: ldc)
+                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: ca, ldc: ldc)
                 }
             }
         }
@@ -58,7 +61,7 @@ extension BLAS {
     ) throws(LinalgError) -> Matrix<S> {
         let rows = transposeA ? a.columns : a.rows
         let columns = transposeB ? b.rows : b.columns
-        var c = Matrix<S>(rows: rows, columns: columns)
+        var c = Matrix<S>(uncheckedRows: rows, columns: columns)
         try gemm(a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: alpha)
         return c
     }
@@ -140,7 +143,7 @@ extension BLAS {
     @inlinable
     public static func syrk<S: BLASScalar>(_ a: Matrix<S>, transpose: Bool = false, alpha: S = 1) -> Matrix<S> {
         let n = transpose ? a.columns : a.rows
-        var c = Matrix<S>(rows: n, columns: n)
+        var c = Matrix<S>(uncheckedRows: n, columns: n)
         try! syrk(a, into: &c, transpose: transpose, alpha: alpha)  // shapes hold by construction
         return c
     }

@@ -14,7 +14,11 @@ public enum OpenBLAS {
     /// they end.
     public static var threadCount: Int {
         get { SingleThreadedBLAS.threadCount }
-        set { SingleThreadedBLAS.setThreadCount(max(1, newValue)) }
+        set {
+            SingleThreadedBLAS.setThreadCount(max(1, newValue))
+            // One setting for every layer's passes (the data layer's too).
+            ParallelChunks.setCoreLimit(newValue)
+        }
     }
 
     /// The name of the CPU core kernels OpenBLAS selected, e.g. `"Haswell"` or `"Zen"`

@@ -31,14 +31,4 @@ package enum ScalingKernels {
     ) -> Bool {
         linalg_syrk_lower_padded(rows, paddedWidth, usedRows, a, c, prefetch, prefetchBytes) != 0
     }
-
-    /// `m[(b·rowsPerBlock + r)·width + k] *= v[b·width + k]`: each of `blocks` consecutive
-    /// `rowsPerBlock × width` blocks has its columns scaled by row `b` of `v`.
-    @inlinable
-    package static func scaleColumnBlocks(
-        _ m: UnsafeMutablePointer<Double>, blocks: Int, rowsPerBlock: Int,
-        width: Int, by v: UnsafePointer<Double>
-    ) {
-        linalg_scale_column_blocks(m, blocks, rowsPerBlock, width, v)
-    }
 }

@@ -24,12 +24,6 @@ public enum VectorMath {
         linalg_exp_inplace(x, count)
     }
 
-    /// `x_i ← σ(x_i) = 1 / (1 + e^{−x_i})` for `count` entries.
-    @inlinable
-    package static func sigmoidInPlace(_ x: UnsafeMutablePointer<Double>, count: Int) {
-        linalg_sigmoid_inplace(x, count)
-    }
-
     /// Below this many entries an element-wise pass stays on one core. Element-wise passes run
     /// between BLAS calls, whose worker threads keep spinning for a while after a call returns;
     /// extra threads of ours would then compete with them for the cores, so the split is only
@@ -139,7 +133,7 @@ public enum VectorMath {
     /// that below the threshold `body` is an ordinary loop the compiler can vectorise.
     @inlinable @inline(__always)
     package static func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
-        if count < parallelThreshold || ParallelChunks.coreLimit <= 1 {
+        if count < parallelThreshold || ParallelChunks.blasPassCoreLimit <= 1 {
             body(0..<count)
             return
         }
@@ -149,10 +143,10 @@ public enum VectorMath {
     /// ``forEachChunk(_:_:)`` across the cores.
     @usableFromInline
     package static func forEachChunkInParallel(_ count: Int, _ body: (Range<Int>) -> Void) {
-        let parts = ParallelChunks.coreLimit
+        let parts = ParallelChunks.blasPassCoreLimit
         withoutActuallyEscaping(body) { body in
             let work = UncheckedSendable(body)
-            ParallelChunks.run(count: count, parts: parts) { _, range in work.value(range) }
+            ParallelChunks.runWithSingleThreadedBLAS(count: count, parts: parts) { _, range in work.value(range) }
         }
     }
 }

@@ -50,7 +50,9 @@ extension MLP {
             net: self, epochs: epochs, bestEpoch: bestEpoch, stoppedEarly: stopping.stoppedAtBest != nil)
     }
 
-    /// `(1/(n h_L)) Σ_i ‖f(x_i) − y_i‖²` over samples given one per row, in batches of up to 1024.
+    /// `(1/(n h_L)) Σ_i ‖f(x_i) − y_i‖²` over samples given one per row, in batches of up to 1024:
+    /// the mean over every output of every sample, as PyTorch's `MSELoss` (see also
+    /// ``meanSquaredDistance(_:targets:)``, the mean per sample).
     @_specialize(where Scalar == Double)
     @_specialize(where Scalar == Float)
     public func meanSquaredError(on samples: RegressionSamples<Scalar>) throws(LinalgError) -> Double {

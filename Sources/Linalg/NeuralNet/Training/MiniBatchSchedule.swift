@@ -110,7 +110,7 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         let count = shared.count - 1
         for i in 0..<count { shared[i] = Double(gradient[i]) }
         shared[count] = loss
-        shared.withUnsafeMutableBufferPointer { group.sum($0) }
+        group.sum(&shared)
         for i in 0..<count { gradient[i] = Scalar(shared[i]) }
         return shared[count]
     }

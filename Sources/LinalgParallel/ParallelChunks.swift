@@ -1,4 +1,9 @@
 import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A value handed to worker threads of ``ParallelChunks`` that touch disjoint parts of it (a
 /// pointer into a buffer each worker writes its own range of, or a closure run once per range).
@@ -8,25 +13,28 @@ package struct UncheckedSendable<Value>: @unchecked Sendable {
     @usableFromInline package init(_ value: Value) { self.value = value }
 }
 
-/// Splits `0..<count` into contiguous chunks processed on separate cores.
+/// Splits `0..<count` into contiguous chunks processed on separate cores: the thread pool of
+/// every layer, with no BLAS state (the kernel layer adds single-threaded BLAS around it).
 @usableFromInline
 package enum ParallelChunks {
-    /// The number of worker threads worth using for `count` items of which each chunk should
-    /// have at least `minimumPerChunk`.
+    private static let limit = Atomic<Int>(Int.max)
+
+    /// The most cores a pass uses: the cores the process may run on, and no more than the limit
+    /// last set (``setCoreLimit(_:)``; the kernel layer sets it with OpenBLAS's thread count).
     @usableFromInline
-    package static func parts(count: Int, minimumPerChunk: Int) -> Int {
-        max(1, min(coreLimit, count / max(1, minimumPerChunk)))
+    package static var coreLimit: Int { max(1, min(ProcessInfoCores.active, limit.load(ordering: .relaxed))) }
+
+    /// Caps the cores of later passes at `cores` (at least 1).
+    package static func setCoreLimit(_ cores: Int) { limit.store(max(1, cores), ordering: .relaxed) }
+
+    /// The number of worker threads worth using for `count` items of which each chunk should
+    /// have at least `minimumPerChunk`, within `limit`.
+    @usableFromInline
+    package static func parts(count: Int, minimumPerChunk: Int, limit: Int = coreLimit) -> Int {
+        max(1, min(limit, count / max(1, minimumPerChunk)))
     }
 
-    /// The most cores Linalg's own passes use: the cores the process may run on, and no more
-    /// than the threads OpenBLAS is configured for (``OpenBLAS/threadCount``), so that a user who
-    /// limits BLAS to one thread gets single-core passes throughout.
-    @usableFromInline
-    package static var coreLimit: Int { max(1, min(ProcessInfoCores.active, SingleThreadedBLAS.threadCount)) }
-
     /// Runs `body(part, range)` for `parts` contiguous ranges covering `0..<count`, in parallel.
-    /// While the workers run, OpenBLAS is made single-threaded (each worker's BLAS calls then run
-    /// on its own core instead of competing for OpenBLAS's thread pool) and restored afterwards.
     /// Inner boundaries are multiples of `alignment` (say 8 doubles, so that two cores never
     /// write to one cache line).
     @usableFromInline
@@ -35,8 +43,6 @@ package enum ParallelChunks {
             body(0, 0..<count)
             return
         }
-        SingleThreadedBLAS.enter()
-        defer { SingleThreadedBLAS.leave() }
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             body(part, chunk(part, of: parts, count: count, alignment: alignment))
         }
@@ -65,7 +71,3 @@ package enum ProcessInfoCores {
         #endif
     }()
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
