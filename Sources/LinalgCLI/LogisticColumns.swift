@@ -83,4 +83,41 @@ struct LogisticColumns {
             offsets: offsets, rowShares: rowShares)
         return (problem, table.columnNames)
     }
+
+    /// The multinomial problem of `table` (label classes given by `labels`) and the feature names:
+    /// the label and weight columns taken out in one pass, negative weights named by position.
+    func multinomialProblem(
+        from table: consuming DataTable, labels: ClassLabels, lambda: Double, fitIntercept: Bool
+    ) throws -> (MultinomialProblem, [String]) {
+        guard offset == nil else { throw UserError("--offset: offsets apply to two classes only") }
+        let labelIndex = try labelIndex(in: table)
+        let weightIndex = try weights.map { name throws in
+            let found = try table.columnIndex(named: name, option: "--weights")
+            guard found != labelIndex else { throw UserError("--weights: '\(name)' is the label column") }
+            return found
+        }
+        if let weightIndex {
+            for i in 0..<table.rowCount where table.values[i, weightIndex] < 0 {
+                throw table.error(row: i, column: weightIndex, "weight \(table.values[i, weightIndex]) is negative")
+            }
+        }
+        let special = [labelIndex] + (weightIndex.map { [$0] } ?? [])
+        guard table.columnCount > special.count else {
+            throw UserError(
+                "\(table.source): no feature columns besides the label\(weightIndex == nil ? "" : " and the weights")")
+        }
+        let sampleWeights = table.removeColumns(at: special).dropFirst().first
+        let totals = labels.indices.enumerated().reduce(into: [Double](repeating: 0, count: labels.classes.count)) {
+            $0[$1.element] += sampleWeights?[$1.offset] ?? 1
+        }
+        if let empty = totals.firstIndex(where: { !($0 > 0) }) {
+            throw UserError(
+                "\(table.source): class \(ClassLabels.text(labels.classes[empty])) has no sample of positive weight")
+        }
+        // Checked once: finite numbers from the reader, labels and weights above, λ with the options.
+        let problem = MultinomialProblem(
+            checked: table.values, classIndices: labels.indices, classCount: labels.classes.count, lambda: lambda,
+            sampleWeights: sampleWeights, fitIntercept: fitIntercept)
+        return (problem, table.columnNames)
+    }
 }

@@ -12,6 +12,8 @@ struct LogisticReport {
     /// Wall-clock seconds of the fit (path, Newton and inference; not the reading) and the number
     /// of processes that shared it, for the text form.
     var timing: (seconds: Double, processes: Int)? = nil
+    /// The two class labels (class 1 the second), when known.
+    var classes: [Double]? = nil
 
     /// The names of the parameter vector: the features, then `intercept`.
     var parameterNames: [String] { featureNames + (hasIntercept ? ["intercept"] : []) }
@@ -20,14 +22,37 @@ struct LogisticReport {
         (fit.inference?.diagnostics ?? []).map { $0.message(parameterNames: parameterNames) }
     }
 
+    /// The members every fit's JSON has: `lambda`, `loss`, `gradient_norm`, `iterations`,
+    /// `converged`, `reason`, `trace` and `feature_names`.
+    static func solverMembers(
+        lambda: Double, loss: Double, gradientNorm: Double, iterations: Int, trace: [NewtonIteration],
+        reason: NewtonStopReason, featureNames: [String]
+    ) -> [(String, String)] {
+        [
+            ("lambda", JSONWriter.number(lambda)),
+            ("loss", JSONWriter.number(loss)),
+            ("gradient_norm", JSONWriter.number(gradientNorm)),
+            ("iterations", String(iterations)),
+            ("converged", reason == .converged ? "true" : "false"),
+            ("reason", JSONWriter.string(reason.rawValue)),
+            ("trace", traceJSON(trace)),
+            ("feature_names", JSONWriter.array(encoded: featureNames.map(JSONWriter.string))),
+        ]
+    }
+
+    /// Class labels as JSON numbers, integers without a fraction (`2`, not `2.0`).
+    static func classesJSON(_ classes: [Double]) -> String {
+        JSONWriter.array(encoded: classes.map(ClassLabels.text))
+    }
+
     static func numberOrNull(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "null" }
         return JSONWriter.number(value)
     }
 
-    static func traceJSON(_ fit: LogisticFit) -> String {
+    static func traceJSON(_ trace: [NewtonIteration]) -> String {
         JSONWriter.array(
-            encoded: fit.trace.map { row in
+            encoded: trace.map { row in
                 JSONWriter.object([
                     ("iteration", String(row.iteration)),
                     ("loss", JSONWriter.number(row.loss)),
@@ -40,18 +65,15 @@ struct LogisticReport {
     }
 
     func json() -> String {
-        var members: [(String, String)] = [
-            ("coefficients", JSONWriter.array(fit.coefficients)),
-            ("intercept", fit.intercept.map(JSONWriter.number) ?? "null"),
-            ("lambda", JSONWriter.number(lambda)),
-            ("loss", JSONWriter.number(fit.loss)),
-            ("gradient_norm", JSONWriter.number(fit.gradientNorm)),
-            ("iterations", String(fit.iterations)),
-            ("converged", fit.converged ? "true" : "false"),
-            ("reason", JSONWriter.string(fit.reason.rawValue)),
-            ("trace", Self.traceJSON(fit)),
-            ("feature_names", JSONWriter.array(encoded: featureNames.map(JSONWriter.string))),
-        ]
+        var members: [(String, String)] =
+            [
+                ("coefficients", JSONWriter.array(fit.coefficients)),
+                ("intercept", fit.intercept.map(JSONWriter.number) ?? "null"),
+            ]
+            + Self.solverMembers(
+                lambda: lambda, loss: fit.loss, gradientNorm: fit.gradientNorm, iterations: fit.iterations,
+                trace: fit.trace, reason: fit.reason, featureNames: featureNames)
+        if let classes { members.append(("classes", Self.classesJSON(classes))) }
         if let inference = fit.inference { members += Self.inferenceMembers(inference, warnings: warnings) }
         if let path {
             members.append(("path", JSONWriter.array(encoded: path.map(Self.pathPointJSON))))
@@ -101,9 +123,9 @@ struct LogisticReport {
         ])
     }
 
-    static func traceTable(_ fit: LogisticFit) -> String {
+    static func traceTable(_ trace: [NewtonIteration]) -> String {
         var lines = ["iter                   loss          ‖∇L‖    step    damping   decrement"]
-        for row in fit.trace {
+        for row in trace {
             lines.append(
                 String(row.iteration).leftPadded(4) + "  "
                     + String(format: "%21.15g", row.loss) + "  " + String(format: "%12.4e", row.gradientNorm) + "  "
@@ -113,8 +135,8 @@ struct LogisticReport {
         return lines.joined(separator: "\n")
     }
 
-    static func status(_ fit: LogisticFit) -> String {
-        switch fit.reason {
+    static func status(_ reason: NewtonStopReason) -> String {
+        switch reason {
         case .converged: return "converged"
         case .maxIterations: return "NOT converged: reached the iteration limit"
         case .separable:
@@ -127,9 +149,9 @@ struct LogisticReport {
 
     /// The trace, the status and the coefficients (the exercise's form, without inference).
     static func text(_ fit: LogisticFit, featureNames: [String]) -> String {
-        var lines = [traceTable(fit), ""]
+        var lines = [traceTable(fit.trace), ""]
         lines.append(
-            "\(status(fit)) after \(fit.iterations) iterations; loss \(fit.loss), ‖∇L‖ \(fit.gradientNorm)")
+            "\(status(fit.reason)) after \(fit.iterations) iterations; loss \(fit.loss), ‖∇L‖ \(fit.gradientNorm)")
         let width = max(9, featureNames.map(\.count).max() ?? 0)
         for (name, value) in zip(featureNames, fit.coefficients) {
             lines.append(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(value)")
@@ -142,9 +164,9 @@ struct LogisticReport {
 
     /// The trace, the path (if any), and a summary table like statsmodels' with the fit statistics.
     func text() -> String {
-        var lines = [Self.traceTable(fit), ""]
+        var lines = [Self.traceTable(fit.trace), ""]
         lines.append(
-            "\(Self.status(fit)) after \(fit.iterations) iterations; λ = \(lambda), loss \(fit.loss), "
+            "\(Self.status(fit.reason)) after \(fit.iterations) iterations; λ = \(lambda), loss \(fit.loss), "
                 + "‖∇L‖ \(fit.gradientNorm)")
         if let path { lines += [""] + pathTable(path) }
         lines.append("")

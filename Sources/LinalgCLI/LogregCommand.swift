@@ -48,6 +48,13 @@ struct LogregCommand: ParsableCommand {
     @Option(help: "Choose λ on the path by K-fold cross-validated deviance.") var cv: Int?
     @Option(help: "Shuffle the rows with this seed before assigning the folds.") var cvSeed: UInt64?
     @Flag(help: "Print only a JSON object on stdout.") var json = false
+    @Option(
+        help: ArgumentHelp(
+            "The classes in order, comma-separated (default: the distinct labels, sorted); with two classes the "
+                + "second is class 1, with more the fit is multinomial."))
+    var classes: String?
+    @Option(parsing: .unconditional, help: "The most distinct labels the label column may hold.")
+    var maxClasses = 1000
 
     @OptionGroup var memory: MemoryOptions
 
@@ -62,6 +69,7 @@ struct LogregCommand: ParsableCommand {
         if let path, !(1...10_000).contains(path) { throw UserError("--path must be in 1…10000, got \(path)") }
         if let cv, cv < 2 { throw UserError("--cv must be ≥ 2, got \(cv)") }
         if cvSeed != nil && cv == nil { throw UserError("--cv-seed needs --cv") }
+        guard maxClasses >= 2 else { throw UserError("--max-classes must be ≥ 2, got \(maxClasses)") }
     }
 
     /// The λ values of `--lambdas` (each finite and ≥ 0).
@@ -87,8 +95,17 @@ struct LogregCommand: ParsableCommand {
             if job != nil && cv != nil {
                 throw UserError("--cv is not distributed: run cross-validation as one process")
             }
-            let (problem, featureNames) = try loadProblem(job: job)
             let options = NewtonOptions(tolerance: tol, maxIterations: maxIter)
+            let (problem, featureNames, classLabels): (LogisticProblem, [String], [Double])
+            switch try loadProblem(job: job) {
+            case .binary(let binary, let names, let labels):
+                (problem, featureNames, classLabels) = (binary, names, labels)
+            case .multinomial(let multinomial, let names, let labels):
+                guard requestedLambdas == nil && path == nil && cv == nil else {
+                    throw UserError("--lambdas, --path and --cv fit two classes; this label has \(labels.count)")
+                }
+                return try fitMultinomial(multinomial, featureNames: names, classes: labels, options: options)
+            }
             let started = Date()
             let selection = try selectLambda(problem, requested: requestedLambdas, options: options)
             // On a path: the refit on all rows at the chosen λ, from the path's β there (a step or none).
@@ -98,6 +115,7 @@ struct LogregCommand: ParsableCommand {
             var report = LogisticReport(
                 fit: fit, featureNames: featureNames, lambda: selection.problem.lambda, hasIntercept: fitIntercept,
                 path: selection.points, bestLambda: selection.bestLambda)
+            report.classes = classLabels
             report.timing = (Date().timeIntervalSince(started), job?.size ?? 1)
             if let save, DistributedJob.isLeader {
                 let model = try fit.model(
@@ -111,9 +129,18 @@ struct LogregCommand: ParsableCommand {
         if !converged { throw ExitCode(3) }
     }
 
+    /// What the data file asks to fit.
+    enum LoadedProblem {
+        /// Two classes (class 1 the second), with the feature names and the two class labels.
+        case binary(LogisticProblem, [String], [Double])
+        /// More than two classes.
+        case multinomial(MultinomialProblem, [String], [Double])
+    }
+
     /// The problem from the data file and the feature names: in an MPI job this rank's share of the
-    /// rows (the ranks agreeing on the columns and on any error), with sums over all shares.
-    func loadProblem(job: DistributedJob?) throws -> (LogisticProblem, [String]) {
+    /// rows (the ranks agreeing on the columns and on any error), with sums over all shares, and
+    /// labels 0/1 (−1/+1 in libsvm files); in one process any labels, whose classes decide the model.
+    func loadProblem(job: DistributedJob?) throws -> LoadedProblem {
         var (table, columns, signedLabels) = try (job?.agreeing ?? { try $0() }) {
             () throws -> (DataTable, LogisticColumns, Bool) in
             var data = input
@@ -135,6 +162,26 @@ struct LogregCommand: ParsableCommand {
             signedLabels = try job.agreeOnColumns(
                 of: &table, from: input.data, columns: columns, signedLabels: signedLabels)
         }
+        var classLabels = signedLabels ? [-1.0, 1] : [0.0, 1]
+        if job == nil {
+            let labels = try ClassLabels(
+                table, column: try columns.labelIndex(in: table), given: try ClassLabels.parse(classes),
+                maxClasses: maxClasses)
+            guard labels.classes.count >= 2 else {
+                throw UserError(
+                    "\(table.source): the label has one class (\(labels.classes.map(ClassLabels.text).joined())): "
+                        + "there is nothing to tell apart")
+            }
+            if labels.classes.count > 2 {
+                let (problem, names) = try columns.multinomialProblem(
+                    from: table, labels: labels, lambda: lambda, fitIntercept: fitIntercept)
+                return .multinomial(problem, names, labels.classes)
+            }
+            // Two classes: y = 1 for the second.
+            let labelColumn = try columns.labelIndex(in: table)
+            for i in 0..<table.rowCount { table.values[i, labelColumn] = Double(labels.indices[i]) }
+            (classLabels, signedLabels) = (labels.classes, false)
+        }
         // Moved into the problem: X is taken from the table in place, not copied.
         var pending: DataTable? = consume table
         let (local, featureNames) = try (job?.agreeing ?? { try $0() }) {
@@ -142,12 +189,12 @@ struct LogregCommand: ParsableCommand {
             try columns.problem(
                 from: pending.take()!, lambda: lambda, fitIntercept: fitIntercept, signedLabels: signedLabels)
         }
-        guard let job else { return (local, featureNames) }
+        guard let job else { return .binary(local, featureNames, classLabels) }
         // The local share checked on every rank; now the problem whose sums span all shares.
         let problem = LogisticProblem(
             checked: local.x, y: local.y, lambda: local.lambda, sampleWeights: local.sampleWeights,
             fitIntercept: local.fitIntercept, offsets: local.offsets, rowShares: job)
-        return (problem, featureNames)
+        return .binary(problem, featureNames, classLabels)
     }
 
     /// The λ to fit at: `--lambda`, or from `--lambdas`/`--path` the last one (the smallest), or
@@ -169,5 +216,18 @@ struct LogregCommand: ParsableCommand {
             }
         let best = cv == nil ? points.last! : points.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
         return (try problem.withLambda(best.lambda), best.fit.parameters, points, cv == nil ? nil : best.lambda)
+    }
+
+    /// A multinomial fit (with `MNLogit`'s statistics at λ = 0): its report and whether it converged.
+    func fitMultinomial(
+        _ problem: MultinomialProblem, featureNames: [String], classes: [Double], options: NewtonOptions
+    ) throws -> (String, Bool) {
+        if save != nil { throw UserError("--save: saving a model of more than two classes is not supported yet") }
+        let started = Date()
+        let fit = try MultinomialRegression.fit(
+            problem, options: options, inference: InferenceOptions(alpha: alpha, robust: robust))
+        var report = MultinomialReport(fit: fit, featureNames: featureNames, classes: classes, lambda: lambda)
+        report.seconds = Date().timeIntervalSince(started)
+        return (json ? report.json() : report.text(), fit.converged)
     }
 }

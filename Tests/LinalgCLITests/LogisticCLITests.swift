@@ -66,7 +66,8 @@ import Testing
         expectUserError(try run("a,b,y\n1,2,1\n3,x,0\n"), "bad.csv:3:2", "not a number")
         expectUserError(try run("a,b,y\n1,2,1\n3,inf,0\n"), "bad.csv:3:2", "finite")
         expectUserError(try run("a,b,y\n1,2,1\n3,NaN,0\n"), "bad.csv:3:2")
-        expectUserError(try run("a,b,y\n1,2,1\n3,4,2\n"), "bad.csv:3:3", "not 0 or 1")
+        // Labels 1 and 2 are two classes; with the classes fixed as 0, 1 the 2 is named.
+        expectUserError(try run("a,b,y\n1,2,1\n3,4,2\n", ["--classes", "0,1"]), "bad.csv:3:3", "not one of --classes")
         expectUserError(try run("a,b,y\n1,2,1\n", ["--label", "z"]), "bad.csv", "'z'")
         expectUserError(try run("a,b,y\n1,2,1\n", ["--lambda", "-1"]), "--lambda")
     }

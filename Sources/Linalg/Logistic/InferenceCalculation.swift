@@ -65,27 +65,36 @@ struct InferenceCalculation {
         }
         if reason != .converged && reason != .separable { diagnostics.append(.notConverged(reason)) }
 
+        let (covariance, reciprocal, singular) = try Self.covariance(
+            of: hessian, damped: lastDamping > 0, robust: options.robust, sandwich: sandwich)
+        if let singular { diagnostics.append(singular) }
+
+        var inference = LogisticInference(
+            options: options, logLikelihood: -(loss - problem.lambda * penalty), nullLogLikelihood: nullLogLikelihood(),
+            parameterCount: p, sampleSize: problem.totalWeight, reciprocalCondition: reciprocal,
+            diagnostics: diagnostics)
+        if let covariance { inference.setWaldStatistics(beta: beta, covariance: covariance) }
+        return inference
+    }
+
+    /// The covariance `H⁻¹`, or with `robust` `sandwich(H⁻¹)`, when `H` is positive definite, was
+    /// not damped in the last step and its scaled reciprocal condition is at least
+    /// ``singularityThreshold``; else `nil` and the singular-Hessian diagnostic naming the dependent
+    /// parameters. Also LAPACK's reciprocal condition of `H` (0 when not positive definite).
+    static func covariance(
+        of hessian: Matrix<Double>, damped: Bool, robust: Bool,
+        sandwich: (Matrix<Double>) throws(LinalgError) -> Matrix<Double>
+    ) throws(LinalgError) -> (Matrix<Double>?, Double, LogisticDiagnostic?) {
         let factor = try? LAPACK.choleskyFactor(hessian)
         let reciprocal = try factor.map { l throws(LinalgError) in
             try LAPACK.reciprocalCondition(of: hessian, factor: l)
         }
-        let scaledReciprocal = try Self.scaledReciprocalCondition(hessian)
-        var covariance: Matrix<Double>?
-        if let factor, lastDamping == 0, scaledReciprocal >= Self.singularityThreshold {
+        if let factor, !damped, try scaledReciprocalCondition(hessian) >= singularityThreshold {
             let inverse = try LAPACK.inverseFromCholesky(factor: factor)
-            covariance = options.robust ? sandwich(inverse) : inverse
-        } else {
-            diagnostics.append(
-                .singularHessian(
-                    parameters: try Self.dependentParameters(hessian), reciprocalCondition: reciprocal ?? 0))
+            return (robust ? try sandwich(inverse) : inverse, reciprocal ?? 0, nil)
         }
-
-        var inference = LogisticInference(
-            options: options, logLikelihood: -(loss - problem.lambda * penalty), nullLogLikelihood: nullLogLikelihood(),
-            parameterCount: p, sampleSize: problem.totalWeight, reciprocalCondition: reciprocal ?? 0,
-            diagnostics: diagnostics)
-        if let covariance { inference.setWaldStatistics(beta: beta, covariance: covariance) }
-        return inference
+        let parameters = try dependentParameters(hessian)
+        return (nil, reciprocal ?? 0, .singularHessian(parameters: parameters, reciprocalCondition: reciprocal ?? 0))
     }
 
     /// `Σ_{j<d} β_j²`.

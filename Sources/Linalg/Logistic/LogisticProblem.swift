@@ -60,18 +60,7 @@ public struct LogisticProblem: Sendable {
             if !label.isFinite { throw .nonFinite(what: "y", row: i, column: 0) }
             throw .invalidValue(what: "y", detail: "row \(i) is \(label); labels must be 0 or 1")
         }
-        if let weights = sampleWeights {
-            guard weights.count == y.count else {
-                throw .shapeMismatch(
-                    operation: "logistic regression", detail: "\(weights.count) sample weights for \(y.count) samples")
-            }
-            for (i, w) in weights.enumerated() {
-                if !w.isFinite { throw .nonFinite(what: "sample weights", row: i, column: 0) }
-                if w < 0 {
-                    throw .invalidValue(what: "sample weights", detail: "row \(i) is \(w); weights must be ≥ 0")
-                }
-            }
-        }
+        try ModelChecks.checkSampleWeights(sampleWeights, count: y.count, operation: "logistic regression")
         if let offsets {
             guard offsets.count == y.count else {
                 throw .shapeMismatch(
@@ -193,11 +182,8 @@ public struct LogisticProblem: Sendable {
     /// the partial sums: about four) would not fit in physical memory: `d` comes from the user's
     /// data, and an allocation it cannot back must be an error, not a crash.
     func checkHessianFitsInMemory() throws(LinalgError) {
-        let p = parameterCount
-        let (entries, overflow) = p.multipliedReportingOverflow(by: p)
-        let (bytes, overflowAll) = entries.multipliedReportingOverflow(by: 4 * MemoryLayout<Double>.stride)
-        guard overflow || overflowAll || bytes > SystemMemory.limit else { return }
-        let one = overflow ? "more than 2^63 bytes" : SystemMemory.formatted(entries * MemoryLayout<Double>.stride)
+        let (fits, one) = ModelChecks.squareMatrixSize(parameterCount, copies: 4)
+        guard !fits else { return }
         throw .invalidValue(
             what: "features",
             detail: "d = \(featureCount) features need a Hessian of \(one) (about four such matrices in a fit); "

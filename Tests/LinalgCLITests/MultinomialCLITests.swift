@@ -1,0 +1,116 @@
+import Foundation
+import Linalg
+import LinalgData
+import Testing
+
+/// `logreg` on labels of more than two classes (and of two classes other than 0/1), through the
+/// executable.
+@Suite(.serialized) struct MultinomialCLITests {
+    /// Three classes labelled 3, 7 and 10 from a softmax model of two features; a weight column.
+    static let csv: String = {
+        var g = Xoshiro256StarStar(seed: 31)
+        var lines = ["a,b,w,y"]
+        for _ in 0..<240 {
+            let a = g.nextNormal(), b = g.nextNormal()
+            let z = [0, 0.9 * a - 0.4 * b + 0.3, -0.7 * a + 0.8 * b - 0.2].map { Foundation.exp($0) }
+            let u = g.nextUniform() * z.reduce(0, +)
+            let label = u < z[0] ? 3 : u < z[0] + z[1] ? 7 : 10
+            lines.append("\(a),\(b),\(0.5 + g.nextUniform()),\(label)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    static func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// The library's fit of the same data (classes 3, 7, 10 as 0, 1, 2).
+    static func libraryFit(lambda: Double, weighted: Bool) throws -> MultinomialFit {
+        let table = try DataTable(csvText: csv, file: "data.csv")
+        let rows = (0..<table.rowCount).map { [table.values[$0, 0], table.values[$0, 1]] }
+        let classes = (0..<table.rowCount).map { [3.0: 0, 7: 1, 10: 2][table.values[$0, 3]]! }
+        let problem = try MultinomialProblem(
+            x: Matrix(rows), classIndices: classes, classCount: 3, lambda: lambda,
+            sampleWeights: weighted ? (0..<table.rowCount).map { table.values[$0, 2] } : nil, fitIntercept: true)
+        return try MultinomialRegression.fit(problem, inference: InferenceOptions())
+    }
+
+    @Test func threeClassesGiveTheLibrarysFitWithEveryKey() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = try CLI.write(Self.csv, "three.csv", in: directory)
+        for lambda in [0.0, 0.5] {
+            let result = try CLI.run([
+                "logreg", "--data", path, "--label", "y", "--weights", "w", "--lambda", "\(lambda)", "--fit-intercept",
+                "--json",
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try Self.object(result.stdout)
+            #expect(object["classes"] as? [Double] == [3, 7, 10])
+            let library = try Self.libraryFit(lambda: lambda, weighted: true)
+            let rows = try #require(object["coefficients"] as? [[Double]])
+            #expect(rows.count == (lambda > 0 ? 3 : 2) && rows.allSatisfy { $0.count == 2 })
+            let flat = rows.flatMap { $0 }
+            #expect(zip(flat, library.coefficients.scalars).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
+            #expect((object["intercept"] as? [Double])?.count == rows.count)
+            #expect(object["converged"] as? Bool == true && object["iterations"] is Int && object["loss"] is Double)
+            let statistics = ["standard_errors", "z_values", "p_values", "confidence_intervals", "covariance", "aic"]
+            if lambda == 0 {
+                let errors = try #require(object["standard_errors"] as? [[Double]])
+                #expect(errors.count == 2 && errors.allSatisfy { $0.count == 3 })
+                let expected = try #require(library.inference?.standardErrors)
+                #expect(zip(errors.flatMap { $0 }, expected).allSatisfy { abs($0 - $1) <= 1e-12 * $1 })
+                let intervals = try #require(object["confidence_intervals"] as? [[[Double]]])
+                #expect(
+                    intervals.count == 2 && intervals.allSatisfy { $0.count == 3 && $0.allSatisfy { $0.count == 2 } })
+                #expect((object["covariance"] as? [[Double]])?.count == 6)
+                for key in statistics + ["log_likelihood", "null_log_likelihood", "bic", "pseudo_r2"] {
+                    #expect(object[key] != nil, "missing \(key)")
+                }
+            } else {
+                for key in statistics { #expect(object[key] == nil, "\(key) is for λ = 0") }
+            }
+        }
+        let text = try CLI.run(["logreg", "--data", path, "--label", "y", "--lambda", "0", "--fit-intercept"])
+        #expect(text.status == 0 && text.stdout.contains("y = 7") && text.stdout.contains("std err"))
+    }
+
+    @Test func twoClassesOtherThanZeroAndOneFitTheSecondAsOne() throws {
+        let directory = try CLI.temporaryDirectory()
+        let lines = Self.csv.split(separator: "\n").filter { !$0.hasSuffix(",10") }.joined(separator: "\n") + "\n"
+        let path = try CLI.write(lines, "two.csv", in: directory)
+        let zeroOne = try CLI.write(
+            lines.replacingOccurrences(of: ",3\n", with: ",0\n").replacingOccurrences(of: ",7\n", with: ",1\n"),
+            "zero-one.csv", in: directory)
+        let arguments = ["logreg", "--label", "y", "--weights", "w", "--lambda", "0.3", "--fit-intercept", "--json"]
+        let mapped = try Self.object(try CLI.run(arguments + ["--data", path]).stdout)
+        let plain = try Self.object(try CLI.run(arguments + ["--data", zeroOne]).stdout)
+        #expect(mapped["classes"] as? [Double] == [3, 7] && plain["classes"] as? [Double] == [0, 1])
+        #expect(mapped["coefficients"] as? [Double] == plain["coefficients"] as? [Double])
+        let reversed = try Self.object(try CLI.run(arguments + ["--data", path, "--classes", "7,3"]).stdout)
+        let flipped = try #require(reversed["coefficients"] as? [Double])
+        let original = try #require(mapped["coefficients"] as? [Double])
+        #expect(zip(flipped, original).allSatisfy { abs($0 + $1) <= 1e-10 * max(1, abs($1)) }, "class 1 is the second")
+    }
+
+    @Test func badLabelsAreOneLineNamingThePlace() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = try CLI.write(Self.csv, "three.csv", in: directory)
+        let base = ["logreg", "--data", path, "--label", "y", "--fit-intercept"]
+        expectUserError(try CLI.run(base + ["--classes", "3,7"]), "three.csv:", "is not one of --classes")
+        let single = try CLI.write("a,y\n1,4\n2,4\n3,4\n", "single.csv", in: directory)
+        expectUserError(try CLI.run(["logreg", "--data", single, "--label", "y"]), "single.csv", "one class")
+        var continuous = ["a,y"]
+        for i in 0..<2000 { continuous.append("\(i),\(Double(i) * 0.37)") }
+        let wide = try CLI.write(continuous.joined(separator: "\n") + "\n", "continuous.csv", in: directory)
+        expectUserError(
+            try CLI.run(["logreg", "--data", wide, "--label", "y", "--max-classes", "1000"]), "continuous.csv:1002:2",
+            "more than 1000 distinct labels")
+        let zeroWeight = try CLI.write("a,w,y\n1,1,0\n2,1,1\n3,0,2\n4,1,1\n", "zero.csv", in: directory)
+        expectUserError(
+            try CLI.run(["logreg", "--data", zeroWeight, "--label", "y", "--weights", "w"]), "zero.csv", "class 2",
+            "no sample of positive weight")
+        let textWeight = try CLI.write("a,w,y\n1,1,0\n2,heavy,1\n3,1,2\n", "text.csv", in: directory)
+        expectUserError(
+            try CLI.run(["logreg", "--data", textWeight, "--label", "y", "--weights", "w"]), "text.csv:3:2", "heavy")
+    }
+}

@@ -1,0 +1,128 @@
+import Linalg
+import LinalgReference
+import Testing
+
+/// Serialized: the passes make OpenBLAS's (process-global) thread count 1 while they run.
+@Suite(.serialized) struct MultinomialTests {
+    static func problem(
+        _ x: [Double], _ y: [Double], rows: Int, columns: Int, classes: Int, lambda: Double, intercept: Bool = true,
+        weights: [Double]? = nil
+    ) throws -> MultinomialProblem {
+        try MultinomialProblem(
+            x: Matrix(rows: rows, columns: columns, scalars: x), classIndices: y.map { Int($0) }, classCount: classes,
+            lambda: lambda, sampleWeights: weights, fitIntercept: intercept)
+    }
+
+    static func reference(_ problem: MultinomialProblem) -> Reference.MultinomialRegression {
+        Reference.MultinomialRegression(
+            x: problem.x, classes: problem.classIndices, classCount: problem.classCount,
+            modelled: (0..<problem.modelledClassCount).map(problem.modelledClass), lambda: problem.lambda,
+            sampleWeights: problem.sampleWeights, fitIntercept: problem.fitIntercept)
+    }
+
+    @Test(arguments: 0..<2)
+    func unpenalisedInferenceMatchesStatsmodels(_ index: Int) throws {
+        let f = MultinomialFixtures.statsmodels[index]
+        let problem = try Self.problem(f.x, f.y, rows: f.rows, columns: f.columns, classes: f.classes, lambda: 0)
+        let fit = try MultinomialRegression.fit(problem, inference: InferenceOptions(robust: f.robust))
+        #expect(fit.converged && fit.modelledClasses == Array(1..<f.classes), "\(f.name)")
+        let inference = try #require(fit.inference)
+        #expect(inference.diagnostics.isEmpty, "\(f.name): \(inference.diagnostics)")
+        expectRelative(fit.parameters, f.parameters, tolerance: 1e-8, "\(f.name) parameters")
+        expectRelative(try #require(inference.standardErrors), f.standardErrors, tolerance: 1e-8, "\(f.name) se")
+        expectRelative(try #require(inference.zValues), f.zValues, tolerance: 1e-8, "\(f.name) z")
+        expectRelative(try #require(inference.pValues), f.pValues, tolerance: 1e-8, floor: 1e-12, "\(f.name) p")
+        let covariance = try #require(inference.covariance)
+        expectRelative(covariance.scalars, f.covariance, tolerance: 1e-8, floor: 1e-6, "\(f.name) covariance")
+        #expect(covariance == covariance.transposed(), "\(f.name): covariance not exactly symmetric")
+        expectRelative(
+            [inference.logLikelihood, inference.nullLogLikelihood, inference.aic, inference.bic],
+            [f.logLikelihood, f.nullLogLikelihood, f.aic, f.bic], tolerance: 1e-9, "\(f.name) likelihoods")
+        expectRelative([try #require(inference.pseudoR2)], [f.pseudoR2], tolerance: 1e-9, "\(f.name) pseudo-R²")
+    }
+
+    @Test(arguments: 0..<2)
+    func penalisedFitMatchesScikitLearn(_ index: Int) throws {
+        let f = MultinomialFixtures.scikitLearn[index]
+        let problem = try Self.problem(
+            f.x, f.y, rows: f.rows, columns: f.columns, classes: f.classes, lambda: f.lambda, intercept: f.intercept)
+        let fit = try MultinomialRegression.fit(problem)
+        #expect(fit.converged && fit.modelledClasses == Array(0..<f.classes), "\(f.name)")
+        expectRelative(fit.coefficients.scalars, f.coefficients, tolerance: 1e-7, floor: 1e-3, "\(f.name) β")
+        if f.intercept {
+            let intercepts = try #require(fit.intercepts)
+            #expect(abs(intercepts.reduce(0, +)) < 1e-10, "the intercepts sum to 0")
+            expectRelative(intercepts, f.intercepts, tolerance: 1e-7, floor: 1e-3, "\(f.name) intercepts")
+        } else {
+            #expect(fit.intercepts == nil)
+        }
+    }
+
+    /// A small weighted problem of every shape: `K` classes, with and without intercepts, λ = 0 and > 0.
+    static func smallProblems() throws -> [MultinomialProblem] {
+        var generator = Xoshiro256StarStar(seed: 9)
+        let x = Matrix<Double>.random(rows: 40, columns: 3, distribution: .randn, using: &generator)
+        let y = (0..<40).map { Double($0 % 4) }
+        let w = (0..<40).map { _ in 0.5 + generator.nextUniform() }
+        return try [(0.0, true), (0.0, false), (0.8, true), (0.8, false)].map { lambda, intercept in
+            try problem(
+                x.scalars, y, rows: 40, columns: 3, classes: 4, lambda: lambda, intercept: intercept, weights: w)
+        }
+    }
+
+    @Test func derivativesMatchFiniteDifferencesAndTheReference() throws {
+        var generator = Xoshiro256StarStar(seed: 2)
+        for problem in try Self.smallProblems() {
+            let theta = (0..<problem.parameterCount).map { _ in 0.4 * generator.nextNormal() }
+            let reference = Self.reference(problem)
+            let loss = try MultinomialRegression.loss(theta, problem: problem)
+            let gradient = try MultinomialRegression.gradient(theta, problem: problem)
+            let hessian = try MultinomialRegression.hessian(theta, problem: problem)
+            expectRelative([loss], [reference.loss(theta)], tolerance: 1e-13, "loss vs reference")
+            expectRelative(gradient, reference.gradient(theta), tolerance: 1e-11, floor: 1, "∇L vs reference")
+            expectClose(hessian, reference.hessian(theta), tolerance: 1e-12, "∇²L vs reference")
+            #expect(hessian == hessian.transposed())
+            let numericGradient = FiniteDifferences.compare(
+                analytic: gradient,
+                numeric: FiniteDifferences.gradient(
+                    of: { try! MultinomialRegression.loss($0, problem: problem) }, at: theta))
+            #expect(numericGradient.maxRelativeError < 1e-7, "∇L vs central differences: \(numericGradient)")
+            let numericHessian = try FiniteDifferences.checkJacobian(
+                hessian, of: { try MultinomialRegression.gradient($0, problem: problem) }, at: theta)
+            #expect(numericHessian.maxRelativeError < 1e-7, "∇²L vs central differences: \(numericHessian)")
+        }
+    }
+
+    @Test func probabilitiesAreTheSoftmaxOfTheFit() throws {
+        for problem in try Self.smallProblems() {
+            let fit = try MultinomialRegression.fit(problem)
+            #expect(fit.converged)
+            let probabilities = try fit.probabilities(problem.x)
+            let reference = Self.reference(problem)
+            for i in 0..<problem.sampleCount {
+                let expected = reference.probabilities(fit.parameters, i)
+                expectRelative(probabilities.row(i), expected, tolerance: 1e-12, floor: 1e-12, "p_\(i)")
+            }
+            // At the minimiser the gradient vanishes: Σ_i w_i (p_i − y_i) x̃_i = −2λ[β, 0].
+            #expect(fit.gradientNorm <= 1e-8 * max(1, fit.trace[0].gradientNorm))
+        }
+    }
+
+    @Test func badInputIsATypedErrorNamingWhatWasWrong() throws {
+        let x = try Matrix<Double>([[1], [2], [3]])
+        #expect(throws: LinalgError.invalidValue(what: "classes", detail: "need at least 2 classes, got 1")) {
+            try MultinomialProblem(x: x, classIndices: [0, 0, 0], classCount: 1, lambda: 1)
+        }
+        #expect(
+            throws: LinalgError.invalidValue(
+                what: "labels", detail: "class 2 has no sample of positive weight; every class needs one")
+        ) {
+            try MultinomialProblem(x: x, classIndices: [0, 1, 2], classCount: 3, lambda: 1, sampleWeights: [1, 1, 0])
+        }
+        #expect(throws: LinalgError.invalidValue(what: "labels", detail: "row 1 has class 5, outside 0 ..< 3")) {
+            try MultinomialProblem(x: x, classIndices: [0, 5, 2], classCount: 3, lambda: 1)
+        }
+        let problem = try MultinomialProblem(x: x, classIndices: [0, 1, 2], classCount: 3, lambda: 1)
+        #expect(throws: LinalgError.self) { try MultinomialRegression.loss([1, 2], problem: problem) }
+    }
+}
