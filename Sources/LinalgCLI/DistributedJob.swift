@@ -79,7 +79,9 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
         var failed = [0.0, 0.0]
         if case .failure(let error) = result {
             failed[0] = 1
-            if !(error is ExitCode) { failed[1] = Double(size - rank) }
+            // A shared read's failure is said by the reader that met it; the others have nothing to say.
+            let silent = error is ExitCode || (error as? DataError)?.isReportedByAnotherReader == true
+            if !silent { failed[1] = Double(size - rank) }
         }
         maximum(&failed)
         switch result {
