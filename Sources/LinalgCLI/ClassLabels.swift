@@ -36,7 +36,8 @@ struct ClassLabels {
         indices = values.map { position[$0]! }
     }
 
-    /// A label as the user wrote it: `2` rather than `2.0`.
+    /// A number as a person writes it: `2` rather than `2.0`; otherwise the shortest text that
+    /// reads back to the same double.
     static func text(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }

@@ -24,14 +24,14 @@ enum LogisticModelFile {
     }
 
     static func read(_ path: String) throws -> LogisticModel {
-        guard let object = try ModelFiles.parseJSON(path) as? [String: Any] else {
-            throw UserError("\(path): a logistic model is a JSON object")
+        guard case .binary(let model) = try SavedModel.read(path) else {
+            throw UserError("\(path): a model of more than two classes, where a binary one is expected")
         }
-        guard let format = object["format"] as? String, format.hasPrefix("linalg-logistic-regression/") else {
-            throw UserError(
-                "\(path): \"format\" is not \"\(Self.format)\": not a model written by `linalg logreg --save`")
-        }
-        guard format == Self.format else { throw UserError("\(path): unsupported model format \"\(format)\"") }
+        return model
+    }
+
+    /// The binary model of a parsed file `object` of this format.
+    static func read(_ object: [String: Any], path: String) throws -> LogisticModel {
         guard let names = object["feature_names"] as? [Any], let featureNames = names as? [String] else {
             throw UserError("\(path): \"feature_names\" must be a list of strings")
         }
@@ -65,5 +65,32 @@ enum LogisticModelFile {
     static func optional(_ value: Any?) throws -> Any? {
         guard let value, !(value is NSNull) else { return nil }
         return value
+    }
+}
+
+/// A model file written by `linalg logreg --save`: binary or multinomial, told apart by `format`.
+enum SavedModel {
+    case binary(LogisticModel)
+    /// The model and its class labels in class order.
+    case multinomial(MultinomialModel, classes: [Double])
+
+    static func read(_ path: String) throws -> SavedModel {
+        guard let object = try ModelFiles.parseJSON(path) as? [String: Any] else {
+            throw UserError("\(path): a logistic model is a JSON object")
+        }
+        switch object["format"] as? String {
+        case LogisticModelFile.format?: return .binary(try LogisticModelFile.read(object, path: path))
+        case MultinomialModelFile.format?:
+            let (model, classes) = try MultinomialModelFile.read(object, path: path)
+            return .multinomial(model, classes: classes)
+        case let format?
+        where format.hasPrefix("linalg-logistic-regression/")
+            || format.hasPrefix("linalg-multinomial-regression/"):
+            throw UserError("\(path): unsupported model format \"\(format)\"")
+        default:
+            throw UserError(
+                "\(path): \"format\" is not \"\(LogisticModelFile.format)\" or \"\(MultinomialModelFile.format)\": "
+                    + "not a model written by `linalg logreg --save`")
+        }
     }
 }

@@ -222,12 +222,15 @@ struct LogregCommand: ParsableCommand {
     func fitMultinomial(
         _ problem: MultinomialProblem, featureNames: [String], classes: [Double], options: NewtonOptions
     ) throws -> (String, Bool) {
-        if save != nil { throw UserError("--save: saving a model of more than two classes is not supported yet") }
         let started = Date()
         let fit = try MultinomialRegression.fit(
             problem, options: options, inference: InferenceOptions(alpha: alpha, robust: robust))
         var report = MultinomialReport(fit: fit, featureNames: featureNames, classes: classes, lambda: lambda)
         report.seconds = Date().timeIntervalSince(started)
+        if let save {
+            try MultinomialModelFile.write(
+                try fit.model(featureNames: featureNames, lambda: lambda), classes: classes, to: save)
+        }
         return (json ? report.json() : report.text(), fit.converged)
     }
 }

@@ -21,6 +21,9 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "The output file, .csv or .npy (default: CSV on stdout).") var output: String?
     @Option(help: "The label column, for the scores on stderr.") var label: String?
     @Flag(help: "Write the linear predictor xᵀβ + β₀ + o instead of the probability.") var linear = false
+    @Flag(help: "With labels, print the confusion matrix (rows = true class) after the scores.") var confusion = false
+    @Flag(help: "With labels, print the scores as one JSON object on stdout (the predictions go to --output).")
+    var json = false
 
     @OptionGroup var memory: MemoryOptions
 
@@ -36,10 +39,14 @@ struct PredictCommand: ParsableCommand {
                 }
                 return format
             }
-            let model = try LogisticModelFile.read(self.model)
+            let saved = try SavedModel.read(self.model)
+            guard case .binary(let model) = saved else {
+                guard case .multinomial(let model, let classes) = saved else { return }
+                return try predictClasses(model, classes: classes, outputFormat: outputFormat)
+            }
             let format = try input.resolvedFormat()
             let table = try input.readTable()
-            let x = try features(of: model, in: table)
+            let x = try features(model.featureNames, in: table)
             let offsets = try model.offsetColumn.map { try column(named: $0, in: table, option: "offset_column") }
             let logits = try model.logits(x, offsets: offsets)
             let values = linear ? logits : logits.map(LogisticModel.probability)
@@ -61,9 +68,9 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    /// The model's features, in its order, from the table's columns of the same names.
-    func features(of model: LogisticModel, in table: DataTable) throws -> Matrix<Double> {
-        let indices = try model.featureNames.map { name throws -> Int in
+    /// The features named `featureNames`, in that order, from the table's columns of the same names.
+    func features(_ featureNames: [String], in table: DataTable) throws -> Matrix<Double> {
+        let indices = try featureNames.map { name throws -> Int in
             guard let index = table.columnNames.firstIndex(of: name) else {
                 throw UserError("\(table.source): the model's feature '\(name)' is not a column of the file")
             }

@@ -113,4 +113,44 @@ import Testing
         expectUserError(
             try CLI.run(["logreg", "--data", textWeight, "--label", "y", "--weights", "w"]), "text.csv:3:2", "heavy")
     }
+
+    @Test func savedModelPredictsEveryClassWithScores() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = try CLI.write(Self.csv, "three.csv", in: directory)
+        let model = directory.appendingPathComponent("m.json").path
+        let fit = try CLI.run([
+            "logreg", "--data", path, "--label", "y", "--weights", "w", "--lambda", "0.5", "--fit-intercept", "--save",
+            model,
+        ])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let output = directory.appendingPathComponent("p.csv").path
+        let predicted = try CLI.run(["predict", "--model", model, "--data", path, "--output", output, "--json"])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let scores = try Self.object(predicted.stdout)
+        let table = try DataTable(contentsOf: output)
+        #expect(table.columnNames == ["p_3", "p_7", "p_10", "class"])
+        let library = try Self.libraryFit(lambda: 0.5, weighted: true)
+        let data = try DataTable(csvText: Self.csv, file: "data.csv")
+        let x = try Matrix((0..<data.rowCount).map { [data.values[$0, 0], data.values[$0, 1]] })
+        let probabilities = try library.probabilities(x)
+        for i in 0..<data.rowCount {
+            for c in 0..<3 { #expect(abs(table.values[i, c] - probabilities[i, c]) <= 1e-13) }
+            let best = (0..<3).max { probabilities[i, $0] < probabilities[i, $1] }!
+            #expect(table.values[i, 3] == [3.0, 7, 10][best])
+        }
+        let truth = (0..<data.rowCount).map { [3.0: 0, 7: 1, 10: 2][data.values[$0, 3]]! }
+        let accuracy = ClassificationMetrics.accuracy(probabilities: probabilities, classes: truth)
+        #expect(abs((scores["accuracy"] as? Double ?? -1) - accuracy) < 1e-15)
+        #expect(scores["classes"] as? [Double] == [3, 7, 10])
+        let confusion = try #require(scores["confusion"] as? [[Int]])
+        #expect(
+            confusion.count == 3
+                && confusion.map { $0.reduce(0, +) } == [0, 1, 2].map { c in truth.filter { $0 == c }.count })
+        let text = try CLI.run(["predict", "--model", model, "--data", path, "--confusion"])
+        #expect(text.status == 0 && text.stderr.contains("log_loss=") && text.stderr.contains("confusion"))
+        let other = try CLI.write("a,b,w,y\n1,2,1,3\n0.5,1,1,4\n", "other.csv", in: directory)
+        expectUserError(
+            try CLI.run(["predict", "--model", model, "--data", other, "--label", "y"]), "other.csv:3:4",
+            "not one of the model's classes")
+    }
 }

@@ -33,25 +33,16 @@ public struct MultinomialFit: Sendable {
     /// inference's vectors and covariance).
     public var parameters: [Double]
 
-    /// The class probabilities of the rows of `x` (`n × K`, each row summing to 1): the softmax of
-    /// the logits `x_iᵀβ_k + β_k0` (and 0 for the reference class with `K − 1` modelled classes).
+    /// The fit as a model to apply to new data, with its features named.
+    public func model(featureNames: [String], lambda: Double) throws(LinalgError) -> MultinomialModel {
+        try MultinomialModel(
+            featureNames: featureNames, classCount: classCount, modelledClasses: modelledClasses,
+            coefficients: coefficients, intercepts: intercepts, lambda: lambda)
+    }
+
+    /// The class probabilities of the rows of `x` (see ``MultinomialModel/probabilities(_:)``).
     public func probabilities(_ x: Matrix<Double>) throws(LinalgError) -> Matrix<Double> {
-        guard x.columns == coefficients.columns else {
-            throw .shapeMismatch(
-                operation: "multinomial prediction",
-                detail: "X has \(x.columns) columns, the model \(coefficients.columns)")
-        }
-        let logits = try BLAS.gemm(x, coefficients, transposeB: true)
-        let (n, m, k) = (x.rows, coefficients.rows, classCount)
-        var result = try Matrix<Double>(rows: n, columns: k)
-        for i in 0..<n {
-            var full = [Double](repeating: 0, count: k)
-            for c in 0..<m { full[modelledClasses[c]] = logits[i, c] + (intercepts?[c] ?? 0) }
-            let largest = full.max()!
-            let total = full.reduce(0) { $0 + exp($1 - largest) }
-            for c in 0..<k { result[i, c] = exp(full[c] - largest) / total }
-        }
-        return result
+        try model(featureNames: (0..<coefficients.columns).map { "x\($0)" }, lambda: 0).probabilities(x)
     }
 }
 

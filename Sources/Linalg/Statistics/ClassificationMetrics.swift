@@ -48,4 +48,34 @@ public enum ClassificationMetrics {
         guard positives > 0, negatives > 0 else { return nil }
         return (positiveRankSum - positives * (positives + 1) / 2) / (positives * negatives)
     }
+
+    // MARK: K classes, from the predicted probabilities (n × K) and each row's class index
+
+    /// The mean log loss `−(1/n) Σ_i log p_{i,y_i}` (scikit-learn's `log_loss` without its
+    /// clipping: a probability that is exactly 0 gives +∞).
+    public static func logLoss(probabilities p: Matrix<Double>, classes: [Int]) -> Double {
+        precondition(p.rows == classes.count, "one class per row")
+        guard !classes.isEmpty else { return .nan }
+        return -classes.enumerated().reduce(0) { $0 + log(p[$1.offset, $1.element]) } / Double(classes.count)
+    }
+
+    /// The most probable class of each row (the first of equal ones, as numpy's `argmax`).
+    public static func predictedClasses(probabilities p: Matrix<Double>) -> [Int] {
+        (0..<p.rows).map { i in (0..<p.columns).reduce(0) { p[i, $1] > p[i, $0] ? $1 : $0 } }
+    }
+
+    /// The fraction of rows whose most probable class is their class.
+    public static func accuracy(probabilities p: Matrix<Double>, classes: [Int]) -> Double {
+        guard !classes.isEmpty else { return .nan }
+        let correct = zip(predictedClasses(probabilities: p), classes).filter { $0 == $1 }.count
+        return Double(correct) / Double(classes.count)
+    }
+
+    /// `C[t][q]`: the rows of class `t` predicted as class `q` (rows = true class, as scikit-learn's
+    /// `confusion_matrix`).
+    public static func confusion(probabilities p: Matrix<Double>, classes: [Int]) -> [[Int]] {
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: p.columns), count: p.columns)
+        for (predicted, truth) in zip(predictedClasses(probabilities: p), classes) { counts[truth][predicted] += 1 }
+        return counts
+    }
 }
