@@ -55,6 +55,11 @@ struct LogregCommand: ParsableCommand {
     var classes: String?
     @Option(parsing: .unconditional, help: "The most distinct labels the label column may hold.")
     var maxClasses = 1000
+    @Option(
+        help: ArgumentHelp(
+            "More than two classes: newton-cholesky (the full Hessian) or newton-cg (Hessian-vector products); "
+                + "default: newton-cholesky while classes × parameters per class ≤ 200."))
+    var solver: String?
 
     @OptionGroup var memory: MemoryOptions
 
@@ -70,6 +75,9 @@ struct LogregCommand: ParsableCommand {
         if let cv, cv < 2 { throw UserError("--cv must be ≥ 2, got \(cv)") }
         if cvSeed != nil && cv == nil { throw UserError("--cv-seed needs --cv") }
         guard maxClasses >= 2 else { throw UserError("--max-classes must be ≥ 2, got \(maxClasses)") }
+        if let solver, MultinomialSolver(rawValue: solver) == nil || solver == "automatic" {
+            throw UserError("--solver: expected newton-cholesky or newton-cg, got '\(solver)'")
+        }
     }
 
     /// The λ values of `--lambdas` (each finite and ≥ 0).
@@ -224,7 +232,8 @@ struct LogregCommand: ParsableCommand {
     ) throws -> (String, Bool) {
         let started = Date()
         let fit = try MultinomialRegression.fit(
-            problem, options: options, inference: InferenceOptions(alpha: alpha, robust: robust))
+            problem, options: options, solver: solver.flatMap(MultinomialSolver.init(rawValue:)) ?? .automatic,
+            inference: InferenceOptions(alpha: alpha, robust: robust))
         var report = MultinomialReport(fit: fit, featureNames: featureNames, classes: classes, lambda: lambda)
         report.seconds = Date().timeIntervalSince(started)
         if let save {

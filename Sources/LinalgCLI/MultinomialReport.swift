@@ -39,6 +39,8 @@ struct MultinomialReport {
             ("coefficients", JSONWriter.array(encoded: (0..<m).map { JSONWriter.array(fit.coefficients.row($0)) })),
             ("intercept", fit.intercepts.map(JSONWriter.array) ?? "null"),
         ]
+        members.append(("solver", JSONWriter.string(fit.hessianVectorProducts > 0 ? "newton-cg" : "newton-cholesky")))
+        members.append(("cg_iterations", String(fit.hessianVectorProducts)))
         members += LogisticReport.solverMembers(
             lambda: lambda, loss: fit.loss, gradientNorm: fit.gradientNorm, iterations: fit.iterations,
             trace: fit.trace, reason: fit.reason, featureNames: featureNames)

@@ -70,6 +70,16 @@ import Testing
                 for key in statistics { #expect(object[key] == nil, "\(key) is for λ = 0") }
             }
         }
+        // Both solvers reach the same minimiser; the JSON says which ran.
+        let arguments = ["logreg", "--data", path, "--label", "y", "--lambda", "0.5", "--fit-intercept", "--json"]
+        let cg = try Self.object(try CLI.run(arguments + ["--solver", "newton-cg"]).stdout)
+        let cholesky = try Self.object(try CLI.run(arguments + ["--solver", "newton-cholesky"]).stdout)
+        #expect(cg["solver"] as? String == "newton-cg" && (cg["cg_iterations"] as? Int ?? 0) > 0)
+        #expect(cholesky["solver"] as? String == "newton-cholesky" && cholesky["cg_iterations"] as? Int == 0)
+        let a = try #require(cg["coefficients"] as? [[Double]]).flatMap { $0 }
+        let b = try #require(cholesky["coefficients"] as? [[Double]]).flatMap { $0 }
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-8 * max(1, abs($1)) })
+        expectUserError(try CLI.run(arguments + ["--solver", "lbfgs"]), "--solver", "lbfgs")
         let text = try CLI.run(["logreg", "--data", path, "--label", "y", "--lambda", "0", "--fit-intercept"])
         #expect(text.status == 0 && text.stdout.contains("y = 7") && text.stdout.contains("std err"))
     }

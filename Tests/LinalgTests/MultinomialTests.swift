@@ -125,4 +125,19 @@ import Testing
         let problem = try MultinomialProblem(x: x, classIndices: [0, 1, 2], classCount: 3, lambda: 1)
         #expect(throws: LinalgError.self) { try MultinomialRegression.loss([1, 2], problem: problem) }
     }
+
+    @Test func newtonCGReachesTheNewtonCholeskyMinimiser() throws {
+        for problem in try Self.smallProblems() {
+            let cholesky = try MultinomialRegression.fit(problem, solver: .newtonCholesky)
+            let cg = try MultinomialRegression.fit(problem, solver: .newtonCG)
+            #expect(cholesky.converged && cg.converged && cg.hessianVectorProducts > 0)
+            expectRelative(cg.parameters, cholesky.parameters, tolerance: 1e-8, floor: 1e-3, "Newton-CG vs Cholesky")
+            #expect(abs(cg.loss - cholesky.loss) <= 1e-12 * cholesky.loss)
+        }
+        let f = MultinomialFixtures.scikitLearn[0]
+        let problem = try Self.problem(
+            f.x, f.y, rows: f.rows, columns: f.columns, classes: f.classes, lambda: f.lambda, intercept: f.intercept)
+        let cg = try MultinomialRegression.fit(problem, solver: .newtonCG)
+        expectRelative(cg.coefficients.scalars, f.coefficients, tolerance: 1e-7, floor: 1e-3, "\(f.name) β, Newton-CG")
+    }
 }

@@ -22,9 +22,15 @@ struct MultinomialNewton {
     let threshold: Double
 
     init(problem: MultinomialProblem, options: NewtonOptions) {
+        self.init(problem: problem, at: [Double](repeating: 0, count: problem.parameterCount), options: options)
+    }
+
+    /// The solver's state at `theta` (`L`, `∇L`, `∇²L` in one pass): a start, or the end of
+    /// another solver for the inference.
+    init(problem: MultinomialProblem, at theta: [Double], options: NewtonOptions = NewtonOptions()) {
         self.problem = problem
         self.options = options
-        theta = [Double](repeating: 0, count: problem.parameterCount)
+        self.theta = theta
         state = problem.evaluate(theta, .lossGradientAndHessian)
         let norm = MultinomialNewton.norm(state.gradient)
         threshold = options.tolerance * max(norm, problem.gradientUnit())

@@ -18,8 +18,12 @@ extension MultinomialProblem {
     /// penalty on the coefficients (not the intercepts) and, for a matrix, its upper triangle
     /// mirrored (the pass fills the blocks `k ≤ l`).
     func evaluate(_ theta: [Double], _ evaluation: MultinomialEvaluation) -> MultinomialState {
-        let p = parameterCount
-        let pass = MultinomialPass(self, evaluation)
+        evaluate(theta, pass: MultinomialPass(self, evaluation))
+    }
+
+    /// ``evaluate(_:_:)`` with a pass made by the caller (one that keeps the probabilities).
+    func evaluate(_ theta: [Double], pass: MultinomialPass) -> MultinomialState {
+        let p = parameterCount, evaluation = pass.evaluation
         theta.withUnsafeBufferPointer { pass.run(at: $0.baseAddress!) }
         var state = MultinomialState(
             loss: 0, gradient: [Double](repeating: 0, count: evaluation.wantsGradient ? p : 0), matrix: nil,

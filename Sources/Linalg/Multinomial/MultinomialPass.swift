@@ -30,6 +30,9 @@ final class MultinomialPass: @unchecked Sendable {
     /// Per core: the chunk's `X̃_c`, a scaled copy, `Z_c` (then `P_c`), `R_c`.
     let rows: UnsafeMutablePointer<Double>, scaled: UnsafeMutablePointer<Double>
     let logits: UnsafeMutablePointer<Double>, residuals: UnsafeMutablePointer<Double>
+    /// When given (`n × m`): every row's probabilities of the modelled classes, kept for the
+    /// Hessian-vector products of Newton-CG.
+    var probabilitiesOut: UnsafeMutablePointer<Double>? = nil
     /// Per core: its gradient (`p`), matrix (`p²`, when asked for), loss and the smallest
     /// probability of a sample's own class (the separation test).
     let gradients: UnsafeMutablePointer<Double>, matrices: UnsafeMutablePointer<Double>
@@ -42,8 +45,9 @@ final class MultinomialPass: @unchecked Sendable {
         width = problem.classWidth
         p = problem.parameterCount
         let n = problem.sampleCount
-        // Rows of about 64 KiB (X̃_c and its scaled copy stay in L2 while the m(m+1)/2 products run).
-        chunkRows = max(8, min(512, 8192 / max(1, width)))
+        // With the matrix: rows of about 256 KiB (X̃_c and its scaled copy stay in L2 while the
+        // m(m+1)/2 products run); else 512 rows read in place.
+        chunkRows = evaluation.wantsMatrix ? max(64, min(1024, 32768 / max(1, width))) : 512
         let cost = evaluation.wantsMatrix ? m * (m + 1) / 2 * width : m
         parts = ParallelChunks.blasPassParts(
             count: n, minimumPerChunk: max(chunkRows, (1 << 20) / max(1, cost * width)))
@@ -78,36 +82,69 @@ final class MultinomialPass: @unchecked Sendable {
         }
     }
 
-    /// One core's rows, chunk by chunk, into its own sums.
+    /// One core's rows, chunk by chunk, into its own sums. For the matrix the chunk is copied with
+    /// its column of ones (`X̃_c`, for the blocks' products); otherwise `X` is read in place and the
+    /// intercepts are added to the logits and summed from the residuals separately.
     func runPart(_ part: Int, _ range: Range<Int>, _ theta: UnsafePointer<Double>) {
-        let gradient = gradients + part * p
+        let gradient = gradients + part * p, d = problem.featureCount
         gradient.update(repeating: 0, count: p)
         if evaluation.wantsMatrix { (matrices + part * p * p).update(repeating: 0, count: p * p) }
         var loss = 0.0, smallest = 1.0
         var start = range.lowerBound
-        while start < range.upperBound {
-            let chunk = start..<min(range.upperBound, start + chunkRows)
-            let xc = rows + part * chunkRows * width
-            load(chunk, into: xc)
-            let z = logits + part * chunkRows * m, r = residuals + part * chunkRows * m
-            // Z_c = X̃_c Θᵀ: r × m.
-            GemmKernel.run(
-                transposeA: false, transposeB: true, m: chunk.count, n: m, k: width, alpha: 1, a: xc, lda: width,
-                b: theta, ldb: width, beta: 0, c: z, ldc: m)
-            let terms = softmaxTerms(chunk, logits: z, residuals: r)
-            loss += terms.loss
-            smallest = min(smallest, terms.smallestOwnProbability)
-            if evaluation.wantsGradient {
-                // ∇L += R_cᵀ X̃_c: m × d̃, laid out as Θ.
-                GemmKernel.run(
-                    transposeA: true, transposeB: false, m: m, n: width, k: chunk.count, alpha: 1, a: r, lda: m,
-                    b: xc, ldb: width, beta: 1, c: gradient, ldc: width)
+        problem.x.withUnsafeBufferPointer { x in
+            while start < range.upperBound {
+                let chunk = start..<min(range.upperBound, start + chunkRows)
+                let z = logits + part * chunkRows * m, r = residuals + part * chunkRows * m
+                let (a, lda, k) = operand(chunk, part: part, x: x)
+                // Z_c = X_c Bᵀ (+ b): r × m.
+                if k > 0 {
+                    GemmKernel.run(
+                        transposeA: false, transposeB: true, m: chunk.count, n: m, k: k, alpha: 1, a: a, lda: lda,
+                        b: theta, ldb: width, beta: 0, c: z, ldc: m)
+                } else {
+                    z.update(repeating: 0, count: chunk.count * m)
+                }
+                if k < width { addIntercepts(theta, to: z, rows: chunk.count) }
+                let terms = softmaxTerms(chunk, logits: z, residuals: r)
+                loss += terms.loss
+                smallest = min(smallest, terms.smallestOwnProbability)
+                if let out = probabilitiesOut { (out + chunk.lowerBound * m).update(from: z, count: chunk.count * m) }
+                if evaluation.wantsGradient && chunk.count > 0 {
+                    // ∇L += R_cᵀ X̃_c: m × d̃, laid out as Θ.
+                    if k > 0 {
+                        GemmKernel.run(
+                            transposeA: true, transposeB: false, m: m, n: k, k: chunk.count, alpha: 1, a: r, lda: m,
+                            b: a, ldb: lda, beta: 1, c: gradient, ldc: width)
+                    }
+                    if k < width {
+                        for i in 0..<chunk.count { for c in 0..<m { gradient[c * width + d] += r[i * m + c] } }
+                    }
+                }
+                if evaluation.wantsMatrix { addBlocks(chunk, part: part, probabilities: z, residuals: r) }
+                start = chunk.upperBound
             }
-            if evaluation.wantsMatrix { addBlocks(chunk, part: part, probabilities: z, residuals: r) }
-            start = chunk.upperBound
         }
         losses[part] = loss
         smallestOwnProbability[part] = smallest
+    }
+
+    /// The chunk's rows as a GEMM operand: `X̃_c` copied (width `d̃`) for the matrix, else `X`'s rows
+    /// in place (width `d`, the intercepts handled apart); `(pointer, leading dimension, columns)`.
+    func operand(_ chunk: Range<Int>, part: Int, x: UnsafeBufferPointer<Double>) -> (UnsafePointer<Double>, Int, Int) {
+        let d = problem.featureCount
+        if evaluation.wantsMatrix {
+            let xc = rows + part * chunkRows * width
+            load(chunk, into: xc)
+            return (UnsafePointer(xc), width, width)
+        }
+        guard let base = x.baseAddress else { return (UnsafePointer(rows), max(1, d), 0) }
+        return (base + chunk.lowerBound * d, max(1, d), d)
+    }
+
+    /// `z_ic += β_c0` for the chunk's `rows` rows.
+    func addIntercepts(_ theta: UnsafePointer<Double>, to z: UnsafeMutablePointer<Double>, rows: Int) {
+        let d = problem.featureCount
+        for i in 0..<rows { for c in 0..<m { z[i * m + c] += theta[c * width + d] } }
     }
 
     /// `X̃_c`: the chunk's rows of `X`, each followed by a 1 when an intercept is fitted.
@@ -127,11 +164,20 @@ final class MultinomialPass: @unchecked Sendable {
 
     /// Per row of the chunk: `log Σ_c e^{z_c}` (shifted by the largest logit; the reference
     /// class's logit is 0 with `K − 1` modelled classes), the loss term, the probabilities of the
-    /// modelled classes (over `Z_c`) and the residuals `r_ik = w_i (p_ik − [y_i = c(k)])`.
+    /// modelled classes (over `Z_c`) and the residuals `r_ik = w_i (p_ik − [y_i = c(k)])`. The
+    /// exponentials of the whole chunk run in one vectorised call.
     func softmaxTerms(
         _ chunk: Range<Int>, logits z: UnsafeMutablePointer<Double>, residuals r: UnsafeMutablePointer<Double>
     ) -> (loss: Double, smallestOwnProbability: Double) {
-        let withReference = m < problem.classCount
+        let withReference = m < problem.classCount, count = chunk.count
+        // r ← z − max_c z_c per row (the reference's 0 included), then e^r in place.
+        for i in 0..<count {
+            let zi = z + i * m, ri = r + i * m
+            var largest = withReference ? 0.0 : -Double.infinity
+            for k in 0..<m { largest = max(largest, zi[k]) }
+            for k in 0..<m { ri[k] = zi[k] - largest }
+        }
+        VectorMath.expInPlace(r, count: count * m)
         var loss = 0.0, smallest = 1.0
         for (i, row) in chunk.enumerated() {
             let zi = z + i * m, ri = r + i * m
@@ -139,11 +185,7 @@ final class MultinomialPass: @unchecked Sendable {
             var largest = withReference ? 0.0 : -Double.infinity
             for k in 0..<m { largest = max(largest, zi[k]) }
             var sum = withReference ? exp(-largest) : 0
-            for k in 0..<m {
-                let e = exp(zi[k] - largest)
-                ri[k] = e
-                sum += e
-            }
+            for k in 0..<m { sum += ri[k] }
             let logSum = largest + log(sum)
             let own = withReference ? (label == 0 ? 0 : label - 1) : label
             let ownLogit = withReference && label == 0 ? 0 : zi[own]

@@ -52,6 +52,9 @@ public struct MultinomialProblem: Sendable {
         guard lambda.isFinite, lambda >= 0 else {
             throw .invalidValue(what: "lambda", detail: "must be finite and ≥ 0, got \(lambda)")
         }
+        guard x.columns > 0 || fitIntercept else {
+            throw .invalidValue(what: "multinomial regression", detail: "no features and no intercept: nothing to fit")
+        }
         if let (i, j) = x.firstNonFinite { throw .nonFinite(what: "X", row: i, column: j) }
         if let i = classIndices.firstIndex(where: { !(0..<classCount).contains($0) }) {
             throw .invalidValue(

@@ -32,6 +32,8 @@ public struct MultinomialFit: Sendable {
     /// `Θ` row by row: each modelled class's coefficients, then its intercept (the order of the
     /// inference's vectors and covariance).
     public var parameters: [Double]
+    /// The Hessian-vector products Newton-CG used (0 for Newton-Cholesky).
+    public var hessianVectorProducts = 0
 
     /// The fit as a model to apply to new data, with its features named.
     public func model(featureNames: [String], lambda: Double) throws(LinalgError) -> MultinomialModel {
@@ -51,30 +53,50 @@ public struct MultinomialFit: Sendable {
 /// `Σ_i w_i (diag p_i − p_i p_iᵀ) ⊗ x̃_i x̃_iᵀ`, built block by block from one pass over `X`
 /// (``MultinomialProblem`` for the parametrisation).
 public enum MultinomialRegression {
-    /// Fits `problem`; with `inference` (and `λ = 0`) the statistics of statsmodels' `MNLogit`
-    /// at the minimiser. Throws when the Hessian would not fit in memory, or on bad options.
+    /// Fits `problem` with `solver`; with `inference` (and `λ = 0`) the statistics of statsmodels'
+    /// `MNLogit` at the minimiser (the Hessian is then formed once, whatever the solver). Throws when
+    /// the Hessian would not fit in memory for Newton-Cholesky or inference, or on bad options.
     public static func fit(
-        _ problem: MultinomialProblem, options: NewtonOptions = NewtonOptions(), inference: InferenceOptions? = nil
+        _ problem: MultinomialProblem, options: NewtonOptions = NewtonOptions(), solver: MultinomialSolver = .automatic,
+        inference: InferenceOptions? = nil
     ) throws(LinalgError) -> MultinomialFit {
         try options.validate()
         try inference?.validate()
-        try problem.checkHessianFitsInMemory()
-        var solver = MultinomialNewton(problem: problem, options: options)
-        let reason = try solver.run()
-        let m = problem.modelledClassCount, d = problem.featureCount, width = problem.classWidth
-        var coefficients = Matrix<Double>(uncheckedRows: m, columns: d)
-        for k in 0..<m { for j in 0..<d { coefficients[k, j] = solver.theta[k * width + j] } }
-        var fit = MultinomialFit(
-            classCount: problem.classCount, modelledClasses: (0..<m).map(problem.modelledClass),
-            coefficients: coefficients,
-            intercepts: problem.fitIntercept ? (0..<m).map { solver.theta[$0 * width + d] } : nil,
-            loss: solver.state.loss, gradientNorm: MultinomialNewton.norm(solver.state.gradient),
-            iterations: solver.iteration, converged: reason == .converged, reason: reason, trace: solver.trace,
-            parameters: solver.theta)
+        let wantsInference = inference != nil && problem.lambda == 0
+        if wantsInference || solver.resolved(for: problem) == .newtonCholesky { try problem.checkHessianFitsInMemory() }
+        var fit: MultinomialFit
+        var final: MultinomialNewton?
+        if solver.resolved(for: problem) == .newtonCholesky {
+            var newton = MultinomialNewton(problem: problem, options: options)
+            let reason = try newton.run()
+            fit = result(problem, theta: newton.theta, state: newton.state, reason: reason, trace: newton.trace)
+            final = newton
+        } else {
+            var newton = try MultinomialNewtonCG(problem: problem, options: options)
+            let reason = try newton.run()
+            fit = result(problem, theta: newton.theta, state: newton.state, reason: reason, trace: newton.trace)
+            fit.hessianVectorProducts = newton.productCount
+        }
         if let inference, problem.lambda == 0 {
-            fit.inference = try MultinomialInference(problem: problem, solver: solver, reason: reason).run(inference)
+            let solver = final ?? MultinomialNewton(problem: problem, at: fit.parameters)
+            fit.inference = try MultinomialInference(problem: problem, solver: solver, reason: fit.reason).run(
+                inference)
         }
         return fit
+    }
+
+    static func result(
+        _ problem: MultinomialProblem, theta: [Double], state: MultinomialState, reason: NewtonStopReason,
+        trace: [NewtonIteration]
+    ) -> MultinomialFit {
+        let m = problem.modelledClassCount, d = problem.featureCount, width = problem.classWidth
+        var coefficients = Matrix<Double>(uncheckedRows: m, columns: d)
+        for k in 0..<m { for j in 0..<d { coefficients[k, j] = theta[k * width + j] } }
+        return MultinomialFit(
+            classCount: problem.classCount, modelledClasses: (0..<m).map(problem.modelledClass),
+            coefficients: coefficients, intercepts: problem.fitIntercept ? (0..<m).map { theta[$0 * width + d] } : nil,
+            loss: state.loss, gradientNorm: MultinomialNewton.norm(state.gradient), iterations: trace.count - 1,
+            converged: reason == .converged, reason: reason, trace: trace, parameters: theta)
     }
 
     /// `L(Θ)`, with `Θ` laid out as ``MultinomialFit/parameters`` (`p` entries).
@@ -95,5 +117,25 @@ public enum MultinomialRegression {
         try problem.validate(parameters: theta)
         try problem.checkHessianFitsInMemory()
         return problem.evaluate(theta, .lossGradientAndHessian).matrix!
+    }
+}
+
+/// How ``MultinomialRegression/fit(_:options:solver:inference:)`` takes its Newton steps.
+public enum MultinomialSolver: String, Sendable, CaseIterable {
+    /// Newton-Cholesky while the parameters are few, else Newton-CG: forming the Hessian costs about
+    /// `n p²` multiply-adds per step (`p = m d̃` parameters) and its factor `p³/3`, a Newton-CG step
+    /// about `2 n p` per conjugate-gradient iteration, some tens of them; with `p ≤ 200` (and the
+    /// `p × p` matrices within the memory limit) the Hessian costs less than the products.
+    case automatic
+    /// Damped Newton with Cholesky on the full Hessian, built block by block.
+    case newtonCholesky = "newton-cholesky"
+    /// Truncated Newton with conjugate gradients on exact Hessian-vector products.
+    case newtonCG = "newton-cg"
+
+    /// The solver `automatic` stands for on `problem`.
+    func resolved(for problem: MultinomialProblem) -> MultinomialSolver {
+        guard self == .automatic else { return self }
+        let p = problem.parameterCount
+        return p <= 200 && ModelChecks.squareMatrixSize(p, copies: 3).fits ? .newtonCholesky : .newtonCG
     }
 }
