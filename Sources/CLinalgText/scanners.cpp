@@ -125,9 +125,40 @@ const char *parse_plain(Scanner &scanner, const char *field, size_t j, char deli
     return nullptr;
 }
 
+// The text field at `field`: a quoted one's bytes inside its quotes (which may hold the
+// delimiter), else up to the delimiter or the line's end; spaces trimmed, offsets from the scanned
+// range's start into `span`. The position after the field, or nullptr with the failure in
+// `scanner.result` (a quote not closed on its line).
+const char *parse_text(Scanner &scanner, const char *field, size_t j, char delimiter, FieldSpace is_space,
+                       int64_t *span) {
+    const char *begin = field, *end = nullptr, *after = nullptr;
+    if (field < scanner.end && *field == '"') {
+        const char *close = field + 1;
+        while (close < scanner.end && *close != '"' && *close != '\n') ++close;
+        if (close == scanner.end || *close != '"') {
+            scanner.fail(LINALG_SCAN_QUOTE, j, field, close);
+            return nullptr;
+        }
+        begin = field + 1;
+        end = close;
+        after = close + 1;
+    } else {
+        after = field_end(field, scanner.end, delimiter);
+        end = after;
+    }
+    while (begin < end && is_space(*begin)) ++begin;
+    while (end > begin && (is_space(end[-1]) || end[-1] == '\r')) --end;
+    if (span) {
+        span[0] = begin - scanner.start;
+        span[1] = end - scanner.start;
+    }
+    return after;
+}
+
 // The row of `columns` fields at `*p` into `row` (when given), `*p` moved to the next line;
-// false with the failure in `scanner.result`.
-bool scan_row(Scanner &scanner, const char **p, char delimiter, size_t columns, double *row) {
+// false with the failure in `scanner.result`. Field `text_column` is text (``parse_text``).
+bool scan_row(Scanner &scanner, const char **p, char delimiter, size_t columns, double *row, int64_t text_column,
+              int64_t *span) {
     const char *end = scanner.end;
     const FieldSpace is_space{delimiter != '\t'};
     const char *q = *p;
@@ -135,8 +166,10 @@ bool scan_row(Scanner &scanner, const char **p, char delimiter, size_t columns, 
         while (q < end && is_space(*q)) ++q;
         const char *field = q;
         double value = 0;
-        const char *after = q < end && *q == '"' ? parse_quoted(scanner, field, j, is_space, &value)
-                                                 : parse_plain(scanner, field, j, delimiter, &value);
+        const char *after = static_cast<int64_t>(j) == text_column
+                                ? parse_text(scanner, field, j, delimiter, is_space, span)
+                            : q < end && *q == '"' ? parse_quoted(scanner, field, j, is_space, &value)
+                                                   : parse_plain(scanner, field, j, delimiter, &value);
         if (!after) return false;
         while (after < end && is_space(*after)) ++after;
         if (after < end && *after == '\r' && (after + 1 == end || after[1] == '\n')) ++after;
@@ -169,7 +202,8 @@ bool scan_row(Scanner &scanner, const char **p, char delimiter, size_t columns, 
 }  // namespace
 
 extern "C" linalg_scan_result linalg_scan_delimited(const char *data, size_t length, char delimiter, size_t columns,
-                                                    double *out, int64_t *line_of_row, int64_t max_rows) {
+                                                    double *out, int64_t *line_of_row, int64_t max_rows,
+                                                    int64_t text_column, int64_t *text_spans) {
     Scanner scanner{data, data + length, {}};
     linalg_scan_result &result = scanner.result;
     const char *p = data, *end = data + length;
@@ -182,7 +216,8 @@ extern "C" linalg_scan_result linalg_scan_delimited(const char *data, size_t len
         }
         if (result.rows == max_rows) return scanner.fail(LINALG_SCAN_ROWS_CHANGED, 0, p, p);
         double *row = out ? out + static_cast<size_t>(result.rows) * columns : nullptr;
-        if (!scan_row(scanner, &p, delimiter, columns, row)) return result;
+        int64_t *span = text_spans ? text_spans + 2 * result.rows : nullptr;
+        if (!scan_row(scanner, &p, delimiter, columns, row, text_column, span)) return result;
         if (line_of_row) line_of_row[result.rows] = result.lines;
         ++result.rows;
         ++result.lines;

@@ -41,9 +41,10 @@ struct DataOptions: ParsableArguments {
     /// The format the file is read as (for defaults that depend on it).
     func resolvedFormat() throws -> DataFormat? { try readOptions().format ?? DataFormat(path: data) }
 
-    /// Reads the table, turning a ``DataError`` into a one-line user error.
-    func readTable() throws -> DataTable {
-        let options = try readOptions()
+    /// Reads the table; `text` names a column of class labels to read as text (CSV/TSV).
+    func readTable(text: TextColumnOption? = nil) throws -> DataTable {
+        var options = try readOptions()
+        options.textColumn = text
         return try DataTable(contentsOf: data, options: options)
     }
 

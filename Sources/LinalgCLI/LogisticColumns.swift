@@ -112,7 +112,7 @@ struct LogisticColumns {
         }
         if let empty = totals.firstIndex(where: { !($0 > 0) }) {
             throw UserError(
-                "\(table.source): class \(ClassLabels.text(labels.classes[empty])) has no sample of positive weight")
+                "\(table.source): class \(labels.classes[empty].text) has no sample of positive weight")
         }
         // Checked once: finite numbers from the reader, labels and weights above, λ with the options.
         let problem = MultinomialProblem(

@@ -72,7 +72,7 @@ enum LogisticModelFile {
 enum SavedModel {
     case binary(LogisticModel)
     /// The model and its class labels in class order.
-    case multinomial(MultinomialModel, classes: [Double])
+    case multinomial(MultinomialModel, classes: [ClassLabel])
 
     static func read(_ path: String) throws -> SavedModel {
         guard let object = try ModelFiles.parseJSON(path) as? [String: Any] else {

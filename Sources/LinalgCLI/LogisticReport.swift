@@ -13,7 +13,7 @@ struct LogisticReport {
     /// of processes that shared it, for the text form.
     var timing: (seconds: Double, processes: Int)? = nil
     /// The two class labels (class 1 the second), when known.
-    var classes: [Double]? = nil
+    var classes: [ClassLabel]? = nil
 
     /// The names of the parameter vector: the features, then `intercept`.
     var parameterNames: [String] { featureNames + (hasIntercept ? ["intercept"] : []) }
@@ -40,9 +40,9 @@ struct LogisticReport {
         ]
     }
 
-    /// Class labels as JSON numbers, integers without a fraction (`2`, not `2.0`).
-    static func classesJSON(_ classes: [Double]) -> String {
-        JSONWriter.array(encoded: classes.map(ClassLabels.text))
+    /// Class labels as JSON numbers (integers without a fraction: `2`, not `2.0`) or strings.
+    static func classesJSON(_ classes: [ClassLabel]) -> String {
+        JSONWriter.array(encoded: classes.map(\.json))
     }
 
     static func numberOrNull(_ value: Double?) -> String {

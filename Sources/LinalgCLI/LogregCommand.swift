@@ -104,7 +104,7 @@ struct LogregCommand: ParsableCommand {
                 throw UserError("--cv is not distributed: run cross-validation as one process")
             }
             let options = NewtonOptions(tolerance: tol, maxIterations: maxIter)
-            let (problem, featureNames, classLabels): (LogisticProblem, [String], [Double])
+            let (problem, featureNames, classLabels): (LogisticProblem, [String], [ClassLabel])
             switch try loadProblem(job: job) {
             case .binary(let binary, let names, let labels):
                 (problem, featureNames, classLabels) = (binary, names, labels)
@@ -140,9 +140,9 @@ struct LogregCommand: ParsableCommand {
     /// What the data file asks to fit.
     enum LoadedProblem {
         /// Two classes (class 1 the second), with the feature names and the two class labels.
-        case binary(LogisticProblem, [String], [Double])
+        case binary(LogisticProblem, [String], [ClassLabel])
         /// More than two classes.
-        case multinomial(MultinomialProblem, [String], [Double])
+        case multinomial(MultinomialProblem, [String], [ClassLabel])
     }
 
     /// The problem from the data file and the feature names: in an MPI job this rank's share of the
@@ -159,7 +159,9 @@ struct LogregCommand: ParsableCommand {
                 if let job, !DistributedJob.hasRankFiles(input.data) {
                     try data.readTable(sharedWith: job)
                 } else {
-                    try data.readTable()
+                    // One process: the label may be text (in an MPI job, numbers 0/1 or −1/+1).
+                    try data.readTable(
+                        text: job == nil ? label.map { TextColumnOption(name: $0, maxDistinct: maxClasses) } : nil)
                 }
             let columns = LogisticColumns(
                 label: label ?? (format == .libsvm ? "label" : format == .npz ? "y" : nil),
@@ -170,14 +172,14 @@ struct LogregCommand: ParsableCommand {
             signedLabels = try job.agreeOnColumns(
                 of: &table, from: input.data, columns: columns, signedLabels: signedLabels)
         }
-        var classLabels = signedLabels ? [-1.0, 1] : [0.0, 1]
+        var classLabels: [ClassLabel] = (signedLabels ? [-1.0, 1] : [0.0, 1]).map(ClassLabel.number)
         if job == nil {
             let labels = try ClassLabels(
                 table, column: try columns.labelIndex(in: table), given: try ClassLabels.parse(classes),
                 maxClasses: maxClasses)
             guard labels.classes.count >= 2 else {
                 throw UserError(
-                    "\(table.source): the label has one class (\(labels.classes.map(ClassLabels.text).joined())): "
+                    "\(table.source): the label has one class (\(labels.classes.map(\.text).joined())): "
                         + "there is nothing to tell apart")
             }
             if labels.classes.count > 2 {
@@ -228,7 +230,7 @@ struct LogregCommand: ParsableCommand {
 
     /// A multinomial fit (with `MNLogit`'s statistics at λ = 0): its report and whether it converged.
     func fitMultinomial(
-        _ problem: MultinomialProblem, featureNames: [String], classes: [Double], options: NewtonOptions
+        _ problem: MultinomialProblem, featureNames: [String], classes: [ClassLabel], options: NewtonOptions
     ) throws -> (String, Bool) {
         let started = Date()
         let fit = try MultinomialRegression.fit(

@@ -7,7 +7,7 @@ import Linalg
 enum MultinomialModelFile {
     static let format = "linalg-multinomial-regression/1"
 
-    static func write(_ model: MultinomialModel, classes: [Double], to path: String) throws {
+    static func write(_ model: MultinomialModel, classes: [ClassLabel], to path: String) throws {
         let m = model.coefficients.rows
         let text = JSONWriter.object([
             ("format", JSONWriter.string(format)),
@@ -22,11 +22,17 @@ enum MultinomialModelFile {
     }
 
     /// The model and its class labels from a parsed file `object`.
-    static func read(_ object: [String: Any], path: String) throws -> (MultinomialModel, [Double]) {
+    static func read(_ object: [String: Any], path: String) throws -> (MultinomialModel, [ClassLabel]) {
         guard let names = object["feature_names"] as? [String] else {
             throw UserError("\(path): \"feature_names\" must be a list of strings")
         }
-        let classes = try numbers(object["classes"], path, "classes")
+        guard let classList = object["classes"] as? [Any] else {
+            throw UserError("\(path): \"classes\" must be a list of numbers or strings")
+        }
+        let classes = try classList.enumerated().map { index, value throws -> ClassLabel in
+            if let name = value as? String { return .text(name) }
+            return .number(try ModelFiles.number(value, path, "classes[\(index)]"))
+        }
         let modelled = try numbers(object["modelled_classes"], path, "modelled_classes").map { value throws -> Int in
             guard value == value.rounded(), (0..<classes.count).contains(Int(value)) else {
                 throw UserError("\(path): \"modelled_classes\" holds \(value), not a class index")

@@ -7,13 +7,13 @@ import Linalg
 struct MultinomialReport {
     var fit: MultinomialFit
     var featureNames: [String]
-    var classes: [Double]
+    var classes: [ClassLabel]
     var lambda: Double
     /// Wall-clock seconds of the fit and inference, for the text form.
     var seconds: Double? = nil
 
     var width: Int { fit.coefficients.columns + (fit.intercepts == nil ? 0 : 1) }
-    var modelledLabels: [String] { fit.modelledClasses.map { ClassLabels.text(classes[$0]) } }
+    var modelledLabels: [String] { fit.modelledClasses.map { classes[$0].text } }
 
     /// The parameter names, class by class: `feature[y=c]`.
     var parameterNames: [String] {
@@ -76,7 +76,7 @@ struct MultinomialReport {
             "\(LogisticReport.status(fit.reason)) after \(fit.iterations) iterations; λ = \(lambda), "
                 + "loss \(fit.loss), ‖∇L‖ \(fit.gradientNorm)")
         lines.append(
-            "classes: " + classes.map(ClassLabels.text).joined(separator: ", ")
+            "classes: " + classes.map(\.text).joined(separator: ", ")
                 + (fit.modelledClasses.count < classes.count ? " (the first is the reference)" : ""))
         let names = featureNames + (fit.intercepts == nil ? [] : ["intercept"])
         let nameWidth = max(9, names.map(\.count).max() ?? 0)

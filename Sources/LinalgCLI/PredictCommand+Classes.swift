@@ -6,22 +6,29 @@ extension PredictCommand {
     /// A model of `K > 2` classes: one probability column `p_<class>` per class and `class`, the most
     /// probable; with a label column, the log loss and accuracy (and the confusion matrix) on stderr,
     /// or with `--json` as one object on stdout.
-    func predictClasses(_ model: MultinomialModel, classes: [Double], outputFormat: DataFormat?) throws {
+    func predictClasses(_ model: MultinomialModel, classes: [ClassLabel], outputFormat: DataFormat?) throws {
         if linear { throw UserError("--linear: a model of more than two classes has one linear predictor per class") }
-        let table = try input.readTable()
+        let table = try input.readTable(
+            text: TextColumnOption(name: label ?? "y", maxDistinct: max(1000, classes.count)))
         let probabilities = try model.probabilities(try features(model.featureNames, in: table))
         let predicted = ClassificationMetrics.predictedClasses(probabilities: probabilities)
-        let names = classes.map { "p_" + ClassLabels.text($0) } + ["class"]
-        var columns = try Matrix<Double>(rows: table.rowCount, columns: classes.count + 1)
-        for i in 0..<table.rowCount {
-            for c in 0..<classes.count { columns[i, c] = probabilities[i, c] }
-            columns[i, classes.count] = classes[predicted[i]]
-        }
-        let result = DataTable(source: output ?? "stdout", columnNames: names, values: columns)
+        let names = classes.map { "p_" + $0.text } + ["class"]
         switch outputFormat {
-        case .npy?: try NumpyFile.write(columns, to: output!)
-        case .csv?: try DelimitedWriter.write(result, to: output!)
-        default: if !json { writeRows(names, columns) }
+        case .npy?:
+            // A number per class: the label itself when the labels are numbers, else its index.
+            var columns = try Matrix<Double>(rows: table.rowCount, columns: classes.count + 1)
+            for i in 0..<table.rowCount {
+                for c in 0..<classes.count { columns[i, c] = probabilities[i, c] }
+                columns[i, classes.count] = classes[predicted[i]].number ?? Double(predicted[i])
+            }
+            try NumpyFile.write(columns, to: output!)
+        case .csv?:
+            try writeText(csv(names, probabilities, predicted.map { classes[$0] }), to: output!)
+        default:
+            if !json {
+                FileHandle.standardOutput.write(
+                    Data((csv(names, probabilities, predicted.map { classes[$0] }) + "\n").utf8))
+            }
         }
         guard let truth = try classIndices(in: table, classes: classes, taken: Set(model.featureNames)) else { return }
         let logLoss = ClassificationMetrics.logLoss(probabilities: probabilities, classes: truth)
@@ -44,30 +51,32 @@ extension PredictCommand {
         if confusion {
             lines.append(
                 "confusion (rows = true class, columns = predicted): "
-                    + classes.map(ClassLabels.text).joined(separator: " "))
+                    + classes.map(\.text).joined(separator: " "))
             lines += matrix.map { $0.map(String.init).joined(separator: " ") }
         }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
-    /// `names` and the rows of `values` as CSV on stdout (shortest round-trip numbers, integers
-    /// without a fraction, as the CSV writer), in blocks.
-    func writeRows(_ names: [String], _ values: Matrix<Double>) {
-        var text = names.joined(separator: ",") + "\n"
-        for i in 0..<values.rows {
-            text += values.row(i).map(ClassLabels.text).joined(separator: ",") + "\n"
-            if text.utf8.count > 1 << 16 || i == values.rows - 1 {
-                FileHandle.standardOutput.write(Data(text.utf8))
-                text = ""
-            }
+    /// The predictions as CSV: the header, then per row its probabilities (shortest round-trip
+    /// numbers) and its class (a text quoted when it holds a comma, a quote or a line end).
+    func csv(_ names: [String], _ probabilities: Matrix<Double>, _ predicted: [ClassLabel]) -> String {
+        func field(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        if values.rows == 0 { FileHandle.standardOutput.write(Data(text.utf8)) }
+        var lines = [names.map(field).joined(separator: ",")]
+        lines.reserveCapacity(probabilities.rows + 1)
+        for i in 0..<probabilities.rows {
+            lines.append(
+                probabilities.row(i).map(ClassLabels.text).joined(separator: ",") + "," + field(predicted[i].text))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Each row's class index, when the file has a label column (`--label`, else `label` or `y`, else
     /// the last column if it is not a feature and holds only the model's classes); a label that is
     /// not one of the classes is an error naming its place.
-    func classIndices(in table: DataTable, classes: [Double], taken: Set<String>) throws -> [Int]? {
+    func classIndices(in table: DataTable, classes: [ClassLabel], taken: Set<String>) throws -> [Int]? {
         let position = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
         let index: Int?
         if let label {
@@ -78,15 +87,16 @@ extension PredictCommand {
                 + (table.columnCount > 0 ? [table.columnCount - 1] : [])
             index = candidates.first { candidate in
                 !taken.contains(table.columnNames[candidate])
-                    && (0..<table.rowCount).allSatisfy { position[table.values[$0, candidate]] != nil }
+                    && (0..<table.rowCount).allSatisfy {
+                        position[ClassLabel.of(table, row: $0, column: candidate)] != nil
+                    }
             }
         }
         guard let index else { return nil }
         return try (0..<table.rowCount).map { i in
-            guard let c = position[table.values[i, index]] else {
-                throw table.error(
-                    row: i, column: index,
-                    "label \(ClassLabels.text(table.values[i, index])) is not one of the model's classes")
+            let label = ClassLabel.of(table, row: i, column: index)
+            guard let c = position[label] else {
+                throw table.error(row: i, column: index, "label \(label.text) is not one of the model's classes")
             }
             return c
         }

@@ -7,6 +7,10 @@ public struct DataReadOptions: Sendable {
     public var delimiter: UInt8?
     /// libsvm: indices start at 0 instead of 1.
     public var zeroBasedIndices: Bool
+    /// CSV/TSV: a column of class labels to read as text (any field, quoted fields may hold the
+    /// delimiter): the texts are numbered in order (numerically when all are numbers, else by
+    /// UTF-8 bytes) and kept in ``DataTable/levels`` unless they are the numbers themselves.
+    public var textColumn: TextColumnOption? = nil
 
     /// Options with the format inferred from the path, the format's own delimiter, and 1-based
     /// libsvm indices unless set.
@@ -50,7 +54,7 @@ extension DataTable {
     ) throws(DataError) -> DataTable {
         switch format {
         case .csv, .tsv:
-            return try DelimitedReader.read(file, delimiter: options.delimiter(for: format))
+            return try DelimitedReader.read(file, delimiter: options.delimiter(for: format), text: options.textColumn)
         case .npy:
             return try NumpyFile.read(file).table(source: file.name)
         case .npz:

@@ -16,6 +16,9 @@ public struct DataTable: Sendable {
     /// The rows of the file before the table's first (non-zero for a share of a file's rows,
     /// ``RowShare``), so that binary formats name rows as the file counts them.
     package var rowOffset = 0
+    /// The class names of columns read as text (``DataReadOptions/textColumn``) whose texts are not
+    /// all numbers, keyed by column name: such a column holds each row's index into its names.
+    public var levels: [String: [String]] = [:]
 
     /// A table from its parts; `columnNames.count` must equal `values.columns`, and
     /// `lineNumbers`, when given, hold one line per row.

@@ -19,9 +19,11 @@ package enum DelimitedReader {
     /// Below this many data bytes one core reads everything.
     static let bytesPerPart = 1 << 20
 
-    package static func read(_ source: some ByteSource, delimiter: UInt8) throws(DataError) -> DataTable {
+    package static func read(
+        _ source: some ByteSource, delimiter: UInt8, text: TextColumnOption? = nil
+    ) throws(DataError) -> DataTable {
         let header = try Header(source, delimiter: delimiter)
-        let rows = try read(source, delimiter: delimiter, header: header, data: header.end..<source.size)
+        let rows = try read(source, delimiter: delimiter, header: header, data: header.end..<source.size, text: text)
         guard rows.table.rowCount > 0 else {
             throw DataError(file: source.name, message: "no data rows after the header")
         }
@@ -40,7 +42,7 @@ package enum DelimitedReader {
     /// Parses the rows in the bytes `data` (whole lines after `header`) into a table, and counts
     /// the bytes' lines; the table has no rows when the bytes hold only blank lines.
     static func read(
-        _ source: some ByteSource, delimiter: UInt8, header: Header, data: Range<Int>
+        _ source: some ByteSource, delimiter: UInt8, header: Header, data: Range<Int>, text: TextColumnOption? = nil
     ) throws(DataError) -> (table: DataTable, lines: Int) {
         let file = source.name
         let columns = header.names.count
@@ -76,21 +78,35 @@ package enum DelimitedReader {
             throw DataError(file: file, message: "has fewer bytes than \(rowCount) rows of \(columns) numbers need")
         }
 
-        // Pass 2: parse each range into its rows.
-        var failure: DataError?
+        // Pass 2: parse each range into its rows (and a text column's texts into classes).
+        var failure: DataError?, levels: [String]?
         var lineNumbers = [Int](repeating: 0, count: rowCount)
+        let textColumn = text.flatMap { option in
+            header.names.firstIndex(of: option.name).map {
+                TextColumn(column: $0, maxDistinct: option.maxDistinct, parts: ranges.count, rows: rowCount)
+            }
+        }
         let scalars = [Double](unsafeUninitializedCapacity: cells) { buffer, initialized in
             HugePages.advise(buffer.baseAddress!, count: cells)
             lineNumbers.withUnsafeMutableBufferPointer { lines in
                 failure = scan(
                     source, delimiter: delimiter, ranges: ranges, firstRow: firstRow, firstLine: firstLine,
-                    header: header.names, out: buffer.baseAddress!, lineNumbers: lines.baseAddress!)
+                    header: header.names, out: buffer.baseAddress!, lineNumbers: lines.baseAddress!, text: textColumn)
+                if failure == nil, let textColumn {
+                    let finished = textColumn.finish(into: buffer.baseAddress!, columns: columns, rowStarts: firstRow)
+                    levels = finished.levels
+                    if let row = finished.excess {
+                        failure = textColumn.tooMany(line: lines[row], header: header.names, file: file)
+                    }
+                }
             }
             initialized = failure == nil ? cells : 0
         }
         if let failure { throw failure }
         let values = Matrix(uncheckedRows: rowCount, columns: columns, storage: scalars)
-        return (DataTable(source: file, columnNames: header.names, values: values, lineNumbers: lineNumbers), lineCount)
+        var table = DataTable(source: file, columnNames: header.names, values: values, lineNumbers: lineNumbers)
+        if let levels, let textColumn { table.levels[header.names[textColumn.column]] = levels }
+        return (table, lineCount)
     }
 
     /// Pass 1: the lines and the data lines (not blank) of each range.
@@ -118,7 +134,7 @@ package enum DelimitedReader {
     static func scan(
         _ source: some ByteSource, delimiter: UInt8, ranges: [Range<Int>], firstRow: [Int], firstLine: [Int],
         header: [String], out: UnsafeMutablePointer<Double>?,
-        lineNumbers: UnsafeMutablePointer<Int>?
+        lineNumbers: UnsafeMutablePointer<Int>?, text: TextColumn? = nil
     ) -> DataError? {
         let failure = FirstFailure()
         let columns = header.count
@@ -127,23 +143,28 @@ package enum DelimitedReader {
         ParallelChunks.run(count: ranges.count, parts: ranges.count) { part, _ in
             var row = firstRow[part], line = firstLine[part]
             let rowLimit = firstRow[part + 1]
+            // The text column's spans of this part's rows (2 offsets per row, into each block).
+            var spans = [Int64](repeating: 0, count: text == nil ? 0 : 2 * (rowLimit - row))
             do throws(DataError) {
                 try LineBlocks.forEach(in: work.value, range: ranges[part]) { block, _ throws(DataError) in
                     if failure.isSet(before: part) { return false }
                     let base = block.baseAddress?.assumingMemoryBound(to: CChar.self)
                     let lineStart = lineOut.map { $0.value + row }
                     let rows = out.map { $0.value + row * columns }, capacity = Int64(rowLimit - row)
-                    let result =
-                        if let lineStart {
+                    let textColumn = Int64(text?.column ?? -1)
+                    let result = spans.withUnsafeMutableBufferPointer { spans in
+                        let blockSpans = text == nil ? nil : spans.baseAddress! + 2 * (row - firstRow[part])
+                        return lineStart.map { lineStart in
                             lineStart.withMemoryRebound(to: Int64.self, capacity: rowLimit - row) { lines in
                                 linalg_scan_delimited(
                                     base, block.count, CChar(bitPattern: delimiter), columns, rows, lines,
-                                    capacity)
+                                    capacity, textColumn, blockSpans)
                             }
-                        } else {
-                            linalg_scan_delimited(
-                                base, block.count, CChar(bitPattern: delimiter), columns, rows, nil, capacity)
                         }
+                            ?? linalg_scan_delimited(
+                                base, block.count, CChar(bitPattern: delimiter), columns, rows, nil, capacity,
+                                textColumn, blockSpans)
+                    }
                     if let lineStart {
                         // Line indices within the block → 1-based file lines.
                         for r in 0..<Int(result.rows) { lineStart[r] = lineStart[r] + line + 1 }
@@ -154,6 +175,18 @@ package enum DelimitedReader {
                             error: error(
                                 result, block: block, firstLine: line, header: header,
                                 file: work.value.name))
+                        return false
+                    }
+                    if let text, let lineStart,
+                        let excess = spans.withUnsafeBufferPointer({
+                            text.record(
+                                part: part, row: row, count: Int(result.rows),
+                                spans: $0.baseAddress! + 2 * (row - firstRow[part]), block: block)
+                        })
+                    {
+                        failure.record(
+                            part: part,
+                            error: text.tooMany(line: lineStart[excess], header: header, file: work.value.name))
                         return false
                     }
                     row += Int(result.rows)

@@ -163,4 +163,36 @@ import Testing
             try CLI.run(["predict", "--model", model, "--data", other, "--label", "y"]), "other.csv:3:4",
             "not one of the model's classes")
     }
+
+    @Test func textLabelsAreClassesInByteOrderThroughFitAndPredict() throws {
+        let directory = try CLI.temporaryDirectory()
+        let names = [3.0: "\"small, round\"", 7: "Medium", 10: "large"]
+        let text =
+            Self.csv.split(separator: "\n").enumerated().map { index, line -> String in
+                guard index > 0 else { return String(line) }
+                var fields = line.split(separator: ",").map(String.init)
+                fields[3] = names[Double(fields[3])!]!
+                return fields.joined(separator: ",")
+            }.joined(separator: "\n") + "\n"
+        let path = try CLI.write(text, "named.csv", in: directory)
+        let model = directory.appendingPathComponent("m.json").path
+        let arguments = [
+            "logreg", "--data", path, "--label", "y", "--weights", "w", "--lambda", "0.5", "--fit-intercept",
+        ]
+        let fit = try CLI.run(arguments + ["--json", "--save", model])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let object = try Self.object(fit.stdout)
+        #expect(object["classes"] as? [String] == ["Medium", "large", "small, round"])
+        // The same fit as numbers 3, 7, 10, with the classes in the text order (7, 10, 3).
+        let library = try Self.libraryFit(lambda: 0.5, weighted: true)
+        let rows = try #require(object["coefficients"] as? [[Double]])
+        let expected = [1, 2, 0].map { library.coefficients.row($0) }
+        #expect(zip(rows.flatMap { $0 }, expected.flatMap { $0 }).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) })
+        let predicted = try CLI.run(["predict", "--model", model, "--data", path, "--label", "y", "--json"])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        #expect(try Self.object(predicted.stdout)["classes"] as? [String] == ["Medium", "large", "small, round"])
+        let csv = try CLI.run(["predict", "--model", model, "--data", path])
+        #expect(csv.stdout.hasPrefix("p_Medium,p_large,\"p_small, round\",class\n"))
+        expectUserError(try CLI.run(arguments + ["--classes", "Medium,large"]), "named.csv:", "small, round")
+    }
 }

@@ -71,9 +71,12 @@ void linalg_count_lines(const char *data, size_t length, int64_t *lines, int64_t
 /// by spaces (and tabs, unless the delimiter is a tab) and optionally in double quotes; a '\r'
 /// before '\n' is ignored. Row r's numbers go to out[r * columns ...] and its line index (from
 /// the start of the range) to line_of_row[r], when these are not NULL. Stops at the first error,
-/// or before writing row `max_rows`.
+/// or before writing row `max_rows`. Field `text_column` (when ≥ 0) is text, not a number: its
+/// bytes (inside the quotes of a quoted field, spaces trimmed) are located by their offsets from
+/// `data`, begin and end, at text_spans[2r] and text_spans[2r + 1] (when not NULL), and out gets 0.
 linalg_scan_result linalg_scan_delimited(const char *data, size_t length, char delimiter, size_t columns,
-                                         double *out, int64_t *line_of_row, int64_t max_rows);
+                                         double *out, int64_t *line_of_row, int64_t max_rows,
+                                         int64_t text_column, int64_t *text_spans);
 
 /// A libsvm line's parts as found by linalg_scan_libsvm.
 typedef struct {
