@@ -78,22 +78,39 @@ package enum DelimitedReader {
             throw DataError(file: file, message: "has fewer bytes than \(rowCount) rows of \(columns) numbers need")
         }
 
-        // Pass 2: parse each range into its rows (and a text column's texts into classes).
+        let layout = RowLayout(ranges: ranges, firstRow: firstRow, firstLine: firstLine, cells: cells)
+        let table = try parseRows(source, delimiter: delimiter, header: header, layout: layout, text: text)
+        return (table, lineCount)
+    }
+
+    /// Where each range's rows and lines start, and the table's size.
+    struct RowLayout {
+        var ranges: [Range<Int>], firstRow: [Int], firstLine: [Int], cells: Int
+        var rowCount: Int { firstRow.last! }
+    }
+
+    /// Pass 2: each range parsed into its rows (and a text column's texts into classes).
+    static func parseRows(
+        _ source: some ByteSource, delimiter: UInt8, header: Header, layout: RowLayout, text: TextColumnOption?
+    ) throws(DataError) -> DataTable {
+        let (rowCount, cells, columns, file) = (layout.rowCount, layout.cells, header.names.count, source.name)
         var failure: DataError?, levels: [String]?
         var lineNumbers = [Int](repeating: 0, count: rowCount)
         let textColumn = text.flatMap { option in
             header.names.firstIndex(of: option.name).map {
-                TextColumn(column: $0, maxDistinct: option.maxDistinct, parts: ranges.count, rows: rowCount)
+                TextColumn(column: $0, maxDistinct: option.maxDistinct, parts: layout.ranges.count, rows: rowCount)
             }
         }
         let scalars = [Double](unsafeUninitializedCapacity: cells) { buffer, initialized in
             HugePages.advise(buffer.baseAddress!, count: cells)
             lineNumbers.withUnsafeMutableBufferPointer { lines in
                 failure = scan(
-                    source, delimiter: delimiter, ranges: ranges, firstRow: firstRow, firstLine: firstLine,
-                    header: header.names, out: buffer.baseAddress!, lineNumbers: lines.baseAddress!, text: textColumn)
+                    source, delimiter: delimiter, ranges: layout.ranges, firstRow: layout.firstRow,
+                    firstLine: layout.firstLine, header: header.names, out: buffer.baseAddress!,
+                    lineNumbers: lines.baseAddress!, text: textColumn)
                 if failure == nil, let textColumn {
-                    let finished = textColumn.finish(into: buffer.baseAddress!, columns: columns, rowStarts: firstRow)
+                    let finished = textColumn.finish(
+                        into: buffer.baseAddress!, columns: columns, rowStarts: layout.firstRow)
                     levels = finished.levels
                     if let row = finished.excess {
                         failure = textColumn.tooMany(line: lines[row], header: header.names, file: file)
@@ -106,7 +123,7 @@ package enum DelimitedReader {
         let values = Matrix(uncheckedRows: rowCount, columns: columns, storage: scalars)
         var table = DataTable(source: file, columnNames: header.names, values: values, lineNumbers: lineNumbers)
         if let levels, let textColumn { table.levels[header.names[textColumn.column]] = levels }
-        return (table, lineCount)
+        return table
     }
 
     /// Pass 1: the lines and the data lines (not blank) of each range.
@@ -137,60 +154,19 @@ package enum DelimitedReader {
         lineNumbers: UnsafeMutablePointer<Int>?, text: TextColumn? = nil
     ) -> DataError? {
         let failure = FirstFailure()
-        let columns = header.count
         let out = out.map(UncheckedSendable.init), lineOut = lineNumbers.map(UncheckedSendable.init)
         let work = UncheckedSendable(source)
         ParallelChunks.run(count: ranges.count, parts: ranges.count) { part, _ in
-            var row = firstRow[part], line = firstLine[part]
-            let rowLimit = firstRow[part + 1]
-            // The text column's spans of this part's rows (2 offsets per row, into each block).
-            var spans = [Int64](repeating: 0, count: text == nil ? 0 : 2 * (rowLimit - row))
+            var state = RangeScan(
+                part: part, firstRow: firstRow[part], rowLimit: firstRow[part + 1], line: firstLine[part],
+                delimiter: delimiter, header: header, file: work.value.name, text: text)
             do throws(DataError) {
                 try LineBlocks.forEach(in: work.value, range: ranges[part]) { block, _ throws(DataError) in
                     if failure.isSet(before: part) { return false }
-                    let base = block.baseAddress?.assumingMemoryBound(to: CChar.self)
-                    let lineStart = lineOut.map { $0.value + row }
-                    let rows = out.map { $0.value + row * columns }, capacity = Int64(rowLimit - row)
-                    let textColumn = Int64(text?.column ?? -1)
-                    let result = spans.withUnsafeMutableBufferPointer { spans in
-                        let blockSpans = text == nil ? nil : spans.baseAddress! + 2 * (row - firstRow[part])
-                        return lineStart.map { lineStart in
-                            lineStart.withMemoryRebound(to: Int64.self, capacity: rowLimit - row) { lines in
-                                linalg_scan_delimited(
-                                    base, block.count, CChar(bitPattern: delimiter), columns, rows, lines,
-                                    capacity, textColumn, blockSpans)
-                            }
-                        }
-                            ?? linalg_scan_delimited(
-                                base, block.count, CChar(bitPattern: delimiter), columns, rows, nil, capacity,
-                                textColumn, blockSpans)
-                    }
-                    if let lineStart {
-                        // Line indices within the block → 1-based file lines.
-                        for r in 0..<Int(result.rows) { lineStart[r] = lineStart[r] + line + 1 }
-                    }
-                    if Int(result.status) != LINALG_SCAN_OK {
-                        failure.record(
-                            part: part,
-                            error: error(
-                                result, block: block, firstLine: line, header: header,
-                                file: work.value.name))
+                    if let error = state.scan(block, out: out?.value, lineNumbers: lineOut?.value) {
+                        failure.record(part: part, error: error)
                         return false
                     }
-                    if let text, let lineStart,
-                        let excess = spans.withUnsafeBufferPointer({
-                            text.record(
-                                part: part, row: row, count: Int(result.rows),
-                                spans: $0.baseAddress! + 2 * (row - firstRow[part]), block: block)
-                        })
-                    {
-                        failure.record(
-                            part: part,
-                            error: text.tooMany(line: lineStart[excess], header: header, file: work.value.name))
-                        return false
-                    }
-                    row += Int(result.rows)
-                    line += Int(result.lines)
                     return true
                 }
             } catch {
@@ -198,6 +174,66 @@ package enum DelimitedReader {
             }
         }
         return failure.error
+    }
+
+    /// One range's scan: the next row and line, and the text column's spans of its rows.
+    struct RangeScan {
+        let part: Int, firstRow: Int, rowLimit: Int, delimiter: UInt8, header: [String], file: String
+        let text: TextColumn?
+        var row: Int, line: Int
+        /// The text column's spans of this range's rows (2 offsets per row, into each block).
+        var spans: [Int64]
+
+        init(
+            part: Int, firstRow: Int, rowLimit: Int, line: Int, delimiter: UInt8, header: [String], file: String,
+            text: TextColumn?
+        ) {
+            (self.part, self.firstRow, self.rowLimit, self.delimiter) = (part, firstRow, rowLimit, delimiter)
+            (self.header, self.file, self.text, row, self.line) = (header, file, text, firstRow, line)
+            spans = [Int64](repeating: 0, count: text == nil ? 0 : 2 * (rowLimit - firstRow))
+        }
+
+        /// Parses one block of whole lines into its rows (`out`, `lineNumbers` may be `nil`:
+        /// validation only); the error it stopped at, if any.
+        mutating func scan(
+            _ block: UnsafeRawBufferPointer, out: UnsafeMutablePointer<Double>?, lineNumbers: UnsafeMutablePointer<Int>?
+        ) -> DataError? {
+            let columns = header.count, row = self.row, capacity = Int64(rowLimit - row)
+            let base = block.baseAddress?.assumingMemoryBound(to: CChar.self), rows = out.map { $0 + row * columns }
+            let lineStart = lineNumbers.map { $0 + row }, textColumn = Int64(text?.column ?? -1)
+            let (delimiter, rowLimit, hasText, offset) = (
+                self.delimiter, self.rowLimit, text != nil, 2 * (row - firstRow)
+            )
+            let result = spans.withUnsafeMutableBufferPointer { spans in
+                let blockSpans = hasText ? spans.baseAddress! + offset : nil
+                return lineStart.map { lineStart in
+                    lineStart.withMemoryRebound(to: Int64.self, capacity: rowLimit - row) { lines in
+                        linalg_scan_delimited(
+                            base, block.count, CChar(bitPattern: delimiter), columns, rows, lines, capacity,
+                            textColumn, blockSpans)
+                    }
+                }
+                    ?? linalg_scan_delimited(
+                        base, block.count, CChar(bitPattern: delimiter), columns, rows, nil, capacity, textColumn,
+                        blockSpans)
+            }
+            // Line indices within the block → 1-based file lines.
+            if let lineStart { for r in 0..<Int(result.rows) { lineStart[r] = lineStart[r] + line + 1 } }
+            if Int(result.status) != LINALG_SCAN_OK {
+                return DelimitedReader.error(result, block: block, firstLine: line, header: header, file: file)
+            }
+            if let text, let lineStart,
+                let excess = spans.withUnsafeBufferPointer({
+                    text.record(
+                        part: part, row: row, count: Int(result.rows), spans: $0.baseAddress! + offset, block: block)
+                })
+            {
+                return text.tooMany(line: lineStart[excess], header: header, file: file)
+            }
+            self.row += Int(result.rows)
+            line += Int(result.lines)
+            return nil
+        }
     }
 
     /// The error a scan stopped with, placed at its file line and column.

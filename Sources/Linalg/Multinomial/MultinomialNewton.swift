@@ -41,6 +41,18 @@ struct MultinomialNewton {
 
     static func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
+    /// Armijo's test `L(trial) ≤ L + c t ∇Lᵀ Δ` (`step` = `t ∇Lᵀ Δ`); at rounding level, where the
+    /// loss cannot tell, a smaller gradient norm instead.
+    static func accepts(_ trial: MultinomialState, over current: MultinomialState, step: Double, armijo: Double)
+        -> Bool
+    {
+        if trial.loss.isFinite && trial.loss <= current.loss + armijo * step { return true }
+        guard abs(trial.loss - current.loss) <= 64 * Double.ulpOfOne * max(abs(current.loss), 1),
+            !trial.gradient.isEmpty
+        else { return false }
+        return norm(trial.gradient) < norm(current.gradient)
+    }
+
     /// Runs to a stop.
     mutating func run() throws(LinalgError) -> NewtonStopReason {
         while true {
@@ -105,12 +117,7 @@ struct MultinomialNewton {
             let trial = zip(theta, step).map { $0 + t * $1 }
             if halving == 0 {
                 let full = problem.evaluate(trial, .lossGradientAndHessian)
-                var accepted = full.loss.isFinite && full.loss <= state.loss + options.armijo * t * slope
-                // At rounding level the loss cannot tell; the gradient norm still can.
-                if !accepted && abs(full.loss - state.loss) <= 64 * Double.ulpOfOne * max(abs(state.loss), 1) {
-                    accepted = MultinomialNewton.norm(full.gradient) < MultinomialNewton.norm(state.gradient)
-                }
-                if accepted {
+                if MultinomialNewton.accepts(full, over: state, step: t * slope, armijo: options.armijo) {
                     if trial == theta { return nil }
                     (theta, state, hessianIsCurrent) = (trial, full, true)
                     return t

@@ -114,11 +114,7 @@ struct MultinomialNewtonCG {
             let trial = zip(theta, step).map { $0 + t * $1 }
             var trialProbabilities = probabilities
             let evaluated = MultinomialNewtonCG.evaluate(problem, trial, into: &trialProbabilities)
-            var accepted = evaluated.loss.isFinite && evaluated.loss <= state.loss + options.armijo * t * slope
-            if !accepted && abs(evaluated.loss - state.loss) <= 64 * Double.ulpOfOne * max(abs(state.loss), 1) {
-                accepted = MultinomialNewton.norm(evaluated.gradient) < MultinomialNewton.norm(state.gradient)
-            }
-            if accepted {
+            if MultinomialNewton.accepts(evaluated, over: state, step: t * slope, armijo: options.armijo) {
                 if trial == theta { return nil }
                 (theta, state, probabilities) = (trial, evaluated, trialProbabilities)
                 return t
