@@ -192,18 +192,28 @@ extension MLP {
         _ x: Matrix<Scalar>, targets y: Matrix<Scalar>,
         workspace: MLPWorkspace<Scalar>
     ) throws(LinalgError) -> Double {
+        try lossAndGradient(x, targets: y, loss: .squaredError, workspace: workspace)
+    }
+
+    /// The value and gradient of `loss` (``NetLoss``, summed over the batch): returns the loss and
+    /// leaves its gradient with respect to every parameter in ``MLPWorkspace/gradient(_:)``.
+    /// Targets are `h_L × B` (one-hot columns for the softmax cross-entropy).
+    @inlinable
+    public func lossAndGradient(
+        _ x: Matrix<Scalar>, targets y: Matrix<Scalar>, loss: NetLoss, workspace: MLPWorkspace<Scalar>
+    ) throws(LinalgError) -> Double {
         try validateInputShape(x)
         guard y.rows == outputSize, y.columns == x.columns else {
             throw .shapeMismatch(
-                operation: "MLP.squaredErrorAndGradient",
+                operation: "MLP.lossAndGradient",
                 detail: "targets must be \(outputSize)×\(x.columns), got \(y.rows)×\(y.columns)")
         }
         prepare(workspace, batchSize: x.columns)
         let (finite, loss) = parameters.withUnsafeBufferPointer { p in
             y.withUnsafeBufferPointer { t in
                 x.withUnsafeBufferPointer { source in
-                    squaredErrorPass(
-                        p.baseAddress!, targets: t.baseAddress!, targetStride: y.columns, workspace: workspace,
+                    lossPass(
+                        loss, p.baseAddress!, targets: t.baseAddress!, targetStride: y.columns, workspace: workspace,
                         scale: 1, loading: source.baseAddress)
                 }
             }
@@ -222,18 +232,31 @@ extension MLP {
         _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
         workspace: MLPWorkspace<Scalar>, scale: Scalar
     ) -> Double {
-        squaredErrorPass(
-            parameters, targets: targets, targetStride: targetStride, workspace: workspace, scale: scale, loading: nil
+        lossPass(
+            .squaredError, parameters, targets: targets, targetStride: targetStride, workspace: workspace, scale: scale,
+            loading: nil
         ).loss
     }
 
-    /// ``squaredErrorStep(_:targets:targetStride:workspace:scale:)`` loading the batch `source`
+    /// Forward pass, `loss`, `∂loss/∂f`, backward pass with `scale`, for `loss` (``NetLoss``).
+    @inlinable
+    func lossStep(
+        _ loss: NetLoss, _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
+        workspace: MLPWorkspace<Scalar>, scale: Scalar
+    ) -> Double {
+        lossPass(
+            loss, parameters, targets: targets, targetStride: targetStride, workspace: workspace, scale: scale,
+            loading: nil
+        ).loss
+    }
+
+    /// ``lossStep(_:_:targets:targetStride:workspace:scale:)`` loading the batch `source`
     /// first unless it is `nil` (see ``forwardInWorkspace(_:_:loading:epilogue:)``). A split
     /// batch runs as one piece of work per core: its share's copy, forward pass, residuals and
     /// backward pass, then the cores' gradients are added up.
     @inlinable
-    func squaredErrorPass(
-        _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
+    func lossPass(
+        _ lossKind: NetLoss, _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
         workspace: MLPWorkspace<Scalar>, scale: Scalar, loading source: UnsafePointer<Scalar>?
     ) -> (sourceIsFinite: Bool, loss: Double) {
         let batch = workspace.batchSize
@@ -244,8 +267,8 @@ extension MLP {
             // of a small net are made of little else).
             if let source, !workspace.loadColumns(source, columns: 0..<batch) { return (false, 0) }
             forwardColumns(parameters, workspace.activations, rowStride: ld, columns: 0..<batch)
-            let loss = MLP.squaredResiduals(
-                f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
+            let loss = MLP.lossResiduals(
+                lossKind, f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
                 columns: 0..<batch)
             backwardInWorkspace(parameters, workspace, scale: scale)
             return (true, loss)
@@ -253,8 +276,8 @@ extension MLP {
         let parts = MLP.splitParts(batch: batch)
         workspace.preparePartialGradients(parts - 1)
         let (finite, loss) = forwardSplittingColumns(parameters, workspace, loading: source) { part, columns in
-            let loss = MLP.squaredResiduals(
-                f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
+            let loss = MLP.lossResiduals(
+                lossKind, f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
                 columns: columns)
             backwardShare(parameters, workspace, part: part, samples: columns, scale: scale)
             return loss

@@ -18,6 +18,11 @@ extension MLP {
         progress: ((TrainingProgress) -> Void)? = nil
     ) throws(LinalgError) -> TrainingReport<Scalar> {
         try configuration.validate()
+        if configuration.loss.isClassification && outputActivation != .identity {
+            throw .invalidValue(
+                what: "loss",
+                detail: "\(configuration.loss.rawValue) takes the logits: the last layer's activation must be identity")
+        }
         try checkShapes(samples, name: "training samples")
         if let validation { try checkShapes(validation, name: "validation samples") }
         let run = try MiniBatchSchedule(
@@ -30,14 +35,16 @@ extension MLP {
             let lossSum = run.epoch(epoch, of: self, parameters: &parameters, samples: samples, progress: progress)
             let elapsed = started.duration(to: clock.now)
             guard lossSum.isFinite, parameters.allSatisfy(\.isFinite) else { throw .trainingDiverged(epoch: epoch) }
-            let validationLoss = try validation.map { v throws(LinalgError) in try meanSquaredError(on: v) }
+            let validated = try validation.map { v throws(LinalgError) in try evaluate(on: v, loss: configuration.loss)
+            }
             let record = TrainingEpoch(
-                epoch: epoch, trainingLoss: lossSum / Double(samples.count), validationLoss: validationLoss,
+                epoch: epoch, trainingLoss: lossSum / Double(samples.count), validationLoss: validated?.loss,
+                validationAccuracy: validated?.accuracy,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
                 sampleCount: samples.count)
             epochs.append(record)
             progress?(.epoch(record))
-            if let validationLoss, stopping.shouldStop(after: epoch, loss: validationLoss, parameters: parameters) {
+            if let loss = validated?.loss, stopping.shouldStop(after: epoch, loss: loss, parameters: parameters) {
                 break
             }
         }
@@ -56,10 +63,23 @@ extension MLP {
     @_specialize(where Scalar == Double)
     @_specialize(where Scalar == Float)
     public func meanSquaredError(on samples: RegressionSamples<Scalar>) throws(LinalgError) -> Double {
+        try evaluate(on: samples, loss: .squaredError).loss
+    }
+
+    /// The mean of `loss` over samples given one per row (``NetLoss/normaliser(samples:outputs:)``),
+    /// in batches of up to 1024, and for a classification loss the accuracy (see
+    /// ``TrainingEpoch/validationAccuracy``).
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    public func evaluate(
+        on samples: RegressionSamples<Scalar>, loss: NetLoss
+    ) throws(LinalgError)
+        -> (loss: Double, accuracy: Double?)
+    {
         try checkShapes(samples, name: "samples")
         let n = samples.count, batch = min(1024, n)
         let workspace = try MLPWorkspace<Scalar>(sizes: sizes, batchSize: batch)
-        var total = 0.0
+        var total = 0.0, correct = 0
         parameters.withUnsafeBufferPointer { p in
             samples.inputs.withUnsafeBufferPointer { x in
                 samples.targets.withUnsafeBufferPointer { y in
@@ -67,25 +87,49 @@ extension MLP {
                     while start < n {
                         let size = min(batch, n - start)
                         workspace.prepare(batchSize: size)
-                        let ld = workspace.rowStride
-                        let rows = x.baseAddress! + start * inputSize, input = workspace.activations[0]
-                        for b in 0..<size {
-                            for r in 0..<inputSize { input[r * ld + b] = rows[b * inputSize + r] }
-                        }
+                        let ld = workspace.rowStride, input = workspace.activations[0]
+                        let rows = x.baseAddress! + start * inputSize, targets = y.baseAddress! + start * outputSize
+                        for b in 0..<size { for r in 0..<inputSize { input[r * ld + b] = rows[b * inputSize + r] } }
                         forwardInWorkspace(p.baseAddress!, workspace)
-                        let f = workspace.activations[layerCount], targets = y.baseAddress! + start * outputSize
-                        for b in 0..<size {
-                            for i in 0..<outputSize {
-                                let residual = Double(f[i * ld + b]) - Double(targets[b * outputSize + i])
-                                total += residual * residual
-                            }
-                        }
+                        // The targets transposed into the last error buffer's layout, then the loss's residuals
+                        // (into a scratch buffer: the gradient is not needed).
+                        let f = workspace.activations[layerCount], t = workspace.errors[layerCount - 1]
+                        for b in 0..<size { for i in 0..<outputSize { t[i * ld + b] = targets[b * outputSize + i] } }
+                        total += MLP.lossResiduals(
+                            loss, f, targets: t, targetStride: ld, into: workspace.slopes, rowStride: ld,
+                            rows: outputSize, columns: 0..<size)
+                        correct += MLP.correctCount(loss, f, targets: t, rowStride: ld, rows: outputSize, samples: size)
                         start += size
                     }
                 }
             }
         }
-        return total / Double(n * outputSize)
+        let accuracy = Double(correct) / Double(loss == .sigmoidCrossEntropy ? n * outputSize : n)
+        return (total / loss.normaliser(samples: n, outputs: outputSize), loss.isClassification ? accuracy : nil)
+    }
+
+    /// Samples (softmax: the largest output on the target's largest entry) or outputs (sigmoid:
+    /// `f > 0` exactly when `y > ½`) classified right; 0 for the squared error.
+    @inlinable
+    static func correctCount(
+        _ loss: NetLoss, _ f: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, rowStride ld: Int, rows: Int,
+        samples: Int
+    ) -> Int {
+        var correct = 0
+        switch loss {
+        case .squaredError: break
+        case .softmaxCrossEntropy:
+            for b in 0..<samples {
+                let predicted = (0..<rows).max { f[$0 * ld + b] < f[$1 * ld + b] } ?? 0
+                let truth = (0..<rows).max { y[$0 * ld + b] < y[$1 * ld + b] } ?? 0
+                if predicted == truth { correct += 1 }
+            }
+        case .sigmoidCrossEntropy:
+            for k in 0..<rows {
+                for b in 0..<samples where (f[k * ld + b] > 0) == (y[k * ld + b] > 0.5) { correct += 1 }
+            }
+        }
+        return correct
     }
 
     /// Throws unless the samples' widths are the net's `h₀` and `h_L`.

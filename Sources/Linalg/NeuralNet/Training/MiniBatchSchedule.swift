@@ -13,6 +13,7 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
     let targets: UnsafeMutablePointer<Scalar>
     let optimizer: OptimizerState<Scalar>
     let learningRate: Double
+    let lossKind: NetLoss
     let group: (any DataParallelGroup)?
     /// The gradient and the loss, in `Double`, for the group's sum.
     var shared: [Double]
@@ -37,6 +38,7 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         targets = .allocate(capacity: net.outputSize * max(1, full.rowStride))
         optimizer = OptimizerState<Scalar>(configuration.optimizer, count: net.parameters.count)
         learningRate = configuration.learningRate
+        lossKind = configuration.loss
         self.group = group
         shared = [Double](repeating: 0, count: group == nil ? 0 : net.parameters.count + 1)
         generator = Xoshiro256StarStar(seed: configuration.seed)
@@ -96,13 +98,13 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         if share.isEmpty {
             workspace.gradient.update(repeating: 0, count: net.parameters.count)
         } else {
-            loss = net.squaredErrorStep(
-                UnsafePointer(theta), targets: targets, targetStride: ld, workspace: workspace,
-                scale: Scalar(1 / Double(size * net.outputSize)))
+            loss = net.lossStep(
+                lossKind, UnsafePointer(theta), targets: targets, targetStride: ld, workspace: workspace,
+                scale: Scalar(1 / lossKind.normaliser(samples: size, outputs: net.outputSize)))
         }
         if let group { loss = sumOverGroup(group, gradient: workspace.gradient, loss: loss) }
         optimizer.step(theta, gradient: workspace.gradient, learningRate: learningRate)
-        return loss / Double(net.outputSize)
+        return loss / lossKind.normaliser(samples: 1, outputs: net.outputSize)
     }
 
     /// One reduction per step: the gradient (in place) and the loss of every process's share.

@@ -1,5 +1,6 @@
 /// Settings of ``MLP/train(on:validation:configuration:group:progress:)``: mini-batch training on
-/// the mean squared error `(1/(B h_L)) Σ_b ‖f(x_b) − y_b‖²` (PyTorch's `MSELoss()`).
+/// the mean of a ``NetLoss`` (by default the mean squared error `(1/(B h_L)) Σ_b ‖f(x_b) − y_b‖²`,
+/// PyTorch's `MSELoss()`).
 public struct TrainingConfiguration: Sendable, Equatable {
     /// How the parameters are stepped.
     public var optimizer: Optimizer
@@ -15,11 +16,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Stop after this many epochs without a lower validation loss (and keep the best
     /// parameters); `nil` trains every epoch.
     public var patience: Int?
+    /// The loss trained on (``NetLoss/normaliser(samples:outputs:)`` gives its mean).
+    public var loss: NetLoss
 
     /// Adam with `α = 10⁻³`, 20 epochs of batches of 64, as a PyTorch user would start.
     public init(
         optimizer: Optimizer = .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8), learningRate: Double = 1e-3,
-        epochs: Int = 20, batchSize: Int = 64, seed: UInt64 = 0, patience: Int? = nil
+        epochs: Int = 20, batchSize: Int = 64, seed: UInt64 = 0, patience: Int? = nil, loss: NetLoss = .squaredError
     ) {
         self.optimizer = optimizer
         self.learningRate = learningRate
@@ -27,6 +30,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         self.batchSize = batchSize
         self.seed = seed
         self.patience = patience
+        self.loss = loss
     }
 
     /// Checks the settings: epochs ≥ 0, batch ≥ 1, patience ≥ 1, a finite positive rate, and
@@ -60,8 +64,12 @@ public struct TrainingEpoch: Sendable, Equatable {
     /// The mean of the epoch's mini-batch losses, weighted by batch size (each measured before
     /// its step), as PyTorch loops usually report it.
     public var trainingLoss: Double
-    /// The mean squared error on the validation samples after the epoch, if any were given.
+    /// The mean loss on the validation samples after the epoch, if any were given.
     public var validationLoss: Double?
+    /// For a classification loss, the fraction of validation samples classified right (the largest
+    /// output on the target's class for the softmax; each output's sign against its 0/1 target for
+    /// the sigmoid).
+    public var validationAccuracy: Double? = nil
     /// Wall-clock seconds of the epoch's steps (not the validation pass).
     public var seconds: Double
     /// Training samples per second.
