@@ -148,8 +148,8 @@ enum ModelFiles {
     /// The JSON text of a model file for `net`, readable by ``loadModel(_:)``. Every parameter is
     /// written as the shortest decimal of its `Double` value, so reading it back (into `Double`,
     /// then rounding to the net's precision) gives the same bits.
-    static func modelJSON<S: NeuralScalar>(_ net: MLP<S>) -> String {
-        var members = [
+    static func modelJSON<S: NeuralScalar>(_ net: MLP<S>, extra: [(String, String)] = []) -> String {
+        var members = extra + [
             ("dtype", JSONWriter.string(S.self == Float.self ? DType.float32.rawValue : DType.float64.rawValue)),
             ("activation", JSONWriter.string(net.activation.name)),
             ("output_activation", JSONWriter.string(net.outputActivation.name)),

@@ -14,6 +14,12 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var input: DataOptions
     @Option(help: "Validation data in the same layout (its error is printed every epoch).") var validation: String?
     @Option(help: "Target columns of a table (comma-separated names; default: the last column).") var targets: String?
+    @Option(
+        help: ArgumentHelp(
+            "squared-error, softmax-cross-entropy (classes from a --label column; the last layer has one output "
+                + "per class) or sigmoid-cross-entropy (0/1 --targets)."))
+    var loss = "squared-error"
+    @Option(help: "softmax-cross-entropy: the column of class labels (numbers or text).") var label: String?
     @Option(help: "sgd, momentum (μ = 0.9) or adam (β = 0.9, 0.999, ε = 1e-8).") var optimizer = "adam"
     @Option(parsing: .unconditional, help: "Learning rate.") var lr = 1e-3
     @Option(parsing: .unconditional, help: "Passes over the training data.") var epochs = 20
@@ -54,14 +60,18 @@ struct TrainCommand: ParsableCommand {
                 if let path { try checkCanWrite(path, flag: flag) }
             }
             let names = targets.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            let lossKind = try parsedLoss()
             // In an MPI job every rank reads the whole data (each takes its share of every batch).
             let (data, validationData) = try (DistributedJob.current?.agreeing ?? { try $0() }) {
                 () throws -> (TrainingData, TrainingData?) in
-                let data = try TrainingData.load(input, targets: names)
+                let data = try TrainingData.load(input, targets: names, classesFrom: lossKind.label)
                 guard let validation else { return (data, nil) }
                 var options = input
                 options.data = validation
-                return (data, try TrainingData.load(options, targets: names))
+                return (
+                    data,
+                    try TrainingData.load(options, targets: names, classesFrom: lossKind.label, given: data.classes)
+                )
             }
             for (name, d) in [("--data", data)] + (validationData.map { [("--validation", $0)] } ?? []) {
                 guard d.inputs.columns == sizes.first!, d.targets.columns == sizes.last! else {
@@ -70,8 +80,11 @@ struct TrainCommand: ParsableCommand {
                             + "sample, --sizes \(self.sizes) maps \(sizes.first!) to \(sizes.last!)")
                 }
             }
+            var configured = configuration
+            configured.loss = lossKind.loss
             let setup = TrainingSetup(
-                sizes: sizes, biases: !noBias, hidden: hidden, output: output, configuration: configuration)
+                sizes: sizes, biases: !noBias, hidden: hidden, output: output, configuration: configured,
+                classes: data.classes)
             // Handed over: the Double tables live only until they are converted.
             switch dtype {
             case .float32: try train(Float.self, setup, consume data, consume validationData)
@@ -86,6 +99,25 @@ struct TrainCommand: ParsableCommand {
         var hidden: Activation
         var output: Activation
         var configuration: TrainingConfiguration
+        /// The class labels of a softmax cross-entropy's outputs, in order.
+        var classes: [ClassLabel]?
+    }
+
+    /// `--loss`, with the label column a softmax cross-entropy reads its classes from.
+    func parsedLoss() throws -> (loss: NetLoss, label: String?) {
+        guard let kind = NetLoss(rawValue: loss) else {
+            throw UserError(
+                "--loss: expected squared-error, softmax-cross-entropy or sigmoid-cross-entropy, got '\(loss)'")
+        }
+        if kind == .softmaxCrossEntropy {
+            guard let label else { throw UserError("--loss softmax-cross-entropy: name the class column with --label") }
+            guard targets == nil else {
+                throw UserError("--targets: a softmax cross-entropy takes its classes from --label")
+            }
+            return (kind, label)
+        }
+        if label != nil { throw UserError("--label: only for --loss softmax-cross-entropy (use --targets)") }
+        return (kind, nil)
     }
 
     func train<S: NeuralScalar>(
@@ -126,13 +158,31 @@ struct TrainCommand: ParsableCommand {
                 title: "linalg train --sizes \(sizes) (\(activation), \(optimizer), lr \(lr), batch \(batch))")
             try writeText(svg, to: plot)
         }
-        if let save { try writeText(ModelFiles.modelJSON(report.net), to: save) }
+        if let save {
+            var extra = [("loss", JSONWriter.string(setup.configuration.loss.rawValue))]
+            if let classes = setup.classes { extra.append(("classes", LogisticReport.classesJSON(classes))) }
+            try writeText(ModelFiles.modelJSON(report.net, extra: extra), to: save)
+        }
         if report.stoppedEarly {
             print("stopped early after epoch \(report.epochs.count): kept epoch \(report.bestEpoch)'s parameters")
         }
+        let seconds = report.epochs.map(\.seconds).reduce(0, +)
+        let kind = setup.configuration.loss
+        if kind.isClassification {
+            let trained = try report.net.evaluate(on: samples, loss: kind)
+            let validated = try validationSamples.map { try report.net.evaluate(on: $0, loss: kind) }
+            print(
+                "epochs=\(report.epochs.count) best_epoch=\(report.bestEpoch)"
+                    + String(format: " seconds=%.3f", seconds)
+                    + " train_accuracy=\(trained.accuracy ?? .nan)")
+            print(
+                "final train_loss=\(trained.loss)"
+                    + (validated.map { " validation_loss=\($0.loss) validation_accuracy=\($0.accuracy ?? .nan)" } ?? "")
+            )
+            return
+        }
         let trainMSE = try report.net.meanSquaredError(on: samples)
         let validationMSE = try validationSamples.map { try report.net.meanSquaredError(on: $0) }
-        let seconds = report.epochs.map(\.seconds).reduce(0, +)
         print(
             "final train_mse=\(trainMSE)" + (validationMSE.map { " validation_mse=\($0)" } ?? "")
                 + " epochs=\(report.epochs.count) best_epoch=\(report.bestEpoch)"
@@ -169,6 +219,7 @@ final class ProgressBar {
             print(
                 String(format: "epoch %d/%d  loss %.6g", e.epoch, epochs, e.trainingLoss)
                     + (e.validationLoss.map { String(format: "  validation %.6g", $0) } ?? "")
+                    + (e.validationAccuracy.map { String(format: "  accuracy %.4f", $0) } ?? "")
                     + String(format: "  %.0f samples/s  %.2f s", e.samplesPerSecond, e.seconds))
             fflush(nil)
         }

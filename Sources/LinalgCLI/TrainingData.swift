@@ -8,8 +8,15 @@ import LinalgData
 struct TrainingData {
     var inputs: Matrix<Double>
     var targets: Matrix<Double>
+    /// For a softmax cross-entropy: the classes of the one-hot targets' rows.
+    var classes: [ClassLabel]? = nil
 
-    static func load(_ options: DataOptions, targets names: [String]?) throws -> TrainingData {
+    /// With `classesFrom`, the targets are one-hot rows of the classes of that label column (numbers
+    /// or text; `given` fixes them, for validation data, naming a label outside them).
+    static func load(
+        _ options: DataOptions, targets names: [String]?, classesFrom label: String? = nil, given: [ClassLabel]? = nil
+    ) throws -> TrainingData {
+        if let label { return try loadClasses(options, label: label, given: given) }
         var table = try options.readTable()
         let isDataSet = try options.resolvedFormat() == .npz
         if isDataSet, table.columnNames.contains("sample_weight") {
@@ -34,6 +41,21 @@ struct TrainingData {
             for i in 0..<table.rowCount { targets[i, k] = column[i] }
         }
         return TrainingData(inputs: table.values, targets: targets)
+    }
+
+    /// One-hot targets of the classes in column `label`; the other columns are the inputs.
+    static func loadClasses(_ options: DataOptions, label: String, given: [ClassLabel]?) throws -> TrainingData {
+        var table = try options.readTable(text: TextColumnOption(name: label, maxDistinct: 1000))
+        let column = try table.columnIndex(named: label, option: "--label")
+        let labels = try ClassLabels(table, column: column, given: given?.map(\.text), maxClasses: 1000)
+        guard labels.classes.count >= 2 else {
+            throw UserError("\(options.data): the label has one class: there is nothing to tell apart")
+        }
+        guard table.columnCount > 1 else { throw UserError("\(options.data): no input columns besides the label") }
+        _ = table.removeColumns(at: [column])
+        var targets = try Matrix<Double>(rows: table.rowCount, columns: labels.classes.count)
+        for (i, c) in labels.indices.enumerated() { targets[i, c] = 1 }
+        return TrainingData(inputs: table.values, targets: targets, classes: labels.classes)
     }
 
     /// The samples in precision `S` (for `Double` the same storage; for `Float` one conversion,
