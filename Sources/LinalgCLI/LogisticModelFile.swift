@@ -73,10 +73,23 @@ enum SavedModel {
     case binary(LogisticModel)
     /// The model and its class labels in class order.
     case multinomial(MultinomialModel, classes: [ClassLabel])
+    /// A net saved by `linalg train`: its inputs' names and, for a softmax classifier, its classes.
+    case net(ModelFiles.Model, featureNames: [String], loss: NetLoss, classes: [ClassLabel]?)
 
     static func read(_ path: String) throws -> SavedModel {
         guard let object = try ModelFiles.parseJSON(path) as? [String: Any] else {
             throw UserError("\(path): a logistic model is a JSON object")
+        }
+        if object["weights"] != nil && object["format"] == nil {
+            let names = object["feature_names"] as? [String] ?? []
+            let loss = (object["loss"] as? String).flatMap(NetLoss.init(rawValue:)) ?? .squaredError
+            let classes = try (object["classes"] as? [Any]).map { list in
+                try list.enumerated().map { index, value throws -> ClassLabel in
+                    if let name = value as? String { return .text(name) }
+                    return .number(try ModelFiles.number(value, path, "classes[\(index)]"))
+                }
+            }
+            return .net(try ModelFiles.loadModel(path), featureNames: names, loss: loss, classes: classes)
         }
         switch object["format"] as? String {
         case LogisticModelFile.format?: return .binary(try LogisticModelFile.read(object, path: path))

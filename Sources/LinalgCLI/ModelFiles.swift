@@ -149,11 +149,12 @@ enum ModelFiles {
     /// written as the shortest decimal of its `Double` value, so reading it back (into `Double`,
     /// then rounding to the net's precision) gives the same bits.
     static func modelJSON<S: NeuralScalar>(_ net: MLP<S>, extra: [(String, String)] = []) -> String {
-        var members = extra + [
-            ("dtype", JSONWriter.string(S.self == Float.self ? DType.float32.rawValue : DType.float64.rawValue)),
-            ("activation", JSONWriter.string(net.activation.name)),
-            ("output_activation", JSONWriter.string(net.outputActivation.name)),
-        ]
+        var members =
+            extra + [
+                ("dtype", JSONWriter.string(S.self == Float.self ? DType.float32.rawValue : DType.float64.rawValue)),
+                ("activation", JSONWriter.string(net.activation.name)),
+                ("output_activation", JSONWriter.string(net.outputActivation.name)),
+            ]
         for a in [net.activation, net.outputActivation] {
             if case .leakyReLU(let slope) = a {
                 members.append(("leaky_slope", JSONWriter.number(slope)))

@@ -8,9 +8,51 @@ extension PredictCommand {
     /// or with `--json` as one object on stdout.
     func predictClasses(_ model: MultinomialModel, classes: [ClassLabel], outputFormat: DataFormat?) throws {
         if linear { throw UserError("--linear: a model of more than two classes has one linear predictor per class") }
-        let table = try input.readTable(
-            text: TextColumnOption(name: label ?? "y", maxDistinct: max(1000, classes.count)))
+        let table = try input.readTable(text: try labelColumn(features: model.featureNames, classes: classes.count))
         let probabilities = try model.probabilities(try features(model.featureNames, in: table))
+        try report(
+            probabilities, classes: classes, table: table, taken: Set(model.featureNames), outputFormat: outputFormat)
+    }
+
+    /// A net trained with a softmax cross-entropy: its outputs' softmax are the class probabilities,
+    /// written and scored as a multinomial model's.
+    func predictWithNet(
+        _ model: ModelFiles.Model, featureNames: [String], loss: NetLoss, classes: [ClassLabel]?,
+        outputFormat: DataFormat?
+    ) throws {
+        guard loss == .softmaxCrossEntropy, let classes, !featureNames.isEmpty else {
+            throw UserError(
+                "\(self.model): predict applies logistic models and nets trained with --loss softmax-cross-entropy "
+                    + "(this net has no classes or input names); `linalg eval` evaluates any net")
+        }
+        if linear { throw UserError("--linear: a classifier net has one output per class") }
+        let table = try input.readTable(text: try labelColumn(features: featureNames, classes: classes.count))
+        let net = try model.net(Double.self)
+        let outputs = try net(try features(featureNames, in: table).transposed())
+        var probabilities = try Matrix<Double>(rows: table.rowCount, columns: classes.count)
+        for i in 0..<table.rowCount {
+            let column = outputs.column(i), largest = column.max() ?? 0
+            let total = column.reduce(0) { $0 + Foundation.exp($1 - largest) }
+            for c in 0..<classes.count { probabilities[i, c] = Foundation.exp(column[c] - largest) / total }
+        }
+        try report(probabilities, classes: classes, table: table, taken: Set(featureNames), outputFormat: outputFormat)
+    }
+
+    /// The column to read as text labels: `--label`, else the first of `label`, `y` and the last
+    /// column that is not a feature (CSV/TSV; the labels may be text there).
+    func labelColumn(features: [String], classes: Int) throws -> TextColumnOption? {
+        let names = try DataTable.header(ofFile: input.data, options: try input.readOptions()) ?? []
+        let taken = Set(features)
+        let name = label ?? (["label", "y"] + names.suffix(1)).first { names.contains($0) && !taken.contains($0) }
+        return name.map { TextColumnOption(name: $0, maxDistinct: max(1000, classes)) }
+    }
+
+    /// The predictions (`p_<class>` columns and `class`) to the output, and with a label column the
+    /// scores.
+    func report(
+        _ probabilities: Matrix<Double>, classes: [ClassLabel], table: DataTable, taken: Set<String>,
+        outputFormat: DataFormat?
+    ) throws {
         let predicted = ClassificationMetrics.predictedClasses(probabilities: probabilities)
         let names = classes.map { "p_" + $0.text } + ["class"]
         switch outputFormat {
@@ -30,7 +72,7 @@ extension PredictCommand {
                     Data((csv(names, probabilities, predicted.map { classes[$0] }) + "\n").utf8))
             }
         }
-        guard let truth = try classIndices(in: table, classes: classes, taken: Set(model.featureNames)) else { return }
+        guard let truth = try classIndices(in: table, classes: classes, taken: taken) else { return }
         let logLoss = ClassificationMetrics.logLoss(probabilities: probabilities, classes: truth)
         let accuracy = ClassificationMetrics.accuracy(probabilities: probabilities, classes: truth)
         let matrix = ClassificationMetrics.confusion(probabilities: probabilities, classes: truth)

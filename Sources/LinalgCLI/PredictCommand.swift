@@ -40,9 +40,14 @@ struct PredictCommand: ParsableCommand {
                 return format
             }
             let saved = try SavedModel.read(self.model)
-            guard case .binary(let model) = saved else {
-                guard case .multinomial(let model, let classes) = saved else { return }
-                return try predictClasses(model, classes: classes, outputFormat: outputFormat)
+            let model: LogisticModel
+            switch saved {
+            case .binary(let binary): model = binary
+            case .multinomial(let multinomial, let classes):
+                return try predictClasses(multinomial, classes: classes, outputFormat: outputFormat)
+            case .net(let net, let names, let loss, let classes):
+                return try predictWithNet(
+                    net, featureNames: names, loss: loss, classes: classes, outputFormat: outputFormat)
             }
             let format = try input.resolvedFormat()
             let table = try input.readTable()

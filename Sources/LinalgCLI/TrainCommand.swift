@@ -84,7 +84,7 @@ struct TrainCommand: ParsableCommand {
             configured.loss = lossKind.loss
             let setup = TrainingSetup(
                 sizes: sizes, biases: !noBias, hidden: hidden, output: output, configuration: configured,
-                classes: data.classes)
+                classes: data.classes, inputNames: data.inputNames)
             // Handed over: the Double tables live only until they are converted.
             switch dtype {
             case .float32: try train(Float.self, setup, consume data, consume validationData)
@@ -101,6 +101,8 @@ struct TrainCommand: ParsableCommand {
         var configuration: TrainingConfiguration
         /// The class labels of a softmax cross-entropy's outputs, in order.
         var classes: [ClassLabel]?
+        /// The input columns' names.
+        var inputNames: [String]
     }
 
     /// `--loss`, with the label column a softmax cross-entropy reads its classes from.
@@ -143,6 +145,15 @@ struct TrainCommand: ParsableCommand {
             on: samples, validation: validationSamples, configuration: setup.configuration,
             group: DistributedJob.current, progress: bar.update)
         guard leader else { return }
+        try writeFiles(report, setup)
+        if report.stoppedEarly {
+            print("stopped early after epoch \(report.epochs.count): kept epoch \(report.bestEpoch)'s parameters")
+        }
+        try printFinal(report, setup, samples, validationSamples)
+    }
+
+    /// `--log`, `--plot` and `--save`.
+    func writeFiles<S: NeuralScalar>(_ report: TrainingReport<S>, _ setup: TrainingSetup) throws {
         if let log {
             var csv = "epoch,train_loss,validation_loss,seconds,samples_per_second\n"
             for e in report.epochs {
@@ -159,34 +170,38 @@ struct TrainCommand: ParsableCommand {
             try writeText(svg, to: plot)
         }
         if let save {
-            var extra = [("loss", JSONWriter.string(setup.configuration.loss.rawValue))]
+            var extra = [
+                ("loss", JSONWriter.string(setup.configuration.loss.rawValue)),
+                ("feature_names", JSONWriter.array(encoded: setup.inputNames.map(JSONWriter.string))),
+            ]
             if let classes = setup.classes { extra.append(("classes", LogisticReport.classesJSON(classes))) }
             try writeText(ModelFiles.modelJSON(report.net, extra: extra), to: save)
         }
-        if report.stoppedEarly {
-            print("stopped early after epoch \(report.epochs.count): kept epoch \(report.bestEpoch)'s parameters")
-        }
+    }
+
+    /// The last lines: for the squared error `final train_mse=… validation_mse=… epochs=…
+    /// best_epoch=… seconds=…`; for a classification loss the epochs on one line, then
+    /// `final train_loss=… validation_loss=… validation_accuracy=…`.
+    func printFinal<S: NeuralScalar>(
+        _ report: TrainingReport<S>, _ setup: TrainingSetup, _ samples: RegressionSamples<S>,
+        _ validationSamples: RegressionSamples<S>?
+    ) throws {
         let seconds = report.epochs.map(\.seconds).reduce(0, +)
         let kind = setup.configuration.loss
-        if kind.isClassification {
-            let trained = try report.net.evaluate(on: samples, loss: kind)
-            let validated = try validationSamples.map { try report.net.evaluate(on: $0, loss: kind) }
-            print(
-                "epochs=\(report.epochs.count) best_epoch=\(report.bestEpoch)"
-                    + String(format: " seconds=%.3f", seconds)
-                    + " train_accuracy=\(trained.accuracy ?? .nan)")
-            print(
-                "final train_loss=\(trained.loss)"
-                    + (validated.map { " validation_loss=\($0.loss) validation_accuracy=\($0.accuracy ?? .nan)" } ?? "")
-            )
+        let epochs =
+            "epochs=\(report.epochs.count) best_epoch=\(report.bestEpoch)" + String(format: " seconds=%.3f", seconds)
+        guard kind.isClassification else {
+            let trainMSE = try report.net.meanSquaredError(on: samples)
+            let validationMSE = try validationSamples.map { try report.net.meanSquaredError(on: $0) }
+            print("final train_mse=\(trainMSE)" + (validationMSE.map { " validation_mse=\($0)" } ?? "") + " " + epochs)
             return
         }
-        let trainMSE = try report.net.meanSquaredError(on: samples)
-        let validationMSE = try validationSamples.map { try report.net.meanSquaredError(on: $0) }
+        let trained = try report.net.evaluate(on: samples, loss: kind)
+        let validated = try validationSamples.map { try report.net.evaluate(on: $0, loss: kind) }
+        print(epochs + " train_accuracy=\(trained.accuracy ?? .nan)")
         print(
-            "final train_mse=\(trainMSE)" + (validationMSE.map { " validation_mse=\($0)" } ?? "")
-                + " epochs=\(report.epochs.count) best_epoch=\(report.bestEpoch)"
-                + String(format: " seconds=%.3f", seconds))
+            "final train_loss=\(trained.loss)"
+                + (validated.map { " validation_loss=\($0.loss) validation_accuracy=\($0.accuracy ?? .nan)" } ?? ""))
     }
 }
 

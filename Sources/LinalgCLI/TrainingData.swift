@@ -10,6 +10,8 @@ struct TrainingData {
     var targets: Matrix<Double>
     /// For a softmax cross-entropy: the classes of the one-hot targets' rows.
     var classes: [ClassLabel]? = nil
+    /// The names of the input columns, in order (saved with the net, for `predict`).
+    var inputNames: [String] = []
 
     /// With `classesFrom`, the targets are one-hot rows of the classes of that label column (numbers
     /// or text; `given` fixes them, for validation data, naming a label outside them).
@@ -40,7 +42,7 @@ struct TrainingData {
         for (k, column) in columns.enumerated() {
             for i in 0..<table.rowCount { targets[i, k] = column[i] }
         }
-        return TrainingData(inputs: table.values, targets: targets)
+        return TrainingData(inputs: table.values, targets: targets, inputNames: table.columnNames)
     }
 
     /// One-hot targets of the classes in column `label`; the other columns are the inputs.
@@ -55,7 +57,8 @@ struct TrainingData {
         _ = table.removeColumns(at: [column])
         var targets = try Matrix<Double>(rows: table.rowCount, columns: labels.classes.count)
         for (i, c) in labels.indices.enumerated() { targets[i, c] = 1 }
-        return TrainingData(inputs: table.values, targets: targets, classes: labels.classes)
+        return TrainingData(
+            inputs: table.values, targets: targets, classes: labels.classes, inputNames: table.columnNames)
     }
 
     /// The samples in precision `S` (for `Double` the same storage; for `Float` one conversion,

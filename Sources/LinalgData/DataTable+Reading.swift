@@ -64,6 +64,18 @@ extension DataTable {
         }
     }
 
+    /// The column names of a CSV/TSV file's header (without reading its rows), or `nil` for the
+    /// other formats.
+    public static func header(
+        ofFile path: String, options: DataReadOptions = DataReadOptions()
+    ) throws(DataError)
+        -> [String]?
+    {
+        let format = try DataFormat.resolved(path: path, options: options)
+        guard format == .csv || format == .tsv else { return nil }
+        return try Header(InputFile(path: path), delimiter: options.delimiter(for: format)).names
+    }
+
     /// Parses delimited text held in memory; `file` names it in errors.
     public init(csvText text: String, file: String, delimiter: UInt8 = UInt8(ascii: ",")) throws(DataError) {
         self = try DelimitedReader.read(MemorySource(bytes: Array(text.utf8), name: file), delimiter: delimiter)

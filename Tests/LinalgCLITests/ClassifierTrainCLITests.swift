@@ -36,6 +36,14 @@ import Testing
         let saved = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as? [String: Any])
         #expect(saved["loss"] as? String == "softmax-cross-entropy")
+        #expect(saved["feature_names"] as? [String] == ["a", "b"])
+        // predict applies the net as a multinomial model: p_<class> columns, class, and the scores.
+        let predicted = try CLI.run(["predict", "--model", model, "--data", valid, "--json"])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let scores = try #require(try JSONSerialization.jsonObject(with: Data(predicted.stdout.utf8)) as? [String: Any])
+        #expect(abs((scores["accuracy"] as? Double ?? 0) - accuracy) < 0.02)
+        let table = try CLI.run(["predict", "--model", model, "--data", valid])
+        #expect(table.stdout.hasPrefix("p_east,\"p_north, west\",p_south,class\n"))
         #expect(
             saved["classes"] as? [String]
                 == ["\"north, west\"".replacingOccurrences(of: "\"", with: ""), "east", "south"].sorted())
