@@ -109,10 +109,8 @@ struct LogregCommand: ParsableCommand {
             case .binary(let binary, let names, let labels):
                 (problem, featureNames, classLabels) = (binary, names, labels)
             case .multinomial(let multinomial, let names, let labels):
-                guard requestedLambdas == nil && path == nil && cv == nil else {
-                    throw UserError("--lambdas, --path and --cv fit two classes; this label has \(labels.count)")
-                }
-                return try fitMultinomial(multinomial, featureNames: names, classes: labels, options: options)
+                return try fitMultinomial(
+                    multinomial, featureNames: names, classes: labels, options: options, requested: requestedLambdas)
             }
             let started = Date()
             let selection = try selectLambda(problem, requested: requestedLambdas, options: options)
@@ -230,17 +228,31 @@ struct LogregCommand: ParsableCommand {
 
     /// A multinomial fit (with `MNLogit`'s statistics at λ = 0): its report and whether it converged.
     func fitMultinomial(
-        _ problem: MultinomialProblem, featureNames: [String], classes: [ClassLabel], options: NewtonOptions
+        _ problem: MultinomialProblem, featureNames: [String], classes: [ClassLabel], options: NewtonOptions,
+        requested: [Double]?
     ) throws -> (String, Bool) {
         let started = Date()
+        let chosenSolver = solver.flatMap(MultinomialSolver.init(rawValue:)) ?? .automatic
+        var points: [MultinomialPathPoint]?, bestLambda: Double?, chosen = problem
+        if requested != nil || path != nil || cv != nil {
+            let values =
+                try requested ?? path.map { try MultinomialRegression.logSpacedLambdas(problem, count: $0) } ?? [lambda]
+            let fitted =
+                try cv.map {
+                    try MultinomialRegression.crossValidatedPath(
+                        problem, lambdas: values, folds: $0, seed: cvSeed, options: options, solver: chosenSolver)
+                } ?? MultinomialRegression.path(problem, lambdas: values, options: options, solver: chosenSolver)
+            let best = cv == nil ? fitted.last! : fitted.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+            (points, bestLambda, chosen) = (fitted, cv == nil ? nil : best.lambda, try problem.withLambda(best.lambda))
+        }
         let fit = try MultinomialRegression.fit(
-            problem, options: options, solver: solver.flatMap(MultinomialSolver.init(rawValue:)) ?? .automatic,
-            inference: InferenceOptions(alpha: alpha, robust: robust))
-        var report = MultinomialReport(fit: fit, featureNames: featureNames, classes: classes, lambda: lambda)
+            chosen, options: options, solver: chosenSolver, inference: InferenceOptions(alpha: alpha, robust: robust))
+        var report = MultinomialReport(fit: fit, featureNames: featureNames, classes: classes, lambda: chosen.lambda)
+        (report.path, report.bestLambda) = (points, bestLambda)
         report.seconds = Date().timeIntervalSince(started)
         if let save {
             try MultinomialModelFile.write(
-                try fit.model(featureNames: featureNames, lambda: lambda), classes: classes, to: save)
+                try fit.model(featureNames: featureNames, lambda: chosen.lambda), classes: classes, to: save)
         }
         return (json ? report.json() : report.text(), fit.converged)
     }

@@ -11,6 +11,9 @@ struct MultinomialReport {
     var lambda: Double
     /// Wall-clock seconds of the fit and inference, for the text form.
     var seconds: Double? = nil
+    /// The regularisation path, when one was fitted, and the λ cross-validation chose.
+    var path: [MultinomialPathPoint]? = nil
+    var bestLambda: Double? = nil
 
     var width: Int { fit.coefficients.columns + (fit.intercepts == nil ? 0 : 1) }
     var modelledLabels: [String] { fit.modelledClasses.map { classes[$0].text } }
@@ -45,7 +48,27 @@ struct MultinomialReport {
             lambda: lambda, loss: fit.loss, gradientNorm: fit.gradientNorm, iterations: fit.iterations,
             trace: fit.trace, reason: fit.reason, featureNames: featureNames)
         if let inference = fit.inference { members += inferenceMembers(inference) }
+        if let path {
+            members.append(("path", JSONWriter.array(encoded: path.map(Self.pathPointJSON))))
+            members.append(("best_lambda", LogisticReport.numberOrNull(bestLambda)))
+        }
         return JSONWriter.object(members)
+    }
+
+    static func pathPointJSON(_ point: MultinomialPathPoint) -> String {
+        let m = point.fit.coefficients.rows
+        return JSONWriter.object([
+            ("lambda", JSONWriter.number(point.lambda)),
+            (
+                "coefficients",
+                JSONWriter.array(encoded: (0..<m).map { JSONWriter.array(point.fit.coefficients.row($0)) })
+            ),
+            ("intercept", point.fit.intercepts.map(JSONWriter.array) ?? "null"),
+            ("iterations", String(point.fit.iterations)),
+            ("converged", point.fit.converged ? "true" : "false"),
+            ("cv_deviance_mean", LogisticReport.numberOrNull(point.cvDevianceMean)),
+            ("cv_deviance_std", LogisticReport.numberOrNull(point.cvDevianceStd)),
+        ])
     }
 
     func inferenceMembers(_ inference: LogisticInference) -> [(String, String)] {
@@ -75,6 +98,16 @@ struct MultinomialReport {
         lines.append(
             "\(LogisticReport.status(fit.reason)) after \(fit.iterations) iterations; λ = \(lambda), "
                 + "loss \(fit.loss), ‖∇L‖ \(fit.gradientNorm)")
+        if let path {
+            lines.append("")
+            lines.append("           λ  iterations   cv deviance (mean ± std)")
+            for point in path {
+                let cv =
+                    point.cvDevianceMean.map { String(format: "%.6g ± %.3g", $0, point.cvDevianceStd ?? .nan) } ?? "-"
+                let mark = point.lambda == bestLambda ? "  ← best" : ""
+                lines.append(String(format: "%12.6g  %10d   ", point.lambda, point.fit.iterations) + cv + mark)
+            }
+        }
         lines.append(
             "classes: " + classes.map(\.text).joined(separator: ", ")
                 + (fit.modelledClasses.count < classes.count ? " (the first is the reference)" : ""))

@@ -195,4 +195,20 @@ import Testing
         #expect(csv.stdout.hasPrefix("p_Medium,p_large,\"p_small, round\",class\n"))
         expectUserError(try CLI.run(arguments + ["--classes", "Medium,large"]), "named.csv:", "small, round")
     }
+
+    @Test func pathsAndCrossValidationWorkForManyClasses() throws {
+        let directory = try CLI.temporaryDirectory()
+        let path = try CLI.write(Self.csv, "three.csv", in: directory)
+        let result = try CLI.run([
+            "logreg", "--data", path, "--label", "y", "--fit-intercept", "--path", "6", "--cv", "3", "--cv-seed", "1",
+            "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try Self.object(result.stdout)
+        let points = try #require(object["path"] as? [[String: Any]])
+        #expect(points.count == 6 && points.allSatisfy { $0["cv_deviance_mean"] is Double })
+        let best = try #require(object["best_lambda"] as? Double)
+        #expect(object["lambda"] as? Double == best)
+        #expect((points.first?["coefficients"] as? [[Double]])?.count == 3)
+    }
 }

@@ -140,4 +140,24 @@ import Testing
         let cg = try MultinomialRegression.fit(problem, solver: .newtonCG)
         expectRelative(cg.coefficients.scalars, f.coefficients, tolerance: 1e-7, floor: 1e-3, "\(f.name) β, Newton-CG")
     }
+
+    @Test func pathWarmStartsReachTheColdFitsAndCrossValidationScoresEachLambda() throws {
+        let problem = try Self.smallProblems()[2]
+        let lambdas = try MultinomialRegression.logSpacedLambdas(problem, count: 4) + [0]
+        let path = try MultinomialRegression.path(problem, lambdas: lambdas)
+        #expect(path.map(\.lambda) == lambdas.sorted(by: >))
+        for point in path {
+            let cold = try MultinomialRegression.fit(try problem.withLambda(point.lambda))
+            #expect(point.fit.converged && point.fit.parameters.count == cold.parameters.count)
+            expectRelative(point.fit.parameters, cold.parameters, tolerance: 1e-7, floor: 1e-2, "λ = \(point.lambda)")
+        }
+        // At λ_max the coefficients are small against the features' scale.
+        #expect(path[0].fit.coefficients.scalars.allSatisfy { abs($0) < 0.02 })
+        let cv = try MultinomialRegression.crossValidatedPath(
+            problem, lambdas: Array(lambdas.prefix(4)), folds: 4, seed: 7)
+        #expect(cv.allSatisfy { ($0.cvDevianceMean ?? -1) > 0 && ($0.cvDevianceStd ?? -1) >= 0 })
+        #expect(throws: LinalgError.self) {
+            try MultinomialRegression.crossValidatedPath(problem, lambdas: [1], folds: 1)
+        }
+    }
 }

@@ -42,10 +42,21 @@ extension LogisticRegression {
     /// `count` values of `λ` spaced evenly in `log λ` from `λ_max` (``lambdaMax(_:)``) down to
     /// `λ_max · 10⁻⁴`.
     public static func logSpacedLambdas(_ problem: LogisticProblem, count: Int) throws(LinalgError) -> [Double] {
+        try logSpaced(from: try lambdaMax(problem), count: count)
+    }
+
+    /// `count` values spaced evenly in `log λ` from `top` down to `top · 10⁻⁴`.
+    static func logSpaced(from top: Double, count: Int) throws(LinalgError) -> [Double] {
         guard count >= 1 else { throw .invalidValue(what: "path length", detail: "must be ≥ 1, got \(count)") }
-        let top = try lambdaMax(problem)
         if count == 1 { return [top] }
         return (0..<count).map { top * pow(10, -4 * Double($0) / Double(count - 1)) }
+    }
+
+    /// The mean and the sample standard deviation (divisor `K − 1`) of the folds' deviances.
+    static func meanAndStandardDeviation(_ values: [Double]) -> (Double, Double) {
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+        return (mean, variance.squareRoot())
     }
 
     /// Fits every `λ` of `lambdas` in decreasing order, each warm-started from the previous
@@ -111,10 +122,7 @@ extension LogisticRegression {
             }
         }
         for k in points.indices {
-            let values = deviances[k], mean = values.reduce(0, +) / Double(values.count)
-            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
-            points[k].cvDevianceMean = mean
-            points[k].cvDevianceStd = variance.squareRoot()
+            (points[k].cvDevianceMean, points[k].cvDevianceStd) = meanAndStandardDeviation(deviances[k])
         }
         return points
     }

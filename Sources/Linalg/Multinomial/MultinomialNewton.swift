@@ -27,13 +27,15 @@ struct MultinomialNewton {
 
     /// The solver's state at `theta` (`L`, `∇L`, `∇²L` in one pass): a start, or the end of
     /// another solver for the inference.
-    init(problem: MultinomialProblem, at theta: [Double], options: NewtonOptions = NewtonOptions()) {
+    init(
+        problem: MultinomialProblem, at theta: [Double], options: NewtonOptions = NewtonOptions(), scale: Double? = nil
+    ) {
         self.problem = problem
         self.options = options
         self.theta = theta
         state = problem.evaluate(theta, .lossGradientAndHessian)
         let norm = MultinomialNewton.norm(state.gradient)
-        threshold = options.tolerance * max(norm, problem.gradientUnit())
+        threshold = options.tolerance * max(scale ?? norm, problem.gradientUnit())
         trace.append(
             NewtonIteration(
                 iteration: 0, loss: state.loss, gradientNorm: norm, stepSize: 0, damping: 0, newtonDecrement: 0))
@@ -43,7 +45,9 @@ struct MultinomialNewton {
 
     /// Armijo's test `L(trial) ≤ L + c t ∇Lᵀ Δ` (`step` = `t ∇Lᵀ Δ`); at rounding level, where the
     /// loss cannot tell, a smaller gradient norm instead.
-    static func accepts(_ trial: MultinomialState, over current: MultinomialState, step: Double, armijo: Double)
+    static func accepts(
+        _ trial: MultinomialState, over current: MultinomialState, step: Double, armijo: Double
+    )
         -> Bool
     {
         if trial.loss.isFinite && trial.loss <= current.loss + armijo * step { return true }

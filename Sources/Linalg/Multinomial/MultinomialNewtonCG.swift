@@ -19,15 +19,19 @@ struct MultinomialNewtonCG {
     /// `G = Σ_i w_i x̃_i x̃_iᵀ` decomposed, for the preconditioner.
     let featureGram: (values: [Double], vectors: Matrix<Double>)
 
-    init(problem: MultinomialProblem, options: NewtonOptions) throws(LinalgError) {
+    init(
+        problem: MultinomialProblem, options: NewtonOptions, start: (theta: [Double], scale: Double)? = nil
+    )
+        throws(LinalgError)
+    {
         self.problem = problem
         self.options = options
         featureGram = try KroneckerPreconditioner.featureGram(problem)
-        theta = [Double](repeating: 0, count: problem.parameterCount)
+        theta = start?.theta ?? [Double](repeating: 0, count: problem.parameterCount)
         probabilities = [Double](repeating: 0, count: max(1, problem.sampleCount * problem.modelledClassCount))
         state = MultinomialNewtonCG.evaluate(problem, theta, into: &probabilities)
         initialNorm = MultinomialNewton.norm(state.gradient)
-        threshold = options.tolerance * max(initialNorm, problem.gradientUnit())
+        threshold = options.tolerance * max(start?.scale ?? initialNorm, problem.gradientUnit())
         trace.append(
             NewtonIteration(
                 iteration: 0, loss: state.loss, gradientNorm: initialNorm, stepSize: 0, damping: 0, newtonDecrement: 0))

@@ -60,6 +60,15 @@ public enum MultinomialRegression {
         _ problem: MultinomialProblem, options: NewtonOptions = NewtonOptions(), solver: MultinomialSolver = .automatic,
         inference: InferenceOptions? = nil
     ) throws(LinalgError) -> MultinomialFit {
+        try fit(problem, options: options, solver: solver, start: nil, inference: inference)
+    }
+
+    /// ``fit(_:options:solver:inference:)`` from `start` (`Θ` of this problem's parametrization,
+    /// `nil` for 0) with the stopping rule scaled by `start.scale` (a path's cold gradient norm).
+    static func fit(
+        _ problem: MultinomialProblem, options: NewtonOptions, solver: MultinomialSolver,
+        start: (theta: [Double], scale: Double)?, inference: InferenceOptions?
+    ) throws(LinalgError) -> MultinomialFit {
         try options.validate()
         try inference?.validate()
         let wantsInference = inference != nil && problem.lambda == 0
@@ -67,12 +76,14 @@ public enum MultinomialRegression {
         var fit: MultinomialFit
         var final: MultinomialNewton?
         if solver.resolved(for: problem) == .newtonCholesky {
-            var newton = MultinomialNewton(problem: problem, options: options)
+            var newton = MultinomialNewton(
+                problem: problem, at: start?.theta ?? [Double](repeating: 0, count: problem.parameterCount),
+                options: options, scale: start?.scale)
             let reason = try newton.run()
             fit = result(problem, theta: newton.theta, state: newton.state, reason: reason, trace: newton.trace)
             final = newton
         } else {
-            var newton = try MultinomialNewtonCG(problem: problem, options: options)
+            var newton = try MultinomialNewtonCG(problem: problem, options: options, start: start)
             let reason = try newton.run()
             fit = result(problem, theta: newton.theta, state: newton.state, reason: reason, trace: newton.trace)
             fit.hessianVectorProducts = newton.productCount
