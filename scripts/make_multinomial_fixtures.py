@@ -11,6 +11,8 @@ import numpy as np
 import statsmodels.api as sm
 from sklearn.linear_model import LogisticRegression
 
+from swift_literal import swift as swift_literal
+
 
 def data(seed, n, d, k, scale=1.0):
     rng = np.random.default_rng(seed)
@@ -25,18 +27,7 @@ def data(seed, n, d, k, scale=1.0):
 
 
 def swift(values, indent=16):
-    """A Swift array literal, wrapped so that no line is longer than 120 characters."""
-    items = [repr(float(v)) for v in np.asarray(values, dtype=float).ravel()]
-    lines, line = [], ""
-    for item in items:
-        if line and len(line) + len(item) + 2 + indent > 118:
-            lines.append(line + ",")
-            line = ""
-        line = item if not line else line + ", " + item
-    lines.append(line)
-    if len(lines) == 1 and len(lines[0]) + 30 <= 118:
-        return "[" + lines[0] + "]"
-    return "[\n" + "\n".join(" " * indent + l for l in lines) + "\n" + " " * (indent - 4) + "]"
+    return swift_literal(values, indent)
 
 
 def mnlogit(name, seed, n, d, k, robust):

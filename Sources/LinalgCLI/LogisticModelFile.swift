@@ -7,24 +7,25 @@ import LinalgData
 enum LogisticModelFile {
     static let format = "linalg-logistic-regression/1"
 
-    static func write(_ model: LogisticModel, to path: String) throws {
+    static func write(_ model: LogisticModel, classes: [ClassLabel]? = nil, to path: String) throws {
         let covariance = model.covariance.map { matrix in
             JSONWriter.array(encoded: (0..<matrix.rows).map { JSONWriter.array(matrix.row($0)) })
         }
-        let text = JSONWriter.object([
-            ("format", JSONWriter.string(format)),
-            ("feature_names", JSONWriter.array(encoded: model.featureNames.map(JSONWriter.string))),
-            ("coefficients", JSONWriter.array(model.coefficients)),
-            ("intercept", model.intercept.map(JSONWriter.number) ?? "null"),
-            ("lambda", JSONWriter.number(model.lambda)),
-            ("offset_column", model.offsetColumn.map(JSONWriter.string) ?? "null"),
-            ("covariance", covariance ?? "null"),
-        ])
+        let text = JSONWriter.object(
+            [
+                ("format", JSONWriter.string(format)),
+                ("feature_names", JSONWriter.array(encoded: model.featureNames.map(JSONWriter.string))),
+                ("coefficients", JSONWriter.array(model.coefficients)),
+                ("intercept", model.intercept.map(JSONWriter.number) ?? "null"),
+                ("lambda", JSONWriter.number(model.lambda)),
+                ("offset_column", model.offsetColumn.map(JSONWriter.string) ?? "null"),
+                ("covariance", covariance ?? "null"),
+            ] + (classes.map { [("classes", LogisticReport.classesJSON($0))] } ?? []))
         try writeText(text, to: path)
     }
 
     static func read(_ path: String) throws -> LogisticModel {
-        guard case .binary(let model) = try SavedModel.read(path) else {
+        guard case .binary(let model, _) = try SavedModel.read(path) else {
             throw UserError("\(path): a model of more than two classes, where a binary one is expected")
         }
         return model
@@ -70,7 +71,8 @@ enum LogisticModelFile {
 
 /// A model file written by `linalg logreg --save`: binary or multinomial, told apart by `format`.
 enum SavedModel {
-    case binary(LogisticModel)
+    /// The model and, when saved with it, its two class labels (class 1 the second).
+    case binary(LogisticModel, classes: [ClassLabel]?)
     /// The model and its class labels in class order.
     case multinomial(MultinomialModel, classes: [ClassLabel])
     /// A net saved by `linalg train`: its inputs' names and, for a softmax classifier, its classes.
@@ -83,16 +85,13 @@ enum SavedModel {
         if object["weights"] != nil && object["format"] == nil {
             let names = object["feature_names"] as? [String] ?? []
             let loss = (object["loss"] as? String).flatMap(NetLoss.init(rawValue:)) ?? .squaredError
-            let classes = try (object["classes"] as? [Any]).map { list in
-                try list.enumerated().map { index, value throws -> ClassLabel in
-                    if let name = value as? String { return .text(name) }
-                    return .number(try ModelFiles.number(value, path, "classes[\(index)]"))
-                }
-            }
+            let classes = try (object["classes"] as? [Any]).map { try SavedModel.classes($0, path: path) }
             return .net(try ModelFiles.loadModel(path), featureNames: names, loss: loss, classes: classes)
         }
         switch object["format"] as? String {
-        case LogisticModelFile.format?: return .binary(try LogisticModelFile.read(object, path: path))
+        case LogisticModelFile.format?:
+            let classes = try (object["classes"] as? [Any]).map { try SavedModel.classes($0, path: path) }
+            return .binary(try LogisticModelFile.read(object, path: path), classes: classes)
         case MultinomialModelFile.format?:
             let (model, classes) = try MultinomialModelFile.read(object, path: path)
             return .multinomial(model, classes: classes)
@@ -104,6 +103,14 @@ enum SavedModel {
             throw UserError(
                 "\(path): \"format\" is not \"\(LogisticModelFile.format)\" or \"\(MultinomialModelFile.format)\": "
                     + "not a model written by `linalg logreg --save`")
+        }
+    }
+
+    /// A `classes` list: numbers or strings.
+    static func classes(_ list: [Any], path: String) throws -> [ClassLabel] {
+        try list.enumerated().map { index, value throws -> ClassLabel in
+            if let name = value as? String { return .text(name) }
+            return .number(try ModelFiles.number(value, path, "classes[\(index)]"))
         }
     }
 }

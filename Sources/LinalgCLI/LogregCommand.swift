@@ -126,7 +126,7 @@ struct LogregCommand: ParsableCommand {
             if let save, DistributedJob.isLeader {
                 let model = try fit.model(
                     featureNames: featureNames, lambda: selection.problem.lambda, offsetColumn: offset)
-                try LogisticModelFile.write(model, to: save)
+                try LogisticModelFile.write(model, classes: classLabels, to: save)
             }
             return (json ? report.json() : report.text(), fit.converged)
         }

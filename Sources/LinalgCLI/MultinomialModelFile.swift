@@ -29,10 +29,7 @@ enum MultinomialModelFile {
         guard let classList = object["classes"] as? [Any] else {
             throw UserError("\(path): \"classes\" must be a list of numbers or strings")
         }
-        let classes = try classList.enumerated().map { index, value throws -> ClassLabel in
-            if let name = value as? String { return .text(name) }
-            return .number(try ModelFiles.number(value, path, "classes[\(index)]"))
-        }
+        let classes = try SavedModel.classes(classList, path: path)
         let modelled = try numbers(object["modelled_classes"], path, "modelled_classes").map { value throws -> Int in
             guard value == value.rounded(), (0..<classes.count).contains(Int(value)) else {
                 throw UserError("\(path): \"modelled_classes\" holds \(value), not a class index")

@@ -120,19 +120,8 @@ extension PredictCommand {
     /// not one of the classes is an error naming its place.
     func classIndices(in table: DataTable, classes: [ClassLabel], taken: Set<String>) throws -> [Int]? {
         let position = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($0.element, $0.offset) })
-        let index: Int?
-        if let label {
-            index = try table.columnIndex(named: label, option: "--label")
-        } else {
-            let candidates =
-                ["label", "y"].compactMap { table.columnNames.firstIndex(of: $0) }
-                + (table.columnCount > 0 ? [table.columnCount - 1] : [])
-            index = candidates.first { candidate in
-                !taken.contains(table.columnNames[candidate])
-                    && (0..<table.rowCount).allSatisfy {
-                        position[ClassLabel.of(table, row: $0, column: candidate)] != nil
-                    }
-            }
+        let index = try labelIndex(in: table, taken: taken) {
+            position[ClassLabel.of(table, row: $0, column: $1)] != nil
         }
         guard let index else { return nil }
         return try (0..<table.rowCount).map { i in

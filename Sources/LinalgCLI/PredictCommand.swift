@@ -40,9 +40,9 @@ struct PredictCommand: ParsableCommand {
                 return format
             }
             let saved = try SavedModel.read(self.model)
-            let model: LogisticModel
+            let model: LogisticModel, classes: [ClassLabel]
             switch saved {
-            case .binary(let binary): model = binary
+            case .binary(let binary, let saved): (model, classes) = (binary, saved ?? [.number(0), .number(1)])
             case .multinomial(let multinomial, let classes):
                 return try predictClasses(multinomial, classes: classes, outputFormat: outputFormat)
             case .net(let net, let names, let loss, let classes):
@@ -50,7 +50,7 @@ struct PredictCommand: ParsableCommand {
                     net, featureNames: names, loss: loss, classes: classes, outputFormat: outputFormat)
             }
             let format = try input.resolvedFormat()
-            let table = try input.readTable()
+            let table = try input.readTable(text: try labelColumn(features: model.featureNames, classes: 2))
             let x = try features(model.featureNames, in: table)
             let offsets = try model.offsetColumn.map { try column(named: $0, in: table, option: "offset_column") }
             let logits = try model.logits(x, offsets: offsets)
@@ -65,10 +65,10 @@ struct PredictCommand: ParsableCommand {
                     values: try Matrix(rows: values.count, columns: 1, scalars: values))
                 try DelimitedWriter.write(result, to: output!)
             default:
-                writeColumn(name, values)
+                if !json { writeColumn(name, values) }
             }
-            if let labels = try labels(in: table, model: model, format: format) {
-                printScores(logits: logits, labels: labels)
+            if let labels = try labels(in: table, model: model, format: format, classes: classes) {
+                printScores(logits: logits, labels: labels, classes: classes)
             }
         }
     }
@@ -102,35 +102,68 @@ struct PredictCommand: ParsableCommand {
     }
 
     /// The labels as 0/1, when the file has a label column (see the discussion); `nil` otherwise.
-    func labels(in table: DataTable, model: LogisticModel, format: DataFormat?) throws -> [Double]? {
-        let signed = format == .libsvm
-        func valid(_ v: Double) -> Bool { signed ? (v == 1 || v == -1 || v == 0) : (v == 0 || v == 1) }
-        let taken = Set(model.featureNames + (model.offsetColumn.map { [$0] } ?? []))
-        var index: Int?
-        if let label {
-            index = try table.columnIndex(named: label, option: "--label")
-            for i in 0..<table.rowCount where !valid(table.values[i, index!]) {
-                throw table.error(row: i, column: index!, "label \(table.values[i, index!]) is not 0 or 1")
-            }
-        } else {
-            let candidates =
-                ["label", "y"].compactMap { table.columnNames.firstIndex(of: $0) }
-                + (table.columnCount > 0 ? [table.columnCount - 1] : [])
-            index = candidates.first { candidate in
-                !taken.contains(table.columnNames[candidate])
-                    && (0..<table.rowCount).allSatisfy { valid(table.values[$0, candidate]) }
-            }
+    func labels(
+        in table: DataTable, model: LogisticModel, format: DataFormat?, classes: [ClassLabel]
+    ) throws -> [Double]? {
+        // Class 1 is the second class; libsvm's −1 is class 0 of a 0/1 model.
+        let signed = format == .libsvm && classes == [.number(0), .number(1)]
+        func label(_ row: Int, _ column: Int) -> Double? {
+            let value = ClassLabel.of(table, row: row, column: column)
+            if value == classes[1] { return 1 }
+            if value == classes[0] || (signed && value == .number(-1)) { return 0 }
+            return nil
         }
-        guard let index else { return nil }
-        return (0..<table.rowCount).map { table.values[$0, index] > 0 ? 1 : 0 }
+        let taken = Set(model.featureNames + (model.offsetColumn.map { [$0] } ?? []))
+        guard let index = try labelIndex(in: table, taken: taken, accepts: { label($0, $1) != nil }) else { return nil }
+        return try (0..<table.rowCount).map { row in
+            guard let value = label(row, index) else {
+                let text = ClassLabel.of(table, row: row, column: index).text
+                throw table.error(
+                    row: row, column: index, "label \(text) is not \(classes[0].text) or \(classes[1].text)")
+            }
+            return value
+        }
     }
 
-    func printScores(logits: [Double], labels: [Double]) {
+    /// The label column: `--label`, else the first of `label`, `y` and the last column that is not
+    /// in `taken` (the model's columns) and whose every row `accepts` (is one of the classes).
+    func labelIndex(in table: DataTable, taken: Set<String>, accepts: (Int, Int) -> Bool) throws -> Int? {
+        if let label { return try table.columnIndex(named: label, option: "--label") }
+        let candidates =
+            ["label", "y"].compactMap { table.columnNames.firstIndex(of: $0) }
+            + (table.columnCount > 0 ? [table.columnCount - 1] : [])
+        return candidates.first { candidate in
+            !taken.contains(table.columnNames[candidate]) && (0..<table.rowCount).allSatisfy { accepts($0, candidate) }
+        }
+    }
+
+    /// The scores on stderr (with `--confusion` the 2 × 2 matrix, rows = true class), or with
+    /// `--json` as one object on stdout: `log_loss`, `accuracy`, `classes`, `confusion`, `auc`.
+    func printScores(logits: [Double], labels: [Double], classes: [ClassLabel]) {
         let logLoss = ClassificationMetrics.logLoss(logits: logits, labels: labels)
         let accuracy = ClassificationMetrics.accuracy(logits: logits, labels: labels)
         let auc = ClassificationMetrics.rocAUC(scores: logits, labels: labels)
+        var matrix = [[0, 0], [0, 0]]
+        for (z, y) in zip(logits, labels) { matrix[y == 1 ? 1 : 0][z > 0 ? 1 : 0] += 1 }
+        if json {
+            print(
+                JSONWriter.object([
+                    ("log_loss", LogisticReport.numberOrNull(logLoss)), ("accuracy", JSONWriter.number(accuracy)),
+                    ("classes", LogisticReport.classesJSON(classes)),
+                    (
+                        "confusion",
+                        JSONWriter.array(encoded: matrix.map { JSONWriter.array(encoded: $0.map(String.init)) })
+                    ),
+                    ("auc", LogisticReport.numberOrNull(auc)),
+                ]))
+            return
+        }
         var line = "log_loss=\(logLoss) accuracy=\(accuracy) auc=\(auc.map { "\($0)" } ?? "nan")"
         if auc == nil { line += " (the AUC needs both classes)" }
+        if confusion {
+            line += "\nconfusion (rows = true class, columns = predicted):"
+            for row in matrix { line += "\n\(row[0]) \(row[1])" }
+        }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 

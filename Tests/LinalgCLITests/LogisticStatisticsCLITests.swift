@@ -99,7 +99,10 @@ import Testing
         let saved = try Self.object(String(decoding: try Data(contentsOf: URL(fileURLWithPath: model)), as: UTF8.self))
         #expect(
             Set(saved.keys)
-                == ["format", "feature_names", "coefficients", "intercept", "lambda", "offset_column", "covariance"])
+                == [
+                    "format", "feature_names", "coefficients", "intercept", "lambda", "offset_column", "covariance",
+                    "classes",
+                ])
         #expect(saved["offset_column"] as? String == "exposure" && saved["feature_names"] as? [String] == ["a", "b"])
 
         // Columns in another order, plus one the model does not use: matched by name.
@@ -127,6 +130,12 @@ import Testing
         let logLoss = predicted.stderr.split(separator: " ").first { $0.hasPrefix("log_loss=") }
             .flatMap { Double($0.dropFirst(9)) }
         #expect(abs(try #require(logLoss) + fit.inference!.logLikelihood / 300) <= 1e-12)
+        // --json: the scores as one object, with the two classes and the AUC.
+        let scores = try Self.object(try CLI.run(["predict", "--model", model, "--data", other, "--json"]).stdout)
+        #expect(scores["classes"] as? [Double] == [0, 1] && scores["auc"] is Double)
+        let confusion = try #require(scores["confusion"] as? [[Int]])
+        #expect(confusion.count == 2 && confusion.flatMap { $0 }.reduce(0, +) == 300)
+        #expect(abs((scores["log_loss"] as? Double ?? 0) - logLoss!) <= 1e-15 * logLoss!)
 
         // .npy output, and the linear predictor.
         let npy = directory.appendingPathComponent("p.npy").path
