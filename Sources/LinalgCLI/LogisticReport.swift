@@ -151,7 +151,8 @@ struct LogisticReport {
     static func text(_ fit: LogisticFit, featureNames: [String]) -> String {
         var lines = [traceTable(fit.trace), ""]
         lines.append(
-            "\(status(fit.reason)) after \(fit.iterations) iterations; loss \(fit.loss), ‖∇L‖ \(fit.gradientNorm)")
+            "\(status(fit.reason)) after \(fit.iterations) iterations; loss \(fit.loss), "
+                + "‖∇L‖ \(fit.gradientNorm)")
         let width = max(9, featureNames.map(\.count).max() ?? 0)
         for (name, value) in zip(featureNames, fit.coefficients) {
             lines.append(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(value)")

@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// The file is read in blocks, never whole: the header first, then the rest is cut at line
 /// starts into one range per core (`ParallelChunks.coreLimit` bounds the cores: all of the
-/// process's unless `OpenBLAS.threadCount` was set; reading never changes OpenBLAS's threads). A first pass counts the data lines of each range, the table is allocated
+/// process's unless `OpenBLAS.threadCount` was set; reading never changes OpenBLAS's threads).
+/// A first pass counts the data lines of each range, the table is allocated
 /// once, and a second pass parses each range straight into its rows; the result and the error
 /// reported are the same whatever the number of cores (the earliest bad line in the file wins,
 /// and later ranges stop as soon as an earlier one has failed).

@@ -1,4 +1,5 @@
-/// Newton-CG's preconditioner for the multinomial Hessian `Σ_i w_i (diag p_i − p_i p_iᵀ) ⊗ x̃_i x̃_iᵀ + 2λI`:
+/// Newton-CG's preconditioner for the multinomial Hessian
+/// `Σ_i w_i (diag p_i − p_i p_iᵀ) ⊗ x̃_i x̃_iᵀ + 2λI`:
 /// its Kronecker approximation `M = A ⊗ G + 2λI` with `G = Σ_i w_i x̃_i x̃_iᵀ / W` (fixed for the fit)
 /// and `A = Σ_i w_i (diag p_i − p_i p_iᵀ)` (the class covariance, at the current iterate), exact
 /// when the probabilities do not vary with `x`. With `A = U_a Λ_a U_aᵀ` and `G = U_g Λ_g U_gᵀ`,

@@ -2,7 +2,8 @@
 /// solves `H Δ = −∇L` approximately by conjugate gradients, preconditioned by a Kronecker
 /// approximation of `H` (``KroneckerPreconditioner``), with exact
 /// Hessian-vector products (two GEMMs with `X` each, ``MultinomialProductPass``), to the forcing
-/// tolerance `‖HΔ + ∇L‖ ≤ η‖∇L‖`, `η = min(½, √(‖∇L‖/‖∇L₀‖))` (superlinear near the minimiser;
+/// tolerance `‖HΔ + ∇L‖ ≤ η‖∇L‖`, `η = min(½, √(‖∇L‖/‖∇L₀‖))`
+/// (superlinear near the minimiser;
 /// Eisenstat & Walker), then an Armijo line search whose accepted point's pass also gives the next
 /// gradient and probabilities. The same stopping rule as ``MultinomialNewton``; intercepts that sum
 /// to 0 (λ > 0) are kept so by removing their mean from each step.
@@ -68,7 +69,8 @@ struct MultinomialNewtonCG {
         }
     }
 
-    /// Preconditioned CG on `H Δ = −∇L` from `Δ = 0`, stopped at `‖r‖ ≤ η‖∇L‖` or after `p` products.
+    /// Preconditioned CG on `H Δ = −∇L` from `Δ = 0`, stopped at `‖r‖ ≤ η‖∇L‖` or after `p`
+    /// products.
     mutating func conjugateGradientStep(forcing eta: Double) throws(LinalgError) -> [Double] {
         let p = problem.parameterCount
         return try probabilities.withUnsafeBufferPointer { probabilities throws(LinalgError) in

@@ -12,7 +12,8 @@ struct MultinomialState {
 
 extension MultinomialProblem {
     // MARK: L(Θ) = Σ_i w_i (log Σ_c e^{z_ic} − z_{i,y_i}) + λ Σ_k ‖β_k‖²
-    //       ∇L = Rᵀ X̃ + 2λ[β_k, 0],  ∇²L = [X̃ᵀ diag(w ∘ p_k ∘ (δ_kl − p_l)) X̃] + 2λ I_coefficients
+    //       ∇L = Rᵀ X̃ + 2λ[β_k, 0]
+    //       ∇²L = [X̃ᵀ diag(w ∘ p_k ∘ (δ_kl − p_l)) X̃] + 2λ I_coefficients
 
     /// One pass over `X` at `theta` (`p` entries): the cores' sums added in core order, then the
     /// penalty on the coefficients (not the intercepts) and, for a matrix, its upper triangle

@@ -122,7 +122,8 @@ public struct MultinomialProblem: Sendable {
             throw .shapeMismatch(
                 operation: "multinomial regression",
                 detail:
-                    "\(theta.count) parameters, expected \(modelledClassCount) classes × \(classWidth) = \(parameterCount)"
+                    "\(theta.count) parameters, expected \(modelledClassCount) classes × \(classWidth) = "
+                        + "\(parameterCount)"
             )
         }
         if let i = theta.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "parameters", row: i, column: 0) }
