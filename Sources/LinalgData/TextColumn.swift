@@ -90,9 +90,12 @@ final class TextColumn: @unchecked Sendable {
 
 /// A column to read as text: its name, and the most distinct texts it may hold.
 public struct TextColumnOption: Sendable, Equatable {
+    /// The column's header name (a file without it reads as usual).
     public var name: String
+    /// The most distinct texts the column may hold; more is an error at the row that exceeds it.
     public var maxDistinct: Int
 
+    /// A text column `name` of at most `maxDistinct` distinct texts.
     public init(name: String, maxDistinct: Int = 1000) {
         self.name = name
         self.maxDistinct = maxDistinct

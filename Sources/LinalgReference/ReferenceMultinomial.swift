@@ -8,12 +8,19 @@ extension Reference {
     /// has logit 0): `L(Θ) = Σ_i w_i [log Σ_c e^{z_ic} − z_{i,y_i}] + λ Σ_k ‖β_k‖²`, `Θ` row by row
     /// (each class's `d` coefficients, then its intercept when fitted).
     public struct MultinomialRegression: Sendable {
+        /// `X`, `n × d`.
         public var x: Matrix<Double>
+        /// Each row's class index.
         public var classes: [Int]
+        /// `K`.
         public var classCount: Int
+        /// The class of each parameter row.
         public var modelled: [Int]
+        /// `λ` of `λ Σ_k ‖β_k‖²`.
         public var lambda: Double
+        /// `w_i`, or `nil` for all ones.
         public var sampleWeights: [Double]?
+        /// Whether each row of `Θ` ends with an intercept.
         public var fitIntercept: Bool
 
         /// The problem as given (not validated: this is an oracle, not an API).
@@ -54,6 +61,7 @@ extension Reference {
         /// `x̃_i`: row `i` and a 1 for the intercept.
         func row(_ i: Int) -> [Double] { x.row(i) + (fitIntercept ? [1] : []) }
 
+        /// `L(Θ) = Σ_i w_i (log Σ_c e^{z_ic} − z_{i,y_i}) + λ Σ_k ‖β_k‖²`, sample by sample.
         public func loss(_ theta: [Double]) -> Double {
             var total = 0.0
             for i in 0..<x.rows {
@@ -66,6 +74,7 @@ extension Reference {
             return total
         }
 
+        /// `∇L = Σ_i w_i (p_ic − [y_i = c]) x̃_i + 2λ(β_c, 0)` per modelled class, laid out as `Θ`.
         public func gradient(_ theta: [Double]) -> [Double] {
             var g = [Double](repeating: 0, count: theta.count)
             for i in 0..<x.rows {

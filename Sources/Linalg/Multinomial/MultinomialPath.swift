@@ -5,6 +5,7 @@ import Glibc
 /// One λ of a multinomial regularisation path: the fit on all rows and, with cross-validation, the
 /// held-out deviance over the folds.
 public struct MultinomialPathPoint: Sendable {
+    /// `λ`.
     public var lambda: Double
     /// The fit on all rows, warm-started from the previous (larger) λ.
     public var fit: MultinomialFit
