@@ -12,6 +12,15 @@
 /// The largest k whose 16-column panel of B (k x 16 doubles) the panel kernel packs on the stack.
 #define PANEL_PACK_MAX_K 64
 
+/// A class-product tile: 6 rows (scores) or 6 classes (sums) by 8 columns (two 256-bit vectors),
+/// 12 accumulators; the rows or classes share each load of the other side.
+#define CLASS_TILE_ROWS 6
+#define CLASS_TILE_COLUMNS 8
+
+/// Values of p per block of the scores kernel: the packed panel's slice (KC x 8 doubles) and six
+/// rows' slices stay in L1 (32 KiB) while the rows pass.
+#define CLASS_SCORES_KC 128
+
 /// exp's argument is clamped to [EXP_LO, EXP_HI], so 2^n stays a normal double.
 #define EXP_LO (-708.0)
 #define EXP_HI (709.0)

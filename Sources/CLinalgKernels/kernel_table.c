@@ -49,6 +49,8 @@ static void fill_table(void) {
         .dgemv_rows = NULL,
         .dgemm_narrow = NULL,
         .dgemm_panels = NULL,
+        .class_scores = linalg_class_scores_ref,
+        .class_sums = linalg_class_sums_ref,
     };
 #if LINALG_HAVE_AVX2_KERNELS
     if (cpu_has_avx2_fma()) {
@@ -70,6 +72,8 @@ static void fill_table(void) {
         table.dgemv_rows = linalg_dgemv_avx2_4x1;
         table.dgemm_narrow = linalg_dgemm_avx2_1x16;
         table.dgemm_panels = linalg_dgemm_avx2_2x16;
+        table.class_scores = linalg_class_scores_avx2_6x8;
+        table.class_sums = linalg_class_sums_avx2_6x8;
     }
 #endif
 #if LINALG_HAVE_AVX512_KERNELS
@@ -137,6 +141,14 @@ void linalg_dgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, 
 void linalg_sgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a,
                         size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
     kernels()->sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+void linalg_class_scores(size_t rows, size_t d, size_t m, const double *x, size_t ldx, const double *packed,
+                         double *z, size_t ldz) {
+    kernels()->class_scores(rows, d, m, x, ldx, packed, z, ldz);
+}
+void linalg_class_sums(size_t rows, size_t d, size_t m, const double *u, size_t ldu, const double *x, size_t ldx,
+                       double *s, size_t lds) {
+    kernels()->class_sums(rows, d, m, u, ldu, x, ldx, s, lds);
 }
 int linalg_syrk_lower_padded(size_t k, size_t dp, size_t rows, const double *a, double *c, const void *prefetch,
                              size_t prefetch_bytes) {

@@ -52,6 +52,11 @@ typedef struct {
                          const double *b, size_t ldb, double beta, double *c, size_t ldc);
     void (*dgemm_panels)(int trans_a, size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
                          const double *b, size_t ldb, double beta, double *c, size_t ldc);
+    /// Z = X V^T and S += U^T X for few classes (class_products.c).
+    void (*class_scores)(size_t rows, size_t d, size_t m, const double *restrict x, size_t ldx,
+                         const double *restrict packed, double *restrict z, size_t ldz);
+    void (*class_sums)(size_t rows, size_t d, size_t m, const double *restrict u, size_t ldu,
+                       const double *restrict x, size_t ldx, double *restrict s, size_t lds);
     /// NULL without AVX2 (the Swift layer then calls BLAS dsyrk).
     void (*dsyrk_lower)(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                         const char *prefetch, size_t prefetch_lines);
@@ -74,6 +79,7 @@ void linalg_scale_columns_ref(double *restrict m, size_t blocks, size_t rows_per
 void linalg_scale_rows_ref(double *restrict dst, size_t dst_stride, const double *restrict src,
                            const double *restrict w, size_t rows, size_t cols);
 void linalg_dgemm_ref(LINALG_GEMM_ARGS(double));
+// linalg_class_scores_ref and linalg_class_sums_ref are public (CLinalgKernels.h): tests call them.
 void linalg_sgemm_ref(LINALG_GEMM_ARGS(float));
 
 #if LINALG_HAVE_AVX2_KERNELS
@@ -105,6 +111,12 @@ void linalg_dgemv_avx2_4x1(size_t m, size_t k, double alpha, const double *a, si
 /// c_ij = alpha a_i b_j + beta c_ij (a_i = a[i] when trans_a, else a[i * lda]; b contiguous).
 void linalg_dger_avx2(int trans_a, size_t m, size_t n, double alpha, const double *a, size_t lda, const double *b,
                       double beta, double *c, size_t ldc);
+/// Z = X V^T, 6 rows x 8 classes per tile (V packed by linalg_pack_class_rows).
+void linalg_class_scores_avx2_6x8(size_t rows, size_t d, size_t m, const double *restrict x, size_t ldx,
+                                   const double *restrict packed, double *restrict z, size_t ldz);
+/// S += U^T X, 6 classes x 8 columns per tile.
+void linalg_class_sums_avx2_6x8(size_t rows, size_t d, size_t m, const double *restrict u, size_t ldu,
+                                 const double *restrict x, size_t ldx, double *restrict s, size_t lds);
 /// C += A^T A on the lower triangle (6 x 8 tiles off the diagonal, 4 x 8 and 4 x 4 on it).
 void linalg_dsyrk_lower_avx2_6x8(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                                  const char *prefetch, size_t prefetch_lines);

@@ -77,6 +77,27 @@ int linalg_syrk_lower_padded(size_t k, size_t dp, size_t rows, const double *a, 
 /// row b of v).
 void linalg_scale_column_blocks(double *m, size_t blocks, size_t rows_per_block, size_t width, const double *v);
 
+/// The products of a multinomial pass with few classes m, X read in place (row-major, rows x d,
+/// leading dimension ldx). Each output entry is one chain of FMAs in order (of p for the scores,
+/// of the rows for the sums), so the AVX2 kernels and the reference ones agree to the bit.
+///
+/// Columns of the panel linalg_pack_class_rows writes: m rounded up to a multiple of 4.
+size_t linalg_class_panel_width(size_t m);
+/// packed (d x linalg_class_panel_width(m), row-major) <- V^T for V m x d (leading dimension
+/// ldv), zero in the columns past m.
+void linalg_pack_class_rows(size_t m, size_t d, const double *v, size_t ldv, double *packed);
+/// Z (rows x m, leading dimension ldz) <- X V^T, V given packed.
+void linalg_class_scores(size_t rows, size_t d, size_t m, const double *x, size_t ldx, const double *packed,
+                         double *z, size_t ldz);
+/// S (m x d, leading dimension lds) <- S + U^T X for U rows x m (leading dimension ldu).
+void linalg_class_sums(size_t rows, size_t d, size_t m, const double *u, size_t ldu, const double *x, size_t ldx,
+                       double *s, size_t lds);
+/// The portable kernels of the two products, whatever the CPU (tests compare the two paths).
+void linalg_class_scores_ref(size_t rows, size_t d, size_t m, const double *x, size_t ldx, const double *packed,
+                             double *z, size_t ldz);
+void linalg_class_sums_ref(size_t rows, size_t d, size_t m, const double *u, size_t ldu, const double *x,
+                           size_t ldx, double *s, size_t lds);
+
 /// 1 if the vectorised AVX2+FMA path is in use on this CPU, else 0.
 int linalg_kernels_vectorised(void);
 

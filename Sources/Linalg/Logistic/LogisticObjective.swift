@@ -140,8 +140,10 @@ extension LogisticProblem {
         case .slopes(.inWorkspace): break
         case .squaredResiduals:
             for i in 0..<n { h[i] = workspace.residuals[i] * workspace.residuals[i] }
+        case .sampleWeights:
+            for i in 0..<n { h[i] = sampleWeights?[i] ?? 1 }
         }
-        let evaluation: GramEvaluation = if case .squaredResiduals = weights { .givenWeights } else { .slopes }
+        let evaluation: GramEvaluation = if case .slopes = weights { .slopes } else { .givenWeights }
         if d > 0 && n > 0 {
             runGramPass(beta: beta, evaluation, workspace: workspace, into: gram)
         } else {
@@ -257,6 +259,8 @@ enum GramWeights {
     case slopes(HessianLogits)
     /// `r_i²`, the residuals `r = w ∘ (σ(z) − y)` of the last loss-and-gradient pass squared.
     case squaredResiduals
+    /// `w_i` (1 without weights): the weighted Gram matrix `X̃ᵀ W X̃` of the features alone.
+    case sampleWeights
 }
 
 /// Where the Hessian pass finds the logits `z = Xβ (+ β₀) + o` its weights `h_i = w_i σ'(z_i)` need.

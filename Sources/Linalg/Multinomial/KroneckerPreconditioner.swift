@@ -14,16 +14,9 @@ struct KroneckerPreconditioner {
         featureGram: (values: [Double], vectors: Matrix<Double>), probabilities: UnsafePointer<Double>,
         problem: MultinomialProblem
     ) throws(LinalgError) {
-        let m = problem.modelledClassCount, n = problem.sampleCount
-        var a = Matrix<Double>(uncheckedRows: m, columns: m)
-        for i in 0..<n {
-            let w = problem.weight(i), pi = probabilities + i * m
-            for k in 0..<m {
-                a[k, k] += w * pi[k]
-                for l in 0..<m { a[k, l] -= w * pi[k] * pi[l] }
-            }
-        }
-        let (classValues, classVectors) = try LAPACK.symmetricEigen(a)
+        let m = problem.modelledClassCount
+        let (classValues, classVectors) = try LAPACK.symmetricEigen(
+            Self.classCovariance(probabilities: probabilities, problem: problem))
         let largest = (classValues.last ?? 1) * (featureGram.values.last ?? 1)
         let floor = max(2 * problem.lambda, 1e-12 * largest)
         var scales = Matrix<Double>(uncheckedRows: m, columns: problem.classWidth)
@@ -37,35 +30,39 @@ struct KroneckerPreconditioner {
         inverseScales = scales
     }
 
-    /// `G = Σ_i w_i x̃_i x̃_iᵀ` (`d̃ × d̃`, one pass over `X` in chunks of rows) and its
-    /// eigen-decomposition (eigenvectors as rows).
+    /// `A = Σ_i w_i (diag p_i − p_i p_iᵀ)` (`m × m`), its lower triangle summed row by row and
+    /// mirrored.
+    static func classCovariance(probabilities: UnsafePointer<Double>, problem: MultinomialProblem) -> Matrix<Double> {
+        let m = problem.modelledClassCount
+        var a = Matrix<Double>(uncheckedRows: m, columns: m)
+        a.withUnsafeMutableBufferPointer { buffer in
+            let sum = buffer.baseAddress!
+            for i in 0..<problem.sampleCount {
+                let w = problem.weight(i), pi = probabilities + i * m
+                for k in 0..<m {
+                    let wp = w * pi[k], row = sum + k * m
+                    row[k] += wp
+                    for l in 0...k { row[l] -= wp * pi[l] }
+                }
+            }
+            for k in 0..<m { for l in 0..<k { sum[l * m + k] = sum[k * m + l] } }
+        }
+        return a
+    }
+
+    /// `G = Σ_i w_i x̃_i x̃_iᵀ` (`d̃ × d̃`: the weighted Gram pass of the binary model, on all cores)
+    /// and its eigen-decomposition (eigenvectors as rows).
     static func featureGram(
         _ problem: MultinomialProblem
     ) throws(LinalgError) -> (values: [Double], vectors: Matrix<Double>) {
-        let d = problem.featureCount, width = problem.classWidth, n = problem.sampleCount, chunkRows = 1024
+        let width = problem.classWidth, n = problem.sampleCount
+        let features = LogisticProblem(
+            checked: problem.x, y: [Double](repeating: 0, count: n), lambda: 0, sampleWeights: problem.sampleWeights,
+            fitIntercept: problem.fitIntercept, offsets: nil, summary: ([], 1))
         var gram = Matrix<Double>(uncheckedRows: width, columns: width)
-        var rows = [Double](repeating: 0, count: chunkRows * width), weighted = rows
-        gram.withUnsafeMutableBufferPointer { g in
-            var start = 0
-            while start < n {
-                let count = min(chunkRows, n - start)
-                for i in 0..<count {
-                    let w = problem.weight(start + i)
-                    for j in 0..<d {
-                        rows[i * width + j] = problem.x[start + i, j]
-                        weighted[i * width + j] = w * rows[i * width + j]
-                    }
-                    if width > d { (rows[i * width + d], weighted[i * width + d]) = (1, w) }
-                }
-                rows.withUnsafeBufferPointer { a in
-                    weighted.withUnsafeBufferPointer { b in
-                        GemmKernel.run(
-                            transposeA: true, transposeB: false, m: width, n: width, k: count, alpha: 1,
-                            a: a.baseAddress!, lda: width, b: b.baseAddress!, ldb: width, beta: 1, c: g.baseAddress!,
-                            ldc: width)
-                    }
-                }
-                start += count
+        features.workspaces.withWorkspace(for: features) { workspace in
+            gram.withUnsafeMutableBufferPointer {
+                features.weightedGram(.sampleWeights, workspace: workspace, into: $0)
             }
         }
         return try LAPACK.symmetricEigen(gram)

@@ -14,6 +14,9 @@ struct MultinomialNewtonCG {
     var state: MultinomialState
     /// `P` (`n × m`) at `theta`.
     var probabilities: [Double]
+    /// A trial point's `P`, swapped with `probabilities` when the point is accepted (no copy, no
+    /// fresh pages per line search).
+    var trialProbabilities: [Double]
     var iteration = 0, productCount = 0
     var trace: [NewtonIteration] = []
     let threshold: Double, initialNorm: Double
@@ -31,6 +34,7 @@ struct MultinomialNewtonCG {
         theta = start?.theta ?? [Double](repeating: 0, count: problem.parameterCount)
         probabilities = [Double](repeating: 0, count: max(1, problem.sampleCount * problem.modelledClassCount))
         state = MultinomialNewtonCG.evaluate(problem, theta, into: &probabilities)
+        trialProbabilities = probabilities
         initialNorm = MultinomialNewton.norm(state.gradient)
         threshold = options.tolerance * max(start?.scale ?? initialNorm, problem.gradientUnit())
         trace.append(
@@ -118,11 +122,11 @@ struct MultinomialNewtonCG {
         var t = 1.0
         for _ in 0...options.maxHalvings {
             let trial = zip(theta, step).map { $0 + t * $1 }
-            var trialProbabilities = probabilities
             let evaluated = MultinomialNewtonCG.evaluate(problem, trial, into: &trialProbabilities)
             if MultinomialNewton.accepts(evaluated, over: state, step: t * slope, armijo: options.armijo) {
                 if trial == theta { return nil }
-                (theta, state, probabilities) = (trial, evaluated, trialProbabilities)
+                (theta, state) = (trial, evaluated)
+                swap(&probabilities, &trialProbabilities)
                 return t
             }
             t /= 2

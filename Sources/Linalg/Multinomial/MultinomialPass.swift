@@ -37,6 +37,8 @@ final class MultinomialPass: @unchecked Sendable {
     /// probability of a sample's own class (the separation test).
     let gradients: UnsafeMutablePointer<Double>, matrices: UnsafeMutablePointer<Double>
     let losses: UnsafeMutablePointer<Double>, smallestOwnProbability: UnsafeMutablePointer<Double>
+    /// `Θ`'s columns of the operand (`X̃_c` or `X_c`), packed for the scores kernel.
+    let packed: UnsafeMutablePointer<Double>
 
     init(_ problem: MultinomialProblem, _ evaluation: MultinomialEvaluation) {
         self.problem = problem
@@ -47,7 +49,8 @@ final class MultinomialPass: @unchecked Sendable {
         let n = problem.sampleCount
         // With the matrix: rows of about 256 KiB (X̃_c and its scaled copy stay in L2 while the
         // m(m+1)/2 products run); else 512 rows read in place.
-        chunkRows = evaluation.wantsMatrix ? max(64, min(1024, 32768 / max(1, width))) : 512
+        chunkRows = max(
+            evaluation.wantsMatrix ? 64 : 16, min(evaluation.wantsMatrix ? 1024 : 512, 32768 / max(1, width)))
         let cost = evaluation.wantsMatrix ? m * (m + 1) / 2 * width : m
         parts = ParallelChunks.blasPassParts(
             count: n, minimumPerChunk: max(chunkRows, (1 << 20) / max(1, cost * width)))
@@ -59,6 +62,7 @@ final class MultinomialPass: @unchecked Sendable {
         matrices = .allocate(capacity: evaluation.wantsMatrix ? parts * p * p : 1)
         losses = .allocate(capacity: parts)
         smallestOwnProbability = .allocate(capacity: parts)
+        packed = .allocate(capacity: width * ClassProductKernels.panelWidth(classes: m))
     }
 
     deinit {
@@ -70,11 +74,14 @@ final class MultinomialPass: @unchecked Sendable {
         matrices.deallocate()
         losses.deallocate()
         smallestOwnProbability.deallocate()
+        packed.deallocate()
     }
 
     /// Runs the pass at `theta` (`p` entries) on all cores.
     func run(at theta: UnsafePointer<Double>) {
         let n = problem.sampleCount
+        let operandColumns = evaluation.wantsMatrix ? width : problem.featureCount
+        ClassProductKernels.pack(classes: m, features: operandColumns, theta, ldv: width, into: packed)
         let results = UncheckedSendable((self, theta))
         ParallelChunks.runWithSingleThreadedBLAS(count: n, parts: parts) { part, range in
             let (pass, theta) = results.value
@@ -98,9 +105,8 @@ final class MultinomialPass: @unchecked Sendable {
                 let (a, lda, k) = operand(chunk, part: part, x: x)
                 // Z_c = X_c Bᵀ (+ b): r × m.
                 if k > 0 {
-                    GemmKernel.run(
-                        transposeA: false, transposeB: true, m: chunk.count, n: m, k: k, alpha: 1, a: a, lda: lda,
-                        b: theta, ldb: width, beta: 0, c: z, ldc: m)
+                    ClassProductKernels.scores(
+                        rows: chunk.count, features: k, classes: m, x: a, ldx: lda, packed: packed, z: z, ldz: m)
                 } else {
                     z.update(repeating: 0, count: chunk.count * m)
                 }
@@ -112,9 +118,9 @@ final class MultinomialPass: @unchecked Sendable {
                 if evaluation.wantsGradient && chunk.count > 0 {
                     // ∇L += R_cᵀ X̃_c: m × d̃, laid out as Θ.
                     if k > 0 {
-                        GemmKernel.run(
-                            transposeA: true, transposeB: false, m: m, n: k, k: chunk.count, alpha: 1, a: r, lda: m,
-                            b: a, ldb: lda, beta: 1, c: gradient, ldc: width)
+                        ClassProductKernels.sums(
+                            rows: chunk.count, features: k, classes: m, u: r, ldu: m, x: a, ldx: lda, s: gradient,
+                            lds: width)
                     }
                     if k < width {
                         for i in 0..<chunk.count { for c in 0..<m { gradient[c * width + d] += r[i * m + c] } }

@@ -1,15 +1,18 @@
 /// One pass over `X` for a Hessian-vector product of the multinomial loss, with the probabilities
 /// `P` (`n × m`) of the current `Θ`
 /// kept from its gradient pass: per chunk of rows, read in place,
-/// `Z_v = X_c V_Bᵀ + v_b` (one GEMM), `u_ik = w_i p_ik (z_v,ik − Σ_l p_il z_v,il)` and
-/// `(Hv)_B += U_cᵀ X_c` (one GEMM) while the rows are in cache, `(Hv)_b += Σ_i u_i`: two GEMMs,
-/// never the Hessian. The rows are split across the cores, their sums added in core order.
+/// `Z_v = X_c V_Bᵀ + v_b`, `u_ik = w_i p_ik (z_v,ik − Σ_l p_il z_v,il)` and
+/// `(Hv)_B += U_cᵀ X_c` while the rows are in L2, `(Hv)_b += Σ_i u_i`: two products with `X`
+/// (``ClassProductKernels``), never the Hessian. The rows are split across the cores, their sums
+/// added in core order.
 final class MultinomialProductPass: @unchecked Sendable {
     let problem: MultinomialProblem
     let probabilities: UnsafePointer<Double>
-    let m: Int, width: Int, p: Int, parts: Int, chunkRows = 512
+    let m: Int, width: Int, p: Int, parts: Int, chunkRows: Int
     /// Per core: `Z_v` (then `U`) and the sums (`p`).
     let products: UnsafeMutablePointer<Double>, sums: UnsafeMutablePointer<Double>
+    /// `V_Bᵀ` packed for the scores kernel (`d × panelWidth(m)`).
+    let packed: UnsafeMutablePointer<Double>
 
     init(_ problem: MultinomialProblem, probabilities: UnsafePointer<Double>) {
         self.problem = problem
@@ -17,19 +20,25 @@ final class MultinomialProductPass: @unchecked Sendable {
         m = problem.modelledClassCount
         width = problem.classWidth
         p = problem.parameterCount
+        // About 256 KiB of rows: the chunk stays in L2 while the sums read it once per 4 classes.
+        chunkRows = max(16, min(512, 32768 / max(1, problem.featureCount)))
         parts = ParallelChunks.blasPassParts(count: problem.sampleCount, minimumPerChunk: 4 * chunkRows)
         products = .allocate(capacity: parts * chunkRows * max(1, m))
         sums = .allocate(capacity: parts * max(1, p))
+        packed = .allocate(capacity: max(1, problem.featureCount * ClassProductKernels.panelWidth(classes: m)))
     }
 
     deinit {
         products.deallocate()
         sums.deallocate()
+        packed.deallocate()
     }
 
     /// `∇²L v` (`v` laid out as `Θ`), penalty included.
     func product(_ v: [Double]) -> [Double] {
         v.withUnsafeBufferPointer { vector in
+            ClassProductKernels.pack(
+                classes: m, features: problem.featureCount, vector.baseAddress!, ldv: width, into: packed)
             let shared = UncheckedSendable((self, vector.baseAddress!))
             ParallelChunks.runWithSingleThreadedBLAS(count: problem.sampleCount, parts: parts) { part, range in
                 let (pass, v) = shared.value
@@ -63,9 +72,9 @@ final class MultinomialProductPass: @unchecked Sendable {
             while start < range.upperBound {
                 let chunk = start..<min(range.upperBound, start + chunkRows), count = chunk.count
                 if d > 0 {
-                    GemmKernel.run(
-                        transposeA: false, transposeB: true, m: count, n: m, k: d, alpha: 1,
-                        a: x.baseAddress! + chunk.lowerBound * d, lda: d, b: v, ldb: width, beta: 0, c: u, ldc: m)
+                    ClassProductKernels.scores(
+                        rows: count, features: d, classes: m, x: x.baseAddress! + chunk.lowerBound * d, ldx: d,
+                        packed: packed, z: u, ldz: m)
                 } else {
                     u.update(repeating: 0, count: count * m)
                 }
@@ -90,9 +99,8 @@ final class MultinomialProductPass: @unchecked Sendable {
     ) {
         let d = problem.featureCount
         if let rows, d > 0 {
-            GemmKernel.run(
-                transposeA: true, transposeB: false, m: m, n: d, k: count, alpha: 1, a: u, lda: m, b: rows, ldb: d,
-                beta: 1, c: sum, ldc: width)
+            ClassProductKernels.sums(
+                rows: count, features: d, classes: m, u: u, ldu: m, x: rows, ldx: d, s: sum, lds: width)
         }
         if width > d { for i in 0..<count { for c in 0..<m { sum[c * width + d] += u[i * m + c] } } }
     }

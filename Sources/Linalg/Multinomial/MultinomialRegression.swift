@@ -83,10 +83,14 @@ public enum MultinomialRegression {
             fit = result(problem, theta: newton.theta, state: newton.state, reason: reason, trace: newton.trace)
             final = newton
         } else {
-            var newton = try MultinomialNewtonCG(problem: problem, options: options, start: start)
-            let reason = try newton.run()
-            fit = result(problem, theta: newton.theta, state: newton.state, reason: reason, trace: newton.trace)
-            fit.hessianVectorProducts = newton.productCount
+            // Its passes are Linalg's own kernels on all cores; its BLAS calls are small.
+            fit = try SingleThreadedBLAS.during { () throws(LinalgError) in
+                var newton = try MultinomialNewtonCG(problem: problem, options: options, start: start)
+                let reason = try newton.run()
+                var fit = result(problem, theta: newton.theta, state: newton.state, reason: reason, trace: newton.trace)
+                fit.hessianVectorProducts = newton.productCount
+                return fit
+            }
         }
         if let inference, problem.lambda == 0 {
             let solver = final ?? MultinomialNewton(problem: problem, at: fit.parameters)

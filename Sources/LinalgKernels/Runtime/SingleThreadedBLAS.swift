@@ -29,6 +29,15 @@ package enum SingleThreadedBLAS {
         }
     }
 
+    /// Runs `body` with OpenBLAS single-threaded: for work whose parallel parts are Linalg's own and
+    /// whose BLAS calls are small (LAPACK's `dsyev` threads its `dsymv` even at n = 10, and an
+    /// OpenBLAS thread once woken spins on a core for about 0.1 s, taking it from the passes).
+    package static func during<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+        enter()
+        defer { leave() }
+        return try body()
+    }
+
     /// The configured count: OpenBLAS's own, or the one to restore while passes run.
     package static var threadCount: Int {
         state.withLock { state in state.active > 0 ? state.configured : Int(openblas_get_num_threads()) }
