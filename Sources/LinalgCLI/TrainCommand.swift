@@ -20,6 +20,7 @@ struct TrainCommand: ParsableCommand {
                 + "per class) or sigmoid-cross-entropy (0/1 --targets)."))
     var loss = "squared-error"
     @Option(help: "softmax-cross-entropy: the column of class labels (numbers or text).") var label: String?
+    @Option(help: "A column of per-sample weights w ≥ 0 (losses are weighted means Σ w ℓ / Σ w).") var weights: String?
     @Option(help: "sgd, momentum (μ = 0.9) or adam (β = 0.9, 0.999, ε = 1e-8).") var optimizer = "adam"
     @Option(parsing: .unconditional, help: "Learning rate.") var lr = 1e-3
     @Option(parsing: .unconditional, help: "Passes over the training data.") var epochs = 20
@@ -64,13 +65,14 @@ struct TrainCommand: ParsableCommand {
             // In an MPI job every rank reads the whole data (each takes its share of every batch).
             let (data, validationData) = try (DistributedJob.current?.agreeing ?? { try $0() }) {
                 () throws -> (TrainingData, TrainingData?) in
-                let data = try TrainingData.load(input, targets: names, classesFrom: lossKind.label)
+                let data = try TrainingData.load(input, targets: names, classesFrom: lossKind.label, weights: weights)
                 guard let validation else { return (data, nil) }
                 var options = input
                 options.data = validation
                 return (
                     data,
-                    try TrainingData.load(options, targets: names, classesFrom: lossKind.label, given: data.classes)
+                    try TrainingData.load(
+                        options, targets: names, classesFrom: lossKind.label, given: data.classes, weights: weights)
                 )
             }
             for (name, d) in [("--data", data)] + (validationData.map { [("--validation", $0)] } ?? []) {

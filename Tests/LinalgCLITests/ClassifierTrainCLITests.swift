@@ -64,4 +64,66 @@ import Testing
                 base + ["--loss", "softmax-cross-entropy", "--label", "kind", "--output-activation", "sigmoid"]),
             "identity")
     }
+
+    /// `csv` with a weights column `w` after the label: `weight(i)` for row `i`.
+    static func weighted(_ csv: String, _ weight: (Int) -> String) -> String {
+        let lines = csv.split(separator: "\n").map(String.init)
+        return (["\(lines[0]),w"] + lines.dropFirst().enumerated().map { "\($1),\(weight($0))" })
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// The `final` line's numbers by name.
+    static func finalNumbers(_ stdout: String) -> [String: Double] {
+        let last = String(stdout.split(separator: "\n").last ?? "")
+        return Dictionary(
+            uniqueKeysWithValues: last.dropFirst("final ".count).split(separator: " ").map {
+                let pair = $0.split(separator: "=")
+                return (String(pair[0]), Double(pair.count == 2 ? pair[1] : "") ?? .nan)
+            })
+    }
+
+    /// A column of weights 1 trains as no weights (the same steps; the losses summed in another
+    /// order); the validation file has the column too.
+    @Test func weightsOfOneTrainAsNoWeights() throws {
+        let directory = try CLI.temporaryDirectory()
+        let (plain, valid) = (Self.csv(seed: 1, rows: 120), Self.csv(seed: 2, rows: 60))
+        let runs = [
+            (try CLI.write(plain, "plain.csv", in: directory), try CLI.write(valid, "valid.csv", in: directory), false),
+            (
+                try CLI.write(Self.weighted(plain) { _ in "1" }, "ones.csv", in: directory),
+                try CLI.write(Self.weighted(valid) { _ in "1" }, "valid-ones.csv", in: directory), true
+            ),
+        ]
+        var finals: [[String: Double]] = []
+        for (train, validation, weighted) in runs {
+            let result = try CLI.run(
+                [
+                    "train", "--sizes", "2,8,3", "--data", train, "--validation", validation, "--label", "kind",
+                    "--loss", "softmax-cross-entropy", "--epochs", "3", "--lr", "0.01", "--batch", "16", "--dtype",
+                    "float64",
+                ] + (weighted ? ["--weights", "w"] : []))
+            #expect(result.status == 0, "\(result.stderr)")
+            finals.append(Self.finalNumbers(result.stdout))
+        }
+        for key in ["train_loss", "validation_loss", "validation_accuracy"] {
+            let (a, b) = (finals[0][key] ?? .nan, finals[1][key] ?? .infinity)
+            #expect(abs(a - b) <= 1e-12 * max(1, abs(a)), "\(key): \(a) vs \(b)")
+        }
+    }
+
+    @Test func badWeightsAreOneLineNamingTheCell() throws {
+        let directory = try CLI.temporaryDirectory()
+        let plain = Self.csv(seed: 1, rows: 30)
+        let base = ["--sizes", "2,4,3", "--label", "kind", "--loss", "softmax-cross-entropy", "--epochs", "1"]
+        let negative = try CLI.write(Self.weighted(plain) { $0 == 6 ? "-0.5" : "1" }, "negative.csv", in: directory)
+        expectUserError(
+            try CLI.run(["train", "--data", negative, "--weights", "w"] + base), "negative.csv:8:4", "negative")
+        let text = try CLI.write(Self.weighted(plain) { $0 == 3 ? "heavy" : "1" }, "text.csv", in: directory)
+        expectUserError(try CLI.run(["train", "--data", text, "--weights", "w"] + base), "text.csv:5:4")
+        let zeros = try CLI.write(Self.weighted(plain) { _ in "0" }, "zeros.csv", in: directory)
+        expectUserError(try CLI.run(["train", "--data", zeros, "--weights", "w"] + base), "zeros.csv", "sum to 0")
+        let ones = try CLI.write(Self.weighted(plain) { _ in "1" }, "ones.csv", in: directory)
+        expectUserError(try CLI.run(["train", "--data", ones, "--weights", "kind"] + base), "--weights", "kind")
+        expectUserError(try CLI.run(["train", "--data", ones, "--weights", "nope"] + base), "nope")
+    }
 }

@@ -100,4 +100,100 @@ import Testing
             try sigmoidNet.train(on: samples, configuration: TrainingConfiguration(loss: .sigmoidCrossEntropy))
         }
     }
+
+    /// The fixture's net, its batch (`h₀ × B`, one sample per column) and targets (`h_L × B`).
+    static func net(_ fixture: NetLossFixture) throws -> (MLP<Double>, Matrix<Double>, Matrix<Double>) {
+        let sizes = [3, 5, 4], batch = fixture.sampleWeights.count
+        let weights = try (0..<2).map { l in
+            try Matrix(rows: sizes[l + 1], columns: sizes[l], scalars: fixture.weights[l])
+        }
+        let net = try MLP<Double>(
+            weights: weights, biases: fixture.biases, activation: .tanh, outputActivation: .identity)
+        let x = try Matrix(rows: batch, columns: sizes[0], scalars: fixture.inputs).transposed()
+        let y = try Matrix(rows: batch, columns: sizes[2], scalars: fixture.targets).transposed()
+        return (net, x, y)
+    }
+
+    /// PyTorch's `CrossEntropyLoss` / `BCEWithLogitsLoss` (mean reduction, and the weighted mean
+    /// `Σ w_b ℓ_b / Σ w_b` of `reduction="none"`), value and every parameter's gradient, float64.
+    @Test(arguments: [NetLossFixtures.softmax, NetLossFixtures.sigmoid])
+    func lossesAndGradientsEqualPyTorch(_ fixture: NetLossFixture) throws {
+        let (net, x, y) = try Self.net(fixture)
+        let workspace = try MLPWorkspace<Double>(sizes: net.sizes, batchSize: x.columns)
+        let cases: [(weights: [Double]?, loss: Double, gradient: [Double])] = [
+            (nil, fixture.meanLoss, fixture.meanGradient),
+            (fixture.sampleWeights, fixture.weightedLoss, fixture.weightedGradient),
+        ]
+        for (weights, loss, gradient) in cases {
+            let sum = try net.lossAndGradient(x, targets: y, loss: fixture.loss, weights: weights, workspace: workspace)
+            let total = weights?.reduce(0, +) ?? Double(x.columns)
+            let normaliser = fixture.loss.normaliser(weight: total, outputs: net.outputSize)
+            let ours =
+                (0..<net.layerCount).flatMap { workspace.gradient($0).scalars }
+                + (0..<net.layerCount).flatMap { workspace.biasGradient($0) }
+            let label = "\(fixture.loss.rawValue)\(weights == nil ? "" : ", weighted")"
+            expectRelative([sum / normaliser], [loss], tolerance: 1e-13, "\(label) loss")
+            let largest = gradient.map(abs).max() ?? 1
+            let error = zip(ours, gradient).map { abs($0 / normaliser - $1) }.max() ?? 0
+            #expect(error <= 1e-13 * largest, "\(label) gradient: max |Δ| = \(error)")
+        }
+    }
+
+    /// With weights the loss is `Σ_b w_b ℓ_b` (each `ℓ_b` a batch of one), and its gradient agrees
+    /// with central differences, for every loss.
+    @Test(arguments: NetLoss.allCases)
+    func weightedLossIsTheWeightedSumAndItsGradientMatchesCentralDifferences(_ loss: NetLoss) throws {
+        let (net, x, y) = try Self.setup(loss)
+        let weights = (0..<x.columns).map { b in b == 4 ? 0 : 0.25 + Double(b % 3) * 0.6 }
+        let workspace = try MLPWorkspace<Double>(sizes: net.sizes, batchSize: x.columns)
+        let one = try MLPWorkspace<Double>(sizes: net.sizes, batchSize: 1)
+        let value = try net.lossAndGradient(x, targets: y, loss: loss, weights: weights, workspace: workspace)
+        let expected = try (0..<x.columns).reduce(0.0) { sum, b in
+            let xb = try Matrix(rows: x.rows, columns: 1, scalars: x.column(b))
+            let yb = try Matrix(rows: y.rows, columns: 1, scalars: y.column(b))
+            return sum + weights[b] * (try net.lossAndGradient(xb, targets: yb, loss: loss, workspace: one))
+        }
+        expectRelative([value], [expected], tolerance: 1e-13, "\(loss.rawValue) weighted loss")
+        let analytic =
+            (0..<net.layerCount).flatMap { workspace.gradient($0).scalars }
+            + (0..<net.layerCount).flatMap { workspace.biasGradient($0) }
+        let numeric = FiniteDifferences.gradient(
+            of: { (theta: [Double]) -> Double in
+                var probe = net
+                try! probe.setParameters(theta)
+                return try! probe.lossAndGradient(x, targets: y, loss: loss, weights: weights, workspace: workspace)
+            }, at: net.parameters)
+        let check = FiniteDifferences.compare(analytic: analytic, numeric: numeric)
+        #expect(check.maxRelativeError < 1e-8, "\(loss.rawValue): \(check)")
+        #expect(throws: LinalgError.self) {
+            try net.lossAndGradient(
+                x, targets: y, loss: loss, weights: [1, -1] + weights.dropFirst(2), workspace: workspace)
+        }
+    }
+
+    /// Integer weights train and score as repeated samples: a weight of 2 is the sample twice, 0
+    /// drops it (one full-batch SGD epoch, so the shuffle does not matter), for every loss.
+    @Test(arguments: NetLoss.allCases)
+    func integerWeightsAreRepeatedSamples(_ loss: NetLoss) throws {
+        let (start, x, y) = try Self.setup(loss)
+        let counts = (0..<x.columns).map { $0 % 3 }  // 0, 1, 2, 0, 1, 2, …
+        let rows = x.transposed(), targets = y.transposed()
+        var repeated: [Int] = []
+        for (b, count) in counts.enumerated() { repeated += Array(repeating: b, count: count) }
+        let weighted = try RegressionSamples(inputs: rows, targets: targets, weights: counts.map(Double.init))
+        let copies = try RegressionSamples(
+            inputs: Matrix(repeated.map { rows.row($0) }), targets: Matrix(repeated.map { targets.row($0) }))
+        var nets = [start, start]
+        for (i, samples) in [weighted, copies].enumerated() {
+            _ = try nets[i].train(
+                on: samples,
+                configuration: TrainingConfiguration(
+                    optimizer: .sgd, learningRate: 0.5, epochs: 1, batchSize: samples.count, loss: loss))
+        }
+        #expect(zip(nets[0].parameters, nets[1].parameters).allSatisfy { abs($0 - $1) <= 1e-13 * max(1, abs($1)) })
+        #expect(nets[0].parameters != start.parameters)
+        let (a, b) = (try nets[0].evaluate(on: weighted, loss: loss), try nets[0].evaluate(on: copies, loss: loss))
+        expectRelative([a.loss], [b.loss], tolerance: 1e-13, "\(loss.rawValue) evaluated loss")
+        #expect(a.accuracy == b.accuracy || abs((a.accuracy ?? 0) - (b.accuracy ?? 0)) < 1e-15)
+    }
 }

@@ -197,10 +197,12 @@ extension MLP {
 
     /// The value and gradient of `loss` (``NetLoss``, summed over the batch): returns the loss and
     /// leaves its gradient with respect to every parameter in ``MLPWorkspace/gradient(_:)``.
-    /// Targets are `h_L × B` (one-hot columns for the softmax cross-entropy).
+    /// Targets are `h_L × B` (one-hot columns for the softmax cross-entropy). With `weights` (one
+    /// per sample, finite, ≥ 0) the loss is `Σ_b w_b ℓ_b`.
     @inlinable
     public func lossAndGradient(
-        _ x: Matrix<Scalar>, targets y: Matrix<Scalar>, loss: NetLoss, workspace: MLPWorkspace<Scalar>
+        _ x: Matrix<Scalar>, targets y: Matrix<Scalar>, loss: NetLoss, weights: [Scalar]? = nil,
+        workspace: MLPWorkspace<Scalar>
     ) throws(LinalgError) -> Double {
         try validateInputShape(x)
         guard y.rows == outputSize, y.columns == x.columns else {
@@ -208,13 +210,26 @@ extension MLP {
                 operation: "MLP.lossAndGradient",
                 detail: "targets must be \(outputSize)×\(x.columns), got \(y.rows)×\(y.columns)")
         }
+        if let weights {
+            guard weights.count == x.columns else {
+                throw .shapeMismatch(
+                    operation: "MLP.lossAndGradient", detail: "\(weights.count) weights for \(x.columns) samples")
+            }
+            if let b = weights.firstIndex(where: { !($0 >= 0) || !$0.isFinite }) {
+                throw .invalidValue(
+                    what: "weights", detail: "sample \(b) has weight \(weights[b]); need finite and ≥ 0")
+            }
+        }
         prepare(workspace, batchSize: x.columns)
         let (finite, loss) = parameters.withUnsafeBufferPointer { p in
             y.withUnsafeBufferPointer { t in
                 x.withUnsafeBufferPointer { source in
-                    lossPass(
-                        loss, p.baseAddress!, targets: t.baseAddress!, targetStride: y.columns, workspace: workspace,
-                        scale: 1, loading: source.baseAddress)
+                    (weights ?? []).withUnsafeBufferPointer { w in
+                        lossPass(
+                            loss, p.baseAddress!, targets: t.baseAddress!, targetStride: y.columns,
+                            weights: weights == nil ? nil : w.baseAddress, workspace: workspace, scale: 1,
+                            loading: source.baseAddress)
+                    }
                 }
             }
         }
@@ -238,15 +253,16 @@ extension MLP {
         ).loss
     }
 
-    /// Forward pass, `loss`, `∂loss/∂f`, backward pass with `scale`, for `loss` (``NetLoss``).
+    /// Forward pass, `loss`, `∂loss/∂f`, backward pass with `scale`, for `loss` (``NetLoss``), the
+    /// samples weighted by `weights` (one per column; `nil`: all 1).
     @inlinable
     func lossStep(
         _ loss: NetLoss, _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
-        workspace: MLPWorkspace<Scalar>, scale: Scalar
+        weights: UnsafePointer<Scalar>? = nil, workspace: MLPWorkspace<Scalar>, scale: Scalar
     ) -> Double {
         lossPass(
-            loss, parameters, targets: targets, targetStride: targetStride, workspace: workspace, scale: scale,
-            loading: nil
+            loss, parameters, targets: targets, targetStride: targetStride, weights: weights, workspace: workspace,
+            scale: scale, loading: nil
         ).loss
     }
 
@@ -257,7 +273,8 @@ extension MLP {
     @inlinable
     func lossPass(
         _ lossKind: NetLoss, _ parameters: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
-        workspace: MLPWorkspace<Scalar>, scale: Scalar, loading source: UnsafePointer<Scalar>?
+        weights: UnsafePointer<Scalar>? = nil, workspace: MLPWorkspace<Scalar>, scale: Scalar,
+        loading source: UnsafePointer<Scalar>?
     ) -> (sourceIsFinite: Bool, loss: Double) {
         let batch = workspace.batchSize
         let f = workspace.activations[layerCount], g = workspace.errors[layerCount - 1], ld = workspace.rowStride
@@ -267,18 +284,18 @@ extension MLP {
             // of a small net are made of little else).
             if let source, !workspace.loadColumns(source, columns: 0..<batch) { return (false, 0) }
             forwardColumns(parameters, workspace.activations, rowStride: ld, columns: 0..<batch)
-            let loss = MLP.lossResiduals(
-                lossKind, f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
-                columns: 0..<batch)
+            let loss = MLP.weightedLossResiduals(
+                lossKind, f, targets: targets, targetStride: targetStride, weights: weights, into: g, rowStride: ld,
+                rows: outputs, columns: 0..<batch)
             backwardInWorkspace(parameters, workspace, scale: scale)
             return (true, loss)
         }
         let parts = MLP.splitParts(batch: batch)
         workspace.preparePartialGradients(parts - 1)
         let (finite, loss) = forwardSplittingColumns(parameters, workspace, loading: source) { part, columns in
-            let loss = MLP.lossResiduals(
-                lossKind, f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: outputs,
-                columns: columns)
+            let loss = MLP.weightedLossResiduals(
+                lossKind, f, targets: targets, targetStride: targetStride, weights: weights, into: g, rowStride: ld,
+                rows: outputs, columns: columns)
             backwardShare(parameters, workspace, part: part, samples: columns, scale: scale)
             return loss
         }

@@ -38,7 +38,7 @@ extension MLP {
             let validated = try validation.map { v throws(LinalgError) in try evaluate(on: v, loss: configuration.loss)
             }
             let record = TrainingEpoch(
-                epoch: epoch, trainingLoss: lossSum / Double(samples.count), validationLoss: validated?.loss,
+                epoch: epoch, trainingLoss: lossSum / samples.totalWeight, validationLoss: validated?.loss,
                 validationAccuracy: validated?.accuracy,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
                 sampleCount: samples.count)
@@ -68,7 +68,8 @@ extension MLP {
 
     /// The mean of `loss` over samples given one per row (``NetLoss/normaliser(samples:outputs:)``),
     /// in batches of up to 1024, and for a classification loss the accuracy (see
-    /// ``TrainingEpoch/validationAccuracy``).
+    /// ``TrainingEpoch/validationAccuracy``); with weights, both are weighted means
+    /// (`Σ_i w_i ℓ_i / Σ_i w_i`, and the weight of the samples classified right over the total).
     @_specialize(where Scalar == Double)
     @_specialize(where Scalar == Float)
     public func evaluate(
@@ -79,54 +80,81 @@ extension MLP {
         try checkShapes(samples, name: "samples")
         let n = samples.count, batch = min(1024, n)
         let workspace = try MLPWorkspace<Scalar>(sizes: sizes, batchSize: batch)
-        var total = 0.0, correct = 0
+        var total = 0.0, correct = 0.0
         parameters.withUnsafeBufferPointer { p in
             samples.inputs.withUnsafeBufferPointer { x in
                 samples.targets.withUnsafeBufferPointer { y in
-                    var start = 0
-                    while start < n {
-                        let size = min(batch, n - start)
-                        workspace.prepare(batchSize: size)
-                        let ld = workspace.rowStride, input = workspace.activations[0]
-                        let rows = x.baseAddress! + start * inputSize, targets = y.baseAddress! + start * outputSize
-                        for b in 0..<size { for r in 0..<inputSize { input[r * ld + b] = rows[b * inputSize + r] } }
-                        forwardInWorkspace(p.baseAddress!, workspace)
-                        // The targets transposed into the last error buffer's layout, then the loss's residuals
-                        // (into a scratch buffer: the gradient is not needed).
-                        let f = workspace.activations[layerCount], t = workspace.errors[layerCount - 1]
-                        for b in 0..<size { for i in 0..<outputSize { t[i * ld + b] = targets[b * outputSize + i] } }
-                        total += MLP.lossResiduals(
-                            loss, f, targets: t, targetStride: ld, into: workspace.slopes, rowStride: ld,
-                            rows: outputSize, columns: 0..<size)
-                        correct += MLP.correctCount(loss, f, targets: t, rowStride: ld, rows: outputSize, samples: size)
-                        start += size
+                    (samples.weights ?? []).withUnsafeBufferPointer { w in
+                        var start = 0
+                        while start < n {
+                            let size = min(batch, n - start)
+                            let scores = evaluateBatch(
+                                p.baseAddress!, workspace, loss: loss, rows: x.baseAddress! + start * inputSize,
+                                targets: y.baseAddress! + start * outputSize,
+                                weights: samples.weights == nil ? nil : w.baseAddress.map { $0 + start },
+                                size: size)
+                            total += scores.loss
+                            correct += scores.correct
+                            start += size
+                        }
                     }
                 }
             }
         }
-        let accuracy = Double(correct) / Double(loss == .sigmoidCrossEntropy ? n * outputSize : n)
-        return (total / loss.normaliser(samples: n, outputs: outputSize), loss.isClassification ? accuracy : nil)
+        let accuracy =
+            correct / (loss == .sigmoidCrossEntropy ? samples.totalWeight * Double(outputSize) : samples.totalWeight)
+        return (
+            total / loss.normaliser(weight: samples.totalWeight, outputs: outputSize),
+            loss.isClassification ? accuracy : nil
+        )
     }
 
-    /// Samples (softmax: the largest output on the target's largest entry) or outputs (sigmoid:
-    /// `f > 0` exactly when `y > ½`) classified right; 0 for the squared error.
+    /// One batch of ``evaluate(on:loss:)``: the inputs (`size` rows) and targets transposed into
+    /// the workspace, the forward pass, the summed (weighted) loss and the (weighted) count of
+    /// samples or outputs classified right.
     @inlinable
-    static func correctCount(
-        _ loss: NetLoss, _ f: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, rowStride ld: Int, rows: Int,
-        samples: Int
-    ) -> Int {
-        var correct = 0
+    func evaluateBatch(
+        _ p: UnsafePointer<Scalar>, _ workspace: MLPWorkspace<Scalar>, loss: NetLoss, rows: UnsafePointer<Scalar>,
+        targets: UnsafePointer<Scalar>, weights: UnsafePointer<Scalar>?, size: Int
+    ) -> (loss: Double, correct: Double) {
+        workspace.prepare(batchSize: size)
+        let ld = workspace.rowStride, input = workspace.activations[0]
+        for b in 0..<size { for r in 0..<inputSize { input[r * ld + b] = rows[b * inputSize + r] } }
+        forwardInWorkspace(p, workspace)
+        // The targets transposed into the last error buffer's layout, then the loss's residuals (into a
+        // scratch buffer: the gradient is not needed).
+        let f = workspace.activations[layerCount], t = workspace.errors[layerCount - 1]
+        for b in 0..<size { for i in 0..<outputSize { t[i * ld + b] = targets[b * outputSize + i] } }
+        let summed = MLP.weightedLossResiduals(
+            loss, f, targets: t, targetStride: ld, weights: weights, into: workspace.slopes, rowStride: ld,
+            rows: outputSize, columns: 0..<size)
+        let correct = MLP.correctWeight(
+            loss, f, targets: t, weights: weights, rowStride: ld, rows: outputSize, samples: size)
+        return (summed, correct)
+    }
+
+    /// The weight (1 each without weights) of the samples (softmax: the largest output on the
+    /// target's largest entry) or outputs (sigmoid: `f > 0` exactly when `y > ½`) classified right;
+    /// 0 for the squared error.
+    @inlinable
+    static func correctWeight(
+        _ loss: NetLoss, _ f: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, weights: UnsafePointer<Scalar>?,
+        rowStride ld: Int, rows: Int, samples: Int
+    ) -> Double {
+        var correct = 0.0
         switch loss {
         case .squaredError: break
         case .softmaxCrossEntropy:
             for b in 0..<samples {
                 let predicted = (0..<rows).max { f[$0 * ld + b] < f[$1 * ld + b] } ?? 0
                 let truth = (0..<rows).max { y[$0 * ld + b] < y[$1 * ld + b] } ?? 0
-                if predicted == truth { correct += 1 }
+                if predicted == truth { correct += weights.map { Double($0[b]) } ?? 1 }
             }
         case .sigmoidCrossEntropy:
             for k in 0..<rows {
-                for b in 0..<samples where (f[k * ld + b] > 0) == (y[k * ld + b] > 0.5) { correct += 1 }
+                for b in 0..<samples where (f[k * ld + b] > 0) == (y[k * ld + b] > 0.5) {
+                    correct += weights.map { Double($0[b]) } ?? 1
+                }
             }
         }
         return correct

@@ -11,6 +11,8 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
     let full: MLPWorkspace<Scalar>, rest: MLPWorkspace<Scalar>
     /// The batch's targets, `h_L` rows of the workspace's row stride.
     let targets: UnsafeMutablePointer<Scalar>
+    /// The batch's sample weights (one per column), when the samples have weights.
+    let batchWeights: UnsafeMutablePointer<Scalar>
     let optimizer: OptimizerState<Scalar>
     let learningRate: Double
     let lossKind: NetLoss
@@ -36,6 +38,7 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
             restShare.count == fullShare.count
             ? full : try MLPWorkspace<Scalar>(sizes: net.sizes, batchSize: restShare.count)
         targets = .allocate(capacity: net.outputSize * max(1, full.rowStride))
+        batchWeights = .allocate(capacity: max(1, full.rowStride))
         optimizer = OptimizerState<Scalar>(configuration.optimizer, count: net.parameters.count)
         learningRate = configuration.learningRate
         lossKind = configuration.loss
@@ -46,10 +49,13 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         reportEvery = max(1, stepsPerEpoch / 100)
     }
 
-    deinit { targets.deallocate() }
+    deinit {
+        targets.deallocate()
+        batchWeights.deallocate()
+    }
 
-    /// One epoch of steps on `parameters`: the sum over its batches of `(1/(B h_L)) Σ_b ‖f(x_b) − y_b‖²`
-    /// times the batch size.
+    /// One epoch of steps on `parameters`: the sum over its batches of the loss `Σ_b w_b ℓ_b`
+    /// (divided by `h_L` but for the softmax cross-entropy, as ``NetLoss/normaliser(weight:outputs:)``).
     func epoch(
         _ epoch: Int, of net: MLP<Scalar>, parameters: inout [Scalar], samples: RegressionSamples<Scalar>,
         progress: ((TrainingProgress) -> Void)?
@@ -61,14 +67,23 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         parameters.withUnsafeMutableBufferPointer { p in
             samples.inputs.withUnsafeBufferPointer { x in
                 samples.targets.withUnsafeBufferPointer { y in
-                    for step in 0..<stepsPerEpoch {
-                        let start = step * batch, size = min(batch, sampleCount - start)
-                        lossSum += self.step(net, p.baseAddress!, x.baseAddress!, y.baseAddress!, start, size)
-                        if let progress, (step + 1) % reportEvery == 0 || step + 1 == stepsPerEpoch {
-                            progress(
-                                .step(
-                                    epoch: epoch, done: step + 1, total: stepsPerEpoch,
-                                    loss: lossSum / Double(start + size)))
+                    (samples.weights ?? []).withUnsafeBufferPointer { w in
+                        var weightSoFar = 0.0
+                        for step in 0..<stepsPerEpoch {
+                            let start = step * batch, size = min(batch, sampleCount - start)
+                            // An empty array's buffer may have an address: no weights is `nil`.
+                            let batchData = BatchData(
+                                x: x.baseAddress!, y: y.baseAddress!,
+                                weights: samples.weights == nil ? nil : w.baseAddress)
+                            let (loss, weight) = self.step(net, p.baseAddress!, batchData, start, size)
+                            lossSum += loss
+                            weightSoFar += weight
+                            if let progress, (step + 1) % reportEvery == 0 || step + 1 == stepsPerEpoch {
+                                progress(
+                                    .step(
+                                        epoch: epoch, done: step + 1, total: stepsPerEpoch,
+                                        loss: lossSum / max(weightSoFar, .leastNormalMagnitude)))
+                            }
                         }
                     }
                 }
@@ -77,34 +92,49 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         return lossSum
     }
 
-    /// One optimizer step on the batch of `size` samples from `start` in the shuffled order; its
-    /// loss `(1/h_L) Σ_b ‖f(x_b) − y_b‖²` over the whole batch (all processes).
+    /// The samples' rows, targets and weights (`nil`: all 1), in file order.
+    struct BatchData {
+        let x: UnsafePointer<Scalar>, y: UnsafePointer<Scalar>, weights: UnsafePointer<Scalar>?
+    }
+
+    /// One optimizer step on the batch of `size` samples from `start` in the shuffled order, on the
+    /// weighted mean `Σ_b w_b ℓ_b / Σ_b w_b` (a batch of weight 0 gives a zero gradient); its loss
+    /// `Σ_b w_b ℓ_b` (over `h_L` but for the softmax cross-entropy) over the whole batch (all
+    /// processes), and the batch's weight.
     func step(
-        _ net: MLP<Scalar>, _ theta: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>,
-        _ y: UnsafePointer<Scalar>, _ start: Int, _ size: Int
-    ) -> Double {
+        _ net: MLP<Scalar>, _ theta: UnsafeMutablePointer<Scalar>, _ data: BatchData, _ start: Int, _ size: Int
+    ) -> (loss: Double, weight: Double) {
         let share = size == batch ? fullShare : restShare
         let workspace = size == batch ? full : rest
         let ld = workspace.rowStride, first = start + share.lowerBound
+        var weight = Double(size)
         order.withUnsafeBufferPointer { order in
+            let order = order.baseAddress!
             RegressionSamples<Scalar>.gather(
-                x, width: net.inputSize, order: order.baseAddress!, start: first, batch: share.count,
+                data.x, width: net.inputSize, order: order, start: first, batch: share.count,
                 into: workspace.activations[0], stride: ld)
             RegressionSamples<Scalar>.gather(
-                y, width: net.outputSize, order: order.baseAddress!, start: first, batch: share.count,
-                into: targets, stride: ld)
+                data.y, width: net.outputSize, order: order, start: first, batch: share.count, into: targets,
+                stride: ld)
+            if let w = data.weights {
+                RegressionSamples<Scalar>.gather(
+                    w, width: 1, order: order, start: first, batch: share.count, into: batchWeights, stride: 1)
+                // Every process holds every sample: the whole batch's weight without a reduction.
+                weight = (start..<(start + size)).reduce(0) { $0 + Double(w[order[$1]]) }
+            }
         }
         var loss = 0.0
-        if share.isEmpty {
+        if share.isEmpty || weight == 0 {
             workspace.gradient.update(repeating: 0, count: net.parameters.count)
         } else {
             loss = net.lossStep(
-                lossKind, UnsafePointer(theta), targets: targets, targetStride: ld, workspace: workspace,
-                scale: Scalar(1 / lossKind.normaliser(samples: size, outputs: net.outputSize)))
+                lossKind, UnsafePointer(theta), targets: targets, targetStride: ld,
+                weights: data.weights == nil ? nil : UnsafePointer(batchWeights), workspace: workspace,
+                scale: Scalar(1 / lossKind.normaliser(weight: weight, outputs: net.outputSize)))
         }
         if let group { loss = sumOverGroup(group, gradient: workspace.gradient, loss: loss) }
         optimizer.step(theta, gradient: workspace.gradient, learningRate: learningRate)
-        return loss / lossKind.normaliser(samples: 1, outputs: net.outputSize)
+        return (loss / lossKind.normaliser(samples: 1, outputs: net.outputSize), weight)
     }
 
     /// One reduction per step: the gradient (in place) and the loss of every process's share.

@@ -17,7 +17,13 @@ public enum NetLoss: String, Sendable, CaseIterable {
     /// objective and the reported losses.
     @inlinable
     public func normaliser(samples: Int, outputs: Int) -> Double {
-        self == .softmaxCrossEntropy ? Double(samples) : Double(samples * outputs)
+        normaliser(weight: Double(samples), outputs: outputs)
+    }
+
+    /// The same for weighted samples of total weight `weight` (`Σ_b w_b ℓ_b` is divided by it).
+    @inlinable
+    public func normaliser(weight: Double, outputs: Int) -> Double {
+        self == .softmaxCrossEntropy ? weight : weight * Double(outputs)
     }
 
     /// Whether the targets are classes (and an accuracy is reported).
@@ -43,6 +49,31 @@ extension MLP {
             return sigmoidResiduals(
                 f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: rows, columns: columns)
         }
+    }
+
+    /// ``lossResiduals(_:_:targets:targetStride:into:rowStride:rows:columns:)`` with a weight per
+    /// sample (`weights[b]` for column `b`; `nil`: all 1): `Σ_b w_b ℓ_b` and `w_b ∂ℓ_b/∂f_b`.
+    @inlinable
+    static func weightedLossResiduals(
+        _ loss: NetLoss, _ f: UnsafePointer<Scalar>, targets: UnsafePointer<Scalar>, targetStride: Int,
+        weights: UnsafePointer<Scalar>?, into g: UnsafeMutablePointer<Scalar>, rowStride ld: Int, rows: Int,
+        columns: Range<Int>
+    ) -> Double {
+        guard let weights else {
+            return lossResiduals(
+                loss, f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: rows,
+                columns: columns)
+        }
+        var total = 0.0
+        for b in columns {
+            let w = weights[b]
+            let sample = lossResiduals(
+                loss, f, targets: targets, targetStride: targetStride, into: g, rowStride: ld, rows: rows,
+                columns: b..<(b + 1))
+            total += w == 0 ? 0 : Double(w) * sample
+            for k in 0..<rows { g[k * ld + b] *= w }
+        }
+        return total
     }
 
     /// Per sample `Σ_k y_k (log Σ_j e^{f_j} − f_k)` with `m = max f` shifted out, and
