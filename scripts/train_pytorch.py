@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """The PyTorch side of `linalg train`'s comparison: the same net (nn.Linear layers with biases,
-the same hidden activation, identity output), MSELoss, torch.optim.Adam/SGD, the same learning
-rate, batch size and epochs, shuffled mini-batches (DataLoader-style, drop_last=False), on the
-.npz files of scripts/make_regression_data.py. Prints the validation MSE after every epoch and
-the median seconds per epoch (training steps only, as `linalg train` reports them).
+the same hidden activation, identity output), MSELoss or CrossEntropyLoss, torch.optim.Adam/SGD, the
+same learning rate, batch size and epochs, shuffled mini-batches (DataLoader-style,
+drop_last=False), on the .npz files of scripts/make_regression_data.py (X, Y) or
+scripts/make_classification_data.py (X, y = the class). Prints the validation loss (and accuracy)
+after every epoch and the median seconds per epoch (training steps only, as `linalg train` reports
+them).
 
     python3 scripts/train_pytorch.py train.npz valid.npz --sizes 8,64,64,1 --epochs 20 \
-        --batch 64 --lr 1e-3 [--optimizer adam|sgd|momentum] [--dtype float32|float64] [--threads N]
+        --batch 64 --lr 1e-3 [--optimizer adam|sgd|momentum] [--dtype float32|float64] [--threads N] \
+        [--loss mse|cross-entropy] [--activation sigmoid|tanh|relu]
 """
 
 import argparse
@@ -30,6 +33,7 @@ def main():
     parser.add_argument("--dtype", default="float32")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--loss", default="mse")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -44,15 +48,22 @@ def main():
             layers.append(act())
     net = torch.nn.Sequential(*layers).to(dtype)
     train, valid = np.load(args.train), np.load(args.valid)
-    x, y = torch.tensor(train["X"], dtype=dtype), torch.tensor(train["Y"], dtype=dtype).reshape(len(train["X"]), -1)
-    xv, yv = torch.tensor(valid["X"], dtype=dtype), torch.tensor(valid["Y"], dtype=dtype).reshape(len(valid["X"]), -1)
+    classes = args.loss == "cross-entropy"
+
+    def targets(archive):
+        if classes:
+            return torch.tensor(archive["y"], dtype=torch.long)
+        return torch.tensor(archive["Y"], dtype=dtype).reshape(len(archive["X"]), -1)
+
+    x, y = torch.tensor(train["X"], dtype=dtype), targets(train)
+    xv, yv = torch.tensor(valid["X"], dtype=dtype), targets(valid)
     if args.optimizer == "adam":
         opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     elif args.optimizer == "momentum":
         opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9)
     else:
         opt = torch.optim.SGD(net.parameters(), lr=args.lr)
-    loss_fn = torch.nn.MSELoss()
+    loss_fn = torch.nn.CrossEntropyLoss() if classes else torch.nn.MSELoss()
     n = len(x)
     seconds = []
     for epoch in range(1, args.epochs + 1):
@@ -68,10 +79,16 @@ def main():
             total += loss.item() * len(idx)
         seconds.append(time.perf_counter() - started)
         with torch.no_grad():
-            val = loss_fn(net(xv), yv).item()
-        print(f"epoch {epoch}/{args.epochs}  loss {total / n:.6g}  validation {val:.6g}  {seconds[-1]:.2f} s")
+            out = net(xv)
+            val = loss_fn(out, yv).item()
+            accuracy = (out.argmax(dim=1) == yv).double().mean().item() if classes else None
+        print(
+            f"epoch {epoch}/{args.epochs}  loss {total / n:.6g}  validation {val:.6g}"
+            + (f"  accuracy {accuracy:.4f}" if classes else "") + f"  {seconds[-1]:.2f} s"
+        )
+    scores = f"validation_loss={val} validation_accuracy={accuracy}" if classes else f"validation_mse={val}"
     print(
-        f"final validation_mse={val} median_epoch_seconds={statistics.median(seconds):.4f} "
+        f"final {scores} median_epoch_seconds={statistics.median(seconds):.4f} "
         f"torch={torch.__version__} threads={torch.get_num_threads()}"
     )
 

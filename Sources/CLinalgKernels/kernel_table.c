@@ -51,6 +51,8 @@ static void fill_table(void) {
         .dgemm_panels = NULL,
         .class_scores = linalg_class_scores_ref,
         .class_sums = linalg_class_sums_ref,
+        .adam_f32 = linalg_adam_f32_ref,
+        .adam_f64 = linalg_adam_f64_ref,
     };
 #if LINALG_HAVE_AVX2_KERNELS
     if (cpu_has_avx2_fma()) {
@@ -74,6 +76,8 @@ static void fill_table(void) {
         table.dgemm_panels = linalg_dgemm_avx2_2x16;
         table.class_scores = linalg_class_scores_avx2_6x8;
         table.class_sums = linalg_class_sums_avx2_6x8;
+        table.adam_f32 = linalg_adam_f32_avx2_8;
+        table.adam_f64 = linalg_adam_f64_avx2_4;
     }
 #endif
 #if LINALG_HAVE_AVX512_KERNELS
@@ -149,6 +153,14 @@ void linalg_class_scores(size_t rows, size_t d, size_t m, const double *x, size_
 void linalg_class_sums(size_t rows, size_t d, size_t m, const double *u, size_t ldu, const double *x, size_t ldx,
                        double *s, size_t lds) {
     kernels()->class_sums(rows, d, m, u, ldu, x, ldx, s, lds);
+}
+void linalg_adam_step_f32(float *theta, const float *g, float *m, float *v, size_t n, float b1, float b2, float step,
+                          float root, float eps) {
+    kernels()->adam_f32(theta, g, m, v, n, b1, b2, step, root, eps);
+}
+void linalg_adam_step_f64(double *theta, const double *g, double *m, double *v, size_t n, double b1, double b2,
+                          double step, double root, double eps) {
+    kernels()->adam_f64(theta, g, m, v, n, b1, b2, step, root, eps);
 }
 int linalg_syrk_lower_padded(size_t k, size_t dp, size_t rows, const double *a, double *c, const void *prefetch,
                              size_t prefetch_bytes) {

@@ -57,6 +57,11 @@ typedef struct {
                          const double *restrict packed, double *restrict z, size_t ldz);
     void (*class_sums)(size_t rows, size_t d, size_t m, const double *restrict u, size_t ldu,
                        const double *restrict x, size_t ldx, double *restrict s, size_t lds);
+    /// Adam's step (optimizer_steps.c).
+    void (*adam_f32)(float *restrict theta, const float *restrict g, float *restrict m, float *restrict v, size_t n,
+                     float b1, float b2, float step, float root, float eps);
+    void (*adam_f64)(double *restrict theta, const double *restrict g, double *restrict m, double *restrict v,
+                     size_t n, double b1, double b2, double step, double root, double eps);
     /// NULL without AVX2 (the Swift layer then calls BLAS dsyrk).
     void (*dsyrk_lower)(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                         const char *prefetch, size_t prefetch_lines);
@@ -79,7 +84,8 @@ void linalg_scale_columns_ref(double *restrict m, size_t blocks, size_t rows_per
 void linalg_scale_rows_ref(double *restrict dst, size_t dst_stride, const double *restrict src,
                            const double *restrict w, size_t rows, size_t cols);
 void linalg_dgemm_ref(LINALG_GEMM_ARGS(double));
-// linalg_class_scores_ref and linalg_class_sums_ref are public (CLinalgKernels.h): tests call them.
+// linalg_adam_f32_ref, linalg_adam_f64_ref, linalg_class_scores_ref and linalg_class_sums_ref are
+// public (CLinalgKernels.h): tests call them.
 void linalg_sgemm_ref(LINALG_GEMM_ARGS(float));
 
 #if LINALG_HAVE_AVX2_KERNELS
@@ -117,6 +123,12 @@ void linalg_class_scores_avx2_6x8(size_t rows, size_t d, size_t m, const double 
 /// S += U^T X, 6 classes x 8 columns per tile.
 void linalg_class_sums_avx2_6x8(size_t rows, size_t d, size_t m, const double *restrict u, size_t ldu,
                                  const double *restrict x, size_t ldx, double *restrict s, size_t lds);
+/// Adam's step, 8 floats or 4 doubles at a time.
+void linalg_adam_f32_avx2_8(float *restrict theta, const float *restrict g, float *restrict m, float *restrict v,
+                            size_t n, float b1, float b2, float step, float root, float eps);
+void linalg_adam_f64_avx2_4(double *restrict theta, const double *restrict g, double *restrict m,
+                            double *restrict v, size_t n, double b1, double b2, double step, double root,
+                            double eps);
 /// C += A^T A on the lower triangle (6 x 8 tiles off the diagonal, 4 x 8 and 4 x 4 on it).
 void linalg_dsyrk_lower_avx2_6x8(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                                  const char *prefetch, size_t prefetch_lines);

@@ -20,7 +20,8 @@ struct TrainCommand: ParsableCommand {
                 + "per class) or sigmoid-cross-entropy (0/1 --targets)."))
     var loss = "squared-error"
     @Option(help: "softmax-cross-entropy: the column of class labels (numbers or text).") var label: String?
-    @Option(help: "A column of per-sample weights w ≥ 0 (losses are weighted means Σ w ℓ / Σ w).") var weights: String?
+    @Option(help: "A column of per-sample weights w ≥ 0 (losses are weighted means Σ w ℓ / Σ w).")
+    var weights: String?
     @Option(help: "sgd, momentum (μ = 0.9) or adam (β = 0.9, 0.999, ε = 1e-8).") var optimizer = "adam"
     @Option(parsing: .unconditional, help: "Learning rate.") var lr = 1e-3
     @Option(parsing: .unconditional, help: "Passes over the training data.") var epochs = 20

@@ -98,6 +98,19 @@ void linalg_class_scores_ref(size_t rows, size_t d, size_t m, const double *x, s
 void linalg_class_sums_ref(size_t rows, size_t d, size_t m, const double *u, size_t ldu, const double *x,
                            size_t ldx, double *s, size_t lds);
 
+/// Adam's step over n parameters: m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2,
+/// theta <- theta - step m / (sqrt(v) / root + eps), each operation rounded on its own (no fused
+/// multiply-add), so every kernel gives the same bits. The arrays must not overlap.
+void linalg_adam_step_f32(float *theta, const float *g, float *m, float *v, size_t n, float b1, float b2, float step,
+                          float root, float eps);
+void linalg_adam_step_f64(double *theta, const double *g, double *m, double *v, size_t n, double b1, double b2,
+                          double step, double root, double eps);
+/// The portable Adam kernels, whatever the CPU (tests compare the two paths).
+void linalg_adam_f32_ref(float *theta, const float *g, float *m, float *v, size_t n, float b1, float b2, float step,
+                         float root, float eps);
+void linalg_adam_f64_ref(double *theta, const double *g, double *m, double *v, size_t n, double b1, double b2,
+                         double step, double root, double eps);
+
 /// 1 if the vectorised AVX2+FMA path is in use on this CPU, else 0.
 int linalg_kernels_vectorised(void);
 

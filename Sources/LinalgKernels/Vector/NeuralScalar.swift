@@ -20,6 +20,30 @@ public protocol NeuralScalar: BLASScalar, SIMDScalar {
     /// `w` scaled column-wise by its own row of `s`.
     static func scaleColumnBlocks(
         _ m: UnsafeMutablePointer<Self>, blocks: Int, rowsPerBlock: Int, width: Int, by s: UnsafePointer<Self>)
+    /// Adam's step over `count` parameters (``AdamStep``); `reference` runs the portable kernel
+    /// (the same bits) instead of the CPU's.
+    static func adamStep(_ step: AdamStep<Self>, reference: Bool)
+}
+
+/// One Adam step over a parameter vector `θ` with gradient `g` and moments `m`, `v` (none
+/// overlapping): `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `θ ← θ − s m / (√v / r + ε)`, with
+/// `s = α / (1 − β₁ᵗ)` and `r = √(1 − β₂ᵗ)`, every operation rounded on its own.
+public struct AdamStep<Scalar: NeuralScalar> {
+    public let theta: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>
+    public let first: UnsafeMutablePointer<Scalar>, second: UnsafeMutablePointer<Scalar>
+    public let count: Int
+    public let beta1: Scalar, beta2: Scalar, stepSize: Scalar, root: Scalar, epsilon: Scalar
+
+    /// The step's buffers and constants.
+    @inlinable
+    public init(
+        theta: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>, first: UnsafeMutablePointer<Scalar>,
+        second: UnsafeMutablePointer<Scalar>, count: Int, beta1: Scalar, beta2: Scalar, stepSize: Scalar, root: Scalar,
+        epsilon: Scalar
+    ) {
+        (self.theta, self.gradient, self.first, self.second, self.count) = (theta, gradient, first, second, count)
+        (self.beta1, self.beta2, self.stepSize, self.root, self.epsilon) = (beta1, beta2, stepSize, root, epsilon)
+    }
 }
 
 extension Double: NeuralScalar {
@@ -47,6 +71,11 @@ extension Double: NeuralScalar {
         _ m: UnsafeMutablePointer<Double>, blocks: Int, rowsPerBlock: Int, width: Int, by s: UnsafePointer<Double>
     ) {
         linalg_scale_column_blocks(m, blocks, rowsPerBlock, width, s)
+    }
+    @inlinable
+    public static func adamStep(_ a: AdamStep<Double>, reference: Bool) {
+        (reference ? linalg_adam_f64_ref : linalg_adam_step_f64)(
+            a.theta, a.gradient, a.first, a.second, a.count, a.beta1, a.beta2, a.stepSize, a.root, a.epsilon)
     }
 }
 
@@ -79,5 +108,10 @@ extension Float: NeuralScalar {
                 for k in 0..<width { row[k] *= scale[k] }
             }
         }
+    }
+    @inlinable
+    public static func adamStep(_ a: AdamStep<Float>, reference: Bool) {
+        (reference ? linalg_adam_f32_ref : linalg_adam_step_f32)(
+            a.theta, a.gradient, a.first, a.second, a.count, a.beta1, a.beta2, a.stepSize, a.root, a.epsilon)
     }
 }

@@ -83,14 +83,11 @@ final class OptimizerState<Scalar: NeuralScalar> {
             let t = Double(steps)
             let stepSize = Scalar(learningRate / (1 - pow(beta1, t)))
             let root = Scalar((1 - pow(beta2, t)).squareRoot())
-            let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
-            let m = first, v = second
-            for i in 0..<count {
-                let gi = g[i]
-                m[i] = b1 * m[i] + (1 - b1) * gi
-                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                theta[i] -= stepSize * m[i] / (v[i].squareRoot() / root + eps)
-            }
+            Scalar.adamStep(
+                AdamStep(
+                    theta: theta, gradient: g, first: first, second: second, count: count, beta1: Scalar(beta1),
+                    beta2: Scalar(beta2), stepSize: stepSize, root: root, epsilon: Scalar(epsilon)),
+                reference: false)
         }
     }
 }
