@@ -85,28 +85,38 @@ struct LogisticColumns {
     }
 
     /// The multinomial problem of `table` (label classes given by `labels`) and the feature names:
-    /// the label and weight columns taken out in one pass, negative weights named by position.
+    /// the label, weight and offset columns taken out in one pass, negative weights named by
+    /// position. `--offset a,b,c` names one column of offsets per class, in the classes' order.
     func multinomialProblem(
         from table: consuming DataTable, labels: ClassLabels, lambda: Double, fitIntercept: Bool
     ) throws -> (MultinomialProblem, [String]) {
-        guard offset == nil else { throw UserError("--offset: offsets apply to two classes only") }
         let labelIndex = try labelIndex(in: table)
         let weightIndex = try weights.map { name throws in
             let found = try table.columnIndex(named: name, option: "--weights")
             guard found != labelIndex else { throw UserError("--weights: '\(name)' is the label column") }
             return found
         }
+        let offsetIndices = try multinomialOffsetColumns(in: table, classes: labels.classes.count)
         if let weightIndex {
             for i in 0..<table.rowCount where table.values[i, weightIndex] < 0 {
                 throw table.error(row: i, column: weightIndex, "weight \(table.values[i, weightIndex]) is negative")
             }
         }
-        let special = [labelIndex] + (weightIndex.map { [$0] } ?? [])
-        guard table.columnCount > special.count else {
-            throw UserError(
-                "\(table.source): no feature columns besides the label\(weightIndex == nil ? "" : " and the weights")")
+        let special = [labelIndex] + (weightIndex.map { [$0] } ?? []) + offsetIndices
+        guard Set(special).count == special.count else {
+            throw UserError("--offset: a column is also the label, the weights or another class's offsets")
         }
-        let sampleWeights = table.removeColumns(at: special).dropFirst().first
+        guard table.columnCount > special.count else {
+            throw UserError("\(table.source): no feature columns besides the label, weights and offsets")
+        }
+        var taken = table.removeColumns(at: special).dropFirst()
+        let sampleWeights = weightIndex == nil ? nil : taken.removeFirst()
+        let offsets =
+            offsetIndices.isEmpty
+            ? nil
+            : Matrix<Double>(
+                uncheckedRows: table.rowCount, columns: offsetIndices.count,
+                storage: (0..<table.rowCount).flatMap { i in taken.map { $0[i] } })
         let totals = labels.indices.enumerated().reduce(into: [Double](repeating: 0, count: labels.classes.count)) {
             $0[$1.element] += sampleWeights?[$1.offset] ?? 1
         }
@@ -117,7 +127,19 @@ struct LogisticColumns {
         // Checked once: finite numbers from the reader, labels and weights above, λ with the options.
         let problem = MultinomialProblem(
             checked: table.values, classIndices: labels.indices, classCount: labels.classes.count, lambda: lambda,
-            sampleWeights: sampleWeights, fitIntercept: fitIntercept)
+            sampleWeights: sampleWeights, fitIntercept: fitIntercept, offsets: offsets)
         return (problem, table.columnNames)
+    }
+
+    /// The columns of `--offset a,b,c` (one per class), or none.
+    func multinomialOffsetColumns(in table: DataTable, classes: Int) throws -> [Int] {
+        guard let offset else { return [] }
+        let names = offset.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard names.count == classes else {
+            throw UserError(
+                "--offset: \(classes) classes need \(classes) offset columns (one per class, in order), got \(names.count)"
+            )
+        }
+        return try names.map { try table.columnIndex(named: $0, option: "--offset") }
     }
 }

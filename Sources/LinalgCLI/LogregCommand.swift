@@ -29,7 +29,8 @@ struct LogregCommand: ParsableCommand {
                     + "'y' for npz."))
     var label: String?
     @Option(help: "A column of per-sample (frequency) weights w ≥ 0.") var weights: String?
-    @Option(help: "A column of offsets o added to every logit.") var offset: String?
+    @Option(help: "A column of offsets o added to every logit (K classes: K columns a,b,c, one per class).")
+    var offset: String?
     @Option(parsing: .unconditional, help: "The regularisation strength λ ≥ 0.") var lambda = 1.0
     @Flag(help: "Fit an unpenalised intercept.") var fitIntercept = false
     @Option(
@@ -251,8 +252,10 @@ struct LogregCommand: ParsableCommand {
         (report.path, report.bestLambda) = (points, bestLambda)
         report.seconds = Date().timeIntervalSince(started)
         if let save {
+            let offsetColumns = offset.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             try MultinomialModelFile.write(
-                try fit.model(featureNames: featureNames, lambda: chosen.lambda), classes: classes, to: save)
+                try fit.model(featureNames: featureNames, lambda: chosen.lambda, offsetColumns: offsetColumns),
+                classes: classes, to: save)
         }
         return (json ? report.json() : report.text(), fit.converged)
     }

@@ -3,7 +3,8 @@ import Linalg
 
 /// The JSON file of a multinomial model: `format`, `feature_names`, `classes` (the labels, in class
 /// order), `modelled_classes` (the class index of each coefficient row), `coefficients` (rows of d),
-/// `intercept` (one per row, or null), `lambda`.
+/// `intercept` (one per row, or null), `lambda`, `offset_columns` (one column name per class, or
+/// null; files without the key have none).
 enum MultinomialModelFile {
     static let format = "linalg-multinomial-regression/1"
 
@@ -17,6 +18,10 @@ enum MultinomialModelFile {
             ("coefficients", JSONWriter.array(encoded: (0..<m).map { JSONWriter.array(model.coefficients.row($0)) })),
             ("intercept", model.intercepts.map(JSONWriter.array) ?? "null"),
             ("lambda", JSONWriter.number(model.lambda)),
+            (
+                "offset_columns",
+                model.offsetColumns.map { JSONWriter.array(encoded: $0.map(JSONWriter.string)) } ?? "null"
+            ),
         ])
         try writeText(text, to: path)
     }
@@ -41,10 +46,16 @@ enum MultinomialModelFile {
         let intercepts = try LogisticModelFile.optional(object["intercept"]).map { try numbers($0, path, "intercept") }
         guard let lambdaValue = object["lambda"] else { throw UserError("\(path): \"lambda\" is missing") }
         let lambda = try ModelFiles.number(lambdaValue, path, "lambda")
+        let offsetColumns = try LogisticModelFile.optional(object["offset_columns"]).map { value throws -> [String] in
+            guard let names = value as? [String] else {
+                throw UserError("\(path): \"offset_columns\" must be a list of strings or null")
+            }
+            return names
+        }
         do throws(LinalgError) {
             let model = try MultinomialModel(
                 featureNames: names, classCount: classes.count, modelledClasses: modelled, coefficients: matrix,
-                intercepts: intercepts, lambda: lambda)
+                intercepts: intercepts, lambda: lambda, offsetColumns: offsetColumns)
             return (model, classes)
         } catch {
             throw UserError("\(path): \(error.description)")

@@ -8,10 +8,16 @@ extension PredictCommand {
     /// or with `--json` as one object on stdout.
     func predictClasses(_ model: MultinomialModel, classes: [ClassLabel], outputFormat: DataFormat?) throws {
         if linear { throw UserError("--linear: a model of more than two classes has one linear predictor per class") }
-        let table = try input.readTable(text: try labelColumn(features: model.featureNames, classes: classes.count))
-        let probabilities = try model.probabilities(try features(model.featureNames, in: table))
-        try report(
-            probabilities, classes: classes, table: table, taken: Set(model.featureNames), outputFormat: outputFormat)
+        let taken = model.featureNames + (model.offsetColumns ?? [])
+        let table = try input.readTable(text: try labelColumn(features: taken, classes: classes.count))
+        let offsets = try model.offsetColumns.map { names throws -> Matrix<Double> in
+            let columns = try names.map { try column(named: $0, in: table, option: "offset_columns") }
+            return try Matrix(
+                rows: table.rowCount, columns: names.count,
+                scalars: (0..<table.rowCount).flatMap { i in columns.map { $0[i] } })
+        }
+        let probabilities = try model.probabilities(try features(model.featureNames, in: table), offsets: offsets)
+        try report(probabilities, classes: classes, table: table, taken: Set(taken), outputFormat: outputFormat)
     }
 
     /// A net trained with a softmax cross-entropy: its outputs' softmax are the class probabilities,

@@ -22,12 +22,15 @@ extension Reference {
         public var sampleWeights: [Double]?
         /// Whether each row of `Θ` ends with an intercept.
         public var fitIntercept: Bool
+        /// `o_ic` (`n × K`) added to every class's logit, or `nil`.
+        public var offsets: Matrix<Double>?
 
         /// The problem as given (not validated: this is an oracle, not an API).
         public init(
             x: Matrix<Double>, classes: [Int], classCount: Int, modelled: [Int], lambda: Double,
-            sampleWeights: [Double]? = nil, fitIntercept: Bool
+            sampleWeights: [Double]? = nil, fitIntercept: Bool, offsets: Matrix<Double>? = nil
         ) {
+            self.offsets = offsets
             self.x = x
             self.classes = classes
             self.classCount = classCount
@@ -39,13 +42,13 @@ extension Reference {
 
         var width: Int { x.columns + (fitIntercept ? 1 : 0) }
 
-        /// All `K` logits of sample `i`.
+        /// All `K` logits of sample `i` (a class not modelled: its offset, or 0).
         func logits(_ theta: [Double], _ i: Int) -> [Double] {
-            var z = [Double](repeating: 0, count: classCount)
+            var z = (0..<classCount).map { offsets?[i, $0] ?? 0 }
             for (k, c) in modelled.enumerated() {
                 var sum = fitIntercept ? theta[k * width + x.columns] : 0
                 for j in 0..<x.columns { sum += theta[k * width + j] * x[i, j] }
-                z[c] = sum
+                z[c] += sum
             }
             return z
         }

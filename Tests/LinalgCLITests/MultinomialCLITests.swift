@@ -211,4 +211,51 @@ import Testing
         #expect(object["lambda"] as? Double == best)
         #expect((points.first?["coefficients"] as? [[Double]])?.count == 3)
     }
+
+    /// `--offset o3,o7,o10`: one offset column per class; constant offsets `t_c` shift the λ = 0
+    /// intercepts by `−(t_k − t_0)` and leave the coefficients; a wrong count is one line.
+    @Test func perClassOffsetColumnsShiftTheIntercepts() throws {
+        let directory = try CLI.temporaryDirectory()
+        let t = [0.4, -1.1, 0.7]
+        let lines = Self.csv.split(separator: "\n")
+        let withOffsets =
+            (["\(lines[0]),o3,o7,o10"] + lines.dropFirst().map { "\($0),\(t[0]),\(t[1]),\(t[2])" }).joined(
+                separator: "\n")
+            + "\n"
+        let path = try CLI.write(withOffsets, "offsets.csv", in: directory)
+        let base = [
+            "logreg", "--data", path, "--label", "y", "--weights", "w", "--lambda", "0", "--fit-intercept", "--json",
+        ]
+        let result = try CLI.run(base + ["--offset", "o3,o7,o10"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try Self.object(result.stdout)
+        let library = try Self.libraryFit(lambda: 0, weighted: true)
+        let coefficients = try #require(object["coefficients"] as? [[Double]]).flatMap { $0 }
+        #expect(zip(coefficients, library.coefficients.scalars).allSatisfy { abs($0 - $1) <= 1e-8 * max(1, abs($1)) })
+        let intercepts = try #require(object["intercept"] as? [Double])
+        let expected = try #require(library.intercepts).enumerated().map { $1 - (t[$0 + 1] - t[0]) }
+        #expect(
+            zip(intercepts, expected).allSatisfy { abs($0 - $1) <= 1e-8 * max(1, abs($1)) },
+            "\(intercepts) vs \(expected)")
+        // Saved with its offset columns, the model predicts as the fit without offsets (constant
+        // offsets and shifted intercepts give the same probabilities); a file without them is an error.
+        let (withPath, withoutPath) = (
+            directory.appendingPathComponent("m1.json").path, directory.appendingPathComponent("m0.json").path
+        )
+        #expect(try CLI.run(base + ["--offset", "o3,o7,o10", "--save", withPath]).status == 0)
+        #expect(try CLI.run(base + ["--save", withoutPath]).status == 0)
+        let saved = try Self.object(try String(contentsOfFile: withPath, encoding: .utf8))
+        #expect(saved["offset_columns"] as? [String] == ["o3", "o7", "o10"])
+        let predictions = try [withPath, withoutPath].map {
+            try CLI.run(["predict", "--model", $0, "--data", path]).stdout
+        }
+        let numbers = predictions.map {
+            $0.split(separator: "\n").dropFirst().flatMap { $0.split(separator: ",").compactMap { Double($0) } }
+        }
+        #expect(numbers[0].count == 240 * 4 && zip(numbers[0], numbers[1]).allSatisfy { abs($0 - $1) < 1e-8 })
+        let plain = try CLI.write(Self.csv, "plain.csv", in: directory)
+        expectUserError(try CLI.run(["predict", "--model", withPath, "--data", plain]), "o3")
+        expectUserError(try CLI.run(base + ["--offset", "o3,o7"]), "--offset", "3 offset columns")
+        expectUserError(try CLI.run(base + ["--offset", "o3,o7,w"]), "--offset")
+    }
 }

@@ -17,7 +17,7 @@ import Testing
         Reference.MultinomialRegression(
             x: problem.x, classes: problem.classIndices, classCount: problem.classCount,
             modelled: (0..<problem.modelledClassCount).map(problem.modelledClass), lambda: problem.lambda,
-            sampleWeights: problem.sampleWeights, fitIntercept: problem.fitIntercept)
+            sampleWeights: problem.sampleWeights, fitIntercept: problem.fitIntercept, offsets: problem.offsets)
     }
 
     @Test(arguments: 0..<2)
@@ -58,16 +58,87 @@ import Testing
         }
     }
 
-    /// A small weighted problem of every shape: `K` classes, with and without intercepts, λ = 0 and > 0.
+    /// A small weighted problem of every shape: `K` classes, with and without intercepts, λ = 0 and > 0,
+    /// and two with per-class offsets.
     static func smallProblems() throws -> [MultinomialProblem] {
         var generator = Xoshiro256StarStar(seed: 9)
         let x = Matrix<Double>.random(rows: 40, columns: 3, distribution: .randn, using: &generator)
         let y = (0..<40).map { Double($0 % 4) }
         let w = (0..<40).map { _ in 0.5 + generator.nextUniform() }
-        return try [(0.0, true), (0.0, false), (0.8, true), (0.8, false)].map { lambda, intercept in
-            try problem(
-                x.scalars, y, rows: 40, columns: 3, classes: 4, lambda: lambda, intercept: intercept, weights: w)
+        let offsets = Matrix<Double>.random(rows: 40, columns: 4, distribution: .randn, using: &generator)
+        let shapes =
+            [(0.0, true, false), (0.0, false, false), (0.8, true, false), (0.8, false, false)]
+            + [(0.0, true, true), (0.8, false, true)]
+        return try shapes.map { lambda, intercept, offset in
+            try MultinomialProblem(
+                x: x, classIndices: y.map { Int($0) }, classCount: 4, lambda: lambda, sampleWeights: w,
+                fitIntercept: intercept, offsets: offset ? offsets : nil)
         }
+    }
+
+    /// Offsets that are a linear function of the features, `o_ic = x_iᵀs_c + t_c`, shift the λ = 0
+    /// minimiser by exactly that function (class k against class 0: `−(s_k − s_0)`, `−(t_k − t_0)`),
+    /// leave ℓ and the standard errors unchanged, and enter the null model (constant offsets do not).
+    @Test func linearOffsetsShiftTheUnpenalisedFit() throws {
+        let f = MultinomialFixtures.statsmodels[0]
+        let plain = try Self.problem(f.x, f.y, rows: f.rows, columns: f.columns, classes: f.classes, lambda: 0)
+        var g = Xoshiro256StarStar(seed: 4)
+        let s = Matrix<Double>.random(rows: f.classes, columns: f.columns, distribution: .randn, using: &g)
+        let t = (0..<f.classes).map { _ in g.nextNormal() }
+        let offsets = try Matrix(
+            rows: f.rows, columns: f.classes,
+            scalars: (0..<f.rows).flatMap { i in
+                (0..<f.classes).map { c in t[c] + (0..<f.columns).reduce(0) { $0 + plain.x[i, $1] * s[c, $1] } }
+            })
+        let shifted = try MultinomialProblem(
+            x: plain.x, classIndices: plain.classIndices, classCount: f.classes, lambda: 0, offsets: offsets)
+        let a = try MultinomialRegression.fit(plain, inference: InferenceOptions())
+        let b = try MultinomialRegression.fit(shifted, inference: InferenceOptions())
+        let width = f.columns + 1
+        let expected = a.parameters.enumerated().map { index, value in
+            let k = index / width + 1, j = index % width
+            return value - (j < f.columns ? s[k, j] - s[0, j] : t[k] - t[0])
+        }
+        expectRelative(b.parameters, expected, tolerance: 1e-8, floor: 1e-6, "shifted parameters")
+        let (ia, ib) = (try #require(a.inference), try #require(b.inference))
+        expectRelative([ib.logLikelihood], [ia.logLikelihood], tolerance: 1e-12, "ℓ")
+        expectRelative(try #require(ib.standardErrors), try #require(ia.standardErrors), tolerance: 1e-8, "se")
+        #expect(ib.nullLogLikelihood < ia.nullLogLikelihood || abs(ib.nullLogLikelihood - ia.nullLogLikelihood) > 1e-6)
+        let constant = try Matrix(
+            rows: f.rows, columns: f.classes, scalars: (0..<f.rows).flatMap { _ in t })
+        let c = try MultinomialRegression.fit(
+            try MultinomialProblem(
+                x: plain.x, classIndices: plain.classIndices, classCount: f.classes, lambda: 0, offsets: constant),
+            inference: InferenceOptions())
+        expectRelative(
+            [try #require(c.inference).nullLogLikelihood], [ia.nullLogLikelihood], tolerance: 1e-10, "null ℓ")
+        #expect(throws: LinalgError.self) {
+            try MultinomialProblem(
+                x: plain.x, classIndices: plain.classIndices, classCount: f.classes, lambda: 0,
+                offsets: Matrix(rows: f.rows, columns: f.classes - 1, repeating: 0))
+        }
+    }
+
+    /// Classes 0 and 1 overlap; class 2 is exactly the rows with x > 1: no finite minimiser, but not
+    /// complete separation either. The fit converges in the gradient criterion with those rows'
+    /// probabilities at 1, and the inference says so.
+    @Test func quasiCompleteSeparationIsDiagnosed() throws {
+        var g = Xoshiro256StarStar(seed: 8)
+        var x: [Double] = [], y: [Double] = []
+        for _ in 0..<300 {
+            let v = 2 * g.nextNormal()
+            x.append(v)
+            y.append(v > 1 ? 2 : (g.nextUniform() < 0.5 ? 0 : 1))
+        }
+        let problem = try Self.problem(x, y, rows: 300, columns: 1, classes: 3, lambda: 0)
+        let fit = try MultinomialRegression.fit(problem, inference: InferenceOptions())
+        let diagnostics = try #require(fit.inference).diagnostics
+        let rows = y.filter { $0 == 2 }.count
+        #expect(
+            diagnostics.contains {
+                if case .quasiCompleteSeparation(let n) = $0 { n > rows / 2 && n <= rows } else { false }
+            },
+            "\(diagnostics)")
     }
 
     @Test func derivativesMatchFiniteDifferencesAndTheReference() throws {
@@ -97,7 +168,7 @@ import Testing
         for problem in try Self.smallProblems() {
             let fit = try MultinomialRegression.fit(problem)
             #expect(fit.converged)
-            let probabilities = try fit.probabilities(problem.x)
+            let probabilities = try fit.probabilities(problem.x, offsets: problem.offsets)
             let reference = Self.reference(problem)
             for i in 0..<problem.sampleCount {
                 let expected = reference.probabilities(fit.parameters, i)

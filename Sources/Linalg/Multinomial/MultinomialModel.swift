@@ -19,13 +19,22 @@ public struct MultinomialModel: Sendable, Equatable {
     public var intercepts: [Double]?
     /// The `λ` it was fitted with.
     public var lambda: Double
+    /// The names of the columns of per-class offsets it was fitted with (`K`, in class order), or
+    /// `nil`: a table to apply it to needs them.
+    public var offsetColumns: [String]?
 
-    /// A model from its parts; throws when the shapes disagree or a class index is out of range
-    /// or repeated.
+    /// A model from its parts; throws when the shapes disagree, a class index is out of range or
+    /// repeated, or there are offset columns but not one per class.
     public init(
         featureNames: [String], classCount: Int, modelledClasses: [Int], coefficients: Matrix<Double>,
-        intercepts: [Double]?, lambda: Double
+        intercepts: [Double]?, lambda: Double, offsetColumns: [String]? = nil
     ) throws(LinalgError) {
+        if let offsetColumns, offsetColumns.count != classCount {
+            throw .shapeMismatch(
+                operation: "multinomial model",
+                detail: "\(offsetColumns.count) offset columns for \(classCount) classes")
+        }
+        self.offsetColumns = offsetColumns
         let m = modelledClasses.count
         guard classCount >= 2, m >= classCount - 1, m <= classCount,
             Set(modelledClasses).count == m, modelledClasses.allSatisfy({ (0..<classCount).contains($0) })
@@ -55,20 +64,27 @@ public struct MultinomialModel: Sendable, Equatable {
     }
 
     /// The class probabilities of the rows of `x` (`n × K`, each row summing to 1): the softmax of
-    /// the logits (shifted by the largest, so no exponential overflows), the logits by one GEMM.
-    public func probabilities(_ x: Matrix<Double>) throws(LinalgError) -> Matrix<Double> {
+    /// the logits (shifted by the largest, so no exponential overflows), the logits by one GEMM, with
+    /// the rows' per-class `offsets` (`n × K`) added when given.
+    public func probabilities(_ x: Matrix<Double>, offsets: Matrix<Double>? = nil) throws(LinalgError) -> Matrix<Double>
+    {
         guard x.columns == coefficients.columns else {
             throw .shapeMismatch(
                 operation: "multinomial prediction",
                 detail: "X has \(x.columns) columns, the model \(coefficients.columns)")
+        }
+        if let offsets, offsets.rows != x.rows || offsets.columns != classCount {
+            throw .shapeMismatch(
+                operation: "multinomial prediction",
+                detail: "offsets are \(offsets.rows)×\(offsets.columns), expected \(x.rows)×\(classCount)")
         }
         let logits = try BLAS.gemm(x, coefficients, transposeB: true)
         let (n, m, k) = (x.rows, coefficients.rows, classCount)
         var result = try Matrix<Double>(rows: n, columns: k)
         var full = [Double](repeating: 0, count: k)
         for i in 0..<n {
-            for c in 0..<k { full[c] = 0 }
-            for c in 0..<m { full[modelledClasses[c]] = logits[i, c] + (intercepts?[c] ?? 0) }
+            for c in 0..<k { full[c] = offsets?[i, c] ?? 0 }
+            for c in 0..<m { full[modelledClasses[c]] += logits[i, c] + (intercepts?[c] ?? 0) }
             let largest = full.max()!
             let total = full.reduce(0) { $0 + exp($1 - largest) }
             for c in 0..<k { result[i, c] = exp(full[c] - largest) / total }

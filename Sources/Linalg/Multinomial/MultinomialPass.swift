@@ -111,6 +111,7 @@ final class MultinomialPass: @unchecked Sendable {
                     z.update(repeating: 0, count: chunk.count * m)
                 }
                 if k < width { addIntercepts(theta, to: z, rows: chunk.count) }
+                problem.addOffsets(rows: chunk, to: z)
                 let terms = softmaxTerms(chunk, logits: z, residuals: r)
                 loss += terms.loss
                 smallest = min(smallest, terms.smallestOwnProbability)

@@ -117,6 +117,9 @@ extension MultinomialProblem {
         return MultinomialProblem(
             checked: Matrix(uncheckedRows: rows.count, columns: d, storage: storage),
             classIndices: rows.map { classIndices[$0] }, classCount: classCount, lambda: lambda,
-            sampleWeights: sampleWeights.map { w in rows.map { w[$0] } }, fitIntercept: fitIntercept)
+            sampleWeights: sampleWeights.map { w in rows.map { w[$0] } }, fitIntercept: fitIntercept,
+            offsets: offsets.map { o in
+                Matrix(uncheckedRows: rows.count, columns: classCount, storage: rows.flatMap { o.row($0) })
+            })
     }
 }

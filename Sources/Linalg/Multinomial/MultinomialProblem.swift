@@ -1,5 +1,6 @@
 /// The data of an L2-regularised multinomial logistic regression, checked once:
-/// `L(Θ) = −Σ_i w_i log softmax(z_i)[y_i] + λ Σ_k ‖β_k‖²`, with logits `z_ik = x_iᵀβ_k + β_k0`.
+/// `L(Θ) = −Σ_i w_i log softmax(z_i)[y_i] + λ Σ_k ‖β_k‖²`, with logits `z_ic = x_iᵀβ_c + β_c0 + o_ic`
+/// (`o_ic` a fixed per-class offset, 0 when none are given).
 ///
 /// `x_i` is row `i` of `X` (`n × d`), `y_i ∈ {0, …, K − 1}` the index of its class, `w_i ≥ 0` (1
 /// when no weights are given). The modelled classes are all `K` with `λ > 0` (scikit-learn's
@@ -20,6 +21,10 @@ public struct MultinomialProblem: Sendable {
     public let sampleWeights: [Double]?
     /// Whether each modelled class has an unpenalised intercept.
     public let fitIntercept: Bool
+    /// `n × K` fixed offsets `o_ic` added to the logits (exposures, or a prior model's logits), or
+    /// `nil`. Only differences between a row's offsets matter (the softmax is unchanged when a
+    /// constant is added to all of a row's logits), so with a reference class `o_ic − o_i0` enters.
+    public let offsets: Matrix<Double>?
 
     /// `n`.
     public var sampleCount: Int { x.rows }
@@ -36,10 +41,10 @@ public struct MultinomialProblem: Sendable {
 
     /// Checks and stores the data. Throws, naming the row, when the lengths differ, a class index
     /// is outside `0 ..< classCount`, a class has no sample of positive weight, any value is NaN or
-    /// infinite, `λ < 0`, a weight is negative, or `classCount < 2`.
+    /// infinite, `λ < 0`, a weight is negative, `classCount < 2`, or the offsets are not `n × K`.
     public init(
         x: Matrix<Double>, classIndices: [Int], classCount: Int, lambda: Double, sampleWeights: [Double]? = nil,
-        fitIntercept: Bool = true
+        fitIntercept: Bool = true, offsets: Matrix<Double>? = nil
     ) throws(LinalgError) {
         guard x.rows == classIndices.count else {
             throw .shapeMismatch(
@@ -61,9 +66,17 @@ public struct MultinomialProblem: Sendable {
                 what: "labels", detail: "row \(i) has class \(classIndices[i]), outside 0 ..< \(classCount)")
         }
         try ModelChecks.checkSampleWeights(sampleWeights, count: x.rows, operation: "multinomial regression")
+        if let offsets {
+            guard offsets.rows == x.rows, offsets.columns == classCount else {
+                throw .shapeMismatch(
+                    operation: "multinomial regression",
+                    detail: "offsets are \(offsets.rows)×\(offsets.columns), expected \(x.rows)×\(classCount)")
+            }
+            if let (i, j) = offsets.firstNonFinite { throw .nonFinite(what: "offsets", row: i, column: j) }
+        }
         self.init(
             checked: x, classIndices: classIndices, classCount: classCount, lambda: lambda,
-            sampleWeights: sampleWeights, fitIntercept: fitIntercept)
+            sampleWeights: sampleWeights, fitIntercept: fitIntercept, offsets: offsets)
         if let empty = classWeights().firstIndex(where: { !($0 > 0) }) {
             throw .invalidValue(
                 what: "labels", detail: "class \(empty) has no sample of positive weight; every class needs one")
@@ -73,7 +86,7 @@ public struct MultinomialProblem: Sendable {
     /// Stores data checked already (another λ of a checked problem, or a reader's checked table).
     package init(
         checked x: Matrix<Double>, classIndices: [Int], classCount: Int, lambda: Double, sampleWeights: [Double]?,
-        fitIntercept: Bool
+        fitIntercept: Bool, offsets: Matrix<Double>? = nil
     ) {
         self.x = x
         self.classIndices = classIndices
@@ -81,6 +94,20 @@ public struct MultinomialProblem: Sendable {
         self.lambda = lambda
         self.sampleWeights = sampleWeights
         self.fitIntercept = fitIntercept
+        self.offsets = offsets
+    }
+
+    /// `z_ik += o_{i,c(k)} − o_{i,0}` (the reference's offset subtracted when class 0 is not
+    /// modelled) for the `rows` logits `z` (`rows.count × m`), when there are offsets.
+    func addOffsets(rows: Range<Int>, to z: UnsafeMutablePointer<Double>) {
+        guard let offsets else { return }
+        let m = modelledClassCount, withReference = m < classCount
+        offsets.withUnsafeBufferPointer { o in
+            for (i, row) in rows.enumerated() {
+                let oi = o.baseAddress! + row * classCount, shift = withReference ? oi[0] : 0
+                for k in 0..<m { z[i * m + k] += oi[modelledClass(k)] - shift }
+            }
+        }
     }
 
     /// `w_i` (1 without weights).
@@ -102,7 +129,7 @@ public struct MultinomialProblem: Sendable {
         }
         return MultinomialProblem(
             checked: x, classIndices: classIndices, classCount: classCount, lambda: lambda,
-            sampleWeights: sampleWeights, fitIntercept: fitIntercept)
+            sampleWeights: sampleWeights, fitIntercept: fitIntercept, offsets: offsets)
     }
 
     /// Throws when the `p × p` Hessian (and its factor, about three such matrices) would not fit
@@ -123,7 +150,7 @@ public struct MultinomialProblem: Sendable {
                 operation: "multinomial regression",
                 detail:
                     "\(theta.count) parameters, expected \(modelledClassCount) classes × \(classWidth) = "
-                        + "\(parameterCount)"
+                    + "\(parameterCount)"
             )
         }
         if let i = theta.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "parameters", row: i, column: 0) }

@@ -35,16 +35,21 @@ public struct MultinomialFit: Sendable {
     /// The Hessian-vector products Newton-CG used (0 for Newton-Cholesky).
     public var hessianVectorProducts = 0
 
-    /// The fit as a model to apply to new data, with its features named.
-    public func model(featureNames: [String], lambda: Double) throws(LinalgError) -> MultinomialModel {
+    /// The fit as a model to apply to new data, with its features (and offset columns) named.
+    public func model(
+        featureNames: [String], lambda: Double, offsetColumns: [String]? = nil
+    ) throws(LinalgError) -> MultinomialModel {
         try MultinomialModel(
             featureNames: featureNames, classCount: classCount, modelledClasses: modelledClasses,
-            coefficients: coefficients, intercepts: intercepts, lambda: lambda)
+            coefficients: coefficients, intercepts: intercepts, lambda: lambda, offsetColumns: offsetColumns)
     }
 
-    /// The class probabilities of the rows of `x` (see ``MultinomialModel/probabilities(_:)``).
-    public func probabilities(_ x: Matrix<Double>) throws(LinalgError) -> Matrix<Double> {
-        try model(featureNames: (0..<coefficients.columns).map { "x\($0)" }, lambda: 0).probabilities(x)
+    /// The class probabilities of the rows of `x`, with per-class `offsets` when given (see
+    /// ``MultinomialModel/probabilities(_:offsets:)``).
+    public func probabilities(_ x: Matrix<Double>, offsets: Matrix<Double>? = nil) throws(LinalgError) -> Matrix<Double>
+    {
+        try model(featureNames: (0..<coefficients.columns).map { "x\($0)" }, lambda: 0).probabilities(
+            x, offsets: offsets)
     }
 }
 
