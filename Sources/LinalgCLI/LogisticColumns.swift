@@ -137,8 +137,8 @@ struct LogisticColumns {
         let names = offset.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard names.count == classes else {
             throw UserError(
-                "--offset: \(classes) classes need \(classes) offset columns (one per class, in order), got \(names.count)"
-            )
+                "--offset: \(classes) classes need \(classes) offset columns (one per class, in order), "
+                    + "got \(names.count)")
         }
         return try names.map { try table.columnIndex(named: $0, option: "--offset") }
     }
