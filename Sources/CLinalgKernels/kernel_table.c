@@ -29,6 +29,34 @@ static int cpu_has_avx512f(void) {
 #endif
 }
 
+// The AVX2+FMA kernels in place of the reference ones.
+static void register_avx2(void) {
+#if LINALG_HAVE_AVX2_KERNELS
+    table.vectorised = 1;
+    table.exp = linalg_exp_avx2_4;
+    table.sigmoid = linalg_sigmoid_avx2_4;
+    table.sigmoid_slope = linalg_sigmoid_slope_avx2;
+    table.tanh_slope = linalg_tanh_slope_avx2;
+    table.sigmoid_f32 = linalg_sigmoid_f32_avx2_8;
+    table.tanh_f32 = linalg_tanh_f32_avx2_8;
+    table.sigmoid_slope_f32 = linalg_sigmoid_slope_f32_avx2;
+    table.tanh_slope_f32 = linalg_tanh_slope_f32_avx2;
+    table.scale_columns = linalg_scale_columns_avx2;
+    table.scale_rows = linalg_scale_rows_avx2;
+    table.dgemm = linalg_dgemm_avx2;
+    table.sgemm = linalg_sgemm_avx2;
+    table.dsyrk_lower = linalg_dsyrk_lower_avx2_6x8;
+    table.dger = linalg_dger_avx2;
+    table.dgemv_rows = linalg_dgemv_avx2_4x1;
+    table.dgemm_narrow = linalg_dgemm_avx2_1x16;
+    table.dgemm_panels = linalg_dgemm_avx2_2x16;
+    table.class_scores = linalg_class_scores_avx2_6x8;
+    table.class_sums = linalg_class_sums_avx2_6x8;
+    table.adam_f32 = linalg_adam_f32_avx2_8;
+    table.adam_f64 = linalg_adam_f64_avx2_4;
+#endif
+}
+
 static void fill_table(void) {
     table = (linalg_kernel_table){
         .vectorised = 0,
@@ -53,33 +81,12 @@ static void fill_table(void) {
         .class_sums = linalg_class_sums_ref,
         .adam_f32 = linalg_adam_f32_ref,
         .adam_f64 = linalg_adam_f64_ref,
+        .csr_dmv = linalg_csr_dmv_ref,
+        .csr_dmtv = linalg_csr_dmtv_ref,
+        .csr_gram_dmv = linalg_csr_gram_dmv_ref,
+        .csr_gradient_diagonal = linalg_csr_gradient_diagonal_ref,
     };
-#if LINALG_HAVE_AVX2_KERNELS
-    if (cpu_has_avx2_fma()) {
-        table.vectorised = 1;
-        table.exp = linalg_exp_avx2_4;
-        table.sigmoid = linalg_sigmoid_avx2_4;
-        table.sigmoid_slope = linalg_sigmoid_slope_avx2;
-        table.tanh_slope = linalg_tanh_slope_avx2;
-        table.sigmoid_f32 = linalg_sigmoid_f32_avx2_8;
-        table.tanh_f32 = linalg_tanh_f32_avx2_8;
-        table.sigmoid_slope_f32 = linalg_sigmoid_slope_f32_avx2;
-        table.tanh_slope_f32 = linalg_tanh_slope_f32_avx2;
-        table.scale_columns = linalg_scale_columns_avx2;
-        table.scale_rows = linalg_scale_rows_avx2;
-        table.dgemm = linalg_dgemm_avx2;
-        table.sgemm = linalg_sgemm_avx2;
-        table.dsyrk_lower = linalg_dsyrk_lower_avx2_6x8;
-        table.dger = linalg_dger_avx2;
-        table.dgemv_rows = linalg_dgemv_avx2_4x1;
-        table.dgemm_narrow = linalg_dgemm_avx2_1x16;
-        table.dgemm_panels = linalg_dgemm_avx2_2x16;
-        table.class_scores = linalg_class_scores_avx2_6x8;
-        table.class_sums = linalg_class_sums_avx2_6x8;
-        table.adam_f32 = linalg_adam_f32_avx2_8;
-        table.adam_f64 = linalg_adam_f64_avx2_4;
-    }
-#endif
+    if (cpu_has_avx2_fma()) register_avx2();
 #if LINALG_HAVE_AVX512_KERNELS
     if (cpu_has_avx512f()) {
         table.avx512 = 1;
@@ -161,6 +168,22 @@ void linalg_adam_step_f32(float *theta, const float *g, float *m, float *v, size
 void linalg_adam_step_f64(double *theta, const double *g, double *m, double *v, size_t n, double b1, double b2,
                           double step, double root, double eps) {
     kernels()->adam_f64(theta, g, m, v, n, b1, b2, step, root, eps);
+}
+void linalg_csr_dmv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const double *values,
+                    const double *v, double *y) {
+    kernels()->csr_dmv(r0, r1, offsets, indices, values, v, y);
+}
+void linalg_csr_dmtv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const double *values,
+                     const double *u, double *out) {
+    kernels()->csr_dmtv(r0, r1, offsets, indices, values, u, out);
+}
+double linalg_csr_gram_dmv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
+                           const double *values, const double *d, const double *v, double shift, double *out) {
+    return kernels()->csr_gram_dmv(r0, r1, offsets, indices, values, d, v, shift, out);
+}
+void linalg_csr_gradient_diagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
+                                  const double *values, const double *r, const double *d, double *g, double *h) {
+    kernels()->csr_gradient_diagonal(r0, r1, offsets, indices, values, r, d, g, h);
 }
 int linalg_syrk_lower_padded(size_t k, size_t dp, size_t rows, const double *a, double *c, const void *prefetch,
                              size_t prefetch_bytes) {

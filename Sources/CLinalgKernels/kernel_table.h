@@ -6,6 +6,7 @@
 // CLinalgKernels.h, which look kernels up in the table; nothing else tests CPU flags.
 
 #include <stddef.h>
+#include <stdint.h>
 #include "CLinalgKernels.h"
 #include "block_sizes.h"
 
@@ -62,6 +63,18 @@ typedef struct {
                      float b1, float b2, float step, float root, float eps);
     void (*adam_f64)(double *restrict theta, const double *restrict g, double *restrict m, double *restrict v,
                      size_t n, double b1, double b2, double step, double root, double eps);
+    /// CSR products over a range of rows (sparse_products.c).
+    void (*csr_dmv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                    const double *restrict values, const double *restrict v, double *restrict y);
+    void (*csr_dmtv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                     const double *restrict values, const double *restrict u, double *restrict out);
+    double (*csr_gram_dmv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                           const double *restrict values, const double *restrict d, const double *restrict v,
+                           double shift, double *restrict out);
+    void (*csr_gradient_diagonal)(size_t r0, size_t r1, const int64_t *restrict offsets,
+                                  const int32_t *restrict indices, const double *restrict values,
+                                  const double *restrict r, const double *restrict d, double *restrict g,
+                                  double *restrict h);
     /// NULL without AVX2 (the Swift layer then calls BLAS dsyrk).
     void (*dsyrk_lower)(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                         const char *prefetch, size_t prefetch_lines);
@@ -84,6 +97,18 @@ void linalg_scale_columns_ref(double *restrict m, size_t blocks, size_t rows_per
 void linalg_scale_rows_ref(double *restrict dst, size_t dst_stride, const double *restrict src,
                            const double *restrict w, size_t rows, size_t cols);
 void linalg_dgemm_ref(LINALG_GEMM_ARGS(double));
+void linalg_csr_dmv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                        const double *restrict values, const double *restrict v, double *restrict y);
+void linalg_csr_dmtv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                         const double *restrict values, const double *restrict u, double *restrict out);
+double linalg_csr_gram_dmv_ref(size_t r0, size_t r1, const int64_t *restrict offsets,
+                               const int32_t *restrict indices, const double *restrict values,
+                               const double *restrict d, const double *restrict v, double shift,
+                               double *restrict out);
+void linalg_csr_gradient_diagonal_ref(size_t r0, size_t r1, const int64_t *restrict offsets,
+                                      const int32_t *restrict indices, const double *restrict values,
+                                      const double *restrict r, const double *restrict d, double *restrict g,
+                                      double *restrict h);
 // linalg_adam_f32_ref, linalg_adam_f64_ref, linalg_class_scores_ref and linalg_class_sums_ref are
 // public (CLinalgKernels.h): tests call them.
 void linalg_sgemm_ref(LINALG_GEMM_ARGS(float));

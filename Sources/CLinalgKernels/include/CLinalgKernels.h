@@ -5,6 +5,7 @@
 // scalar fallback computing the same formulas.
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// x[i] <- exp(x[i]) for i < n; arguments are clamped to [-708, 709] (no overflow, no NaN
 /// from finite input). Relative error a few ulp.
@@ -110,6 +111,20 @@ void linalg_adam_f32_ref(float *theta, const float *g, float *m, float *v, size_
                          float root, float eps);
 void linalg_adam_f64_ref(double *theta, const double *g, double *m, double *v, size_t n, double b1, double b2,
                          double step, double root, double eps);
+
+/// Products of a CSR matrix (n + 1 row offsets, 32-bit column indices, values) over the rows
+/// [r0, r1): y_i = <x_i, v> (y indexed by row); out += sum_i u_i x_i; the fused
+/// t_i = d_i (<x_i, v> + shift), out += sum_i t_i x_i (each row read once), returning sum_i t_i;
+/// and g += sum_i r_i x_i with h += sum_i d_i x_i^2 in one pass. The dot products sum entries
+/// k mod 4 apart in four partial sums, then (s0 + s1) + (s2 + s3).
+void linalg_csr_dmv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const double *values,
+                    const double *v, double *y);
+void linalg_csr_dmtv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const double *values,
+                     const double *u, double *out);
+double linalg_csr_gram_dmv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
+                           const double *values, const double *d, const double *v, double shift, double *out);
+void linalg_csr_gradient_diagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
+                                  const double *values, const double *r, const double *d, double *g, double *h);
 
 /// 1 if the vectorised AVX2+FMA path is in use on this CPU, else 0.
 int linalg_kernels_vectorised(void);

@@ -18,6 +18,9 @@ public struct LogisticFit: Sendable {
     public var trace: [NewtonIteration]
     /// Standard errors, likelihoods and diagnostics at `β`, when asked for.
     public var inference: LogisticInference?
+    /// The Hessian-vector products (conjugate-gradient steps) of a truncated Newton fit; 0 for
+    /// Newton-Cholesky.
+    public var hessianVectorProducts = 0
 
     /// `L`, `∇L` and `∇²L` at `β`, when the last evaluation computed the Hessian: the next fit of
     /// a path starts from them without a pass over `X`.

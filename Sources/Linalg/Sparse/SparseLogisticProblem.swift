@@ -1,0 +1,88 @@
+/// An L2-regularised logistic regression on a sparse design (CSR), checked once: the same
+/// objective as ``LogisticProblem``,
+/// `L(β) = Σ_i w_i [log(1 + e^{z_i}) − y_i z_i] + λ‖β‖²`, `z_i = x_iᵀβ + β₀ + o_i`, fitted by
+/// ``SparseLogisticRegression`` without ever forming the Hessian (or a dense `X`).
+public struct SparseLogisticProblem: Sendable {
+    /// `n × d`, CSR.
+    public let x: SparseMatrix<Double>
+    /// Labels in {0, 1}.
+    public let y: [Double]
+    /// `λ ≥ 0`.
+    public let lambda: Double
+    /// `w_i`, or `nil` for all ones.
+    public let sampleWeights: [Double]?
+    /// Whether `β₀` is fitted (unpenalised).
+    public let fitIntercept: Bool
+    /// `o_i`, or `nil`.
+    public let offsets: [Double]?
+
+    /// `n`.
+    public var sampleCount: Int { x.rows }
+    /// `d`.
+    public var featureCount: Int { x.columns }
+    /// `d`, or `d + 1` with an intercept.
+    public var parameterCount: Int { x.columns + (fitIntercept ? 1 : 0) }
+
+    /// Checks and stores the data: throws, naming the row, when the lengths differ, a label is not
+    /// 0 or 1, a weight is negative or not finite, an offset is not finite or `λ < 0`, and, naming
+    /// the sizes, when the solver's vectors (a few of length `n` and `d`) would not fit in memory.
+    public init(
+        x: SparseMatrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
+        fitIntercept: Bool = false, offsets: [Double]? = nil
+    ) throws(LinalgError) {
+        guard x.rows == y.count else {
+            throw .shapeMismatch(
+                operation: "logistic regression", detail: "X has \(x.rows) rows but y has \(y.count) labels")
+        }
+        guard lambda.isFinite, lambda >= 0 else {
+            throw .invalidValue(what: "lambda", detail: "must be finite and ≥ 0, got \(lambda)")
+        }
+        for (i, label) in y.enumerated() where label != 0 && label != 1 {
+            throw .invalidValue(what: "y", detail: "row \(i) is \(label); labels must be 0 or 1")
+        }
+        try ModelChecks.checkSampleWeights(sampleWeights, count: y.count, operation: "logistic regression")
+        if let offsets {
+            guard offsets.count == y.count else {
+                throw .shapeMismatch(
+                    operation: "logistic regression", detail: "\(offsets.count) offsets for \(y.count) samples")
+            }
+            if let i = offsets.firstIndex(where: { !$0.isFinite }) {
+                throw .nonFinite(what: "offsets", row: i, column: 0)
+            }
+        }
+        try Self.checkWorkspaceFits(rows: x.rows, columns: x.columns, nonzeros: x.nonzeroCount)
+        (self.x, self.y, self.lambda, self.sampleWeights) = (x, y, lambda, sampleWeights)
+        (self.fitIntercept, self.offsets) = (fitIntercept, offsets)
+    }
+
+    /// Stores data checked already (another λ, or a fold).
+    package init(
+        checked x: SparseMatrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]?, fitIntercept: Bool,
+        offsets: [Double]?
+    ) {
+        (self.x, self.y, self.lambda, self.sampleWeights) = (x, y, lambda, sampleWeights)
+        (self.fitIntercept, self.offsets) = (fitIntercept, offsets)
+    }
+
+    /// Throws unless the solver's vectors fit in memory: 12 of length `d` (iterate, gradient,
+    /// preconditioner, CG vectors) and 8 of length `n`, plus the products' partial sums.
+    static func checkWorkspaceFits(rows: Int, columns: Int, nonzeros: Int) throws(LinalgError) {
+        let (columnBytes, overflowColumns) = columns.multipliedReportingOverflow(by: 12 * MemoryLayout<Double>.stride)
+        let (rowBytes, overflowRows) = rows.multipliedReportingOverflow(by: 8 * MemoryLayout<Double>.stride)
+        let partials = SparseProducts.workspaceBytes(rows: rows, columns: columns, nonzeros: nonzeros)
+        let (sum, overflowSum) = columnBytes.addingReportingOverflow(rowBytes)
+        guard !overflowColumns, !overflowRows, !overflowSum,
+            sum <= SystemMemory.limit - min(partials, SystemMemory.limit)
+        else {
+            throw .invalidValue(
+                what: "logistic regression",
+                detail: "\(rows) rows × \(columns) columns need about "
+                    + "\(SystemMemory.formatted(overflowColumns || overflowSum ? Int.max : sum + partials)) "
+                    + "of solver vectors; " + SystemMemory.limitText)
+        }
+    }
+
+    /// `w_i` (1 without weights).
+    @inlinable
+    func weight(_ i: Int) -> Double { sampleWeights?[i] ?? 1 }
+}

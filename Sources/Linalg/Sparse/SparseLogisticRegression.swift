@@ -1,0 +1,72 @@
+import LinalgKernels
+
+/// Logistic regression by trust-region truncated Newton (``TrustRegionNewton``): on a sparse `X`
+/// (``SparseLogisticProblem``, products by the CSR kernels on all cores) or a dense one
+/// (``LogisticProblem``, products by BLAS `dgemv`); the Hessian is never formed.
+public enum SparseLogisticRegression {
+    /// Fits `problem`; ``LogisticFit/hessianVectorProducts`` counts the conjugate-gradient steps.
+    public static func fit(
+        _ problem: SparseLogisticProblem, options: NewtonOptions = NewtonOptions()
+    ) throws(LinalgError) -> LogisticFit {
+        try options.validate()
+        let objective = LogisticProducts(
+            design: SparseProducts(problem.x), labels: problem.y, weights: problem.sampleWeights,
+            offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept)
+        return result(of: objective, options: options)
+    }
+
+    /// Fits a dense `problem` by the same truncated Newton method (`--solver newton-cg`), for `d`
+    /// too large for the Hessian.
+    public static func fitDense(
+        _ problem: LogisticProblem, options: NewtonOptions = NewtonOptions()
+    ) throws(LinalgError) -> LogisticFit {
+        try options.validate()
+        let objective = LogisticProducts(
+            design: DenseDesign(x: problem.x), labels: problem.y, weights: problem.sampleWeights,
+            offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept)
+        return result(of: objective, options: options)
+    }
+
+    static func result<Design>(of objective: LogisticProducts<Design>, options: NewtonOptions) -> LogisticFit {
+        var solver = TrustRegionNewton(objective: objective, options: options)
+        let reason = solver.run()
+        let d = objective.d
+        var fit = LogisticFit(
+            coefficients: Array(solver.theta.prefix(d)), intercept: objective.fitIntercept ? solver.theta[d] : nil,
+            loss: solver.loss, gradientNorm: TrustRegionNewton<Design>.norm(solver.gradient),
+            iterations: solver.iteration, converged: reason == .converged, reason: reason, trace: solver.trace,
+            inference: nil)
+        fit.hessianVectorProducts = solver.productCount
+        return fit
+    }
+}
+
+extension SparseLogisticRegression {
+    /// The objective's pieces at `theta` for tests: `L`, `∇L`, the Hessian's diagonal and `∇²L v`.
+    package static func objectiveChecks(
+        _ problem: SparseLogisticProblem, at theta: [Double], direction v: [Double]
+    ) throws(LinalgError) -> (loss: Double, gradient: [Double], diagonal: [Double], hessianProduct: [Double]) {
+        checks(
+            LogisticProducts(
+                design: SparseProducts(problem.x), labels: problem.y, weights: problem.sampleWeights,
+                offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept), theta, v)
+    }
+
+    /// The same through the dense design.
+    package static func objectiveChecks(
+        _ problem: LogisticProblem, at theta: [Double], direction v: [Double]
+    ) throws(LinalgError) -> (loss: Double, gradient: [Double], diagonal: [Double], hessianProduct: [Double]) {
+        checks(
+            LogisticProducts(
+                design: DenseDesign(x: problem.x), labels: problem.y, weights: problem.sampleWeights,
+                offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept), theta, v)
+    }
+
+    static func checks<Design>(
+        _ objective: LogisticProducts<Design>, _ theta: [Double], _ v: [Double]
+    ) -> (loss: Double, gradient: [Double], diagonal: [Double], hessianProduct: [Double]) {
+        let loss = objective.evaluate(theta)
+        let (gradient, diagonal) = objective.gradientAndDiagonal(theta)
+        return (loss, gradient, diagonal, objective.hessianProduct(v))
+    }
+}

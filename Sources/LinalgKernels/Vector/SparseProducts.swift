@@ -1,0 +1,127 @@
+import CLinalgKernels
+import LinalgCore
+import LinalgParallel
+
+/// The products of a CSR matrix with dense vectors that a truncated Newton solver needs, on all
+/// cores: `Xv` (rows split across the cores), and `Xᵀu`, `Xᵀ D (Xv + s)` and the gradient with the
+/// Hessian's diagonal, whose scatters go into one partial sum per piece of rows. The pieces depend
+/// on `n` alone (never on the core count) and their partials are added in piece order, so the result
+/// has the same bits on any number of cores.
+package final class SparseProducts: @unchecked Sendable {
+    package let x: SparseMatrix<Double>
+    /// Row ranges of the pieces, and one `d`-vector (two for the gradient pass) per piece but the first.
+    let pieces: [Range<Int>]
+    let partials: UnsafeMutablePointer<Double>, extraPartials: UnsafeMutablePointer<Double>
+    /// Per piece: its share of `Σ t_i`.
+    let pieceSums: UnsafeMutablePointer<Double>
+
+    /// Pieces of about a quarter of the non-zeros each (fewer for small matrices).
+    package init(_ x: SparseMatrix<Double>) {
+        self.x = x
+        let count = max(1, min(4, x.nonzeroCount / 65_536 + 1, x.rows))
+        pieces = (0..<count).map { (x.rows * $0 / count)..<(x.rows * ($0 + 1) / count) }
+        partials = .allocate(capacity: max(1, (count - 1) * x.columns))
+        extraPartials = .allocate(capacity: max(1, (count - 1) * x.columns))
+        pieceSums = .allocate(capacity: count)
+    }
+
+    deinit {
+        partials.deallocate()
+        extraPartials.deallocate()
+        pieceSums.deallocate()
+    }
+
+    /// The bytes of the partial sums (for the caller's memory check): `2 (pieces − 1) d` doubles.
+    package static func workspaceBytes(rows: Int, columns: Int, nonzeros: Int) -> Int {
+        2 * (max(1, min(4, nonzeros / 65_536 + 1, rows)) - 1) * columns * MemoryLayout<Double>.stride
+    }
+
+    /// `y = Xv` (`y` has `n` entries).
+    package func multiply(_ v: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        let context = UncheckedSendable((self, v, y))
+        ParallelChunks.run(count: x.rows, parts: ParallelChunks.parts(count: x.rows, minimumPerChunk: 4096)) {
+            _, rows in
+            let (products, v, y) = context.value
+            products.withArrays { offsets, indices, values in
+                linalg_csr_dmv(rows.lowerBound, rows.upperBound, offsets, indices, values, v, y)
+            }
+        }
+    }
+
+    /// `out = Σ_i t_i x_i` with `t_i = d_i (⟨x_i, v⟩ + shift)`, returning `Σ_i t_i`.
+    package func gramProduct(
+        weights d: UnsafePointer<Double>, _ v: UnsafePointer<Double>, shift: Double,
+        into out: UnsafeMutablePointer<Double>
+    ) -> Double {
+        let context = UncheckedSendable((self, d, v, out))
+        runPieces { piece, rows in
+            let (products, d, v, out) = context.value
+            let target = piece == 0 ? out : products.partials + (piece - 1) * products.x.columns
+            target.update(repeating: 0, count: products.x.columns)
+            products.pieceSums[piece] = products.withArrays { offsets, indices, values in
+                linalg_csr_gram_dmv(rows.lowerBound, rows.upperBound, offsets, indices, values, d, v, shift, target)
+            }
+        }
+        addPartials(partials, into: out)
+        return (0..<pieces.count).reduce(0) { $0 + pieceSums[$1] }
+    }
+
+    /// `g = Σ_i r_i x_i` and `h = Σ_i d_i x_i²` (entry by entry), in one pass.
+    package func gradientAndDiagonal(
+        residuals r: UnsafePointer<Double>, weights d: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
+        diagonal h: UnsafeMutablePointer<Double>
+    ) {
+        let context = UncheckedSendable((self, r, d, g, h))
+        runPieces { piece, rows in
+            let (products, r, d, g, h) = context.value
+            let columns = products.x.columns
+            let (gt, ht) =
+                piece == 0
+                ? (g, h) : (products.partials + (piece - 1) * columns, products.extraPartials + (piece - 1) * columns)
+            gt.update(repeating: 0, count: columns)
+            ht.update(repeating: 0, count: columns)
+            products.withArrays { offsets, indices, values in
+                linalg_csr_gradient_diagonal(rows.lowerBound, rows.upperBound, offsets, indices, values, r, d, gt, ht)
+            }
+        }
+        addPartials(partials, into: g)
+        addPartials(extraPartials, into: h)
+    }
+
+    /// The pieces on the cores, each core taking whole pieces.
+    func runPieces(_ body: @Sendable (Int, Range<Int>) -> Void) {
+        let pieces = self.pieces
+        ParallelChunks.run(count: pieces.count, parts: pieces.count) { piece, _ in body(piece, pieces[piece]) }
+    }
+
+    /// `out += partial_1 + partial_2 + …` in piece order, the columns split across the cores.
+    func addPartials(_ source: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        let count = pieces.count, columns = x.columns
+        guard count > 1 else { return }
+        let context = UncheckedSendable((source, out))
+        ParallelChunks.run(count: columns, parts: ParallelChunks.parts(count: columns, minimumPerChunk: 65_536)) {
+            _, range in
+            let (source, out) = context.value
+            for piece in 1..<count {
+                let partial = source + (piece - 1) * columns
+                for j in range { out[j] += partial[j] }
+            }
+        }
+    }
+
+    func withArrays<R>(
+        _ body: (UnsafePointer<Int64>, UnsafePointer<Int32>, UnsafePointer<Double>) -> R
+    ) -> R {
+        x.rowOffsets.withUnsafeBufferPointer { offsets in
+            x.columnIndices.withUnsafeBufferPointer { indices in
+                x.values.withUnsafeBufferPointer { values in
+                    // Empty arrays may have no address: a valid pointer that is never read.
+                    let empty = UnsafePointer<Int32>(bitPattern: 8)!
+                    return body(
+                        offsets.baseAddress!, indices.baseAddress ?? empty,
+                        values.baseAddress ?? UnsafePointer<Double>(bitPattern: 8)!)
+                }
+            }
+        }
+    }
+}

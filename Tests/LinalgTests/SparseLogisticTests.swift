@@ -1,0 +1,122 @@
+import Linalg
+import LinalgReference
+import Testing
+
+/// CSR matrices, their products, and truncated Newton (TRON) fits against the dense solver and the
+/// plain-Swift oracle.
+@Suite(.serialized) struct SparseLogisticTests {
+    /// A sparse `n × d` matrix with about `density` of its entries non-zero (some rows empty).
+    static func sparse(n: Int, d: Int, density: Double, seed: UInt64) -> Matrix<Double> {
+        var g = Xoshiro256StarStar(seed: seed)
+        var x = Matrix<Double>(uncheckedRows: n, columns: d)
+        for i in 0..<n where i % 7 != 3 {
+            for j in 0..<d where g.nextUniform() < density { x[i, j] = g.nextNormal() }
+        }
+        return x
+    }
+
+    /// Problems of every kind, dense and sparse forms of the same data.
+    static func problems() throws -> [(SparseLogisticProblem, LogisticProblem)] {
+        var g = Xoshiro256StarStar(seed: 21)
+        var cases: [(SparseLogisticProblem, LogisticProblem)] = []
+        for (n, d, density, lambda, weighted, intercept, offset) in [
+            (200, 30, 0.2, 1.0, false, false, false), (300, 50, 0.1, 0.5, true, true, false),
+            (150, 12, 0.5, 0.0, false, true, true), (400, 80, 0.05, 2.0, true, false, true),
+            (60, 5, 0.6, 0.1, false, true, false),
+        ] {
+            let x = Self.sparse(n: n, d: d, density: density, seed: UInt64(n + d))
+            let truth = (0..<d).map { _ in g.nextNormal() }
+            let y = (0..<n).map { i in
+                g.nextUniform() < 1 / (1 + Double.exp(-(0..<d).reduce(0) { $0 + x[i, $1] * truth[$1] })) ? 1.0 : 0.0
+            }
+            let w = weighted ? (0..<n).map { _ in 0.2 + 1.5 * g.nextUniform() } : nil
+            let o = offset ? (0..<n).map { _ in 0.3 * g.nextNormal() } : nil
+            cases.append(
+                (
+                    try SparseLogisticProblem(
+                        x: SparseMatrix(x), y: y, lambda: lambda, sampleWeights: w, fitIntercept: intercept,
+                        offsets: o),
+                    try LogisticProblem(
+                        x: x, y: y, lambda: lambda, sampleWeights: w, fitIntercept: intercept, offsets: o)
+                ))
+        }
+        return cases
+    }
+
+    @Test func csrRoundTripsAndRejectsBadArrays() throws {
+        let x = Self.sparse(n: 9, d: 6, density: 0.4, seed: 1)
+        let s = SparseMatrix(x)
+        #expect(try s.dense() == x)
+        #expect(
+            try SparseMatrix(
+                rows: 9, columns: 6, rowOffsets: s.rowOffsets, columnIndices: s.columnIndices, values: s.values) == s)
+        #expect(throws: LinalgError.self) {
+            try SparseMatrix<Double>(rows: 1, columns: 3, rowOffsets: [0, 2], columnIndices: [2, 1], values: [1, 2])
+        }
+        #expect(throws: LinalgError.self) {
+            try SparseMatrix<Double>(rows: 1, columns: 3, rowOffsets: [0, 2], columnIndices: [1, 1], values: [1, 2])
+        }
+        #expect(throws: LinalgError.self) {
+            try SparseMatrix<Double>(
+                rows: 2, columns: 3, rowOffsets: [0, 2, 1], columnIndices: [0, 1], values: [1, 2])
+        }
+        #expect(throws: LinalgError.self) {
+            try SparseMatrix<Double>(rows: 1, columns: 3, rowOffsets: [0, 1], columnIndices: [3], values: [1])
+        }
+    }
+
+    /// The objective, gradient and Hessian-vector products of the sparse and dense designs equal the
+    /// oracle's at a random point.
+    @Test func productsEqualTheOracle() throws {
+        var g = Xoshiro256StarStar(seed: 5)
+        for (sparse, dense) in try Self.problems() {
+            let theta = (0..<dense.parameterCount).map { _ in 0.3 * g.nextNormal() }
+            let v = (0..<dense.parameterCount).map { _ in g.nextNormal() }
+            let oracle = Reference.LogisticRegression(
+                x: dense.x, y: dense.y, lambda: dense.lambda, sampleWeights: dense.sampleWeights,
+                fitIntercept: dense.fitIntercept, offsets: dense.offsets)
+            let hessian = oracle.hessian(theta)
+            let expectedHv = Reference.matvec(hessian, v)
+            for (name, checks) in [
+                ("sparse", try SparseLogisticRegression.objectiveChecks(sparse, at: theta, direction: v)),
+                ("dense", try SparseLogisticRegression.objectiveChecks(dense, at: theta, direction: v)),
+            ] {
+                expectRelative([checks.loss], [oracle.loss(theta)], tolerance: 1e-13, "\(name) loss")
+                expectRelative(checks.gradient, oracle.gradient(theta), tolerance: 1e-12, floor: 1, "\(name) ∇L")
+                expectRelative(checks.hessianProduct, expectedHv, tolerance: 1e-12, floor: 1, "\(name) ∇²L v")
+                let diagonal = (0..<dense.parameterCount).map { hessian[$0, $0] }
+                expectRelative(checks.diagonal, diagonal, tolerance: 1e-12, floor: 1, "\(name) diag ∇²L")
+            }
+        }
+    }
+
+    /// TRON on the CSR matrix and on the dense one reach the dense Newton-Cholesky minimiser.
+    @Test func trustRegionNewtonReachesTheNewtonMinimiser() throws {
+        for (sparse, dense) in try Self.problems() {
+            let newton = try LogisticRegression.fit(dense)
+            let tron = try SparseLogisticRegression.fit(sparse)
+            let tronDense = try SparseLogisticRegression.fitDense(dense)
+            #expect(
+                newton.converged && tron.converged && tronDense.converged,
+                "\(tron.reason) \(tronDense.reason) \(tron.trace.map(\.gradientNorm))")
+            #expect(tron.hessianVectorProducts > 0)
+            expectRelative(tron.parameters, newton.parameters, tolerance: 1e-9, floor: 1e-3, "TRON (CSR) vs Newton")
+            expectRelative(
+                tronDense.parameters, newton.parameters, tolerance: 1e-9, floor: 1e-3, "TRON (dense) vs Newton")
+            expectRelative([tron.loss], [newton.loss], tolerance: 1e-13, "loss")
+        }
+    }
+
+    @Test func badProblemsAreTypedErrors() throws {
+        let x = SparseMatrix(try Matrix<Double>([[1, 0], [0, 2]]))
+        #expect(throws: LinalgError.self) { try SparseLogisticProblem(x: x, y: [0, 2], lambda: 1) }
+        #expect(throws: LinalgError.self) { try SparseLogisticProblem(x: x, y: [0], lambda: 1) }
+        #expect(throws: LinalgError.self) { try SparseLogisticProblem(x: x, y: [0, 1], lambda: -1) }
+        let huge = SparseMatrix<Double>(
+            uncheckedRows: 1, columns: Int(Int32.max), rowOffsets: [0, 0], columnIndices: [], values: [])
+        let saved = SystemMemory.limit
+        SystemMemory.limit = 1 << 30
+        defer { SystemMemory.limit = saved }
+        #expect(throws: LinalgError.self) { try SparseLogisticProblem(x: huge, y: [1], lambda: 1) }
+    }
+}
