@@ -2,10 +2,11 @@
 /// with Hsia, Zhu & Lin's preconditioning, ACML 2017): each step minimises the quadratic model
 /// `gᵀs + ½ sᵀHs` within `‖s‖_M ≤ Δ` by conjugate gradients preconditioned by
 /// `M = (1 − a) I + a diag(H)` (`a = 0.01`), with exact Hessian-vector products, stopped at
-/// `‖r‖_{M⁻¹} ≤ η ‖g‖_{M⁻¹}`, `η = min(0.1, √(‖g‖/‖g₀‖))` (superlinear near the minimiser)
-/// or at the boundary; the step is taken when the actual reduction is at least `η₀ = 10⁻⁴` of
-/// the predicted one, and `Δ` is updated from their ratio (`σ₁, σ₂, σ₃ = ¼, ½, 4`). The same
-/// stopping rule as the dense Newton solver: `‖∇L‖ ≤ tol · max(‖∇L(θ₀)‖, 10⁻³ max_j Σ_i w_i |x̃_ij|)`.
+/// `‖r‖ ≤ η ‖g‖` (both in the `M⁻¹` norm), `η = min(0.1, √(‖g‖/‖g₀‖))`
+/// (superlinear near the minimiser), or at the boundary; the step is taken when the actual
+/// reduction is at least `η₀ = 10⁻⁴` of the predicted one, and `Δ` is updated from their ratio
+/// (`σ₁, σ₂, σ₃ = ¼, ½, 4`). The stopping rule is the dense Newton solver's:
+/// `‖∇L‖ ≤ tol · max(‖∇L(θ₀)‖, g_unit)`, `g_unit = 10⁻³ max_j Σ_i w_i |x̃_ij|`.
 struct TrustRegionNewton<Design: LogisticDesign> {
     let objective: LogisticProducts<Design>
     let options: NewtonOptions
