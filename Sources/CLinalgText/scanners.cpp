@@ -1,6 +1,7 @@
 // The line scanners of delimited numeric text (CSV, TSV) and of libsvm/svmlight text.
 #include "CLinalgText.h"
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -242,14 +243,61 @@ bool parse_index(const char *p, const char *stop, int64_t *index) {
 
 bool is_space_or_tab(char c) { return c == ' ' || c == '\t'; }
 
+// The token (and its field number) of the second occurrence of `index` among the pairs from `q`
+// (the whole range, field 0, if there is none).
+void find_second(const char *q, const char *content_end, int64_t index, int64_t *field, const char **begin,
+                 const char **stop) {
+    *field = 0, *begin = q, *stop = content_end;
+    bool seen = false;
+    for (int64_t f = 1; q < content_end; ++f) {
+        while (q < content_end && is_blank(*q)) ++q;
+        const char *token_end = q;
+        while (token_end < content_end && !is_blank(*token_end)) ++token_end;
+        const char *colon = static_cast<const char *>(std::memchr(q, ':', static_cast<size_t>(token_end - q)));
+        int64_t value = -1;
+        if (colon && f == 1 && colon - q == 3 && std::memcmp(q, "qid", 3) == 0) {
+            --f;
+        } else if (colon && parse_index(q, colon, &value) && value == index) {
+            if (seen) {
+                *field = f, *begin = q, *stop = token_end;
+                return;
+            }
+            seen = true;
+        }
+        q = token_end;
+    }
+}
+
+// Sorts the row's pairs [first, first + count) by index; returns the index written twice, or -1.
+int64_t sort_row(int32_t *indices, double *values, int64_t count) {
+    struct Pair {
+        int32_t index;
+        double value;
+    };
+    Pair small[64];
+    Pair *pairs = count <= 64 ? small : new Pair[static_cast<size_t>(count)];
+    for (int64_t k = 0; k < count; ++k) pairs[k] = {indices[k], values[k]};
+    std::sort(pairs, pairs + count, [](const Pair &a, const Pair &b) { return a.index < b.index; });
+    int64_t duplicate = -1;
+    for (int64_t k = 0; k < count; ++k) {
+        if (k > 0 && pairs[k].index == pairs[k - 1].index && duplicate < 0) duplicate = pairs[k].index;
+        indices[k] = pairs[k].index, values[k] = pairs[k].value;
+    }
+    if (pairs != small) delete[] pairs;
+    return duplicate;
+}
+
 // The index:value pairs of a libsvm line from `q` to `content_end` (after the label) into
-// `rows` (when it has arrays); false with the failure in `scanner.result`.
+// `rows` (when it has arrays), sorted by index; false with the failure in `scanner.result`.
 bool scan_features(Scanner &scanner, const char *q, const char *content_end, int64_t first_index,
                    linalg_libsvm_rows *rows) {
+    const char *pairs_begin = q;
+    const int64_t row_start = rows->nonzeros;
     int64_t previous = -1;
+    bool sorted = true;
     for (int64_t field = 1;; ++field) {
         while (q < content_end && is_blank(*q)) ++q;
-        if (q == content_end) return true;
+        if (q == content_end) break;
         const char *token_end = q;
         while (token_end < content_end && !is_blank(*token_end)) ++token_end;
         const char *colon = static_cast<const char *>(std::memchr(q, ':', static_cast<size_t>(token_end - q)));
@@ -260,7 +308,7 @@ bool scan_features(Scanner &scanner, const char *q, const char *content_end, int
             continue;
         }
         int64_t index = 0;
-        if (!parse_index(q, colon, &index) || index < first_index || index <= previous) {
+        if (!parse_index(q, colon, &index) || index < first_index) {
             return scanner.fail(LINALG_SCAN_BAD_INDEX, field, q, token_end), false;
         }
         double value = 0;
@@ -273,10 +321,19 @@ bool scan_features(Scanner &scanner, const char *q, const char *content_end, int
             rows->values[rows->nonzeros] = value;
         }
         ++rows->nonzeros;
+        if (index <= previous) sorted = false;
         previous = index;
         if (index > rows->largest_index) rows->largest_index = index;
+        if (index < rows->smallest_index) rows->smallest_index = index;
         q = token_end;
     }
+    if (sorted || !rows->indices) return true;
+    const int64_t duplicate = sort_row(rows->indices + row_start, rows->values + row_start, rows->nonzeros - row_start);
+    if (duplicate < 0) return true;
+    int64_t field = 0;
+    const char *begin = pairs_begin, *stop = content_end;
+    find_second(pairs_begin, content_end, duplicate, &field, &begin, &stop);
+    return scanner.fail(LINALG_SCAN_DUPLICATE_INDEX, field, begin, stop), false;
 }
 
 }  // namespace
@@ -288,6 +345,7 @@ extern "C" linalg_scan_result linalg_scan_libsvm(const char *data, size_t length
     const char *p = data, *end = data + length;
     rows->nonzeros = 0;
     rows->largest_index = -1;
+    rows->smallest_index = INT64_MAX;
     while (p < end) {
         const char *stop = line_end(p, end);
         const char *next = stop < end ? stop + 1 : end;

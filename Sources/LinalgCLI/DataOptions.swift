@@ -9,12 +9,15 @@ struct DataOptions: ParsableArguments {
     var format: String?
     @Option(help: "The field separator of delimited text: comma, tab, semicolon, or one character.")
     var delimiter: String?
-    @Flag(help: "libsvm: feature indices start at 0 instead of 1.")
+    @Flag(help: "libsvm: feature indices start at 0 (default: from the file, one-based unless an index is 0).")
     var zeroBased = false
+    @Flag(help: "libsvm: feature indices start at 1 (an index 0 is an error).")
+    var oneBased = false
 
     /// The options as the data layer takes them; throws a one-line error for a bad value.
     func readOptions() throws -> DataReadOptions {
-        var options = DataReadOptions(zeroBasedIndices: zeroBased)
+        guard !(zeroBased && oneBased) else { throw UserError("--zero-based and --one-based exclude each other") }
+        var options = DataReadOptions(indexBase: zeroBased ? .zeroBased : oneBased ? .oneBased : .automatic)
         if let format {
             guard let parsed = DataFormat(rawValue: format.lowercased()) else {
                 throw UserError("--format: unknown format '\(format)' (expected csv, tsv, npy, npz or libsvm)")

@@ -5,19 +5,19 @@ public struct DataReadOptions: Sendable {
     /// The field separator of delimited text: `,` for CSV, tab for TSV unless set (`;` for
     /// semicolon-separated files).
     public var delimiter: UInt8?
-    /// libsvm: indices start at 0 instead of 1.
-    public var zeroBasedIndices: Bool
+    /// libsvm: where the indices start (from the file unless set).
+    public var indexBase: LibSVMIndexBase
     /// CSV/TSV: a column of class labels to read as text (any field, quoted fields may hold the
     /// delimiter): the texts are numbered in order (numerically when all are numbers, else by
     /// UTF-8 bytes) and kept in ``DataTable/levels`` unless they are the numbers themselves.
     public var textColumn: TextColumnOption? = nil
 
-    /// Options with the format inferred from the path, the format's own delimiter, and 1-based
-    /// libsvm indices unless set.
-    public init(format: DataFormat? = nil, delimiter: UInt8? = nil, zeroBasedIndices: Bool = false) {
+    /// Options with the format inferred from the path, the format's own delimiter, and libsvm
+    /// indices based as the file shows unless set.
+    public init(format: DataFormat? = nil, delimiter: UInt8? = nil, indexBase: LibSVMIndexBase = .automatic) {
         self.format = format
         self.delimiter = delimiter
-        self.zeroBasedIndices = zeroBasedIndices
+        self.indexBase = indexBase
     }
 
     /// The field separator for delimited text of `format`: ``delimiter`` when set, else tab for TSV
@@ -60,7 +60,7 @@ extension DataTable {
         case .npz:
             return try NumpyArchive(file).dataSet().table(source: file.name)
         case .libsvm:
-            return try LibSVMReader.read(file, firstIndex: options.zeroBasedIndices ? 0 : 1).table()
+            return try LibSVMReader.read(file, indexBase: options.indexBase).table()
         }
     }
 

@@ -48,7 +48,7 @@ extension DataTable {
             let table = try NumpyArchive(file).dataSet(share: share).table(source: path)
             return ShareRead(rows: .dense(table), lines: 0)
         case .libsvm:
-            return try LibSVMReader.readShare(file, share: share, firstIndex: options.zeroBasedIndices ? 0 : 1)
+            return try LibSVMReader.readShare(file, share: share, indexBase: options.indexBase)
         }
     }
 
@@ -84,7 +84,7 @@ extension DataTable {
             table.lineNumbers = table.lineNumbers.map { lines in lines.map { $0 + linesBefore } }
             return table
         case .sparse(var sparse):
-            sparse.columnCount = all.map { $0[3] }.max()!
+            sparse = sparse.widened(to: all.map { $0[3] }.max()!)
             sparse.lineNumbers = sparse.lineNumbers.map { $0 + linesBefore }
             return try sparse.table()
         }

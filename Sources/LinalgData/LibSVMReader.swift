@@ -1,24 +1,35 @@
 import CLinalgText
 import LinalgParallel
 
-/// Rows of a sparse matrix in compressed sparse row form, with a label per row: row `i`'s
-/// nonzeros are `values[rowStarts[i] ..< rowStarts[i+1]]` in columns `columns[…]` (0-based,
-/// increasing along a row).
+/// The rows of a libsvm file: a label per row and the features as a CSR matrix
+/// (``SparseMatrix``: 0-based columns, increasing along a row), with each row's line in the file.
 public struct SparseRows: Sendable {
     /// One label per row.
     public var labels: [Double]
-    /// `n + 1` offsets into ``columns`` and ``values``.
-    public var rowStarts: [Int]
-    /// The column of each nonzero (0-based).
-    public var columns: [Int32]
-    /// The value of each nonzero.
-    public var values: [Double]
-    /// The number of columns (`D`: the largest index written, counted from the first).
-    public var columnCount: Int
+    /// The features, `n × D` (`D`: the largest index written, counted from the first index).
+    public var matrix: SparseMatrix<Double>
     /// The 1-based file line of each row.
     public var lineNumbers: [Int]
     /// The file the rows came from.
     public var source: String
+
+    /// `D`.
+    public var columnCount: Int { matrix.columns }
+    /// `n + 1` offsets into ``columns`` and ``values``.
+    public var rowStarts: [Int] { matrix.rowOffsets.map(Int.init) }
+    /// The column of each nonzero (0-based).
+    public var columns: [Int32] { matrix.columnIndices }
+    /// The value of each nonzero.
+    public var values: [Double] { matrix.values }
+
+    /// The same rows with `count ≥ D` columns (a reader of part of a file widened to the whole's).
+    public func widened(to count: Int) -> SparseRows {
+        var rows = self
+        rows.matrix = SparseMatrix(
+            uncheckedRows: matrix.rows, columns: max(count, matrix.columns), rowOffsets: matrix.rowOffsets,
+            columnIndices: matrix.columnIndices, values: matrix.values)
+        return rows
+    }
 
     /// The rows as a dense table: `label`, then `f1` … `fD`, zeros where a row has no entry.
     public func table() throws(DataError) -> DataTable {
@@ -31,7 +42,9 @@ public struct SparseRows: Sendable {
         scalars.withUnsafeMutableBufferPointer { out in
             for i in 0..<n {
                 out[i * width] = labels[i]
-                for k in rowStarts[i]..<rowStarts[i + 1] { out[i * width + 1 + Int(columns[k])] = values[k] }
+                for k in Int(matrix.rowOffsets[i])..<Int(matrix.rowOffsets[i + 1]) {
+                    out[i * width + 1 + Int(matrix.columnIndices[k])] = matrix.values[k]
+                }
             }
         }
         let names = ["label"] + (1..<width).map { "f\($0)" }
@@ -41,28 +54,43 @@ public struct SparseRows: Sendable {
     }
 }
 
+/// Where a libsvm file's feature indices start.
+public enum LibSVMIndexBase: Sendable, Equatable {
+    /// From the file, as scikit-learn's `zero_based="auto"`: one-based unless some index is 0.
+    case automatic
+    /// Index 0 is the first column.
+    case zeroBased
+    /// Index 1 is the first column (libsvm's own convention); an index 0 is an error.
+    case oneBased
+}
+
 /// Reads libsvm/svmlight text (`label [qid:q] index:value … # comment`) into ``SparseRows``, in
 /// parallel like the delimited reader: the file is cut at line starts, a first pass counts each
 /// range's rows and nonzeros (and finds the first malformed line), a second fills the arrays.
 public enum LibSVMReader {
-    /// Reads the file at `path`; indices start at `firstIndex` (1, or 0 for zero-based files).
-    public static func read(contentsOf path: String, firstIndex: Int = 1) throws(DataError) -> SparseRows {
-        try read(InputFile(path: path), firstIndex: firstIndex)
+    /// Reads the file at `path`, its indices starting as `indexBase` says.
+    public static func read(contentsOf path: String, indexBase: LibSVMIndexBase = .automatic) throws(DataError)
+        -> SparseRows
+    {
+        try read(InputFile(path: path), indexBase: indexBase)
     }
 
-    static func read(_ source: some ByteSource, firstIndex: Int) throws(DataError) -> SparseRows {
+    static func read(_ source: some ByteSource, indexBase: LibSVMIndexBase) throws(DataError) -> SparseRows {
         guard source.size > 0 else { throw DataError(file: source.name, message: "file is empty") }
-        let rows = try read(source, range: 0..<source.size, firstIndex: firstIndex)
+        let rows = try read(source, range: 0..<source.size, indexBase: indexBase)
         guard !rows.rows.labels.isEmpty else { throw DataError(file: source.name, message: "no data rows") }
         return rows.rows
     }
 
     /// Reads `share` of the rows (the lines starting in its bytes, ``RowShare``), numbering
-    /// lines from the share's start.
-    static func readShare(_ source: some ByteSource, share: RowShare, firstIndex: Int) throws(DataError) -> ShareRead {
+    /// lines from the share's start. A share cannot see the whole file's smallest index: automatic
+    /// detection is one-based there (`--zero-based` for zero-based files).
+    static func readShare(
+        _ source: some ByteSource, share: RowShare, indexBase: LibSVMIndexBase
+    ) throws(DataError) -> ShareRead {
         guard source.size > 0 else { throw DataError(file: source.name, message: "file is empty") }
         let range = try LineBlocks.share(share, of: 0..<source.size, in: source)
-        let read = try read(source, range: range, firstIndex: firstIndex)
+        let read = try read(source, range: range, indexBase: indexBase == .automatic ? .oneBased : indexBase)
         return ShareRead(rows: .sparse(read.rows), lines: read.lines)
     }
 
@@ -70,13 +98,16 @@ public enum LibSVMReader {
     /// counts its lines: the range is cut at line starts, a first pass counts each part's rows and
     /// nonzeros, and a second fills the arrays, each part from its own offsets.
     static func read(
-        _ source: some ByteSource, range: Range<Int>, firstIndex: Int
+        _ source: some ByteSource, range: Range<Int>, indexBase: LibSVMIndexBase
     ) throws(DataError) -> (rows: SparseRows, lines: Int) {
         let parts = ParallelChunks.parts(count: range.count, minimumPerChunk: DelimitedReader.bytesPerPart)
         let ranges = try LineBlocks.split(range, parts: parts, in: source)
+        let scanFrom = indexBase == .oneBased ? 1 : 0
         let layout = try LibSVMLayout(
-            counts: try count(source, ranges: ranges, firstIndex: firstIndex), file: source.name)
-        let rows = try fill(source, ranges: ranges, layout: layout, firstIndex: firstIndex)
+            counts: try count(source, ranges: ranges, firstIndex: scanFrom), file: source.name)
+        // Automatic: one-based unless an index 0 was seen (scikit-learn's "auto").
+        let firstIndex = indexBase == .zeroBased || (indexBase == .automatic && layout.smallest == 0) ? 0 : 1
+        let rows = try fill(source, ranges: ranges, layout: layout, scanFrom: scanFrom, firstIndex: firstIndex)
         return (rows, layout.lineStart.last!)
     }
 
@@ -101,15 +132,17 @@ public enum LibSVMReader {
                 count.rows += Int(result.rows)
                 count.nonzeros += Int(rows.nonzeros)
                 count.largest = max(count.largest, Int(rows.largest_index))
+                count.smallest = min(count.smallest, Int(rows.smallest_index))
                 return true
             }
             return count
         }
     }
 
-    /// The filling pass: every part scans its range again into the arrays at its offsets.
+    /// The filling pass: every part scans its range again into the arrays at its offsets (indices
+    /// from `scanFrom`); the columns are then counted from `firstIndex`.
     static func fill(
-        _ source: some ByteSource, ranges: [Range<Int>], layout: LibSVMLayout, firstIndex: Int
+        _ source: some ByteSource, ranges: [Range<Int>], layout: LibSVMLayout, scanFrom: Int, firstIndex: Int
     ) throws(DataError) -> SparseRows {
         let arrays = LibSVMArrays(rows: layout.rowStart.last!, nonzeros: layout.nonzeroStart.last!)
         let failure = FirstFailure()
@@ -117,7 +150,7 @@ public enum LibSVMReader {
         ParallelChunks.run(count: ranges.count, parts: ranges.count) { part, _ in
             do throws(DataError) {
                 try scan(
-                    work.value, range: ranges[part], part: part, layout: layout, into: arrays, firstIndex: firstIndex)
+                    work.value, range: ranges[part], part: part, layout: layout, into: arrays, firstIndex: scanFrom)
             } catch {
                 failure.record(part: part, error: error)
             }
@@ -138,7 +171,8 @@ public enum LibSVMReader {
                 labels: arrays.labels + row, row_ends: arrays.rowEnds + row, indices: arrays.indices + nonzero,
                 values: arrays.values + nonzero, line_of_row: arrays.lineOfRow + row,
                 max_rows: Int64(layout.rowStart[part + 1] - row),
-                max_nonzeros: Int64(layout.nonzeroStart[part + 1] - nonzero), nonzeros: 0, largest_index: 0)
+                max_nonzeros: Int64(layout.nonzeroStart[part + 1] - nonzero), nonzeros: 0, largest_index: 0,
+                smallest_index: 0)
             let result = linalg_scan_libsvm(
                 block.baseAddress?.assumingMemoryBound(to: CChar.self), block.count, Int64(firstIndex), &rows)
             if Int(result.status) != LINALG_SCAN_OK {
@@ -167,7 +201,8 @@ public enum LibSVMReader {
         switch Int(result.status) {
         case LINALG_SCAN_NOT_FINITE: what = "'\(text)' is not a finite number"
         case LINALG_SCAN_BAD_INDEX:
-            what = "'\(text)': indices must be integers, increasing along the line, from the first index"
+            what = "'\(text)': indices must be integers from the first index (1, or 0 in a zero-based file) below 2³¹"
+        case LINALG_SCAN_DUPLICATE_INDEX: what = "'\(text)': the index appears twice on the line"
         case LINALG_SCAN_BAD_PAIR: what = "'\(text)' is not of the form index:value"
         case LINALG_SCAN_ROWS_CHANGED: what = "the file changed while being read"
         default: what = "'\(text)' is not a number"
@@ -181,7 +216,7 @@ public enum LibSVMReader {
 /// part was read and the arrays fit in memory.
 struct LibSVMLayout: Sendable {
     let rowStart: [Int], nonzeroStart: [Int], lineStart: [Int]
-    let largest: Int
+    let largest: Int, smallest: Int
 
     init(counts: [LibSVMCount], file: String) throws(DataError) {
         var rows = [0], nonzeros = [0], lines = [0]
@@ -200,6 +235,7 @@ struct LibSVMLayout: Sendable {
         _ = try MemoryBudget.bytes(count: nonzeroCount, elementSize: 12, what: "\(nonzeroCount) entries", file: file)
         (rowStart, nonzeroStart, lineStart) = (rows, nonzeros, lines)
         largest = counts.map(\.largest).max() ?? -1
+        smallest = counts.map(\.smallest).min() ?? Int.max
     }
 }
 
@@ -231,18 +267,20 @@ final class LibSVMArrays: @unchecked Sendable {
     /// The rows, indices shifted to start at 0.
     func rows(columnCount: Int, firstIndex: Int, file: String) -> SparseRows {
         let shift = Int32(firstIndex)
+        let matrix = SparseMatrix<Double>(
+            uncheckedRows: rowCount, columns: columnCount,
+            rowOffsets: [0] + UnsafeBufferPointer(start: rowEnds, count: rowCount),
+            columnIndices: UnsafeBufferPointer(start: indices, count: nonzeroCount).map { $0 - shift },
+            values: Array(UnsafeBufferPointer(start: values, count: nonzeroCount)))
         return SparseRows(
-            labels: Array(UnsafeBufferPointer(start: labels, count: rowCount)),
-            rowStarts: [0] + UnsafeBufferPointer(start: rowEnds, count: rowCount).map(Int.init),
-            columns: UnsafeBufferPointer(start: indices, count: nonzeroCount).map { $0 - shift },
-            values: Array(UnsafeBufferPointer(start: values, count: nonzeroCount)), columnCount: columnCount,
+            labels: Array(UnsafeBufferPointer(start: labels, count: rowCount)), matrix: matrix,
             lineNumbers: UnsafeBufferPointer(start: lineOfRow, count: rowCount).map(Int.init), source: file)
     }
 }
 
 /// What the counting pass found in one range of a libsvm file.
 struct LibSVMCount {
-    var lines = 0, rows = 0, nonzeros = 0, largest = -1
+    var lines = 0, rows = 0, nonzeros = 0, largest = -1, smallest = Int.max
     /// The first malformed line, its line counted from the range's start.
     var failure: DataError?
 }

@@ -18,8 +18,16 @@ import Testing
         #expect(table.values.rowArrays == [[1, 0.5, 0, -2, 0], [-1, 0, 1e-3, 0, 0], [1, 7, 0, 0, 1.25]])
         let zeroBased = try DataTable(
             contentsOf: try TestFiles.write("0 0:1 2:3\n", "z.libsvm"),
-            options: .init(zeroBasedIndices: true))
+            options: .init(indexBase: .zeroBased))
         #expect(zeroBased.values.rowArrays == [[0, 1, 0, 3]])
+        // scikit-learn's dump_svmlight_file writes zero-based indices: found from the file.
+        let detected = try LibSVMReader.read(contentsOf: try TestFiles.write("1 0:1 2:3\n0 1:2\n", "auto.svm"))
+        #expect(detected.columnCount == 3 && detected.columns == [0, 2, 1])
+        let oneBased = try LibSVMReader.read(contentsOf: try TestFiles.write("1 1:1 3:3\n", "one.svm"))
+        #expect(oneBased.columnCount == 3 && oneBased.columns == [0, 2])
+        // Pairs in any order are sorted along the row.
+        let unsorted = try LibSVMReader.read(contentsOf: try TestFiles.write("1 4:4 1:1 3:3\n0 2:2\n", "u.svm"))
+        #expect(unsorted.columns == [0, 2, 3, 1] && unsorted.values == [1, 3, 4, 2] && unsorted.rowStarts == [0, 3, 4])
     }
 
     @Test func malformedLinesAreNamed() throws {
@@ -29,8 +37,11 @@ import Testing
             }
             return nil
         }
-        #expect(failure("1 1:2\n1 2:1 1:3\n")?.line == 2, "indices must increase")
-        #expect(failure("1 0:2\n")?.message.contains("indices") == true, "one-based by default")
+        let duplicate = failure("1 1:2\n1 5:1 2:3 5:4\n")
+        #expect(duplicate?.line == 2 && duplicate?.column == 4, "an index twice: \(String(describing: duplicate))")
+        #expect(duplicate?.message.contains("twice") == true)
+        #expect(failure("1 1:2\n1 2:1 2:3\n")?.line == 2, "an index twice in order")
+        #expect(failure("1 2147483648:1\n")?.message.contains("2³¹") == true, "an index beyond 2³¹ − 1")
         #expect(failure("x 1:2\n")?.message == "'x' is not a number")
         #expect(failure("1 1:2\n1 3\n")?.column == 2)
         #expect(failure("1 1:inf\n")?.message.contains("finite") == true)

@@ -46,8 +46,9 @@ enum {
     LINALG_SCAN_NOT_FINITE = 4,    ///< a field is inf, nan or beyond the range of a double
     LINALG_SCAN_QUOTE = 5,         ///< a quoted field is not closed on its line, or text follows the quote
     LINALG_SCAN_ROWS_CHANGED = 6,  ///< more data lines than counted (the file changed while read)
-    LINALG_SCAN_BAD_INDEX = 7,     ///< libsvm: an index is not a positive integer, or not increasing
+    LINALG_SCAN_BAD_INDEX = 7,     ///< libsvm: an index is not an integer in [first index, 2^31)
     LINALG_SCAN_BAD_PAIR = 8,      ///< libsvm: a feature is not of the form index:value
+    LINALG_SCAN_DUPLICATE_INDEX = 9, ///< libsvm: an index appears twice on a line
 };
 
 /// Where a scan stopped and why. Offsets are relative to the start of the scanned range;
@@ -89,12 +90,15 @@ typedef struct {
     int64_t max_nonzeros; ///< capacity of indices and values
     int64_t nonzeros;     ///< out: nonzeros scanned
     int64_t largest_index;///< out: the largest index seen (-1 when none)
+    int64_t smallest_index;///< out: the smallest index seen (INT64_MAX when none)
 } linalg_libsvm_rows;
 
 /// Scans libsvm/svmlight text: per line `label [qid:n] index:value ...`, whitespace separated,
-/// `#` starting a comment, blank or comment-only lines skipped. Indices must increase strictly
-/// along a line and be at least `first_index` (1, or 0 for zero-based files). With NULL arrays
-/// it only counts (rows and nonzeros), so that a caller can size the arrays first.
+/// `#` starting a comment, blank or comment-only lines skipped. Indices must be at least
+/// `first_index` (1, or 0 for zero-based files) and below 2^31; a line's pairs are stored sorted by
+/// index (in any order in the file), and an index written twice on a line is an error (found
+/// when storing). With NULL arrays it only counts (rows and nonzeros), so that a caller can size
+/// the arrays first.
 linalg_scan_result linalg_scan_libsvm(const char *data, size_t length, int64_t first_index, linalg_libsvm_rows *rows);
 
 #ifdef __cplusplus
