@@ -14,6 +14,11 @@ struct LogisticReport {
     var timing: (seconds: Double, processes: Int)? = nil
     /// The two class labels (class 1 the second), when known.
     var classes: [ClassLabel]? = nil
+    /// The truncated Newton solver's name (`newton-cg`), when it made the fit: the JSON then has
+    /// `solver` and `cg_iterations`.
+    var solver: String? = nil
+    /// Why there are no standard errors (a Hessian too large for memory), for the text form.
+    var noInferenceReason: String? = nil
 
     /// The names of the parameter vector: the features, then `intercept`.
     var parameterNames: [String] { featureNames + (hasIntercept ? ["intercept"] : []) }
@@ -74,6 +79,10 @@ struct LogisticReport {
                 lambda: lambda, loss: fit.loss, gradientNorm: fit.gradientNorm, iterations: fit.iterations,
                 trace: fit.trace, reason: fit.reason, featureNames: featureNames)
         if let classes { members.append(("classes", Self.classesJSON(classes))) }
+        if let solver {
+            members.append(("solver", JSONWriter.string(solver)))
+            members.append(("cg_iterations", String(fit.hessianVectorProducts)))
+        }
         if let inference = fit.inference { members += Self.inferenceMembers(inference, warnings: warnings) }
         if let path {
             members.append(("path", JSONWriter.array(encoded: path.map(Self.pathPointJSON))))
@@ -169,9 +178,14 @@ struct LogisticReport {
         lines.append(
             "\(Self.status(fit.reason)) after \(fit.iterations) iterations; λ = \(lambda), loss \(fit.loss), "
                 + "‖∇L‖ \(fit.gradientNorm)")
+        if let solver { lines.append("solver \(solver): \(fit.hessianVectorProducts) Hessian-vector products") }
         if let path { lines += [""] + pathTable(path) }
         lines.append("")
-        guard let inference = fit.inference else { return lines.joined(separator: "\n") }
+        guard let inference = fit.inference else {
+            if let noInferenceReason { lines.append("no standard errors: \(noInferenceReason)") }
+            if let timing { lines.append(String(format: "fit time: %.3f s", timing.seconds)) }
+            return lines.joined(separator: "\n")
+        }
         lines += summaryTable(inference)
         lines.append("")
         lines += statistics(inference)

@@ -105,6 +105,7 @@ struct LogregCommand: ParsableCommand {
                 throw UserError("--cv is not distributed: run cross-validation as one process")
             }
             let options = NewtonOptions(tolerance: tol, maxIterations: maxIter)
+            if try fitsSparse(job: job), let sparse = try fitSparse(options: options) { return sparse }
             let (problem, featureNames, classLabels): (LogisticProblem, [String], [ClassLabel])
             switch try loadProblem(job: job) {
             case .binary(let binary, let names, let labels):
@@ -116,12 +117,14 @@ struct LogregCommand: ParsableCommand {
             let started = Date()
             let selection = try selectLambda(problem, requested: requestedLambdas, options: options)
             // On a path: the refit on all rows at the chosen λ, from the path's β there (a step or none).
-            let fit = try LogisticRegression.fit(
+            let truncated = solver == "newton-cg" && selection.points == nil
+            let fit = try truncated ? truncatedNewtonFit(problem, options: options) : LogisticRegression.fit(
                 selection.problem, options: options, initial: selection.start,
                 inference: InferenceOptions(alpha: alpha, robust: robust))
             var report = LogisticReport(
                 fit: fit, featureNames: featureNames, lambda: selection.problem.lambda, hasIntercept: fitIntercept,
                 path: selection.points, bestLambda: selection.bestLambda)
+            report.solver = truncated ? "newton-cg" : nil
             report.classes = classLabels
             report.timing = (Date().timeIntervalSince(started), job?.size ?? 1)
             if let save, DistributedJob.isLeader {

@@ -1,0 +1,92 @@
+import Foundation
+import Linalg
+import LinalgData
+
+extension LogregCommand {
+    /// Whether the file is fitted sparse: a libsvm file in one process, without a path,
+    /// cross-validation or `--solver newton-cholesky` (those take the dense table).
+    func fitsSparse(job: DistributedJob?) throws -> Bool {
+        guard job == nil, lambdas == nil, path == nil, cv == nil, solver != "newton-cholesky" else { return false }
+        return try input.resolvedFormat() == .libsvm
+    }
+
+    /// The two-class fit of sparse rows by truncated Newton on the CSR matrix: its report and whether
+    /// it converged; `nil` for more than two classes (fitted from the dense table).
+    func fitSparse(options: NewtonOptions) throws -> (String, Bool)? {
+        if weights != nil || offset != nil {
+            throw UserError("--weights and --offset name columns; a libsvm file has none (use a table or .npz)")
+        }
+        let rows = try LibSVMReader.read(contentsOf: input.data, indexBase: try input.readOptions().indexBase)
+        let (y, classes) = try Self.binaryLabels(rows, given: try ClassLabels.parse(self.classes))
+        guard let y else { return nil }
+        let started = Date()
+        let problem = try SparseLogisticProblem(x: rows.matrix, y: y, lambda: lambda, fitIntercept: fitIntercept)
+        var fit = try SparseLogisticRegression.fit(problem, options: options)
+        let names = (1...max(1, rows.columnCount)).prefix(rows.columnCount).map { "f\($0)" }
+        let (inference, missing) = try sparseInference(rows.matrix, y: y, at: fit)
+        fit.inference = inference
+        var report = LogisticReport(fit: fit, featureNames: names, lambda: lambda, hasIntercept: fitIntercept)
+        (report.classes, report.solver, report.noInferenceReason) = (classes, "newton-cg", missing)
+        report.timing = (Date().timeIntervalSince(started), 1)
+        if let save {
+            try LogisticModelFile.write(
+                try fit.model(featureNames: names, lambda: lambda, offsetColumn: nil), classes: classes, to: save)
+        }
+        return (json ? report.json() : report.text(), fit.converged)
+    }
+
+    /// Labels as 0/1 (class 1 the second of the two sorted, or of `--classes`); `nil` labels when
+    /// there are more than two classes.
+    static func binaryLabels(_ rows: SparseRows, given: [String]?) throws -> ([Double]?, [ClassLabel]) {
+        let distinct = given.map { $0.compactMap(Double.init) } ?? Array(Set(rows.labels)).sorted()
+        if let given, distinct.count != given.count {
+            throw UserError("--classes: a libsvm file's labels are numbers, got \(given.joined(separator: ","))")
+        }
+        guard distinct.count >= 2 else {
+            throw UserError("\(rows.source): the label has one class: there is nothing to tell apart")
+        }
+        let classes = distinct.map(ClassLabel.number)
+        guard distinct.count == 2 else { return (nil, classes) }
+        let y = try rows.labels.enumerated().map { i, label throws -> Double in
+            guard let k = distinct.firstIndex(of: label) else {
+                throw UserError("\(rows.source):\(rows.lineNumbers[i]): label \(label) is not one of --classes")
+            }
+            return Double(k)
+        }
+        return (y, classes)
+    }
+
+    /// The statistics at the fit when the dense table and the Hessian fit in memory (a quarter of
+    /// it, and at most 5,000 parameters), from the dense solver started at the fit; else why not.
+    func sparseInference(
+        _ x: SparseMatrix<Double>, y: [Double], at fit: LogisticFit
+    ) throws -> (LogisticInference?, String?) {
+        let p = x.columns + (fitIntercept ? 1 : 0)
+        let (cells, overflow) = x.rows.multipliedReportingOverflow(by: x.columns + p)
+        guard p <= 5000, !overflow, cells <= SystemMemory.limit / 32 else {
+            return (
+                nil,
+                "the \(p) × \(p) Hessian of a sparse fit is formed only up to 5,000 parameters and while the dense "
+                    + "table fits in memory (\(x.rows) rows × \(x.columns) columns)"
+            )
+        }
+        let dense = try LogisticProblem(x: try x.dense(), y: y, lambda: lambda, fitIntercept: fitIntercept)
+        let refit = try LogisticRegression.fit(
+            dense, options: NewtonOptions(tolerance: tol, maxIterations: maxIter), initial: fit.parameters,
+            inference: InferenceOptions(alpha: alpha, robust: robust))
+        return (refit.inference, nil)
+    }
+
+    /// `--solver newton-cg` on a dense two-class problem: truncated Newton by `dgemv` products, then
+    /// (while the Hessian is small) the statistics from the Newton solver started at its result.
+    func truncatedNewtonFit(_ problem: LogisticProblem, options: NewtonOptions) throws -> LogisticFit {
+        var fit = try SparseLogisticRegression.fitDense(problem, options: options)
+        if problem.parameterCount <= 5000 {
+            fit.inference = try LogisticRegression.fit(
+                problem, options: options, initial: fit.parameters,
+                inference: InferenceOptions(alpha: alpha, robust: robust)
+            ).inference
+        }
+        return fit
+    }
+}

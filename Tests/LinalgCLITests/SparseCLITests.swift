@@ -1,0 +1,61 @@
+import Foundation
+import Linalg
+import LinalgData
+import Testing
+
+/// `logreg` on libsvm files: fitted sparse by truncated Newton, equal to the dense solver's fit.
+@Suite(.serialized) struct SparseCLITests {
+    /// A zero-based libsvm file (as scikit-learn's `dump_svmlight_file` writes) of `n` rows over 40
+    /// columns, pairs written in random order, and the same rows as a dense matrix.
+    static func file(n: Int, seed: UInt64) -> (text: String, x: Matrix<Double>, y: [Double]) {
+        var g = Xoshiro256StarStar(seed: seed)
+        var x = Matrix<Double>(uncheckedRows: n, columns: 40)
+        var y: [Double] = [], lines: [String] = []
+        for i in 0..<n {
+            var pairs: [String] = []
+            for j in 0..<40 where g.nextUniform() < 0.15 || (i == 0 && j == 0) {
+                x[i, j] = Double(Int(g.nextNormal() * 100)) / 100
+                pairs.append("\(j):\(x[i, j])")
+            }
+            let z = (0..<40).reduce(0.3) { $0 + x[i, $1] * (Double($1 % 5) - 2) * 0.4 }
+            y.append(g.nextUniform() < 1 / (1 + Foundation.exp(-z)) ? 1 : 0)
+            pairs.shuffle(using: &g)
+            lines.append("\(y[i] == 1 ? "+1" : "-1") " + pairs.joined(separator: " "))
+        }
+        return (lines.joined(separator: "\n") + "\n", x, y)
+    }
+
+    @Test func libsvmFilesAreFittedSparseAsTheDenseSolverFitsThem() throws {
+        let directory = try CLI.temporaryDirectory()
+        let (text, x, y) = Self.file(n: 400, seed: 3)
+        let path = try CLI.write(text, "data.svm", in: directory)
+        for (lambda, intercept) in [(1.0, true), (0.2, false)] {
+            let result = try CLI.run(
+                ["logreg", "--data", path, "--lambda", "\(lambda)", "--json"] + (intercept ? ["--fit-intercept"] : []))
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(object["solver"] as? String == "newton-cg" && (object["cg_iterations"] as? Int ?? 0) > 0)
+            #expect(object["classes"] as? [Double] == [-1, 1])
+            let dense = try LogisticRegression.fit(
+                try LogisticProblem(x: x, y: y, lambda: lambda, fitIntercept: intercept))
+            let coefficients = try #require(object["coefficients"] as? [Double])
+            #expect(coefficients.count == 40)
+            #expect(
+                zip(coefficients, dense.coefficients).allSatisfy { abs($0 - $1) <= 1e-9 * max(1e-3, abs($1)) },
+                "λ = \(lambda)")
+            #expect((object["standard_errors"] as? [Double])?.count == 40 + (intercept ? 1 : 0))
+        }
+    }
+
+    @Test func badSparseFilesAreOneLine() throws {
+        let directory = try CLI.temporaryDirectory()
+        let twice = try CLI.write("1 1:1 3:2\n0 2:1 3:1 2:5\n", "twice.svm", in: directory)
+        expectUserError(try CLI.run(["logreg", "--data", twice]), "twice.svm:2:4", "twice")
+        let wide = try CLI.write("1 1:1\n0 2147483648:1\n", "wide.svm", in: directory)
+        expectUserError(try CLI.run(["logreg", "--data", wide]), "wide.svm:2:2")
+        let zero = try CLI.write("1 0:1\n0 1:1\n", "zero.svm", in: directory)
+        expectUserError(try CLI.run(["logreg", "--data", zero, "--one-based"]), "zero.svm:1:2")
+        let huge = try CLI.write("1 1:1\n0 999999999:1\n", "huge.svm", in: directory)
+        expectUserError(try CLI.run(["logreg", "--data", huge, "--max-memory", "1G"]), "999999999")
+    }
+}
