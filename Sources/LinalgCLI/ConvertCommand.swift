@@ -5,34 +5,72 @@ import Glibc
 #endif
 
 /// `linalg convert`: reads a table in any format of the data layer and writes it as `.npy`,
-/// `.csv` or `.tsv`, bit for bit.
+/// `.csv` or `.tsv`, bit for bit; sparse data (libsvm, a sparse `.npz`, or a table with `--sparse`)
+/// as a sparse `.npz` (scipy's `save_npz` arrays with `y`) or a libsvm file.
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract:
-            "Convert a data file (csv, tsv, npy, npz, libsvm) to .npy (one 2-D <f8 array) or .csv/.tsv, bit-exact."
+            "Convert a data file (csv, tsv, npy, npz, libsvm) to .npy (one 2-D <f8 array) or .csv/.tsv, bit-exact; "
+            + "sparse data to a sparse .npz (scipy.sparse.load_npz reads X) or libsvm."
     )
 
     @OptionGroup var input: DataOptions
-    @Option(help: "The output file: .npy, .csv or .tsv.") var output: String
+    @Option(help: "The output file: .npy, .csv, .tsv, or for sparse data .npz or .svm/.libsvm.") var output: String
+    @Flag(help: "Deflate the members of an .npz output.") var compress = false
+    @Flag(help: "Write a table's non-zeros as a sparse .npz or libsvm file.") var sparse = false
+    @Option(help: "With --sparse: the label column (y of the output; default: the last column).") var label: String?
 
     @OptionGroup var memory: MemoryOptions
 
     func run() throws {
         try reportingUserErrors {
             try memory.apply()
-            guard let format = DataFormat(path: output), [.npy, .csv, .tsv].contains(format) else {
-                throw UserError("--output: '\(output)' must end in .npy, .csv or .tsv")
+            guard let format = DataFormat(path: output), [.npy, .csv, .tsv, .npz, .libsvm].contains(format) else {
+                throw UserError("--output: '\(output)' must end in .npy, .csv, .tsv, .npz or .svm/.libsvm")
             }
             if sameFile(input.data, output) {
                 throw UserError("--output: '\(output)' is the input file; it would be overwritten")
             }
+            if format == .npz || format == .libsvm { return try writeSparse(format) }
             let table = try input.readTable()
             switch format {
             case .npy: try NumpyFile.write(table.values, to: output)
             case .tsv: try DelimitedWriter.write(table, to: output, delimiter: UInt8(ascii: "\t"))
             default: try DelimitedWriter.write(table, to: output)
             }
+        }
+    }
+
+    /// Sparse output: the rows of a libsvm file or sparse `.npz` as they are, or with `--sparse` a
+    /// table's non-zeros (its label column as `y`).
+    func writeSparse(_ format: DataFormat) throws {
+        let inputFormat = try input.resolvedFormat()
+        var rows: SparseRows, weights: [Double]? = nil
+        if inputFormat == .libsvm {
+            rows = try LibSVMReader.read(contentsOf: input.data, indexBase: try input.readOptions().indexBase)
+        } else if inputFormat == .npz, try SparseDataSet.isSparse(input.data) {
+            let set = try SparseDataSet(contentsOf: input.data)
+            rows = SparseRows(
+                labels: set.labels ?? [Double](repeating: 0, count: set.matrix.rows), matrix: set.matrix,
+                lineNumbers: (0..<set.matrix.rows).map { $0 + 1 }, source: input.data)
+            weights = set.sampleWeights
+        } else {
+            guard sparse else {
+                throw UserError("--output: '\(output)' is sparse; the input is a dense table (add --sparse)")
+            }
+            var table = try input.readTable()
+            let column = try label.map { try table.columnIndex(named: $0, option: "--label") } ?? table.columnCount - 1
+            let labels = table.removeColumns(at: [column])[0]
+            rows = SparseRows(
+                labels: labels, matrix: SparseMatrix(table.values), lineNumbers: table.lineNumbers ?? [],
+                source: input.data)
+        }
+        if format == .npz {
+            try SparseDataSet.write(
+                rows.matrix, labels: rows.labels, sampleWeights: weights, compress: compress, to: output)
+        } else {
+            try LibSVMWriter.write(rows, to: output)
         }
     }
 }

@@ -3,27 +3,49 @@ import Linalg
 import LinalgData
 
 extension LogregCommand {
-    /// Whether the file is fitted sparse: a libsvm file in one process, without a path,
-    /// cross-validation or `--solver newton-cholesky` (those take the dense table).
+    /// Whether the file is fitted sparse: a libsvm file or a sparse `.npz` in one process, without a
+    /// path, cross-validation or `--solver newton-cholesky` (those take the dense table).
     func fitsSparse(job: DistributedJob?) throws -> Bool {
         guard job == nil, lambdas == nil, path == nil, cv == nil, solver != "newton-cholesky" else { return false }
-        return try input.resolvedFormat() == .libsvm
+        let format = try input.resolvedFormat()
+        return try format == .libsvm || (format == .npz && SparseDataSet.isSparse(input.data))
+    }
+
+    /// The rows, labels and weights of a sparse file (a libsvm file, or a `.npz` with `y` and, with
+    /// `--weights sample_weight`, its weights).
+    func sparseRows() throws -> (SparseRows, [Double]?) {
+        if try input.resolvedFormat() == .libsvm {
+            if weights != nil || offset != nil {
+                throw UserError("--weights and --offset name columns; a libsvm file has none (use a table or .npz)")
+            }
+            return (try LibSVMReader.read(contentsOf: input.data, indexBase: try input.readOptions().indexBase), nil)
+        }
+        let set = try SparseDataSet(contentsOf: input.data)
+        guard let labels = set.labels else { throw UserError("\(input.data): the sparse archive has no array 'y'") }
+        if offset != nil { throw UserError("--offset: a sparse archive has no offset column") }
+        if let weights, weights != "sample_weight" || set.sampleWeights == nil {
+            throw UserError("--weights: a sparse archive's weights are its array 'sample_weight', got '\(weights)'")
+        }
+        if let w = set.sampleWeights, let i = w.firstIndex(where: { $0 < 0 }) {
+            throw UserError("\(input.data): sample_weight[\(i)] = \(w[i]) is negative")
+        }
+        let rows = SparseRows(
+            labels: labels, matrix: set.matrix, lineNumbers: (0..<labels.count).map { $0 + 1 }, source: input.data)
+        return (rows, weights == nil ? nil : set.sampleWeights)
     }
 
     /// The two-class fit of sparse rows by truncated Newton on the CSR matrix: its report and whether
     /// it converged; `nil` for more than two classes (fitted from the dense table).
     func fitSparse(options: NewtonOptions) throws -> (String, Bool)? {
-        if weights != nil || offset != nil {
-            throw UserError("--weights and --offset name columns; a libsvm file has none (use a table or .npz)")
-        }
-        let rows = try LibSVMReader.read(contentsOf: input.data, indexBase: try input.readOptions().indexBase)
+        let (rows, sampleWeights) = try sparseRows()
         let (y, classes) = try Self.binaryLabels(rows, given: try ClassLabels.parse(self.classes))
         guard let y else { return nil }
         let started = Date()
-        let problem = try SparseLogisticProblem(x: rows.matrix, y: y, lambda: lambda, fitIntercept: fitIntercept)
+        let problem = try SparseLogisticProblem(
+            x: rows.matrix, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept)
         var fit = try SparseLogisticRegression.fit(problem, options: options)
         let names = (1...max(1, rows.columnCount)).prefix(rows.columnCount).map { "f\($0)" }
-        let (inference, missing) = try sparseInference(rows.matrix, y: y, at: fit)
+        let (inference, missing) = try sparseInference(rows.matrix, y: y, weights: sampleWeights, at: fit)
         fit.inference = inference
         var report = LogisticReport(fit: fit, featureNames: names, lambda: lambda, hasIntercept: fitIntercept)
         (report.classes, report.solver, report.noInferenceReason) = (classes, "newton-cg", missing)
@@ -59,7 +81,7 @@ extension LogregCommand {
     /// The statistics at the fit when the dense table and the Hessian fit in memory (a quarter of
     /// it, and at most 5,000 parameters), from the dense solver started at the fit; else why not.
     func sparseInference(
-        _ x: SparseMatrix<Double>, y: [Double], at fit: LogisticFit
+        _ x: SparseMatrix<Double>, y: [Double], weights: [Double]?, at fit: LogisticFit
     ) throws -> (LogisticInference?, String?) {
         let p = x.columns + (fitIntercept ? 1 : 0)
         let (cells, overflow) = x.rows.multipliedReportingOverflow(by: x.columns + p)
@@ -70,7 +92,8 @@ extension LogregCommand {
                     + "table fits in memory (\(x.rows) rows × \(x.columns) columns)"
             )
         }
-        let dense = try LogisticProblem(x: try x.dense(), y: y, lambda: lambda, fitIntercept: fitIntercept)
+        let dense = try LogisticProblem(
+            x: try x.dense(), y: y, lambda: lambda, sampleWeights: weights, fitIntercept: fitIntercept)
         let refit = try LogisticRegression.fit(
             dense, options: NewtonOptions(tolerance: tol, maxIterations: maxIter), initial: fit.parameters,
             inference: InferenceOptions(alpha: alpha, robust: robust))

@@ -118,9 +118,12 @@ struct LogregCommand: ParsableCommand {
             let selection = try selectLambda(problem, requested: requestedLambdas, options: options)
             // On a path: the refit on all rows at the chosen λ, from the path's β there (a step or none).
             let truncated = solver == "newton-cg" && selection.points == nil
-            let fit = try truncated ? truncatedNewtonFit(problem, options: options) : LogisticRegression.fit(
-                selection.problem, options: options, initial: selection.start,
-                inference: InferenceOptions(alpha: alpha, robust: robust))
+            let fit =
+                try truncated
+                ? truncatedNewtonFit(problem, options: options)
+                : LogisticRegression.fit(
+                    selection.problem, options: options, initial: selection.start,
+                    inference: InferenceOptions(alpha: alpha, robust: robust))
             var report = LogisticReport(
                 fit: fit, featureNames: featureNames, lambda: selection.problem.lambda, hasIntercept: fitIntercept,
                 path: selection.points, bestLambda: selection.bestLambda)

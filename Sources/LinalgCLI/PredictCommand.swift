@@ -50,23 +50,14 @@ struct PredictCommand: ParsableCommand {
                     net, featureNames: names, loss: loss, classes: classes, outputFormat: outputFormat)
             }
             let format = try input.resolvedFormat()
+            if try format == .libsvm || (format == .npz && SparseDataSet.isSparse(input.data)) {
+                return try predictSparse(model, classes: classes, outputFormat: outputFormat)
+            }
             let table = try input.readTable(text: try labelColumn(features: model.featureNames, classes: 2))
             let x = try features(model.featureNames, in: table)
             let offsets = try model.offsetColumn.map { try column(named: $0, in: table, option: "offset_column") }
             let logits = try model.logits(x, offsets: offsets)
-            let values = linear ? logits : logits.map(LogisticModel.probability)
-            let name = linear ? "linear_predictor" : "probability"
-            switch outputFormat {
-            case .npy?:
-                try NumpyFile.write(values, to: output!)
-            case .csv?:
-                let result = DataTable(
-                    source: output!, columnNames: [name],
-                    values: try Matrix(rows: values.count, columns: 1, scalars: values))
-                try DelimitedWriter.write(result, to: output!)
-            default:
-                if !json { writeColumn(name, values) }
-            }
+            try writePredictions(logits, outputFormat: outputFormat)
             if let labels = try labels(in: table, model: model, format: format, classes: classes) {
                 printScores(logits: logits, labels: labels, classes: classes)
             }

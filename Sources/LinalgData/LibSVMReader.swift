@@ -13,6 +13,11 @@ public struct SparseRows: Sendable {
     /// The file the rows came from.
     public var source: String
 
+    /// Rows from their parts.
+    public init(labels: [Double], matrix: SparseMatrix<Double>, lineNumbers: [Int], source: String) {
+        (self.labels, self.matrix, self.lineNumbers, self.source) = (labels, matrix, lineNumbers, source)
+    }
+
     /// `D`.
     public var columnCount: Int { matrix.columns }
     /// `n + 1` offsets into ``columns`` and ``values``.
@@ -69,7 +74,9 @@ public enum LibSVMIndexBase: Sendable, Equatable {
 /// range's rows and nonzeros (and finds the first malformed line), a second fills the arrays.
 public enum LibSVMReader {
     /// Reads the file at `path`, its indices starting as `indexBase` says.
-    public static func read(contentsOf path: String, indexBase: LibSVMIndexBase = .automatic) throws(DataError)
+    public static func read(
+        contentsOf path: String, indexBase: LibSVMIndexBase = .automatic
+    ) throws(DataError)
         -> SparseRows
     {
         try read(InputFile(path: path), indexBase: indexBase)

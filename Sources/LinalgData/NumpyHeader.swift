@@ -82,9 +82,12 @@ package struct NumpyHeader: Equatable, Sendable {
     /// The header of a little-endian `<f8` C-order array of `shape`, padded with spaces and a
     /// final `\n` so that the data start at a multiple of 64 bytes (version 1.0 when the dict
     /// fits 65535 bytes, else 2.0).
-    package static func encoded(shape: [Int]) -> [UInt8] {
+    package static func encoded(shape: [Int]) -> [UInt8] { encoded(descr: "<f8", shape: shape) }
+
+    /// The same header for the dtype `descr` (`<i4`, `|S3`, …) and any number of dimensions.
+    package static func encoded(descr: String, shape: [Int]) -> [UInt8] {
         let dims = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        let dict = Array("{'descr': '<f8', 'fortran_order': False, 'shape': \(dims), }".utf8)
+        let dict = Array("{'descr': '\(descr)', 'fortran_order': False, 'shape': \(dims), }".utf8)
         for major in [1, 2] as [UInt8] {
             let prefix = major == 1 ? 10 : 12
             let total = (prefix + dict.count + 1 + 63) / 64 * 64

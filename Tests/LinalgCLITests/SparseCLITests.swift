@@ -33,7 +33,8 @@ import Testing
             let result = try CLI.run(
                 ["logreg", "--data", path, "--lambda", "\(lambda)", "--json"] + (intercept ? ["--fit-intercept"] : []))
             #expect(result.status == 0, "\(result.stderr)")
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             #expect(object["solver"] as? String == "newton-cg" && (object["cg_iterations"] as? Int ?? 0) > 0)
             #expect(object["classes"] as? [Double] == [-1, 1])
             let dense = try LogisticRegression.fit(
@@ -45,6 +46,60 @@ import Testing
                 "λ = \(lambda)")
             #expect((object["standard_errors"] as? [Double])?.count == 40 + (intercept ? 1 : 0))
         }
+    }
+
+    @Test func savedSparseModelsPredictLibsvmFilesWithoutADenseTable() throws {
+        let directory = try CLI.temporaryDirectory()
+        let (text, x, y) = Self.file(n: 300, seed: 4)
+        let path = try CLI.write(text, "train.svm", in: directory)
+        let model = directory.appendingPathComponent("m.json").path
+        #expect(try CLI.run(["logreg", "--data", path, "--fit-intercept", "--save", model]).status == 0)
+        let predicted = try CLI.run(["predict", "--model", model, "--data", path, "--json"])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let scores = try #require(try JSONSerialization.jsonObject(with: Data(predicted.stdout.utf8)) as? [String: Any])
+        let fit = try LogisticRegression.fit(try LogisticProblem(x: x, y: y, lambda: 1, fitIntercept: true))
+        let logits = try fit.model(featureNames: (1...40).map { "f\($0)" }, lambda: 1).logits(x)
+        let expected = zip(logits, y).reduce(0) { $0 + Foundation.log(1 + Foundation.exp($1.0)) - $1.1 * $1.0 } / 300
+        #expect(abs((scores["log_loss"] as? Double ?? 0) - expected) < 1e-9, "\(scores)")
+        #expect(scores["classes"] as? [Double] == [-1, 1])
+        let probabilities = try CLI.run(["predict", "--model", model, "--data", path]).stdout.split(separator: "\n")
+        #expect(probabilities.first == "probability" && probabilities.count == 301)
+        // Fewer columns in a row are zeros; a column past the model's is named by its line.
+        let short = try CLI.write("1 1:0.5\n-1 3:1\n", "short.svm", in: directory)
+        #expect(try CLI.run(["predict", "--model", model, "--data", short]).status == 0)
+        let beyond = try CLI.write("1 1:0.5\n-1 41:1\n", "beyond.svm", in: directory)
+        expectUserError(try CLI.run(["predict", "--model", model, "--data", beyond]), "beyond.svm:2", "41")
+    }
+
+    /// libsvm → sparse `.npz` (stored and deflated) → libsvm keeps every bit; the archive fits
+    /// and predicts as the libsvm file does; a dense table becomes sparse with `--sparse`.
+    @Test func sparseArchivesConvertFitAndPredictAsLibsvm() throws {
+        let directory = try CLI.temporaryDirectory()
+        let (text, _, _) = Self.file(n: 200, seed: 5)
+        let svm = try CLI.write(text, "data.svm", in: directory)
+        let npz = directory.appendingPathComponent("data.npz").path,
+            packed = directory.appendingPathComponent("z.npz").path
+        let back = directory.appendingPathComponent("back.svm").path
+        #expect(try CLI.run(["convert", "--data", svm, "--output", npz]).status == 0)
+        #expect(try CLI.run(["convert", "--data", svm, "--output", packed, "--compress"]).status == 0)
+        #expect(try CLI.run(["convert", "--data", packed, "--output", back]).status == 0)
+        let (a, b) = (try LibSVMReader.read(contentsOf: svm), try LibSVMReader.read(contentsOf: back))
+        #expect(a.matrix == b.matrix && a.labels == b.labels)
+        let fits = try [svm, npz].map { try CLI.run(["logreg", "--data", $0, "--json", "--fit-intercept"]).stdout }
+        let objects = try fits.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects[0]["coefficients"] as? [Double] == objects[1]["coefficients"] as? [Double])
+        #expect(objects[1]["solver"] as? String == "newton-cg")
+        let model = directory.appendingPathComponent("m.json").path
+        #expect(try CLI.run(["logreg", "--data", npz, "--save", model]).status == 0)
+        let predicted = try [svm, npz].map { try CLI.run(["predict", "--model", model, "--data", $0]).stdout }
+        #expect(predicted[0] == predicted[1] && predicted[0].hasPrefix("probability\n"))
+        let csv = try CLI.write("a,b,y\n0,1.5,1\n2,0,0\n0,0,1\n", "t.csv", in: directory)
+        let fromTable = directory.appendingPathComponent("t.svm").path
+        expectUserError(try CLI.run(["convert", "--data", csv, "--output", fromTable]), "--sparse")
+        #expect(try CLI.run(["convert", "--data", csv, "--output", fromTable, "--sparse"]).status == 0)
+        #expect(try String(contentsOfFile: fromTable, encoding: .utf8) == "1.0 2:1.5\n0.0 1:2.0\n1.0\n")
     }
 
     @Test func badSparseFilesAreOneLine() throws {
