@@ -52,9 +52,9 @@ def objective(x, y, w, lam):
     return lam * (w @ w) + np.logaddexp(0, -z).sum()
 
 
-def linalg_fit(binary, path, lam):
+def linalg_fit(binary, path, lam, tol):
     started = time.perf_counter()
-    out = subprocess.run([binary, "logreg", "--data", path, "--lambda", str(lam), "--json"],
+    out = subprocess.run([binary, "logreg", "--data", path, "--lambda", str(lam), "--tol", str(tol), "--json"],
                          capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     import json
@@ -72,6 +72,8 @@ def main():
     parser.add_argument("--lambda", dest="lam", type=float, default=0.5)
     parser.add_argument("--linalg", default=".build/release/linalg")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tol", type=float, default=1e-6, help="linalg's --tol")
+    parser.add_argument("--eps", type=float, default=1e-4, help="LIBLINEAR's -e")
     args = parser.parse_args()
     if args.make:
         make(args.data, args.rows, args.columns, args.per_row)
@@ -85,14 +87,15 @@ def main():
     print(f"load_svmlight_file {read:.2f} s: {x.shape[0]} x {x.shape[1]}, {x.nnz} non-zeros")
     c = 1 / (2 * args.lam)
     times = {k: [] for k in ["linalg (read + fit)", "liblinear -s 0", "sklearn newton-cg", "sklearn lbfgs"]}
+    solvers = ["newton-cg", "lbfgs"]
     solutions = {}
     for _ in range(args.rounds):
-        wall, w, result = linalg_fit(args.linalg, args.data, args.lam)
+        wall, w, result = linalg_fit(args.linalg, args.data, args.lam, args.tol)
         times["linalg (read + fit)"].append(wall)
         solutions["linalg (read + fit)"] = np.concatenate([w, np.zeros(x.shape[1] - w.size)])
         prob = ll.problem(y, x)
         started = time.perf_counter()
-        model = ll.train(prob, ll.parameter(f"-s 0 -c {c} -e 1e-6 -q"))
+        model = ll.train(prob, ll.parameter(f"-s 0 -c {c} -e {args.eps} -q"))
         times["liblinear -s 0"].append(time.perf_counter() - started)
         w_ll = np.array(model.get_decfun()[0])
         if model.get_labels()[0] != 1:
