@@ -1,4 +1,5 @@
 #include "kernel_table.h"
+#include "avx2_stores.h"
 #include <math.h>
 
 // The two products of a multinomial model's pass over a chunk of rows X (rows x d), with few
@@ -49,23 +50,6 @@ static inline __m256i first_lanes(size_t count) {
     return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)count), _mm256_setr_epi64x(0, 1, 2, 3));
 }
 
-/// The first `count` (1...4) lanes of v to dst by 128- and 64-bit stores (AMD's masked stores are
-/// microcoded).
-TARGET_AVX2_INLINE
-static inline void store_lanes(double *dst, __m256d v, size_t count) {
-    if (count == 4) {
-        _mm256_storeu_pd(dst, v);
-        return;
-    }
-    const __m128d low = _mm256_castpd256_pd128(v);
-    if (count == 1) {
-        _mm_store_sd(dst, low);
-        return;
-    }
-    _mm_storeu_pd(dst, low);
-    if (count == 3) _mm_store_sd(dst + 2, _mm256_extractf128_pd(v, 1));
-}
-
 // Scores: R (1...6) rows of Z by V (1, 2) vectors of the packed panel's columns, over p in
 // [p0, p1), starting from zero (p0 = 0) or from Z's partial sums. Per p: V loads of the panel
 // (L1), R broadcasts of X, R x V FMAs; 12 accumulators, 2 pieces and a broadcast fill 15 of the
@@ -94,7 +78,7 @@ static inline void scores_tile(const int R, const int V, const int masked, size_
     }
     for (int r = 0; r < R; ++r) {
         if (V == 2) _mm256_storeu_pd(z + r * ldz, acc[r][0]);
-        store_lanes(z + r * ldz + 4 * (V - 1), acc[r][V - 1], columns - 4 * (V - 1));
+        store_first(z + r * ldz + 4 * (V - 1), acc[r][V - 1], columns - 4 * (V - 1));
     }
 }
 
@@ -157,7 +141,7 @@ static inline void sums_tile(const int C, const int V, const int masked, size_t 
     }
     for (int c = 0; c < C; ++c) {
         if (V == 2) _mm256_storeu_pd(s + c * lds, acc[c][0]);
-        store_lanes(s + c * lds + 4 * (V - 1), acc[c][V - 1], columns - 4 * (V - 1));
+        store_first(s + c * lds + 4 * (V - 1), acc[c][V - 1], columns - 4 * (V - 1));
     }
 }
 

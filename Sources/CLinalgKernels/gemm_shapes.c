@@ -1,24 +1,11 @@
 #include "kernel_table.h"
+#include "avx2_stores.h"
 
 // AVX2+FMA kernels for the small products a small net makes, one sample or a few outputs at a
 // time, picked by linalg_dgemm_small (gemm_small.c); all with masked tails instead of scalar loops.
 
 #if LINALG_HAVE_AVX2_KERNELS
 #include <immintrin.h>
-
-// The first `count` (1...4) lanes of v to dst, by 128- and 64-bit stores: masked stores
-// (vmaskmovpd) are microcoded and slow on AMD cores.
-TARGET_AVX2_INLINE
-static inline void store_first(double *dst, __m256d v, size_t count) {
-    const __m128d low = _mm256_castpd256_pd128(v);
-    if (count == 1) {
-        _mm_store_sd(dst, low);
-        return;
-    }
-    _mm_storeu_pd(dst, low);
-    if (count == 3) _mm_store_sd(dst + 2, _mm256_extractf128_pd(v, 1));
-    else if (count == 4) _mm_storeu_pd(dst + 2, _mm256_extractf128_pd(v, 1));
-}
 
 // op(B) = B with n <= 16 (the stacked Jacobian products of a small net): a row of C stays in V
 // 256-bit accumulators, the last one masked to the n - 4(V - 1) columns that exist, while the

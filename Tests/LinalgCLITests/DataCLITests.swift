@@ -35,6 +35,9 @@ import Testing
         expectUserError(try CLI.run(["convert", "--data", source, "--output", source]), "input file")
         expectUserError(
             try CLI.run(["convert", "--data", source, "--output", directory.appendingPathComponent("x.npz").path]),
+            "--sparse")
+        expectUserError(
+            try CLI.run(["convert", "--data", source, "--output", directory.appendingPathComponent("x.xlsx").path]),
             ".npy")
         expectUserError(try CLI.run(["convert", "--data", source, "--format", "xls", "--output", npy]), "--format")
         expectUserError(
@@ -71,8 +74,11 @@ import Testing
         for i in 0..<table.rowCount {
             svm += (table.values[i, 2] == 1 ? "+1" : "-1") + " 1:\(table.values[i, 0]) 2:\(table.values[i, 1])\n"
         }
+        // Fitted sparse (truncated Newton on the CSR matrix): the same minimiser, other rounding.
         let svmPath = try CLI.write(svm, "data.svm", in: directory)
-        #expect(try coefficients(CLI.run(["logreg", "--data", svmPath, "--json"])) == reference)
+        let sparse = try coefficients(CLI.run(["logreg", "--data", svmPath, "--json"]))
+        #expect(sparse.count == reference.count)
+        #expect(zip(sparse, reference).allSatisfy { abs($0 - $1) <= 1e-9 * max(1e-3, abs($1)) }, "\(sparse)")
     }
 
     @Test func weightsComeFromAColumn() throws {

@@ -48,28 +48,9 @@ public struct LogisticProblem: Sendable {
         x: Matrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
         fitIntercept: Bool = false, offsets: [Double]? = nil, rowShares: (any RowShareReduction)? = nil
     ) throws(LinalgError) {
-        guard x.rows == y.count else {
-            throw .shapeMismatch(
-                operation: "logistic regression", detail: "X has \(x.rows) rows but y has \(y.count) labels")
-        }
-        guard lambda.isFinite, lambda >= 0 else {
-            throw .invalidValue(what: "lambda", detail: "must be finite and ≥ 0, got \(lambda)")
-        }
         if let (i, j) = x.firstNonFinite { throw .nonFinite(what: "X", row: i, column: j) }
-        for (i, label) in y.enumerated() where label != 0 && label != 1 {
-            if !label.isFinite { throw .nonFinite(what: "y", row: i, column: 0) }
-            throw .invalidValue(what: "y", detail: "row \(i) is \(label); labels must be 0 or 1")
-        }
-        try ModelChecks.checkSampleWeights(sampleWeights, count: y.count, operation: "logistic regression")
-        if let offsets {
-            guard offsets.count == y.count else {
-                throw .shapeMismatch(
-                    operation: "logistic regression", detail: "\(offsets.count) offsets for \(y.count) samples")
-            }
-            if let i = offsets.firstIndex(where: { !$0.isFinite }) {
-                throw .nonFinite(what: "offsets", row: i, column: 0)
-            }
-        }
+        try ModelChecks.checkBinaryData(
+            rows: x.rows, y: y, lambda: lambda, sampleWeights: sampleWeights, offsets: offsets)
         self.init(
             checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
             offsets: offsets, rowShares: rowShares)

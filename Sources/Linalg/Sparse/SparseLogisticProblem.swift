@@ -30,26 +30,12 @@ public struct SparseLogisticProblem: Sendable {
         x: SparseMatrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
         fitIntercept: Bool = false, offsets: [Double]? = nil
     ) throws(LinalgError) {
-        guard x.rows == y.count else {
-            throw .shapeMismatch(
-                operation: "logistic regression", detail: "X has \(x.rows) rows but y has \(y.count) labels")
+        if let k = x.values.firstIndex(where: { !$0.isFinite }) {
+            let i = x.rowOffsets.lastIndex { $0 <= Int64(k) }!
+            throw .nonFinite(what: "X", row: i, column: Int(x.columnIndices[k]))
         }
-        guard lambda.isFinite, lambda >= 0 else {
-            throw .invalidValue(what: "lambda", detail: "must be finite and ≥ 0, got \(lambda)")
-        }
-        for (i, label) in y.enumerated() where label != 0 && label != 1 {
-            throw .invalidValue(what: "y", detail: "row \(i) is \(label); labels must be 0 or 1")
-        }
-        try ModelChecks.checkSampleWeights(sampleWeights, count: y.count, operation: "logistic regression")
-        if let offsets {
-            guard offsets.count == y.count else {
-                throw .shapeMismatch(
-                    operation: "logistic regression", detail: "\(offsets.count) offsets for \(y.count) samples")
-            }
-            if let i = offsets.firstIndex(where: { !$0.isFinite }) {
-                throw .nonFinite(what: "offsets", row: i, column: 0)
-            }
-        }
+        try ModelChecks.checkBinaryData(
+            rows: x.rows, y: y, lambda: lambda, sampleWeights: sampleWeights, offsets: offsets)
         try Self.checkWorkspaceFits(rows: x.rows, columns: x.columns, nonzeros: x.nonzeroCount)
         (self.x, self.y, self.lambda, self.sampleWeights) = (x, y, lambda, sampleWeights)
         (self.fitIntercept, self.offsets) = (fitIntercept, offsets)
