@@ -17,6 +17,8 @@ func readOnce(_ bytes: [UInt8]) {
     // is seen (libFuzzer's -rss_limit_mb then flags anything that slips through).
     SystemMemory.limit = 256 << 20
     _ = try? DataTable(bytes: bytes, name: "fuzz", format: fuzzFormat)
+    // A .npz may also hold a sparse matrix (scipy's save_npz arrays).
+    if fuzzFormat == .npz { _ = try? SparseDataSet(bytes: bytes, name: "fuzz") }
 }
 
 #if FUZZING

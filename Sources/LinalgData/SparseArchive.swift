@@ -22,7 +22,15 @@ public struct SparseDataSet: Sendable {
     /// monotone from 0 to the number of entries, an index is outside the shape, the shape exceeds
     /// 32-bit columns, a value is not finite, or `y`/`sample_weight` have another length.
     public init(contentsOf path: String) throws(DataError) {
-        let archive = try NumpyArchive(contentsOf: path)
+        try self.init(archive: try NumpyArchive(contentsOf: path), path: path)
+    }
+
+    /// The same from the bytes of an archive (`name` for messages).
+    public init(bytes: [UInt8], name: String) throws(DataError) {
+        try self.init(archive: try NumpyArchive(MemorySource(bytes: bytes, name: name)), path: name)
+    }
+
+    init(archive: NumpyArchive, path: String) throws(DataError) {
         func array(_ name: String) throws(DataError) -> [Double] {
             guard let found = try archive.array(named: name) else {
                 throw DataError(file: path, message: "a sparse archive needs an array '\(name)'")
@@ -41,6 +49,10 @@ public struct SparseDataSet: Sendable {
         let (outer, inner) = format == "csr" ? (rows, columns) : (columns, rows)
         guard inner <= Int(Int32.max), outer <= Int(Int32.max) else {
             throw DataError(file: path, message: "shape (\(rows), \(columns)): indices must stay below 2³¹")
+        }
+        if format == "csc" {
+            // The CSR offsets of a CSC archive: one per row, which the file's arrays do not back.
+            _ = try MemoryBudget.bytes(count: rows + 1, elementSize: 8, what: "the row offsets", file: path)
         }
         let pointers = try array("indptr"), indices = try array("indices"), values = try array("data")
         try Self.check(pointers: pointers, indices: indices, values: values, outer: outer, inner: inner, file: path)

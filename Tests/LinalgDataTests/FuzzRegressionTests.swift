@@ -23,6 +23,11 @@ import Testing
                 } catch {
                     #expect(!error.message.isEmpty && error.file == name, "\(name)")
                 }
+                if format == .npz {
+                    do { _ = try SparseDataSet(bytes: bytes, name: name) } catch {
+                        #expect(!error.message.isEmpty && error.file == name, "\(name)")
+                    }
+                }
                 count += 1
             }
         }
