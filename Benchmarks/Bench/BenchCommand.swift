@@ -27,9 +27,9 @@ struct BenchCommand: ParsableCommand {
         }
         let settings = BenchSettings(quick: quick, filter: filter)
         printHeader(settings)
-        let runner = CaseRunner(settings: settings)
+        var runner = CaseRunner(settings: settings)
+        var records = runner.measurePeaks()
         runner.printRooflines()
-        var records: [BenchRecord] = []
         runner.table.printHeader()
         for benchCase in BenchCases.all(settings) where settings.includes(benchCase.name) {
             records += runner.run(benchCase)
@@ -54,6 +54,7 @@ struct BenchCommand: ParsableCommand {
             ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { "OPENBLAS_CORETYPE=\($0)" }
             ?? "OPENBLAS_CORETYPE unset"
         print("environment: \(coretype)")
+        print("kernels: \(FMAPeak.instructionSet) (the kernel table's choice for this CPU)")
         print("small-product threshold: m·n·k < \(GemmKernel.blasThreshold) runs as plain vectorised loops")
     }
 
@@ -65,11 +66,41 @@ struct CaseRunner {
     let table = ResultTable()
     let roofline: GemmRoofline<Double>
     let singleRoofline: GemmRoofline<Float>
+    /// The FMA peaks (float64, float32) in GFLOP/s, once measured.
+    var peaks: (double: Double, single: Double)?
 
     init(settings: BenchSettings) {
         self.settings = settings
         roofline = GemmRoofline<Double>(size: settings.quick ? 512 : 1024)
         singleRoofline = GemmRoofline<Float>(size: settings.quick ? 512 : 1024)
+    }
+
+    /// The machine's FMA peak in float64 and float32 (independent FMA chains on every core, the
+    /// best of a few runs), printed and returned as the records `peak.fma` and `peak.fma_f32`.
+    mutating func measurePeaks() -> [BenchRecord] {
+        let cores = ParallelChunks.coreLimit, iterations = settings.quick ? 20_000_000 : 50_000_000
+        var records: [BenchRecord] = []
+        for single in [false, true] {
+            var seconds: [Double] = [], flops = 0.0
+            for _ in 0..<(settings.quick ? 3 : 5) {
+                let started = DispatchTime.now().uptimeNanoseconds
+                flops = FMAPeak.run(iterations: iterations, cores: cores, single: single)
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9)
+            }
+            // The peak: the fastest run (slower ones met another process on a core).
+            var timing = TimingSummary(samples: seconds)
+            timing.median = timing.min
+            records.append(
+                BenchRecord(
+                    caseName: single ? "peak.fma_f32" : "peak.fma", sizes: [], batch: nil, implementation: "linalg",
+                    timing: timing, flops: flops))
+        }
+        peaks = (records[0].gflops ?? .nan, records[1].gflops ?? .nan)
+        print(
+            String(
+                format: "FMA peak: %.1f GFLOP/s float64, %.1f float32 (%@, %d cores)", peaks!.double, peaks!.single,
+                FMAPeak.instructionSet, cores))
+        return records
     }
 
     func printRooflines() {
@@ -123,8 +154,9 @@ struct CaseRunner {
             baselineRecord = record(benchCase, baseline.implementation, timing, flops: prepared.flops())
         }
         table.printRow(
-            benchCase, linalg: linalg, baseline: baselineRecord, dgemmRate: adjacentRate, speedup: speedup,
-            note: benchCase.note)
+            benchCase, linalg: linalg, baseline: baselineRecord, dgemmRate: adjacentRate,
+            peak: adjacentRate == nil ? nil : benchCase.singlePrecision ? peaks?.single : peaks?.double,
+            speedup: speedup, note: benchCase.note)
         return [linalg] + (baselineRecord.map { [$0] } ?? [])
     }
 

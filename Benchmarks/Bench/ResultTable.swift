@@ -6,7 +6,7 @@ import Foundation
 struct ResultTable {
     func printHeader() {
         print(
-            "case                        sizes              batch   linalg median     GFLOP/s  %dgemm   "
+            "case                        sizes              batch   linalg median     GFLOP/s  %dgemm   %peak   "
                 + " baseline median  speed-up"
         )
     }
@@ -14,7 +14,7 @@ struct ResultTable {
     /// One case's row; `speedup` replaces the ratio of the two medians when the baseline was
     /// timed in alternating blocks with the case.
     func printRow(
-        _ benchCase: BenchCase, linalg: BenchRecord, baseline: BenchRecord?, dgemmRate: Double?,
+        _ benchCase: BenchCase, linalg: BenchRecord, baseline: BenchRecord?, dgemmRate: Double?, peak: Double? = nil,
         speedup blockSpeedup: Double? = nil, note: String?
     ) {
         let sizes = benchCase.sizes.map(String.init).joined(separator: ",")
@@ -22,6 +22,8 @@ struct ResultTable {
         let gflops = linalg.gflops.map { String(format: "%8.2f", $0) } ?? "       -"
         let fraction =
             dgemmRate.flatMap { rate in linalg.gflops.map { String(format: "%5.0f%%", 100 * $0 / rate) } } ?? "     -"
+        let ofPeak =
+            peak.flatMap { rate in linalg.gflops.map { String(format: "%5.0f%%", 100 * $0 / rate) } } ?? "     -"
         let baselineText = baseline.map { format($0.medianSeconds) } ?? "                 -"
         let speedup =
             (blockSpeedup ?? baseline.map { $0.medianSeconds / linalg.medianSeconds })
@@ -29,7 +31,8 @@ struct ResultTable {
         var line =
             benchCase.name.padding(toLength: 26, withPad: " ", startingAt: 0) + "  "
             + sizes.padding(toLength: 17, withPad: " ", startingAt: 0) + "  " + rightAligned(batch, 5) + "  "
-            + format(linalg.medianSeconds) + "  " + gflops + "  " + fraction + "  " + baselineText + "  " + speedup
+            + format(linalg.medianSeconds) + "  " + gflops + "  " + fraction + "  " + ofPeak + "  " + baselineText
+            + "  " + speedup
         if let note { line += "  (\(note))" }
         print(line)
         fflush(nil)

@@ -52,6 +52,8 @@ static void register_avx2(void) {
     table.dgemm_panels = linalg_dgemm_avx2_2x16;
     table.class_scores = linalg_class_scores_avx2_6x8;
     table.class_sums = linalg_class_sums_avx2_6x8;
+    table.fma_peak_f64 = linalg_fma_peak_f64_avx2_4x12;
+    table.fma_peak_f32 = linalg_fma_peak_f32_avx2_8x12;
     table.adam_f32 = linalg_adam_f32_avx2_8;
     table.adam_f64 = linalg_adam_f64_avx2_4;
 #endif
@@ -79,6 +81,8 @@ static void fill_table(void) {
         .dgemm_panels = NULL,
         .class_scores = linalg_class_scores_ref,
         .class_sums = linalg_class_sums_ref,
+        .fma_peak_f64 = linalg_fma_peak_f64_ref,
+        .fma_peak_f32 = linalg_fma_peak_f32_ref,
         .adam_f32 = linalg_adam_f32_ref,
         .adam_f64 = linalg_adam_f64_ref,
         .csr_dmv = linalg_csr_dmv_ref,
@@ -185,6 +189,8 @@ void linalg_csr_gradient_diagonal(size_t r0, size_t r1, const int64_t *offsets, 
                                   const double *values, const double *r, const double *d, double *g, double *h) {
     kernels()->csr_gradient_diagonal(r0, r1, offsets, indices, values, r, d, g, h);
 }
+size_t linalg_fma_peak_f64(size_t iterations, double *sink) { return kernels()->fma_peak_f64(iterations, sink); }
+size_t linalg_fma_peak_f32(size_t iterations, double *sink) { return kernels()->fma_peak_f32(iterations, sink); }
 int linalg_syrk_lower_padded(size_t k, size_t dp, size_t rows, const double *a, double *c, const void *prefetch,
                              size_t prefetch_bytes) {
     const linalg_kernel_table *chosen = kernels();

@@ -58,6 +58,9 @@ typedef struct {
                          const double *restrict packed, double *restrict z, size_t ldz);
     void (*class_sums)(size_t rows, size_t d, size_t m, const double *restrict u, size_t ldu,
                        const double *restrict x, size_t ldx, double *restrict s, size_t lds);
+    /// The FMA throughput probes (fma_peak.c): steps of independent chains; the flops done.
+    size_t (*fma_peak_f64)(size_t iterations, double *sink);
+    size_t (*fma_peak_f32)(size_t iterations, double *sink);
     /// Adam's step (optimizer_steps.c).
     void (*adam_f32)(float *restrict theta, const float *restrict g, float *restrict m, float *restrict v, size_t n,
                      float b1, float b2, float step, float root, float eps);
@@ -97,6 +100,8 @@ void linalg_scale_columns_ref(double *restrict m, size_t blocks, size_t rows_per
 void linalg_scale_rows_ref(double *restrict dst, size_t dst_stride, const double *restrict src,
                            const double *restrict w, size_t rows, size_t cols);
 void linalg_dgemm_ref(LINALG_GEMM_ARGS(double));
+size_t linalg_fma_peak_f64_ref(size_t iterations, double *sink);
+size_t linalg_fma_peak_f32_ref(size_t iterations, double *sink);
 void linalg_csr_dmv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
                         const double *restrict values, const double *restrict v, double *restrict y);
 void linalg_csr_dmtv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
@@ -148,6 +153,9 @@ void linalg_class_scores_avx2_6x8(size_t rows, size_t d, size_t m, const double 
 /// S += U^T X, 6 classes x 8 columns per tile.
 void linalg_class_sums_avx2_6x8(size_t rows, size_t d, size_t m, const double *restrict u, size_t ldu,
                                  const double *restrict x, size_t ldx, double *restrict s, size_t lds);
+/// FMA throughput: 12 chains of 4 doubles or 8 floats.
+size_t linalg_fma_peak_f64_avx2_4x12(size_t iterations, double *sink);
+size_t linalg_fma_peak_f32_avx2_8x12(size_t iterations, double *sink);
 /// Adam's step, 8 floats or 4 doubles at a time.
 void linalg_adam_f32_avx2_8(float *restrict theta, const float *restrict g, float *restrict m, float *restrict v,
                             size_t n, float b1, float b2, float step, float root, float eps);

@@ -86,3 +86,14 @@ let classProductShapes: [(Int, Int, Int)] = [
 private func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
     zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
 }
+
+/// The FMA probe of the bench's peak roofline counts the flops of its chains: 12 chains of 4
+/// doubles or 8 floats per step with AVX2 (2 flops per lane), 12 scalar chains without.
+@Suite struct FMAPeakTests {
+    @Test func theProbeCountsItsFlops() {
+        let lanes = FMAPeak.instructionSet == "baseline" ? (1, 1) : (4, 8)
+        #expect(FMAPeak.run(iterations: 1000, cores: 2, single: false) == Double(2 * 1000 * 12 * lanes.0 * 2))
+        #expect(FMAPeak.run(iterations: 1000, cores: 1, single: true) == Double(1000 * 12 * lanes.1 * 2))
+        #expect(["AVX-512F", "AVX2+FMA", "baseline"].contains(FMAPeak.instructionSet))
+    }
+}

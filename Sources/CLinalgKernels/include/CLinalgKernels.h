@@ -126,6 +126,13 @@ double linalg_csr_gram_dmv(size_t r0, size_t r1, const int64_t *offsets, const i
 void linalg_csr_gradient_diagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
                                   const double *values, const double *r, const double *d, double *g, double *h);
 
+/// The FMA throughput of one core: `iterations` steps of 12 independent chains of fused
+/// multiply-adds at the widest width the table has for this CPU (AVX2: 4 doubles or 8 floats;
+/// scalar without it); returns the flops done (2 per lane per FMA) and stores the chains' sum in
+/// `sink`. Run on every core at once it measures the machine's peak.
+size_t linalg_fma_peak_f64(size_t iterations, double *sink);
+size_t linalg_fma_peak_f32(size_t iterations, double *sink);
+
 /// 1 if the vectorised AVX2+FMA path is in use on this CPU, else 0.
 int linalg_kernels_vectorised(void);
 
