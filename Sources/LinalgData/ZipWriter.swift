@@ -4,6 +4,7 @@ import CLinalgZlib
 /// `numpy.savez` and `numpy.savez_compressed` do; the CRC-32 by zlib. Members and the archive stay
 /// below 4 GiB (no zip64): a larger one is an error naming its size.
 package enum ZipWriter {
+    /// Writes `members` (each a file name and its bytes) to `path`, deflated with `compress`.
     package static func write(
         _ members: [(name: String, bytes: [UInt8])], compress: Bool, to path: String
     )
@@ -108,6 +109,7 @@ extension SparseDataSet {
 /// Writes rows as libsvm text: `label index:value …` per row, one-based indices, numbers in their
 /// shortest round-trip form (read back bit for bit).
 public enum LibSVMWriter {
+    /// Writes `rows` to `path` (through a temporary file renamed at the end).
     public static func write(_ rows: SparseRows, to path: String) throws(DataError) {
         let file = try OutputFile(path: path)
         let x = rows.matrix

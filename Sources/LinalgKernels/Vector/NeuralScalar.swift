@@ -29,9 +29,13 @@ public protocol NeuralScalar: BLASScalar, SIMDScalar {
 /// overlapping): `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `θ ← θ − s m / (√v / r + ε)`, with
 /// `s = α / (1 − β₁ᵗ)` and `r = √(1 − β₂ᵗ)`, every operation rounded on its own.
 public struct AdamStep<Scalar: NeuralScalar> {
+    /// `θ` (updated in place) and its gradient `g`.
     public let theta: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>
+    /// The moments `m` and `v` (updated in place).
     public let first: UnsafeMutablePointer<Scalar>, second: UnsafeMutablePointer<Scalar>
+    /// The number of parameters.
     public let count: Int
+    /// `β₁`, `β₂`, `s = α / (1 − β₁ᵗ)`, `r = √(1 − β₂ᵗ)` and `ε`.
     public let beta1: Scalar, beta2: Scalar, stepSize: Scalar, root: Scalar, epsilon: Scalar
 
     /// The step's buffers and constants.
