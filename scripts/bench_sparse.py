@@ -44,7 +44,8 @@ def make(path, n, d, per_row, seed=7):
     with open(path, "w") as f:
         for i in range(n):
             lo, hi = indptr[i], indptr[i + 1]
-            f.write(f"{y[i]:+d} " + " ".join(f"{j + 1}:{v:.6g}" for j, v in zip(x.indices[lo:hi], x.data[lo:hi])) + "\n")
+            pairs = zip(x.indices[lo:hi], x.data[lo:hi])
+            f.write(f"{y[i]:+d} " + " ".join(f"{j + 1}:{v:.6g}" for j, v in pairs) + "\n")
 
 
 def objective(x, y, w, lam):

@@ -26,8 +26,9 @@ public protocol NeuralScalar: BLASScalar, SIMDScalar {
 }
 
 /// One Adam step over a parameter vector `θ` with gradient `g` and moments `m`, `v` (none
-/// overlapping): `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `θ ← θ − s m / (√v / r + ε)`, with
-/// `s = α / (1 − β₁ᵗ)` and `r = √(1 − β₂ᵗ)`, every operation rounded on its own.
+/// overlapping): `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`,
+/// `θ ← θ − s m / (√v / r + ε)`, with `s = α / (1 − β₁ᵗ)` and `r = √(1 − β₂ᵗ)`, every
+/// operation rounded on its own.
 public struct AdamStep<Scalar: NeuralScalar> {
     /// `θ` (updated in place) and its gradient `g`.
     public let theta: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>
