@@ -36,9 +36,19 @@ extension SparseProducts: LogisticDesign {
     }
 }
 
-/// A dense `X` as a ``LogisticDesign``: the products by BLAS `dgemv` (OpenBLAS's threads).
-struct DenseDesign: LogisticDesign {
+/// A dense `X` as a ``LogisticDesign``: the products by BLAS `dgemv` (OpenBLAS's threads), with
+/// one `n`-vector kept for the Hessian-vector products' `Xv`.
+final class DenseDesign: LogisticDesign {
     let x: Matrix<Double>
+    let rowScratch: UnsafeMutablePointer<Double>
+
+    init(x: Matrix<Double>) {
+        self.x = x
+        rowScratch = .allocate(capacity: max(1, x.rows))
+    }
+
+    deinit { rowScratch.deallocate() }
+
     var sampleCount: Int { x.rows }
     var featureCount: Int { x.columns }
 
@@ -58,8 +68,7 @@ struct DenseDesign: LogisticDesign {
         weights d: UnsafePointer<Double>, _ v: UnsafePointer<Double>, shift: Double,
         into out: UnsafeMutablePointer<Double>
     ) -> Double {
-        let t = UnsafeMutablePointer<Double>.allocate(capacity: max(1, x.rows))
-        defer { t.deallocate() }
+        let t = rowScratch
         multiply(v, into: t)
         var total = 0.0
         for i in 0..<x.rows {

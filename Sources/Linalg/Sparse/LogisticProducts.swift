@@ -71,9 +71,8 @@ final class LogisticProducts<Design: LogisticDesign> {
         return (gradient, diagonal)
     }
 
-    /// `∇²L v` at the last evaluated point (one fused pass over `X`).
-    func hessianProduct(_ v: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: p)
+    /// `out = ∇²L v` at the last evaluated point (one fused pass over `X`, no allocation).
+    func hessianProduct(_ v: [Double], into out: inout [Double]) {
         let shift = fitIntercept ? v[d] : 0
         let total = slopes.withUnsafeBufferPointer { s in
             v.withUnsafeBufferPointer { vp in
@@ -84,7 +83,6 @@ final class LogisticProducts<Design: LogisticDesign> {
         }
         for j in 0..<d { out[j] += 2 * lambda * v[j] }
         if fitIntercept { out[d] = total }
-        return out
     }
 
     /// Whether the logits separate the samples of positive weight strictly (λ = 0: no minimiser).

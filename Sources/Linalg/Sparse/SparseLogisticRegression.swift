@@ -67,6 +67,8 @@ extension SparseLogisticRegression {
     ) -> (loss: Double, gradient: [Double], diagonal: [Double], hessianProduct: [Double]) {
         let loss = objective.evaluate(theta)
         let (gradient, diagonal) = objective.gradientAndDiagonal(theta)
-        return (loss, gradient, diagonal, objective.hessianProduct(v))
+        var product = [Double](repeating: 0, count: v.count)
+        objective.hessianProduct(v, into: &product)
+        return (loss, gradient, diagonal, product)
     }
 }

@@ -96,43 +96,44 @@ struct TrustRegionNewton<Design: LogisticDesign> {
     }
 
     /// Preconditioned CG on `Hs = −g` from `s = 0` within `‖s‖_M ≤ Δ`: the step and the residual
-    /// `r = −g − Hs`.
+    /// `r = −g − Hs`. The CG vectors are made once per Newton step; the products write in place.
     mutating func conjugateGradient(
         radius: Double, preconditioner m: [Double], forcing eta: Double
     ) -> ([Double], [Double]) {
         let p = theta.count
         var s = [Double](repeating: 0, count: p), r = gradient.map { -$0 }
-        var z = zip(r, m).map { $0 / $1 }, direction = z
-        var zr = zip(z, r).reduce(0) { $0 + $1.0 * $1.1 }
+        var z = zip(r, m).map { $0 / $1 }, direction = z, hd = s
+        var zr = Self.dot(z, r)
         let tolerance = eta * zr.squareRoot()
         for _ in 0..<max(1, min(p, 1000)) {
             if zr.squareRoot() <= tolerance { break }
-            let hd = objective.hessianProduct(direction)
+            objective.hessianProduct(direction, into: &hd)
             productCount += 1
-            let curvature = zip(direction, hd).reduce(0) { $0 + $1.0 * $1.1 }
+            let curvature = Self.dot(direction, hd)
             guard curvature > 0 else { break }
             var alpha = zr / curvature
-            let next = zip(s, direction).map { $0 + alpha * $1 }
-            if Self.mNorm(next, m) > radius {
+            // ‖s + αd‖²_M = ‖s‖²_M + 2α sᵀMd + α²‖d‖²_M, without forming s + αd.
+            let sd = (0..<p).reduce(0) { $0 + s[$1] * direction[$1] * m[$1] }
+            let ss = Self.mNorm(s, m), dd = Self.mNorm(direction, m)
+            let reachesBoundary = (ss * ss + 2 * alpha * sd + alpha * alpha * dd * dd).squareRoot() > radius
+            if reachesBoundary {
                 // Along `direction` to the boundary: the root τ ≥ 0 of ‖s + τd‖_M = Δ.
-                let sd = zip(zip(s, direction), m).reduce(0) { $0 + $1.0.0 * $1.0.1 * $1.1 }
-                let ss = Self.mNorm(s, m), dd = Self.mNorm(direction, m)
                 let gap = radius * radius - ss * ss
                 let root = (sd * sd + dd * dd * gap).squareRoot()
                 alpha = sd >= 0 ? gap / (sd + root) : (root - sd) / (dd * dd)
-                for j in 0..<p {
-                    s[j] += alpha * direction[j]
-                    r[j] -= alpha * hd[j]
-                }
-                break
             }
-            s = next
-            for j in 0..<p { r[j] -= alpha * hd[j] }
-            z = zip(r, m).map { $0 / $1 }
-            let zrNext = zip(z, r).reduce(0) { $0 + $1.0 * $1.1 }
+            for j in 0..<p {
+                s[j] += alpha * direction[j]
+                r[j] -= alpha * hd[j]
+            }
+            if reachesBoundary { break }
+            for j in 0..<p { z[j] = r[j] / m[j] }
+            let zrNext = Self.dot(z, r)
             for j in 0..<p { direction[j] = z[j] + zrNext / zr * direction[j] }
             zr = zrNext
         }
         return (s, r)
     }
+
+    static func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
 }
