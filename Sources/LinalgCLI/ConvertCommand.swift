@@ -45,16 +45,9 @@ struct ConvertCommand: ParsableCommand {
     /// Sparse output: the rows of a libsvm file or sparse `.npz` as they are, or with `--sparse` a
     /// table's non-zeros (its label column as `y`).
     func writeSparse(_ format: DataFormat) throws {
-        let inputFormat = try input.resolvedFormat()
-        var rows: SparseRows, weights: [Double]? = nil
-        if inputFormat == .libsvm {
-            rows = try LibSVMReader.read(contentsOf: input.data, indexBase: try input.readOptions().indexBase)
-        } else if inputFormat == .npz, try SparseDataSet.isSparse(input.data) {
-            let set = try SparseDataSet(contentsOf: input.data)
-            rows = SparseRows(
-                labels: set.labels ?? [Double](repeating: 0, count: set.matrix.rows), matrix: set.matrix,
-                lineNumbers: (0..<set.matrix.rows).map { $0 + 1 }, source: input.data)
-            weights = set.sampleWeights
+        var rows: SparseRows, weights: [Double]? = nil, labelled = true
+        if let found = try input.readSparse() {
+            (rows, weights, labelled) = (found.rows, found.sampleWeights, found.hasLabels)
         } else {
             guard sparse else {
                 throw UserError("--output: '\(output)' is sparse; the input is a dense table (add --sparse)")
@@ -66,9 +59,12 @@ struct ConvertCommand: ParsableCommand {
                 labels: labels, matrix: SparseMatrix(table.values), lineNumbers: table.lineNumbers ?? [],
                 source: input.data)
         }
+        // A .npz without 'y' stays without it; libsvm needs a label, 0 then.
+        if !labelled { rows.labels = [Double](repeating: 0, count: rows.labels.count) }
         if format == .npz {
             try SparseDataSet.write(
-                rows.matrix, labels: rows.labels, sampleWeights: weights, compress: compress, to: output)
+                rows.matrix, labels: labelled ? rows.labels : nil, sampleWeights: weights, compress: compress,
+                to: output)
         } else {
             try LibSVMWriter.write(rows, to: output)
         }

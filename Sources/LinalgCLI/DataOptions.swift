@@ -58,3 +58,31 @@ struct DataOptions: ParsableArguments {
         return try DataTable(contentsOf: data, options: options, sharedWith: readers)
     }
 }
+
+/// The rows of a sparse file with what a sparse `.npz` may hold beside them.
+struct SparseInput {
+    /// The rows (a `.npz`'s numbered from 1 in messages; labels NaN when it has no `y`).
+    var rows: SparseRows
+    /// A `.npz`'s `sample_weight`, if any.
+    var sampleWeights: [Double]?
+    /// Whether the labels were in the file (always for libsvm; `y` for a `.npz`).
+    var hasLabels: Bool
+}
+
+extension DataOptions {
+    /// The rows of a libsvm file or a sparse `.npz` (scipy's arrays); `nil` for any other file.
+    func readSparse() throws -> SparseInput? {
+        let format = try resolvedFormat()
+        if format == .libsvm {
+            let rows = try LibSVMReader.read(contentsOf: data, indexBase: try readOptions().indexBase)
+            return SparseInput(rows: rows, sampleWeights: nil, hasLabels: true)
+        }
+        guard format == .npz, try SparseDataSet.isSparse(data) else { return nil }
+        let set = try SparseDataSet(contentsOf: data)
+        let n = set.matrix.rows
+        let rows = SparseRows(
+            labels: set.labels ?? [Double](repeating: .nan, count: n), matrix: set.matrix,
+            lineNumbers: (0..<n).map { $0 + 1 }, source: data)
+        return SparseInput(rows: rows, sampleWeights: set.sampleWeights, hasLabels: set.labels != nil)
+    }
+}

@@ -14,24 +14,22 @@ extension LogregCommand {
     /// The rows, labels and weights of a sparse file (a libsvm file, or a `.npz` with `y` and, with
     /// `--weights sample_weight`, its weights).
     func sparseRows() throws -> (SparseRows, [Double]?) {
+        guard let found = try input.readSparse() else { preconditionFailure("only sparse files are fitted sparse") }
         if try input.resolvedFormat() == .libsvm {
             if weights != nil || offset != nil {
                 throw UserError("--weights and --offset name columns; a libsvm file has none (use a table or .npz)")
             }
-            return (try LibSVMReader.read(contentsOf: input.data, indexBase: try input.readOptions().indexBase), nil)
+            return (found.rows, nil)
         }
-        let set = try SparseDataSet(contentsOf: input.data)
-        guard let labels = set.labels else { throw UserError("\(input.data): the sparse archive has no array 'y'") }
+        guard found.hasLabels else { throw UserError("\(input.data): the sparse archive has no array 'y'") }
         if offset != nil { throw UserError("--offset: a sparse archive has no offset column") }
-        if let weights, weights != "sample_weight" || set.sampleWeights == nil {
+        if let weights, weights != "sample_weight" || found.sampleWeights == nil {
             throw UserError("--weights: a sparse archive's weights are its array 'sample_weight', got '\(weights)'")
         }
-        if let w = set.sampleWeights, let i = w.firstIndex(where: { $0 < 0 }) {
+        if let w = found.sampleWeights, let i = w.firstIndex(where: { $0 < 0 }) {
             throw UserError("\(input.data): sample_weight[\(i)] = \(w[i]) is negative")
         }
-        let rows = SparseRows(
-            labels: labels, matrix: set.matrix, lineNumbers: (0..<labels.count).map { $0 + 1 }, source: input.data)
-        return (rows, weights == nil ? nil : set.sampleWeights)
+        return (found.rows, weights == nil ? nil : found.sampleWeights)
     }
 
     /// The two-class fit of sparse rows by truncated Newton on the CSR matrix: its report and whether

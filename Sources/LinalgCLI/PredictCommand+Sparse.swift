@@ -15,17 +15,9 @@ extension PredictCommand {
             throw UserError(
                 "\(self.model): the model's features are not named f1 … f\(d), the columns of a libsvm file")
         }
-        let rows: SparseRows
-        if try input.resolvedFormat() == .libsvm {
-            rows = try LibSVMReader.read(contentsOf: input.data, indexBase: try input.readOptions().indexBase)
-        } else {
-            // A sparse .npz: its rows are numbered from 1 in messages; without 'y', no scores.
-            let set = try SparseDataSet(contentsOf: input.data)
-            rows = SparseRows(
-                labels: set.labels ?? [Double](repeating: .nan, count: set.matrix.rows), matrix: set.matrix,
-                lineNumbers: (0..<set.matrix.rows).map { $0 + 1 }, source: input.data)
-        }
-        let x = rows.matrix
+        // Only called for sparse files. Without labels (a .npz without 'y'), no scores.
+        guard let input = try input.readSparse() else { preconditionFailure("predictSparse takes sparse files") }
+        let rows = input.rows, x = rows.matrix
         var logits = [Double](repeating: model.intercept ?? 0, count: x.rows)
         for i in 0..<x.rows {
             for k in Int(x.rowOffsets[i])..<Int(x.rowOffsets[i + 1]) {
@@ -44,7 +36,7 @@ extension PredictCommand {
             if ClassLabel.number(label) == classes[1] { return 1 }
             return ClassLabel.number(label) == classes[0] || (signed && label == -1) ? 0 : nil
         }
-        guard labels.allSatisfy({ $0 != nil }) else { return }
+        guard input.hasLabels, labels.allSatisfy({ $0 != nil }) else { return }
         printScores(logits: logits, labels: labels.map { $0! }, classes: classes)
     }
 
