@@ -24,6 +24,29 @@ import Testing
         return (net, x, y)
     }
 
+    /// The gradient the last `lossAndGradient` left in `workspace`: every `W_l` row-major, then
+    /// every `b_l` (the order of ``MLP/parameters``).
+    static func parameterGradient(_ net: MLP<Double>, _ workspace: MLPWorkspace<Double>) -> [Double] {
+        (0..<net.layerCount).flatMap { workspace.gradient($0).scalars }
+            + (0..<net.layerCount).flatMap { workspace.biasGradient($0) }
+    }
+
+    /// The gradient `workspace` holds (from `lossAndGradient` on `x`, `y`, `loss`, `weights`) against
+    /// central differences of the same loss in every parameter.
+    static func centralDifferences(
+        _ net: MLP<Double>, _ x: Matrix<Double>, _ y: Matrix<Double>, _ loss: NetLoss, weights: [Double]?,
+        _ workspace: MLPWorkspace<Double>
+    ) -> DerivativeCheck {
+        let analytic = parameterGradient(net, workspace)
+        let numeric = FiniteDifferences.gradient(
+            of: { (theta: [Double]) -> Double in
+                var probe = net
+                try! probe.setParameters(theta)
+                return try! probe.lossAndGradient(x, targets: y, loss: loss, weights: weights, workspace: workspace)
+            }, at: net.parameters)
+        return FiniteDifferences.compare(analytic: analytic, numeric: numeric)
+    }
+
     static func reference(_ net: MLP<Double>) -> Reference.MLP {
         Reference.MLP(
             weights: net.weights, biases: net.hasBiases ? (0..<net.layerCount).map { net.bias($0)! } : nil,
@@ -62,16 +85,7 @@ import Testing
             expectClose(workspace.gradient(l), gradients[l], tolerance: 1e-12, "\(loss.rawValue) ∂/∂W_\(l)")
         }
         // Every parameter (weights and biases) against central differences of the loss.
-        let analytic =
-            (0..<net.layerCount).flatMap { workspace.gradient($0).scalars }
-            + (0..<net.layerCount).flatMap { workspace.biasGradient($0) }
-        let numeric = FiniteDifferences.gradient(
-            of: { (theta: [Double]) -> Double in
-                var probe = net
-                try! probe.setParameters(theta)
-                return try! probe.lossAndGradient(x, targets: y, loss: loss, workspace: workspace)
-            }, at: net.parameters)
-        let check = FiniteDifferences.compare(analytic: analytic, numeric: numeric)
+        let check = Self.centralDifferences(net, x, y, loss, weights: nil, workspace)
         #expect(check.maxRelativeError < 1e-8, "\(loss.rawValue): \(check)")
     }
 
@@ -128,9 +142,7 @@ import Testing
             let sum = try net.lossAndGradient(x, targets: y, loss: fixture.loss, weights: weights, workspace: workspace)
             let total = weights?.reduce(0, +) ?? Double(x.columns)
             let normaliser = fixture.loss.normaliser(weight: total, outputs: net.outputSize)
-            let ours =
-                (0..<net.layerCount).flatMap { workspace.gradient($0).scalars }
-                + (0..<net.layerCount).flatMap { workspace.biasGradient($0) }
+            let ours = Self.parameterGradient(net, workspace)
             let label = "\(fixture.loss.rawValue)\(weights == nil ? "" : ", weighted")"
             expectRelative([sum / normaliser], [loss], tolerance: 1e-13, "\(label) loss")
             let largest = gradient.map(abs).max() ?? 1
@@ -154,16 +166,7 @@ import Testing
             return sum + weights[b] * (try net.lossAndGradient(xb, targets: yb, loss: loss, workspace: one))
         }
         expectRelative([value], [expected], tolerance: 1e-13, "\(loss.rawValue) weighted loss")
-        let analytic =
-            (0..<net.layerCount).flatMap { workspace.gradient($0).scalars }
-            + (0..<net.layerCount).flatMap { workspace.biasGradient($0) }
-        let numeric = FiniteDifferences.gradient(
-            of: { (theta: [Double]) -> Double in
-                var probe = net
-                try! probe.setParameters(theta)
-                return try! probe.lossAndGradient(x, targets: y, loss: loss, weights: weights, workspace: workspace)
-            }, at: net.parameters)
-        let check = FiniteDifferences.compare(analytic: analytic, numeric: numeric)
+        let check = Self.centralDifferences(net, x, y, loss, weights: weights, workspace)
         #expect(check.maxRelativeError < 1e-8, "\(loss.rawValue): \(check)")
         #expect(throws: LinalgError.self) {
             try net.lossAndGradient(
