@@ -77,4 +77,29 @@ public enum Activation: Sendable, Hashable, Codable {
         case .softplus: return -S.expm1(-x)
         }
     }
+
+    /// `a''(z)` written in terms of the output `x = a(z)`: sigmoid `x(1 − x)(1 − 2x)`, tanh
+    /// `−2x(1 − x²)`, softplus `σ(z)(1 − σ(z)) = (1 − e^{−x}) e^{−x}`, and 0 for the piecewise-linear
+    /// ones (the ReLUs' kink, where `a''` does not exist, is taken as 0, as automatic differentiation
+    /// does).
+    @inlinable
+    public func secondDerivative<S: MatrixScalar>(atOutput x: S) -> S {
+        switch self {
+        case .sigmoid: return x * (1 - x) * (1 - 2 * x)
+        case .tanh: return -2 * x * (1 - x * x)
+        case .identity, .relu, .leakyReLU: return 0
+        case .softplus:
+            let e = S.exp(-x)
+            return -S.expm1(-x) * e
+        }
+    }
+
+    /// Whether `a''` is 0 everywhere (the identity and the ReLUs).
+    @inlinable
+    public var isPiecewiseLinear: Bool {
+        switch self {
+        case .identity, .relu, .leakyReLU: return true
+        case .sigmoid, .tanh, .softplus: return false
+        }
+    }
 }

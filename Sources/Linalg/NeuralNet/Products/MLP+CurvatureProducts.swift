@@ -1,0 +1,111 @@
+extension MLP {
+    // MARK: ∇²L v (forward over reverse) and Jᵀ H_ℓ J v (Gauss-Newton)
+
+    /// The Hessian-vector product of the total loss `L(θ) = Σ_b ℓ(f(x_b; θ), y_b)` (``NetLoss``, summed
+    /// over the batch): `∇²_θ L · v`, exact, by forward-over-reverse (Pearlmutter 1994): one forward
+    /// pass carrying the tangents of `v` (`ż_l`, `ẋ_l`), then one backward pass carrying `Δ_l` and their
+    /// tangents `Δ̇_l` (`a''` included). Returns `L`; `∂L/∂θ` and `∇²L v` stay in
+    /// ``NetProductWorkspace/parameterGradient`` and ``NetProductWorkspace/parameterProduct``.
+    /// `targets` are `h_L × B` (one-hot columns, or any distribution, for the softmax cross-entropy).
+    @inlinable
+    public func hvp(
+        _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>,
+        workspace space: NetProductWorkspace<Scalar>
+    ) throws(LinalgError) -> Double {
+        try checkParameterShape(v, name: "vector")
+        try load(x, into: space)
+        try checkTargets(targets, batch: x.columns, loss: loss)
+        let ld = space.base.rowStride, last = layerCount - 1, batch = x.columns
+        return parameters.withUnsafeBufferPointer { p in
+            v.scalars.withUnsafeBufferPointer { tangent in
+                targets.withUnsafeBufferPointer { y in
+                    let parameters = p.baseAddress!, v = tangent.baseAddress!, y = y.baseAddress!
+                    let f = space.base.activations[last + 1], fDot = space.tangents[last + 1]
+                    let (total, parts) = runOverSamples(space) { part, columns in
+                        forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
+                        tangentColumns(
+                            parameters, tangent: v, inputTangent: false, space, columns: columns,
+                            keepPreactivations: true)
+                        let value = MLP.lossResiduals(
+                            loss, f, targets: y, targetStride: batch, into: space.base.errors[last], rowStride: ld,
+                            rows: outputSize, columns: columns)
+                        MLP.lossHessianProduct(
+                            loss, f, tangent: fDot, targets: y, targetStride: batch, into: space.errorTangents[last],
+                            rowStride: ld, rows: outputSize, columns: columns)
+                        secondOrderBackward(
+                            parameters, tangent: v, space, gradient: gradientBuffer(space.base, part: part),
+                            product: space.product(part), samples: columns)
+                        return value
+                    }
+                    if parts > 1 {
+                        addPartialGradients(space.base, parts: parts)
+                        addPartialProducts(space, parts: parts)
+                    }
+                    return total
+                }
+            }
+        }
+    }
+
+    /// The allocating form of ``hvp(_:targets:loss:vector:workspace:)``: `(L, ∂L/∂θ, ∇²L v)`.
+    @inlinable
+    public func hvp(
+        _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>
+    ) throws(LinalgError) -> (loss: Double, gradient: NetParameters<Scalar>, product: NetParameters<Scalar>) {
+        let space = try NetProductWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
+        let value = try hvp(x, targets: targets, loss: loss, vector: v, workspace: space)
+        return (value, space.parameterGradient, space.parameterProduct)
+    }
+
+    /// The Gauss-Newton-vector product `G v = Jᵀ H_ℓ J v` of the total loss (Schraudolph 2002;
+    /// Martens 2010), with `J = ∂f/∂θ` stacked over the batch and `H_ℓ` the loss's Hessian in `f`
+    /// (exact; see ``lossHessianProduct``): one JVP for `J v`, `H_ℓ` per sample, one VJP. `G` is
+    /// positive semi-definite, and equals `∇²L` where the net is linear in θ or the residuals vanish.
+    /// Returns `L`; `G v` stays in ``NetProductWorkspace/parameterProduct``.
+    @inlinable
+    public func ggnvp(
+        _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>,
+        workspace space: NetProductWorkspace<Scalar>
+    ) throws(LinalgError) -> Double {
+        try checkParameterShape(v, name: "vector")
+        try load(x, into: space)
+        try checkTargets(targets, batch: x.columns, loss: loss)
+        let ld = space.base.rowStride, last = layerCount - 1, batch = x.columns
+        return parameters.withUnsafeBufferPointer { p in
+            v.scalars.withUnsafeBufferPointer { tangent in
+                targets.withUnsafeBufferPointer { y in
+                    let parameters = p.baseAddress!, v = tangent.baseAddress!, y = y.baseAddress!
+                    let f = space.base.activations[last + 1], fDot = space.tangents[last + 1]
+                    let g = space.base.errors[last]
+                    let (total, parts) = runOverSamples(space) { part, columns in
+                        forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
+                        tangentColumns(
+                            parameters, tangent: v, inputTangent: false, space, columns: columns,
+                            keepPreactivations: false)
+                        let value = MLP.lossResiduals(
+                            loss, f, targets: y, targetStride: batch, into: g, rowStride: ld, rows: outputSize,
+                            columns: columns)
+                        // The backward pass of G v starts from H_ℓ J v in place of ∂ℓ/∂f.
+                        MLP.lossHessianProduct(
+                            loss, f, tangent: fDot, targets: y, targetStride: batch, into: g, rowStride: ld,
+                            rows: outputSize, columns: columns)
+                        backpropagateShare(parameters, space.base, into: space.product(part), samples: columns)
+                        return value
+                    }
+                    addPartialProducts(space, parts: parts)
+                    return total
+                }
+            }
+        }
+    }
+
+    /// The allocating form of ``ggnvp(_:targets:loss:vector:workspace:)``: `(L, G v)`.
+    @inlinable
+    public func ggnvp(
+        _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>
+    ) throws(LinalgError) -> (loss: Double, product: NetParameters<Scalar>) {
+        let space = try NetProductWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
+        let value = try ggnvp(x, targets: targets, loss: loss, vector: v, workspace: space)
+        return (value, space.parameterProduct)
+    }
+}
