@@ -19,6 +19,32 @@ struct EvalCommand: ParsableCommand {
     var jacobians = false
     @Option(help: "Compute in float32 or float64 (default: the model file's \"dtype\", else float64).")
     var dtype: String?
+    @Option(
+        help: """
+            T.json: tangents {"inputs": B×h_0, "weights": [W_l], "biases": [b_l]} (any part may be missing: 0); \
+            prints jvp (B × h_L), the Jacobian-vector product.
+            """)
+    var jvp: String?
+    @Option(
+        help: """
+            C.json: {"cotangents": B×h_L}; prints the vector-Jacobian product vjp_inputs (B × h_0), vjp_weights, \
+            vjp_biases.
+            """)
+    var vjp: String?
+    @Option(
+        help: """
+            squared-error, softmax-cross-entropy or sigmoid-cross-entropy, summed over the inputs: prints loss, \
+            gradient_weights, gradient_biases (needs --targets).
+            """)
+    var loss: String?
+    @Option(help: "Y.json: {\"targets\": B×h_L} or, for softmax-cross-entropy, {\"labels\": [B class indices]}.")
+    var targets: String?
+    @Option(help: "V.json: {\"weights\": [W_l], \"biases\": [b_l]}; prints hvp_weights, hvp_biases (∇²L·V).")
+    var hvp: String?
+    @Option(help: "V.json as for --hvp; prints ggnvp_weights, ggnvp_biases (the Gauss-Newton product JᵀH_ℓJ·V).")
+    var ggnvp: String?
+    @Flag(help: "Print per_sample_gradient_norms (B): ‖∇_θ ℓ_b‖ of every input, without forming the gradients.")
+    var perSampleNorms = false
 
     @OptionGroup var memory: MemoryOptions
 
@@ -40,6 +66,8 @@ struct EvalCommand: ParsableCommand {
         let x = try ModelFiles.loadInputs(input, inputSize: net.inputSize).converted(to: S.self)
         try checkNetFitsInMemory(sizes: net.sizes, batch: x.columns, jacobians: jacobians)
         if jacobians { try Self.checkJacobianOutputSize(sizes: net.sizes, batch: x.columns, model: model) }
+        let products = try ProductRequest(
+            jvp: jvp, vjp: vjp, loss: loss, targets: targets, hvp: hvp, ggnvp: ggnvp, perSampleNorms: perSampleNorms)
         let f = try net(x)
         if let (i, b) = f.firstNonFinite {
             throw UserError("\(model): output \(i) of input \(b) is not finite (the weights overflow)")
@@ -83,6 +111,7 @@ struct EvalCommand: ParsableCommand {
                 members.append(("jacobian_biases", JSONWriter.array(encoded: perLayer)))
             }
         }
+        members += try products.members(net, x)
         return JSONWriter.object(members)
     }
 
