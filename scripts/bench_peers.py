@@ -378,6 +378,70 @@ def jax_sgd_case(budget, steps=20000):
     return sgd_record("jax", train, budget, steps)
 
 
+def product_flops(case, sizes, batch):
+    """The Swift bench's counts (FlopCount) of the derivative products: JVP and VJP 6BΣ, HVP
+    2B(4Σ + 5(Σ − h₁h₀)), Gauss-Newton 2B(3Σ + 2(Σ − h₁h₀)), per-sample norms 2B(2Σ − h₁h₀)."""
+    s = weight_count(sizes)
+    inner = s - sizes[0] * sizes[1]
+    kind = case.removeprefix("mlp.").removesuffix("_f32")
+    return 2 * batch * {"jvp": 3 * s, "vjp": 3 * s, "hvp": 4 * s + 5 * inner, "ggnvp": 3 * s + 2 * inner,
+                         "per_sample_norms": s + inner}[kind]
+
+
+def jax_product_cases(sizes, batch, budget, single=False):
+    """The derivative products of the wide net in JAX, jit-compiled, as its users write them: `jax.jvp`
+    in the weights and the inputs, `jax.vjp` to both, the HVP of Σ‖f − y‖² as `jax.jvp(jax.grad(L))`,
+    the Gauss-Newton product from `jax.jvp` and `jax.vjp` of f (H_ℓ = 2I), per-sample gradient norms by
+    `vmap(grad)` over the samples (which forms the B gradients)."""
+    import jax
+    import jax.numpy as jnp
+
+    if not single:
+        jax.config.update("jax_enable_x64", True)
+    dtype = jnp.float32 if single else jnp.float64
+    weights, x, y, _ = peer_inputs(sizes, batch, 1, lambda a: jnp.asarray(a, dtype=dtype))
+    rng = np.random.default_rng(11)
+    v = [jnp.asarray(0.05 * rng.standard_normal(w.shape), dtype=dtype) for w in weights]
+    x_dot = jnp.asarray(rng.standard_normal(x.shape), dtype=dtype)
+    f = layered(jax.nn.sigmoid)
+
+    def loss(ws):
+        return jnp.sum((f(ws, x) - y) ** 2)
+
+    def sample_loss(ws, x0, y0):
+        return jnp.sum((f(ws, x0) - y0) ** 2)
+
+    jvp = jax.jit(lambda ws, v, xd: jax.jvp(f, (ws, x), (v, xd)))
+    vjp = jax.jit(lambda ws, g: jax.vjp(f, ws, x)[1](g))
+    hvp = jax.jit(lambda ws, v: jax.jvp(jax.grad(loss), (ws,), (v,))[1])
+
+    def ggn(ws, v):
+        _, jv = jax.jvp(lambda w: f(w, x), (ws,), (v,))
+        return jax.vjp(lambda w: f(w, x), ws)[1](2 * jv)[0]
+
+    ggnvp = jax.jit(ggn)
+
+    def norms(ws):
+        grads = jax.vmap(jax.grad(sample_loss), in_axes=(None, 1, 1))(ws, x, y)
+        return jnp.sqrt(sum(jnp.sum(g.reshape(g.shape[0], -1) ** 2, axis=1) for g in grads))
+
+    per_sample = jax.jit(norms)
+    ready = lambda body: (lambda: jax.block_until_ready(body()))
+    suffix = "_f32" if single else ""
+    bodies = {
+        "jvp": lambda: jvp(weights, v, x_dot),
+        "vjp": lambda: vjp(weights, y),
+        "hvp": lambda: hvp(weights, v),
+        "ggnvp": lambda: ggnvp(weights, v),
+        "per_sample_norms": lambda: per_sample(weights),
+    }
+    return [
+        record(f"mlp.{name}{suffix}", sizes, batch, "jax", measure_compiled(ready(body), budget),
+               product_flops(name, sizes, batch))
+        for name, body in bodies.items()
+    ]
+
+
 def sgd_record(implementation, train, budget, steps):
     """The mlp.sgd_identity record of `train` (`steps` SGD steps of the exercise net), compiled first."""
     flops = steps * 2 * (3 * weight_count(EXERCISE) - EXERCISE[0] * EXERCISE[1])
@@ -404,6 +468,9 @@ def peer_mlp_cases(wanted, budget):
             records += [r for r in single(WIDE, 1024, budget) if wanted(r["case"])]
         if wanted("mlp.sgd_identity"):
             records.append(sgd(budget))
+        if name == "jax" and any(wanted(f"mlp.{p}") for p in ("jvp", "vjp", "hvp", "ggnvp", "per_sample_norms")):
+            for single in (False, True):
+                records += [r for r in jax_product_cases(WIDE, 1024, budget, single) if wanted(r["case"])]
     return records
 
 

@@ -63,6 +63,8 @@ enum BenchCases {
         for batch in [1, 64, 1024] { cases += mlpCases(exerciseNet, batch: batch, jacobianBatch: batch) }
         cases += mlpCases(wideNet, batch: 1024, jacobianBatch: 4)
         cases += mlpFloatCases(wideNet, batch: 1024)
+        cases +=
+            ProductCases.all(wideNet, batch: 1024, Double.self) + ProductCases.all(wideNet, batch: 1024, Float.self)
         cases.append(sgd())
         let (n, d) = settings.quick ? (20_000, 50) : (100_000, 100)
         cases += logistic(n: n, d: d)

@@ -42,6 +42,34 @@ public enum FlopCount {
         return mlpForward(sizes, batch: batch) + 2 * Double(batch) * Double(sizes.last!) * inner
     }
 
+    /// A JVP in both the inputs and the parameters: the forward GEMMs, `W_l ẋ_l` and `V_l x_l`: `6BΣ`.
+    public static func mlpJVP(_ sizes: [Int], batch: Int) -> Double { 3 * mlpForward(sizes, batch: batch) }
+
+    /// A VJP to the inputs and the parameters: the forward GEMMs, `Δ_l x_lᵀ` and `W_lᵀ Δ_l` for every
+    /// layer: `6BΣ`.
+    public static func mlpVJP(_ sizes: [Int], batch: Int) -> Double { 3 * mlpForward(sizes, batch: batch) }
+
+    /// A Hessian-vector product by forward over reverse: `x_l`, `V_l x_l`, `Δ_l x_lᵀ`, `Δ̇_l x_lᵀ` for
+    /// every layer and `W_l ẋ_l`, `Δ_l ẋ_lᵀ`, `W_lᵀ Δ_l`, `W_lᵀ Δ̇_l`, `V_lᵀ Δ_l` for all but the first
+    /// (`ẋ₀ = 0`): `2B(4Σ + 5(Σ − h₁h₀))`.
+    public static func mlpHVP(_ sizes: [Int], batch: Int) -> Double {
+        let s = weightCount(sizes), inner = s - Double(sizes[0] * sizes[1])
+        return 2 * Double(batch) * (4 * s + 5 * inner)
+    }
+
+    /// A Gauss-Newton-vector product: forward, `V_l x_l`, `Δ_l x_lᵀ` for every layer, `W_l ẋ_l` and
+    /// `W_lᵀ Δ_l` for all but the first: `2B(3Σ + 2(Σ − h₁h₀))`.
+    public static func mlpGGNVP(_ sizes: [Int], batch: Int) -> Double {
+        let s = weightCount(sizes), inner = s - Double(sizes[0] * sizes[1])
+        return 2 * Double(batch) * (3 * s + 2 * inner)
+    }
+
+    /// Per-sample gradient norms: forward and `W_lᵀ Δ_l` for all layers but the first, no weight
+    /// gradient: `2B(2Σ − h₁h₀)`.
+    public static func mlpPerSampleNorms(_ sizes: [Int], batch: Int) -> Double {
+        2 * Double(batch) * (2 * weightCount(sizes) - Double(sizes[0] * sizes[1]))
+    }
+
     /// `steps` per-sample SGD steps (each a forward and backward pass with batch 1).
     public static func sgd(_ sizes: [Int], steps: Int, batch: Int = 1) -> Double {
         Double(steps) * mlpGradient(sizes, batch: batch)

@@ -39,6 +39,17 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "The slope of leaky_relu for z ≤ 0.") var leakySlope = 0.01
     @Option(parsing: .unconditional, help: "Stop after this many epochs without a lower validation error.")
     var patience: Int?
+    @Option(
+        parsing: .unconditional,
+        help: """
+            DP-SGD: clip every sample's gradient to this norm C (factor min(1, C/(‖g_b‖ + 1e-6)), as Opacus) \
+            before summing; the per-sample norms come from the backprop factors, no gradient is formed per sample.
+            """)
+    var clipPerSample: Double?
+    @Option(
+        parsing: .unconditional,
+        help: "With --clip-per-sample: add Gaussian noise of deviation σ·C to the clipped sum (seeded by --seed).")
+    var noiseMultiplier: Double?
 
     @OptionGroup var memory: MemoryOptions
 
@@ -53,9 +64,18 @@ struct TrainCommand: ParsableCommand {
             let hidden = try parseActivation(activation, flag: "--activation", leakySlope: leakySlope)
             let output = try parseActivation(outputActivation, flag: "--output-activation", leakySlope: leakySlope)
             guard patience == nil || validation != nil else { throw UserError("--patience needs --validation") }
-            let configuration = TrainingConfiguration(
+            var configuration = TrainingConfiguration(
                 optimizer: optimizer, learningRate: lr, epochs: epochs, batchSize: batch, seed: seed,
                 patience: patience)
+            guard noiseMultiplier == nil || clipPerSample != nil else {
+                throw UserError("--noise-multiplier needs --clip-per-sample (the noise is σ times the clipping norm)")
+            }
+            guard clipPerSample == nil || weights == nil else {
+                throw UserError("--clip-per-sample takes unweighted samples: drop --weights")
+            }
+            configuration.clipping = clipPerSample.map {
+                PerSampleClipping(maxNorm: $0, noiseMultiplier: noiseMultiplier ?? 0)
+            }
             try configuration.validate()
             try checkNetFitsInMemory(sizes: sizes, batch: batch, jacobians: false)
             for (path, flag) in [(save, "--save"), (log, "--log"), (plot, "--plot")] {

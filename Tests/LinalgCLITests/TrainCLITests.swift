@@ -129,3 +129,32 @@ import Testing
         #expect(single.jacobian_biases == nil)
     }
 }
+
+extension TrainCLITests {
+    /// `--clip-per-sample` trains (its steps are checked against Opacus in ClippingTests); a tiny clipping
+    /// norm slows the descent against plain SGD; bad combinations exit 2 with the reason.
+    @Test func clipPerSampleTrainsAndRefusesBadCombinations() throws {
+        let directory = try CLI.temporaryDirectory()
+        let data = directory.appendingPathComponent("t.npz").path
+        try TrainingFixtures.trainingNpz.write(to: URL(fileURLWithPath: data))
+        func finalLoss(_ extra: [String]) throws -> Double {
+            let result = try CLI.run(
+                [
+                    "train", "--sizes", "3,5,2", "--data", data, "--epochs", "5", "--batch", "4", "--optimizer", "sgd",
+                    "--lr", "0.2", "--dtype", "float64",
+                ] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let line = try #require(result.stdout.split(separator: "\n").last { $0.contains("final train_mse=") })
+            let value = try #require(line.split(separator: "final train_mse=").last).prefix { !$0.isWhitespace && $0 != "," }
+            return try #require(Double(value))
+        }
+        let plain = try finalLoss([])
+        let clipped = try finalLoss(["--clip-per-sample", "1e-4"])
+        let noisy = try finalLoss(["--clip-per-sample", "1e-4", "--noise-multiplier", "1"])
+        #expect(clipped > plain && noisy.isFinite)
+        let base = ["train", "--sizes", "3,5,2", "--data", data, "--epochs", "1"]
+        expectUserError(try CLI.run(base + ["--noise-multiplier", "1"]), "--noise-multiplier", "--clip-per-sample")
+        expectUserError(try CLI.run(base + ["--clip-per-sample", "0"]), "clipping norm")
+        expectUserError(try CLI.run(base + ["--clip-per-sample", "1", "--noise-multiplier", "-2"]), "noise multiplier")
+    }
+}

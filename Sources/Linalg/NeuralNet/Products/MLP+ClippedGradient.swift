@@ -28,22 +28,31 @@ extension MLP {
         try checkTargets(targets, batch: x.columns, loss: loss)
         return parameters.withUnsafeBufferPointer { p in
             targets.withUnsafeBufferPointer { y in
-                let parameters = p.baseAddress!, y = y.baseAddress!
-                let (total, parts) = runOverSamples(space) { part, columns in
-                    let value = perSampleNormPass(
-                        parameters, targets: y, loss: loss, scale: scale, space, samples: columns)
-                    let factors = space.sampleFactors
-                    for b in columns {
-                        factors[b] = Scalar(min(1, maxNorm / (space.sampleNorms[b].squareRoot() + 1e-6)))
-                    }
-                    scaledWeightGradients(
-                        space.base, factors: factors, into: gradientBuffer(space.base, part: part), samples: columns)
-                    return value
-                }
-                if parts > 1 { addPartialGradients(space.base, parts: parts) }
-                return total
+                clippedGradientPass(
+                    p.baseAddress!, targets: y.baseAddress!, targetStride: x.columns, loss: loss, maxNorm: maxNorm,
+                    scale: scale, space)
             }
         }
+    }
+
+    /// The pass of ``clippedGradient(_:targets:loss:maxNorm:workspace:)`` on the batch already in the
+    /// workspace's `x₀`, with targets `targetStride` apart: `Σ_b ℓ_b`, the clipped sum in the workspace.
+    @inlinable
+    func clippedGradientPass(
+        _ parameters: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, targetStride: Int, loss: NetLoss,
+        maxNorm: Double, scale: Scalar, _ space: NetProductWorkspace<Scalar>
+    ) -> Double {
+        let (total, parts) = runOverSamples(space) { part, columns in
+            let value = perSampleNormPass(
+                parameters, targets: y, targetStride: targetStride, loss: loss, scale: scale, space, samples: columns)
+            let factors = space.sampleFactors
+            for b in columns { factors[b] = Scalar(min(1, maxNorm / (space.sampleNorms[b].squareRoot() + 1e-6))) }
+            scaledWeightGradients(
+                space.base, factors: factors, into: gradientBuffer(space.base, part: part), samples: columns)
+            return value
+        }
+        if parts > 1 { addPartialGradients(space.base, parts: parts) }
+        return total
     }
 
     /// `Σ_b c_b Δ_{l,b} x_{l,b}ᵀ` and `Σ_b c_b Δ_{l,b}` for every layer over `samples` into `out`: each

@@ -61,16 +61,16 @@ extension MLP {
     }
 
     /// Forward pass, per-sample `scale · ∂ℓ_b/∂f`, errors-only backward and the squared norms over
-    /// `samples`; returns their loss `Σ_b ℓ_b`.
+    /// `samples` (targets with rows `targetStride` apart); returns their loss `Σ_b ℓ_b`.
     @inlinable
     func perSampleNormPass(
-        _ parameters: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, loss: NetLoss, scale: Scalar,
-        _ space: NetProductWorkspace<Scalar>, samples: Range<Int>
+        _ parameters: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, targetStride: Int, loss: NetLoss,
+        scale: Scalar, _ space: NetProductWorkspace<Scalar>, samples: Range<Int>
     ) -> Double {
         let base = space.base, ld = base.rowStride, last = layerCount - 1
         forwardColumns(parameters, base.activations, rowStride: ld, columns: samples)
         let value = MLP.lossResiduals(
-            loss, base.activations[last + 1], targets: y, targetStride: space.batchSize, into: base.errors[last],
+            loss, base.activations[last + 1], targets: y, targetStride: targetStride, into: base.errors[last],
             rowStride: ld, rows: outputSize, columns: samples)
         if scale != 1 {
             for r in 0..<outputSize { for b in samples { base.errors[last][r * ld + b] *= scale } }
@@ -103,7 +103,9 @@ extension MLP {
             targets.withUnsafeBufferPointer { y in
                 let parameters = p.baseAddress!, y = y.baseAddress!
                 return runOverSamples(space) { _, columns in
-                    perSampleNormPass(parameters, targets: y, loss: loss, scale: scale, space, samples: columns)
+                    perSampleNormPass(
+                        parameters, targets: y, targetStride: x.columns, loss: loss, scale: scale, space,
+                        samples: columns)
                 }.sum
             }
         }

@@ -23,6 +23,10 @@ extension MLP {
                 what: "loss",
                 detail: "\(configuration.loss.rawValue) takes the logits: the last layer's activation must be identity")
         }
+        if configuration.clipping != nil && samples.weights != nil {
+            throw .invalidValue(
+                what: "clipping", detail: "per-sample clipping takes unweighted samples (drop the sample weights)")
+        }
         try checkShapes(samples, name: "training samples")
         if let validation { try checkShapes(validation, name: "validation samples") }
         let run = try MiniBatchSchedule(

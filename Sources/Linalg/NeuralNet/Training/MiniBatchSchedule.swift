@@ -9,6 +9,11 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
     /// share may be empty when the last batch has fewer samples than there are processes.
     let fullShare: Range<Int>, restShare: Range<Int>
     let full: MLPWorkspace<Scalar>, rest: MLPWorkspace<Scalar>
+    /// With per-sample clipping: the product workspaces whose bases are `full` and `rest`, and the
+    /// seeded source of the noise (the same on every process, added once to the group's sum).
+    let clipping: PerSampleClipping?
+    let fullProducts: NetProductWorkspace<Scalar>?, restProducts: NetProductWorkspace<Scalar>?
+    var noise: Xoshiro256StarStar
     /// The batch's targets, `h_L` rows of the workspace's row stride.
     let targets: UnsafeMutablePointer<Scalar>
     /// The batch's sample weights (one per column), when the samples have weights.
@@ -33,10 +38,23 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         fullShare = group?.columns(ofBatch: batch) ?? 0..<batch
         let restSize = n % batch == 0 ? batch : n % batch
         restShare = group?.columns(ofBatch: restSize) ?? 0..<restSize
-        full = try MLPWorkspace<Scalar>(sizes: net.sizes, batchSize: fullShare.count)
-        rest =
-            restShare.count == fullShare.count
-            ? full : try MLPWorkspace<Scalar>(sizes: net.sizes, batchSize: restShare.count)
+        clipping = configuration.clipping
+        if clipping != nil {
+            let products = try NetProductWorkspace<Scalar>(sizes: net.sizes, batchSize: fullShare.count)
+            fullProducts = products
+            restProducts =
+                restShare.count == fullShare.count
+                ? products : try NetProductWorkspace<Scalar>(sizes: net.sizes, batchSize: restShare.count)
+            full = products.base
+            rest = restProducts!.base
+        } else {
+            (fullProducts, restProducts) = (nil, nil)
+            full = try MLPWorkspace<Scalar>(sizes: net.sizes, batchSize: fullShare.count)
+            rest =
+                restShare.count == fullShare.count
+                ? full : try MLPWorkspace<Scalar>(sizes: net.sizes, batchSize: restShare.count)
+        }
+        noise = Xoshiro256StarStar(seed: configuration.seed ^ 0x6E6F_6973_655F_6470)
         targets = .allocate(capacity: net.outputSize * max(1, full.rowStride))
         batchWeights = .allocate(capacity: max(1, full.rowStride))
         optimizer = OptimizerState<Scalar>(configuration.optimizer, count: net.parameters.count)
@@ -126,6 +144,11 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         var loss = 0.0
         if share.isEmpty || weight == 0 {
             workspace.gradient.update(repeating: 0, count: net.parameters.count)
+        } else if let clipping {
+            let products = size == batch ? fullProducts! : restProducts!
+            loss = net.clippedGradientPass(
+                UnsafePointer(theta), targets: targets, targetStride: ld, loss: lossKind, maxNorm: clipping.maxNorm,
+                scale: Scalar(1 / lossKind.normaliser(samples: 1, outputs: net.outputSize)), products)
         } else {
             loss = net.lossStep(
                 lossKind, UnsafePointer(theta), targets: targets, targetStride: ld,
@@ -133,8 +156,19 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
                 scale: Scalar(1 / lossKind.normaliser(weight: weight, outputs: net.outputSize)))
         }
         if let group { loss = sumOverGroup(group, gradient: workspace.gradient, loss: loss) }
+        if let clipping { addNoiseAndAverage(clipping, workspace.gradient, count: net.parameters.count, size: size) }
         optimizer.step(theta, gradient: workspace.gradient, learningRate: learningRate)
         return (loss / lossKind.normaliser(samples: 1, outputs: net.outputSize), weight)
+    }
+
+    /// DP-SGD's last two steps on the clipped sum: `g ← (g + σC ξ)/B` with `ξ ~ N(0, I)` drawn in order
+    /// (nothing drawn for `σ = 0`).
+    func addNoiseAndAverage(_ clipping: PerSampleClipping, _ g: UnsafeMutablePointer<Scalar>, count: Int, size: Int) {
+        let deviation = clipping.noiseMultiplier * clipping.maxNorm, scale = 1 / Double(size)
+        for i in 0..<count {
+            let drawn = deviation > 0 ? deviation * noise.nextNormal() : 0
+            g[i] = Scalar((Double(g[i]) + drawn) * scale)
+        }
     }
 
     /// One reduction per step: the gradient (in place) and the loss of every process's share.

@@ -18,6 +18,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var patience: Int?
     /// The loss trained on (``NetLoss/normaliser(samples:outputs:)`` gives its mean).
     public var loss: NetLoss
+    /// DP-SGD's per-sample clipping and Gaussian noise, or `nil` for plain gradients.
+    public var clipping: PerSampleClipping? = nil
 
     /// Adam with `α = 10⁻³`, 20 epochs of batches of 64, as a PyTorch user would start.
     public init(
@@ -44,6 +46,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
         guard learningRate.isFinite, learningRate > 0 else {
             throw .invalidValue(what: "learning rate", detail: "must be finite and > 0, got \(learningRate)")
         }
+        if let clipping { try clipping.validate() }
         switch optimizer {
         case .sgd: break
         case .momentum(let mu):
@@ -96,4 +99,31 @@ public struct TrainingReport<Scalar: NeuralScalar>: Sendable {
     public var bestEpoch: Int
     /// Whether training stopped before the configured epochs because of the patience.
     public var stoppedEarly: Bool
+}
+
+/// DP-SGD's gradient (Abadi et al. 2016, as Opacus's `DPOptimizer` takes it): every sample's gradient
+/// `g_b` of its mean-normalised loss clipped to norm `C` (scaled by `min(1, C/(‖g_b‖ + 10⁻⁶))`), the
+/// clipped gradients summed, Gaussian noise `N(0, (σC)²)` added to every parameter, and the sum divided
+/// by the batch size.
+public struct PerSampleClipping: Sendable, Equatable {
+    /// The clipping norm `C`.
+    public var maxNorm: Double
+    /// The noise multiplier `σ` (0: clipping only).
+    public var noiseMultiplier: Double
+
+    /// Clipping to `maxNorm` with noise `noiseMultiplier · maxNorm`.
+    public init(maxNorm: Double, noiseMultiplier: Double = 0) {
+        self.maxNorm = maxNorm
+        self.noiseMultiplier = noiseMultiplier
+    }
+
+    /// Checks `C > 0` and `σ ≥ 0`, both finite.
+    public func validate() throws(LinalgError) {
+        guard maxNorm.isFinite, maxNorm > 0 else {
+            throw .invalidValue(what: "clipping norm", detail: "must be finite and > 0, got \(maxNorm)")
+        }
+        guard noiseMultiplier.isFinite, noiseMultiplier >= 0 else {
+            throw .invalidValue(what: "noise multiplier", detail: "must be finite and ≥ 0, got \(noiseMultiplier)")
+        }
+    }
 }
