@@ -47,7 +47,8 @@ struct ProductRequest {
             let tangent = try ProductFiles.parameters(object, for: net, jvp)
             let hasParts = object["weights"] != nil || object["biases"] != nil
             guard hasParts || inputs != nil else {
-                throw UserError("\(jvp): needs \"inputs\", \"weights\" or \"biases\" (the tangents; missing parts are 0)")
+                throw UserError(
+                    "\(jvp): needs \"inputs\", \"weights\" or \"biases\" (the tangents; missing parts are 0)")
             }
             let result = try net.jvp(
                 x, inputTangent: inputs?.converted(to: S.self), parameterTangent: hasParts ? tangent : nil)

@@ -49,111 +49,40 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var memory: MemoryOptions
 
     func run() throws {
-        let text = try reportingUserErrors { () throws -> String in
+        let out = JSONOutputStream()
+        try reportingUserErrors { () throws -> Void in
             try memory.apply()
             let file = try ModelFiles.loadModel(model)
             switch try dtype.map({ try ModelFiles.DType.parse($0) }) ?? file.dtype {
-            case .float32: return try evaluate(try file.net(Float.self))
-            case .float64: return try evaluate(try file.net(Double.self))
+            case .float32: try evaluate(try file.net(Float.self), to: out)
+            case .float64: try evaluate(try file.net(Double.self), to: out)
             }
         }
-        print(text)
+        out.write("\n")
+        out.flush()
     }
 
-    /// The JSON text of the outputs (and Jacobians) of `net` on the inputs, in the net's precision;
-    /// every number is written as its exact `Double` value.
-    func evaluate<S: NeuralScalar>(_ net: MLP<S>) throws -> String {
+    /// Writes the JSON object of the outputs (and Jacobians and products) of `net` on the inputs, in the
+    /// net's precision, to `out`; every number is written as its exact `Double` value. The products are
+    /// computed before anything is written; the Jacobians are streamed a chunk of inputs at a time.
+    func evaluate<S: NeuralScalar>(_ net: MLP<S>, to out: JSONOutputStream) throws {
         let x = try ModelFiles.loadInputs(input, inputSize: net.inputSize).converted(to: S.self)
-        try checkNetFitsInMemory(sizes: net.sizes, batch: x.columns, jacobians: jacobians)
-        if jacobians { try Self.checkJacobianOutputSize(sizes: net.sizes, batch: x.columns, model: model) }
+        try checkNetFitsInMemory(sizes: net.sizes, batch: x.columns, jacobians: false)
         let products = try ProductRequest(
             jvp: jvp, vjp: vjp, loss: loss, targets: targets, hvp: hvp, ggnvp: ggnvp, perSampleNorms: perSampleNorms)
         let f = try net(x)
         if let (i, b) = f.firstNonFinite {
             throw UserError("\(model): output \(i) of input \(b) is not finite (the weights overflow)")
         }
-        var members = [
-            ("outputs", JSONWriter.array(encoded: (0..<x.columns).map { JSONWriter.array(doubles(f.column($0))) }))
-        ]
-        if jacobians {
-            let inputJacobians = try net.inputJacobians(x)
-            let factors = try net.weightJacobianFactors(x)
-            try Self.requireFinite(
-                inputJacobians: inputJacobians, factors: factors, layers: net.layerCount, model: model)
-            members.append(
-                (
-                    "jacobian_x0",
-                    JSONWriter.array(
-                        encoded: inputJacobians.map { j in
-                            JSONWriter.array(encoded: j.rowArrays.map { JSONWriter.array(doubles($0)) })
-                        })
-                ))
-            let perLayer = (0..<net.layerCount).map { l in
-                JSONWriter.array(
-                    encoded: (0..<x.columns).map { b in
-                        let tensor = factors.tensor(layer: l, sample: b)
-                        return JSONWriter.array(
-                            encoded: (0..<tensor.shape.0).map { i in
-                                JSONWriter.array(encoded: tensor.slice(output: i).rowArrays.map(JSONWriter.array))
-                            })
-                    })
-            }
-            members.append(("jacobian_weights", JSONWriter.array(encoded: perLayer)))
-            if net.hasBiases {
-                // ∂f/∂b_l = δ_l, sample by sample.
-                let perLayer = (0..<net.layerCount).map { l in
-                    JSONWriter.array(
-                        encoded: (0..<x.columns).map { b in
-                            let delta = factors.sensitivity(layer: l, sample: b)
-                            return JSONWriter.array(encoded: delta.rowArrays.map { JSONWriter.array(doubles($0)) })
-                        })
-                }
-                members.append(("jacobian_biases", JSONWriter.array(encoded: perLayer)))
-            }
-        }
-        members += try products.members(net, x)
-        return JSONWriter.object(members)
+        let productMembers = try products.members(net, x)
+        out.write(
+            "{" + JSONWriter.string("outputs") + ": "
+                + JSONWriter.array(encoded: (0..<x.columns).map { JSONWriter.array(doubles(f.column($0))) }))
+        if jacobians { try streamJacobians(net, x, to: out) }
+        for (key, value) in productMembers { out.write(", " + JSONWriter.string(key) + ": " + value) }
+        out.write("}")
     }
 
     /// The exact `Double` values of `values`.
     func doubles<S: NeuralScalar>(_ values: [S]) -> [Double] { values.map { Double($0) } }
-
-    /// Refuses `--jacobians` output whose JSON text (about 24 bytes a number, `B h_L (h_0 + Σ h_{l+1} h_l)`
-    /// numbers) would take more than a quarter of physical memory, saying how large it would be.
-    static func checkJacobianOutputSize(sizes: [Int], batch: Int, model: String) throws {
-        let h = sizes.last!
-        var terms = [[batch, h, sizes[0], 24]]
-        terms += (0..<(sizes.count - 1)).map { [batch, h, sizes[$0 + 1], sizes[$0], 24] }
-        let limit = SystemMemory.limit / 4
-        guard let bytes = checkedSum(of: terms), bytes <= limit else {
-            let size = checkedSum(of: terms).map(SystemMemory.formatted) ?? "more than 2^63 bytes"
-            throw UserError(
-                "\(model): --jacobians for \(batch) inputs would print about \(size) of JSON (B·h_L·Σh_{l+1}h_l "
-                    + "numbers); the limit is \(SystemMemory.formatted(limit)): use fewer inputs")
-        }
-    }
-
-    /// Throws, naming the derivative, the input and the entry, when a Jacobian entry is not finite
-    /// (finite weights whose products overflow): JSON has no form for it.
-    static func requireFinite<S: NeuralScalar>(
-        inputJacobians: [Matrix<S>], factors: WeightJacobianFactors<S>, layers: Int, model: String
-    ) throws {
-        for (b, jacobian) in inputJacobians.enumerated() {
-            if let (i, k) = jacobian.firstNonFinite {
-                throw UserError(
-                    "\(model): df/dx0 of input \(b) is \(jacobian[i, k]) at [\(i)][\(k)] (the weights overflow)")
-            }
-        }
-        for l in 0..<layers {
-            for b in 0..<inputJacobians.count {
-                let tensor = factors.tensor(layer: l, sample: b)
-                guard let index = tensor.scalars.firstIndex(where: { !$0.isFinite }) else { continue }
-                let (rows, columns) = (tensor.shape.1, tensor.shape.2)
-                let (i, j, k) = (index / (rows * columns), index / columns % rows, index % columns)
-                throw UserError(
-                    "\(model): df/dW_\(l) of input \(b) is \(tensor.scalars[index]) at [\(i)][\(j)][\(k)] "
-                        + "(the product δ_\(l) x_\(l) overflows)")
-            }
-        }
-    }
 }

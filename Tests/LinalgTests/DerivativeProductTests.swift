@@ -252,6 +252,40 @@ func relativeError<A: BinaryFloatingPoint, B: BinaryFloatingPoint>(_ a: [A], _ b
                 < 1e-12)
     }
 
+    /// Jacobians a chunk of samples at a time equal the whole batch's, chunk by chunk, in order.
+    @Test func chunkedJacobiansEqualTheWholeBatch() throws {
+        let t = try ProductFixture<Double>(
+            ProductCase(activation: .softplus, biases: true, loss: .squaredError), batch: 7)
+        let whole = try t.net.inputJacobians(t.x)
+        let factors = try t.net.weightJacobianFactors(t.x)
+        var seen: [Int] = []
+        try t.net.inputJacobians(t.x, chunkSize: 3) { samples, jacobians in
+            #expect(samples.count == jacobians.count && samples.count <= 3)
+            for (i, jacobian) in jacobians.enumerated() {
+                // A chunk's products may take another GEMM path than the batch's: equal to rounding.
+                #expect(relativeError(jacobian.scalars, whole[samples.lowerBound + i].scalars) < 1e-14)
+                seen.append(samples.lowerBound + i)
+            }
+        }
+        #expect(seen == Array(0..<7))
+        seen = []
+        try t.net.weightJacobianFactors(t.x, chunkSize: 2) { samples, chunk in
+            for i in 0..<samples.count {
+                let b = samples.lowerBound + i
+                seen.append(b)
+                for l in 0..<t.net.layerCount {
+                    let (delta, expected) = (
+                        chunk.sensitivity(layer: l, sample: i), factors.sensitivity(layer: l, sample: b)
+                    )
+                    #expect(relativeError(delta.scalars, expected.scalars) < 1e-14)
+                    #expect(relativeError(chunk.layerInputs[l].column(i), factors.layerInputs[l].column(b)) < 1e-14)
+                }
+            }
+        }
+        #expect(seen == Array(0..<7))
+        #expect(throws: LinalgError.self) { try t.net.inputJacobians(t.x, chunkSize: 0) { _, _ in } }
+    }
+
     @Test func badShapesAndValuesAreErrors() throws {
         let t = try ProductFixture<Double>(ProductCase(activation: .tanh, biases: true, loss: .squaredError))
         let other = try MLP<Double>(fanInUniformSizes: [3, 4, 3], biases: true, seed: 1)
