@@ -22,8 +22,17 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "softmax-cross-entropy: the column of class labels (numbers or text).") var label: String?
     @Option(help: "A column of per-sample weights w ≥ 0 (losses are weighted means Σ w ℓ / Σ w).")
     var weights: String?
-    @Option(help: "sgd, momentum (μ = 0.9) or adam (β = 0.9, 0.999, ε = 1e-8).") var optimizer = "adam"
-    @Option(parsing: .unconditional, help: "Learning rate.") var lr = 1e-3
+    @Option(
+        help: """
+            sgd, momentum (μ = 0.9), adam (β = 0.9, 0.999, ε = 1e-8) or newton-cg (truncated Newton with the \
+            Gauss-Newton matrix of each batch, at most 50 CG steps, Levenberg-Marquardt damping λ₀ = 1; use large \
+            batches).
+            """)
+    var optimizer = "adam"
+    @Option(
+        parsing: .unconditional,
+        help: "Learning rate (default 1e-3; for newton-cg the step's scale α, default 1).")
+    var lr: Double?
     @Option(parsing: .unconditional, help: "Passes over the training data.") var epochs = 20
     @Option(parsing: .unconditional, help: "Samples per step.") var batch = 64
     @Option(help: "Seed of the initial parameters and of the shuffles.") var seed: UInt64 = 0
@@ -53,19 +62,22 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryOptions
 
+    /// `--lr`, or the optimizer's usual rate: 1 (a full Newton step) for newton-cg, 10⁻³ otherwise.
+    var learningRate: Double { lr ?? (optimizer.lowercased() == "newton-cg" ? 1 : 1e-3) }
+
     func run() throws {
         try reportingUserErrors {
             try memory.apply()
             let sizes = try parseSizes(self.sizes)
             guard let optimizer = Optimizer(name: optimizer.lowercased()) else {
-                throw UserError("--optimizer: expected sgd, momentum or adam, got '\(self.optimizer)'")
+                throw UserError("--optimizer: expected sgd, momentum, adam or newton-cg, got '\(self.optimizer)'")
             }
             let dtype = try ModelFiles.DType.parse(self.dtype)
             let hidden = try parseActivation(activation, flag: "--activation", leakySlope: leakySlope)
             let output = try parseActivation(outputActivation, flag: "--output-activation", leakySlope: leakySlope)
             guard patience == nil || validation != nil else { throw UserError("--patience needs --validation") }
             var configuration = TrainingConfiguration(
-                optimizer: optimizer, learningRate: lr, epochs: epochs, batchSize: batch, seed: seed,
+                optimizer: optimizer, learningRate: learningRate, epochs: epochs, batchSize: batch, seed: seed,
                 patience: patience)
             guard noiseMultiplier == nil || clipPerSample != nil else {
                 throw UserError("--noise-multiplier needs --clip-per-sample (the noise is σ times the clipping norm)")
@@ -161,7 +173,7 @@ struct TrainCommand: ParsableCommand {
                     + "(\(setup.biases ? "biases" : "no biases"), "
                     + "\(setup.hidden.name) hidden, \(setup.output.name) output, \(dtype)) on \(samples.count) samples"
                     + (validationSamples.map { ", validating on \($0.count)" } ?? "")
-                    + ": \(optimizer), lr \(lr), batch \(batch), \(epochs) epochs"
+                    + ": \(optimizer), lr \(learningRate), batch \(batch), \(epochs) epochs"
                     + (DistributedJob.current.map { " on \($0.size) MPI ranks" } ?? ""))
         }
         let report = try net.train(
@@ -189,7 +201,8 @@ struct TrainCommand: ParsableCommand {
         if let plot {
             let svg = LossPlot.svg(
                 training: report.epochs.map(\.trainingLoss), validation: report.epochs.map(\.validationLoss),
-                title: "linalg train --sizes \(sizes) (\(activation), \(optimizer), lr \(lr), batch \(batch))")
+                title: "linalg train --sizes \(sizes) (\(activation), \(optimizer), lr \(learningRate), batch \(batch))"
+            )
             try writeText(svg, to: plot)
         }
         if let save {

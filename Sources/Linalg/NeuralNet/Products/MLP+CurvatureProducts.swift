@@ -70,33 +70,57 @@ extension MLP {
         try checkParameterShape(v, name: "vector")
         try load(x, into: space)
         try checkTargets(targets, batch: x.columns, loss: loss)
-        let ld = space.base.rowStride, last = layerCount - 1, batch = x.columns
         return parameters.withUnsafeBufferPointer { p in
             v.scalars.withUnsafeBufferPointer { tangent in
                 targets.withUnsafeBufferPointer { y in
-                    let parameters = p.baseAddress!, v = tangent.baseAddress!, y = y.baseAddress!
-                    let f = space.base.activations[last + 1], fDot = space.tangents[last + 1]
-                    let g = space.base.errors[last]
-                    let (total, parts) = runOverSamples(space) { part, columns in
-                        forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
-                        tangentColumns(
-                            parameters, tangent: v, inputTangent: false, space, columns: columns,
-                            keepPreactivations: false)
-                        let value = MLP.lossResiduals(
-                            loss, f, targets: y, targetStride: batch, into: g, rowStride: ld, rows: outputSize,
-                            columns: columns)
-                        // The backward pass of G v starts from H_ℓ J v in place of ∂ℓ/∂f.
-                        MLP.lossHessianProduct(
-                            loss, f, tangent: fDot, targets: y, targetStride: batch, into: g, rowStride: ld,
-                            rows: outputSize, columns: columns)
-                        backpropagateShare(parameters, space.base, into: space.product(part), samples: columns)
-                        return value
-                    }
-                    addPartialProducts(space, parts: parts)
-                    return total
+                    ggnvpPass(
+                        p.baseAddress!, tangent: tangent.baseAddress!, targets: y.baseAddress!, targetStride: x.columns,
+                        loss: loss, space)
                 }
             }
         }
+    }
+
+    /// The pass of ``ggnvp(_:targets:loss:vector:workspace:)`` on the batch already in the workspace's
+    /// `x₀` (targets `targetStride` apart): `L`, and `G v` in the workspace's first product.
+    @inlinable
+    func ggnvpPass(
+        _ parameters: UnsafePointer<Scalar>, tangent v: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>,
+        targetStride: Int, loss: NetLoss, _ space: NetProductWorkspace<Scalar>
+    ) -> Double {
+        let ld = space.base.rowStride, last = layerCount - 1
+        let f = space.base.activations[last + 1], fDot = space.tangents[last + 1], g = space.base.errors[last]
+        let (total, parts) = runOverSamples(space) { part, columns in
+            forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
+            tangentColumns(parameters, tangent: v, inputTangent: false, space, columns: columns, keepPreactivations: false)
+            let value = MLP.lossResiduals(
+                loss, f, targets: y, targetStride: targetStride, into: g, rowStride: ld, rows: outputSize,
+                columns: columns)
+            // The backward pass of G v starts from H_ℓ J v in place of ∂ℓ/∂f.
+            MLP.lossHessianProduct(
+                loss, f, tangent: fDot, targets: y, targetStride: targetStride, into: g, rowStride: ld,
+                rows: outputSize, columns: columns)
+            backpropagateShare(parameters, space.base, into: space.product(part), samples: columns)
+            return value
+        }
+        addPartialProducts(space, parts: parts)
+        return total
+    }
+
+    /// `L = Σ_b ℓ_b` of the batch already in the workspace's `x₀` (targets `targetStride` apart): one
+    /// forward pass, no derivative.
+    @inlinable
+    func lossValuePass(
+        _ parameters: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, targetStride: Int, loss: NetLoss,
+        _ space: NetProductWorkspace<Scalar>
+    ) -> Double {
+        let ld = space.base.rowStride, last = layerCount - 1
+        return runOverSamples(space) { _, columns in
+            forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
+            return MLP.lossResiduals(
+                loss, space.base.activations[last + 1], targets: y, targetStride: targetStride,
+                into: space.base.errors[last], rowStride: ld, rows: outputSize, columns: columns)
+        }.sum
     }
 
     /// The allocating form of ``ggnvp(_:targets:loss:vector:workspace:)``: `(L, G v)`.

@@ -23,6 +23,13 @@ extension MLP {
                 what: "loss",
                 detail: "\(configuration.loss.rawValue) takes the logits: the last layer's activation must be identity")
         }
+        if configuration.optimizer.isSecondOrder {
+            guard samples.weights == nil, configuration.clipping == nil, group == nil else {
+                throw .invalidValue(
+                    what: "optimizer",
+                    detail: "newton-cg trains unweighted samples in one process, without per-sample clipping")
+            }
+        }
         if configuration.clipping != nil && samples.weights != nil {
             throw .invalidValue(
                 what: "clipping", detail: "per-sample clipping takes unweighted samples (drop the sample weights)")

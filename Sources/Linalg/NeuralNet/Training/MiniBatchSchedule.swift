@@ -14,6 +14,8 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
     let clipping: PerSampleClipping?
     let fullProducts: NetProductWorkspace<Scalar>?, restProducts: NetProductWorkspace<Scalar>?
     var noise: Xoshiro256StarStar
+    /// With `newton-cg`: the truncated-Newton step and its state.
+    let hessianFree: HessianFreeStep<Scalar>?
     /// The batch's targets, `h_L` rows of the workspace's row stride.
     let targets: UnsafeMutablePointer<Scalar>
     /// The batch's sample weights (one per column), when the samples have weights.
@@ -39,7 +41,12 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         let restSize = n % batch == 0 ? batch : n % batch
         restShare = group?.columns(ofBatch: restSize) ?? 0..<restSize
         clipping = configuration.clipping
-        if clipping != nil {
+        if case .newtonCG(let iterations, let damping) = configuration.optimizer {
+            hessianFree = HessianFreeStep(count: net.parameters.count, maxIterations: iterations, damping: damping)
+        } else {
+            hessianFree = nil
+        }
+        if clipping != nil || hessianFree != nil {
             let products = try NetProductWorkspace<Scalar>(sizes: net.sizes, batchSize: fullShare.count)
             fullProducts = products
             restProducts =
@@ -157,7 +164,15 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         }
         if let group { loss = sumOverGroup(group, gradient: workspace.gradient, loss: loss) }
         if let clipping { addNoiseAndAverage(clipping, workspace.gradient, count: net.parameters.count, size: size) }
-        optimizer.step(theta, gradient: workspace.gradient, learningRate: learningRate)
+        if let hessianFree, !share.isEmpty {
+            let scale = 1 / lossKind.normaliser(weight: weight, outputs: net.outputSize)
+            let products = size == batch ? fullProducts! : restProducts!
+            hessianFree.step(
+                net, theta, gradient: workspace.gradient, loss: loss * scale, learningRate: learningRate,
+                .init(space: products, targets: targets, targetStride: ld, loss: lossKind, scale: scale))
+        } else if hessianFree == nil {
+            optimizer.step(theta, gradient: workspace.gradient, learningRate: learningRate)
+        }
         return (loss / lossKind.normaliser(samples: 1, outputs: net.outputSize), weight)
     }
 

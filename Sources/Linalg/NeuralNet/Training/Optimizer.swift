@@ -13,9 +13,20 @@ public enum Optimizer: Sendable, Equatable {
     /// Adam (Kingma & Ba) with `β₁`, `β₂`, `ε`: `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`,
     /// `θ ← θ − (α / (1 − β₁ᵗ)) m / (√v / √(1 − β₂ᵗ) + ε)`.
     case adam(beta1: Double, beta2: Double, epsilon: Double)
+    /// Truncated Newton with the Gauss-Newton matrix on each batch ("Hessian-free", Martens 2010):
+    /// `θ ← θ + α d` with `(G + λI) d ≈ −g` from at most `maxIterations` conjugate-gradient steps, `λ`
+    /// starting at `damping` and adapted by the reduction ratio (see the training guide).
+    case newtonCG(maxIterations: Int, damping: Double)
 
-    /// The names `--optimizer` takes: `sgd`, `momentum` (μ = 0.9), `adam` (0.9, 0.999, 1e-8).
-    public static let names = ["sgd", "momentum", "adam"]
+    /// The names `--optimizer` takes: `sgd`, `momentum` (μ = 0.9), `adam` (0.9, 0.999, 1e-8), `newton-cg`
+    /// (at most 50 CG steps, λ₀ = 1).
+    public static let names = ["sgd", "momentum", "adam", "newton-cg"]
+
+    /// Whether it steps with curvature products (a Hessian-free step) rather than the gradient alone.
+    public var isSecondOrder: Bool {
+        if case .newtonCG = self { return true }
+        return false
+    }
 
     /// The optimizer called `name`, with the usual constants; `nil` for an unknown name.
     public init?(name: String) {
@@ -23,6 +34,7 @@ public enum Optimizer: Sendable, Equatable {
         case "sgd": self = .sgd
         case "momentum": self = .momentum(0.9)
         case "adam": self = .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
+        case "newton-cg": self = .newtonCG(maxIterations: 50, damping: 1)
         default: return nil
         }
     }
@@ -33,6 +45,7 @@ public enum Optimizer: Sendable, Equatable {
         case .sgd: "sgd"
         case .momentum: "momentum"
         case .adam: "adam"
+        case .newtonCG: "newton-cg"
         }
     }
 }
@@ -88,6 +101,8 @@ final class OptimizerState<Scalar: NeuralScalar> {
                     theta: theta, gradient: g, first: first, second: second, count: count, beta1: Scalar(beta1),
                     beta2: Scalar(beta2), stepSize: stepSize, root: root, epsilon: Scalar(epsilon)),
                 reference: false)
+        case .newtonCG:
+            preconditionFailure("OptimizerState.step: newton-cg steps are taken by HessianFreeStep")
         }
     }
 }

@@ -51,6 +51,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case .sgd: break
         case .momentum(let mu):
             guard mu >= 0, mu < 1 else { throw .invalidValue(what: "momentum", detail: "must be in [0, 1), got \(mu)") }
+        case .newtonCG(let iterations, let damping):
+            guard iterations >= 1, damping.isFinite, damping > 0 else {
+                throw .invalidValue(
+                    what: "newton-cg", detail: "needs ≥ 1 CG iteration and a damping > 0, got \(iterations), \(damping)"
+                )
+            }
         case .adam(let beta1, let beta2, let epsilon):
             guard beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1, epsilon > 0, epsilon.isFinite else {
                 throw .invalidValue(
