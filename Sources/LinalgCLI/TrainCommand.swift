@@ -25,10 +25,14 @@ struct TrainCommand: ParsableCommand {
     @Option(
         help: """
             sgd, momentum (μ = 0.9), adam (β = 0.9, 0.999, ε = 1e-8) or newton-cg (truncated Newton with the \
-            Gauss-Newton matrix of each batch, at most 50 CG steps, Levenberg-Marquardt damping λ₀ = 1; use large \
+            Gauss-Newton matrix of each batch, at most 10 CG steps, Levenberg-Marquardt damping λ₀ = 1; use large \
             batches).
             """)
     var optimizer = "adam"
+    @Option(parsing: .unconditional, help: "newton-cg: the most conjugate-gradient steps per batch.")
+    var cgIterations = 10
+    @Option(parsing: .unconditional, help: "newton-cg: the initial Levenberg-Marquardt damping λ.")
+    var damping = 1.0
     @Option(
         parsing: .unconditional,
         help: "Learning rate (default 1e-3; for newton-cg the step's scale α, default 1).")
@@ -69,9 +73,10 @@ struct TrainCommand: ParsableCommand {
         try reportingUserErrors {
             try memory.apply()
             let sizes = try parseSizes(self.sizes)
-            guard let optimizer = Optimizer(name: optimizer.lowercased()) else {
+            guard var optimizer = Optimizer(name: optimizer.lowercased()) else {
                 throw UserError("--optimizer: expected sgd, momentum, adam or newton-cg, got '\(self.optimizer)'")
             }
+            if optimizer.isSecondOrder { optimizer = .newtonCG(maxIterations: cgIterations, damping: damping) }
             let dtype = try ModelFiles.DType.parse(self.dtype)
             let hidden = try parseActivation(activation, flag: "--activation", leakySlope: leakySlope)
             let output = try parseActivation(outputActivation, flag: "--output-activation", leakySlope: leakySlope)

@@ -55,6 +55,7 @@ func smoothRegression(_ n: Int, seed: UInt64) -> RegressionSamples<Double> {
                     let stepSize = rate / (1 - pow(b1, Double(t)))
                     theta[i] -=
                         stepSize * first[i] / (second[i].squareRoot() / (1 - pow(b2, Double(t))).squareRoot() + eps)
+                case .newtonCG: Issue.record("newton-cg is tested in NewtonCGTrainingTests")
                 }
             }
         }

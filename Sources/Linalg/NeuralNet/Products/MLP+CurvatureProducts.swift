@@ -82,20 +82,27 @@ extension MLP {
     }
 
     /// The pass of ``ggnvp(_:targets:loss:vector:workspace:)`` on the batch already in the workspace's
-    /// `x₀` (targets `targetStride` apart): `L`, and `G v` in the workspace's first product.
+    /// `x₀` (targets `targetStride` apart): `L`, and `G v` in the workspace's first product. Without
+    /// `forward`, the activations of a previous pass at the same parameters are used as they are (a
+    /// run of products at one point, as conjugate gradients makes, pays for the forward pass once) and
+    /// the returned loss is 0.
     @inlinable
     func ggnvpPass(
         _ parameters: UnsafePointer<Scalar>, tangent v: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>,
-        targetStride: Int, loss: NetLoss, _ space: NetProductWorkspace<Scalar>
+        targetStride: Int, loss: NetLoss, _ space: NetProductWorkspace<Scalar>, forward: Bool = true
     ) -> Double {
         let ld = space.base.rowStride, last = layerCount - 1
         let f = space.base.activations[last + 1], fDot = space.tangents[last + 1], g = space.base.errors[last]
         let (total, parts) = runOverSamples(space) { part, columns in
-            forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
-            tangentColumns(parameters, tangent: v, inputTangent: false, space, columns: columns, keepPreactivations: false)
-            let value = MLP.lossResiduals(
-                loss, f, targets: y, targetStride: targetStride, into: g, rowStride: ld, rows: outputSize,
-                columns: columns)
+            var value = 0.0
+            if forward {
+                forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
+                value = MLP.lossResiduals(
+                    loss, f, targets: y, targetStride: targetStride, into: g, rowStride: ld, rows: outputSize,
+                    columns: columns)
+            }
+            tangentColumns(
+                parameters, tangent: v, inputTangent: false, space, columns: columns, keepPreactivations: false)
             // The backward pass of G v starts from H_ℓ J v in place of ∂ℓ/∂f.
             MLP.lossHessianProduct(
                 loss, f, tangent: fDot, targets: y, targetStride: targetStride, into: g, rowStride: ld,

@@ -41,16 +41,19 @@ final class HessianFreeStep<Scalar: NeuralScalar> {
     ) {
         for i in 0..<count { tangent[i] = Scalar(v[i]) }
         tangent.withUnsafeBufferPointer { t in
+            // The batch's activations at θ are in the workspace from the gradient's pass.
             _ = net.ggnvpPass(
                 theta, tangent: t.baseAddress!, targets: batch.targets, targetStride: batch.targetStride,
-                loss: batch.loss, batch.space)
+                loss: batch.loss, batch.space, forward: false)
         }
         let g = batch.space.product(0)
         for i in 0..<count { out[i] = batch.scale * Double(g[i]) + damping * v[i] }
     }
 
     /// Conjugate gradients on `(G + λI) d = −g` from `0.95 d_prev`, at most `maxIterations` products,
-    /// until `‖r‖ ≤ min(½, √‖g‖) ‖g‖`; leaves `d` in `direction` and `(G + λI) d` in `dampedProduct`.
+    /// until `‖r‖ ≤ min(½, √‖g‖) ‖g‖` or Martens's relative progress test on the quadratic
+    /// `φ(d) = ½ dᵀ(G + λI)d + gᵀd` fails (`φ_i < 0` and `(φ_i − φ_{i−k}) / φ_i < k · 5·10⁻⁴` with
+    /// `k = max(10, i/10)`); leaves `d` in `direction` and `(G + λI) d` in `dampedProduct`.
     func solve(_ net: MLP<Scalar>, _ theta: UnsafePointer<Scalar>, gradient g: UnsafePointer<Scalar>, _ batch: Batch) {
         for i in 0..<count { direction[i] = 0.95 * previous[i] }
         dampedGaussNewton(net, theta, direction, batch, into: &dampedProduct)
@@ -64,6 +67,8 @@ final class HessianFreeStep<Scalar: NeuralScalar> {
         gradientNorm = gradientNorm.squareRoot()
         let target = min(0.5, gradientNorm.squareRoot()) * gradientNorm
         var iteration = 0
+        var progress: [Double] = []
+        progress.reserveCapacity(maxIterations)
         while iteration < maxIterations, rr.squareRoot() > target {
             dampedGaussNewton(net, theta, search, batch, into: &product)
             var curvature = 0.0
@@ -80,6 +85,11 @@ final class HessianFreeStep<Scalar: NeuralScalar> {
             for i in 0..<count { search[i] = residual[i] + (next / rr) * search[i] }
             rr = next
             iteration += 1
+            var phi = 0.0
+            for i in 0..<count { phi += direction[i] * (0.5 * dampedProduct[i] + Double(g[i])) }
+            progress.append(phi)
+            let k = max(10, iteration / 10)
+            if iteration > k, phi < 0, (phi - progress[iteration - 1 - k]) / phi < Double(k) * 5e-4 { break }
         }
     }
 

@@ -19,7 +19,7 @@ public enum Optimizer: Sendable, Equatable {
     case newtonCG(maxIterations: Int, damping: Double)
 
     /// The names `--optimizer` takes: `sgd`, `momentum` (μ = 0.9), `adam` (0.9, 0.999, 1e-8), `newton-cg`
-    /// (at most 50 CG steps, λ₀ = 1).
+    /// (at most 10 CG steps, λ₀ = 1).
     public static let names = ["sgd", "momentum", "adam", "newton-cg"]
 
     /// Whether it steps with curvature products (a Hessian-free step) rather than the gradient alone.
@@ -34,7 +34,7 @@ public enum Optimizer: Sendable, Equatable {
         case "sgd": self = .sgd
         case "momentum": self = .momentum(0.9)
         case "adam": self = .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
-        case "newton-cg": self = .newtonCG(maxIterations: 50, damping: 1)
+        case "newton-cg": self = .newtonCG(maxIterations: 10, damping: 1)
         default: return nil
         }
     }
