@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """`linalg train --optimizer newton-cg` (truncated Newton, Gauss-Newton products) against Adam: loss
-against wall time (Adam at PyTorch's default rate 1e-3 and at 1e-2) on the exercise's identity task (2,10,10,2 sigmoid net, targets = inputs, 20,000
-standard-normal samples) and on the regression set of scripts/make_regression_data.py (8,64,64,1
-tanh). Each run logs its epochs (`--log`); the plot shows the training loss after every epoch against
-the seconds spent so far, one panel per task, and the script prints when newton-cg reached each Adam
-run's final loss.
+against wall time (Adam at PyTorch's default rate 1e-3 and at 1e-2) on the exercise's identity task
+(2,10,10,2 sigmoid net, targets = inputs, 20,000 standard-normal samples) and on the regression set
+of scripts/make_regression_data.py (8,64,64,1 tanh). Each run logs its epochs (`--log`); the plot shows
+the training loss after every epoch against the seconds spent so far, one panel per task, and the
+script prints when newton-cg reached each Adam run's final loss.
 
     python3 scripts/compare_optimizers.py REGRESSION_DIR OUT.svg [--linalg .build/release/linalg]
 """

@@ -51,7 +51,8 @@ def main():
 
     zero_bias = [jnp.zeros_like(b) for b in theta[1]]
     tangent = (params(TANGENTS["weights"], [[0.0] * len(b) for b in MODEL["biases"]])[0], zero_bias)
-    _, jvp = jax.jvp(lambda t, xs: batched(t, xs), (theta, x), (tangent, jnp.array(TANGENTS["inputs"], dtype=jnp.float64)))
+    x_dot = jnp.array(TANGENTS["inputs"], dtype=jnp.float64)
+    _, jvp = jax.jvp(lambda t, xs: batched(t, xs), (theta, x), (tangent, x_dot))
 
     _, pullback = jax.vjp(lambda t, xs: batched(t, xs), theta, x)
     vjp_theta, vjp_x = pullback(jnp.array(COTANGENTS, dtype=jnp.float64))

@@ -73,27 +73,10 @@ struct TrainCommand: ParsableCommand {
         try reportingUserErrors {
             try memory.apply()
             let sizes = try parseSizes(self.sizes)
-            guard var optimizer = Optimizer(name: optimizer.lowercased()) else {
-                throw UserError("--optimizer: expected sgd, momentum, adam or newton-cg, got '\(self.optimizer)'")
-            }
-            if optimizer.isSecondOrder { optimizer = .newtonCG(maxIterations: cgIterations, damping: damping) }
             let dtype = try ModelFiles.DType.parse(self.dtype)
             let hidden = try parseActivation(activation, flag: "--activation", leakySlope: leakySlope)
             let output = try parseActivation(outputActivation, flag: "--output-activation", leakySlope: leakySlope)
-            guard patience == nil || validation != nil else { throw UserError("--patience needs --validation") }
-            var configuration = TrainingConfiguration(
-                optimizer: optimizer, learningRate: learningRate, epochs: epochs, batchSize: batch, seed: seed,
-                patience: patience)
-            guard noiseMultiplier == nil || clipPerSample != nil else {
-                throw UserError("--noise-multiplier needs --clip-per-sample (the noise is σ times the clipping norm)")
-            }
-            guard clipPerSample == nil || weights == nil else {
-                throw UserError("--clip-per-sample takes unweighted samples: drop --weights")
-            }
-            configuration.clipping = clipPerSample.map {
-                PerSampleClipping(maxNorm: $0, noiseMultiplier: noiseMultiplier ?? 0)
-            }
-            try configuration.validate()
+            let configuration = try parsedConfiguration()
             try checkNetFitsInMemory(sizes: sizes, batch: batch, jacobians: false)
             for (path, flag) in [(save, "--save"), (log, "--log"), (plot, "--plot")] {
                 if let path { try checkCanWrite(path, flag: flag) }
@@ -131,6 +114,30 @@ struct TrainCommand: ParsableCommand {
             case .float64: try train(Double.self, setup, consume data, consume validationData)
             }
         }
+    }
+
+    /// The training settings of the flags, checked: the optimizer (newton-cg with `--cg-iterations` and
+    /// `--damping`), the rate, the batches, the patience and the per-sample clipping.
+    func parsedConfiguration() throws -> TrainingConfiguration {
+        guard var optimizer = Optimizer(name: optimizer.lowercased()) else {
+            throw UserError("--optimizer: expected sgd, momentum, adam or newton-cg, got '\(self.optimizer)'")
+        }
+        if optimizer.isSecondOrder { optimizer = .newtonCG(maxIterations: cgIterations, damping: damping) }
+        guard patience == nil || validation != nil else { throw UserError("--patience needs --validation") }
+        var configuration = TrainingConfiguration(
+            optimizer: optimizer, learningRate: learningRate, epochs: epochs, batchSize: batch, seed: seed,
+            patience: patience)
+        guard noiseMultiplier == nil || clipPerSample != nil else {
+            throw UserError("--noise-multiplier needs --clip-per-sample (the noise is σ times the clipping norm)")
+        }
+        guard clipPerSample == nil || weights == nil else {
+            throw UserError("--clip-per-sample takes unweighted samples: drop --weights")
+        }
+        configuration.clipping = clipPerSample.map {
+            PerSampleClipping(maxNorm: $0, noiseMultiplier: noiseMultiplier ?? 0)
+        }
+        try configuration.validate()
+        return configuration
     }
 
     struct TrainingSetup {

@@ -145,7 +145,8 @@ extension TrainCLITests {
                 ] + extra)
             #expect(result.status == 0, "\(result.stderr)")
             let line = try #require(result.stdout.split(separator: "\n").last { $0.contains("final train_mse=") })
-            let value = try #require(line.split(separator: "final train_mse=").last).prefix { !$0.isWhitespace && $0 != "," }
+            let after = try #require(line.split(separator: "final train_mse=").last)
+            let value = after.prefix { !$0.isWhitespace && $0 != "," }
             return try #require(Double(value))
         }
         let plain = try finalLoss([])
