@@ -77,17 +77,19 @@ public final class MLPWorkspace<Scalar: NeuralScalar> {
         allocateBatchBuffers()
     }
 
-    /// Throws unless the buffers for `batchSize` samples (about `3 Σ h_l` rows of the padded
-    /// batch width, and the gradient) fit in ``SystemMemory/limit``.
-    static func checkFitsInMemory(sizes: [Int], batchSize: Int) throws(LinalgError) {
+    /// Throws unless the buffers for `batchSize` samples (about `rowsPerWidth · Σ h_l` rows of the
+    /// padded batch width: 3 for these, more for the workspaces built on one) fit in ``SystemMemory/limit``.
+    static func checkFitsInMemory(
+        sizes: [Int], batchSize: Int, rowsPerWidth: Int = 3, what: String = "MLP workspace"
+    ) throws(LinalgError) {
         let width = sizes.reduce(0) { $0.addingReportingOverflow($1).partialValue }
         let stride = MLPWorkspace.rowStride(forBatch: max(1, batchSize))
-        let (rows, rowsOverflow) = width.multipliedReportingOverflow(by: 3)
+        let (rows, rowsOverflow) = width.multipliedReportingOverflow(by: rowsPerWidth)
         let (entries, overflow) = rows.multipliedReportingOverflow(by: stride)
         let (bytes, bytesOverflow) = entries.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
         guard rowsOverflow || overflow || bytesOverflow || bytes > SystemMemory.limit else { return }
         throw .invalidValue(
-            what: "MLP workspace",
+            what: what,
             detail: "sizes \(sizes) at batch \(batchSize) would need "
                 + (overflow || bytesOverflow || rowsOverflow ? "more than 2^63 bytes" : SystemMemory.formatted(bytes))
                 + "; " + SystemMemory.limitText)

@@ -12,37 +12,46 @@ extension MLP {
         _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>,
         workspace space: NetProductWorkspace<Scalar>
     ) throws(LinalgError) -> Double {
+        let ld = space.base.rowStride, last = layerCount - 1, batch = x.columns
+        return try withCurvatureOperands(x, targets: targets, loss: loss, vector: v, space) { parameters, v, y in
+            let f = space.base.activations[last + 1], fDot = space.tangents[last + 1]
+            let (total, parts) = runOverSamples(space) { part, columns in
+                forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
+                tangentColumns(
+                    parameters, tangent: v, inputTangent: false, space, columns: columns, keepPreactivations: true)
+                let value = MLP.lossResiduals(
+                    loss, f, targets: y, targetStride: batch, into: space.base.errors[last], rowStride: ld,
+                    rows: outputSize, columns: columns)
+                MLP.lossHessianProduct(
+                    loss, f, tangent: fDot, targets: y, targetStride: batch, into: space.errorTangents[last],
+                    rowStride: ld, rows: outputSize, columns: columns)
+                secondOrderBackward(
+                    parameters, tangent: v, space, gradient: gradientBuffer(space.base, part: part),
+                    product: space.product(part), samples: columns)
+                return value
+            }
+            if parts > 1 {
+                addPartialGradients(space.base, parts: parts)
+                addPartialProducts(space, parts: parts)
+            }
+            return total
+        }
+    }
+
+    /// Checks `v`, loads `x` into `space` and checks the targets, then runs `body` with the parameters,
+    /// `v` and the targets as pointers.
+    @inlinable
+    func withCurvatureOperands(
+        _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>,
+        _ space: NetProductWorkspace<Scalar>,
+        _ body: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>) -> Double
+    ) throws(LinalgError) -> Double {
         try checkParameterShape(v, name: "vector")
         try load(x, into: space)
         try checkTargets(targets, batch: x.columns, loss: loss)
-        let ld = space.base.rowStride, last = layerCount - 1, batch = x.columns
         return parameters.withUnsafeBufferPointer { p in
             v.scalars.withUnsafeBufferPointer { tangent in
-                targets.withUnsafeBufferPointer { y in
-                    let parameters = p.baseAddress!, v = tangent.baseAddress!, y = y.baseAddress!
-                    let f = space.base.activations[last + 1], fDot = space.tangents[last + 1]
-                    let (total, parts) = runOverSamples(space) { part, columns in
-                        forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
-                        tangentColumns(
-                            parameters, tangent: v, inputTangent: false, space, columns: columns,
-                            keepPreactivations: true)
-                        let value = MLP.lossResiduals(
-                            loss, f, targets: y, targetStride: batch, into: space.base.errors[last], rowStride: ld,
-                            rows: outputSize, columns: columns)
-                        MLP.lossHessianProduct(
-                            loss, f, tangent: fDot, targets: y, targetStride: batch, into: space.errorTangents[last],
-                            rowStride: ld, rows: outputSize, columns: columns)
-                        secondOrderBackward(
-                            parameters, tangent: v, space, gradient: gradientBuffer(space.base, part: part),
-                            product: space.product(part), samples: columns)
-                        return value
-                    }
-                    if parts > 1 {
-                        addPartialGradients(space.base, parts: parts)
-                        addPartialProducts(space, parts: parts)
-                    }
-                    return total
-                }
+                targets.withUnsafeBufferPointer { y in body(p.baseAddress!, tangent.baseAddress!, y.baseAddress!) }
             }
         }
     }
@@ -67,17 +76,8 @@ extension MLP {
         _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>,
         workspace space: NetProductWorkspace<Scalar>
     ) throws(LinalgError) -> Double {
-        try checkParameterShape(v, name: "vector")
-        try load(x, into: space)
-        try checkTargets(targets, batch: x.columns, loss: loss)
-        return parameters.withUnsafeBufferPointer { p in
-            v.scalars.withUnsafeBufferPointer { tangent in
-                targets.withUnsafeBufferPointer { y in
-                    ggnvpPass(
-                        p.baseAddress!, tangent: tangent.baseAddress!, targets: y.baseAddress!, targetStride: x.columns,
-                        loss: loss, space)
-                }
-            }
+        try withCurvatureOperands(x, targets: targets, loss: loss, vector: v, space) { parameters, v, y in
+            ggnvpPass(parameters, tangent: v, targets: y, targetStride: x.columns, loss: loss, space)
         }
     }
 

@@ -72,21 +72,12 @@ public final class NetProductWorkspace<Scalar: NeuralScalar> {
         }
     }
 
-    /// Throws unless the buffers for `batchSize` samples fit in ``SystemMemory/limit``.
+    /// Throws unless the buffers for `batchSize` samples (about `7 Σ h_l` rows) fit in ``SystemMemory/limit``.
     static func checkFitsInMemory(sizes: [Int], batchSize: Int) throws(LinalgError) {
         try MLP<Scalar>.validate(sizes: sizes)
         guard batchSize >= 0 else { throw .invalidValue(what: "batch size", detail: "must be ≥ 0, got \(batchSize)") }
-        let width = sizes.reduce(0) { $0.addingReportingOverflow($1).partialValue }
-        let stride = MLPWorkspace<Scalar>.rowStride(forBatch: max(1, batchSize))
-        let (rows, rowsOverflow) = width.multipliedReportingOverflow(by: 7)
-        let (entries, overflow) = rows.multipliedReportingOverflow(by: stride)
-        let (bytes, bytesOverflow) = entries.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
-        guard rowsOverflow || overflow || bytesOverflow || bytes > SystemMemory.limit else { return }
-        throw .invalidValue(
-            what: "derivative-product workspace",
-            detail: "sizes \(sizes) at batch \(batchSize) would need "
-                + (overflow || bytesOverflow || rowsOverflow ? "more than 2^63 bytes" : SystemMemory.formatted(bytes))
-                + "; " + SystemMemory.limitText)
+        try MLPWorkspace<Scalar>.checkFitsInMemory(
+            sizes: sizes, batchSize: batchSize, rowsPerWidth: 7, what: "derivative-product workspace")
     }
 
     /// Makes room for batch size `b` (allocates only when it changes).
