@@ -33,13 +33,41 @@ struct ConvertCommand: ParsableCommand {
                 throw UserError("--output: '\(output)' is the input file; it would be overwritten")
             }
             if format == .npz || format == .libsvm { return try writeSparse(format) }
-            let table = try input.readTable()
+            let table = try isSparseArchive() ? try sparseArchiveAsTable() : try input.readTable()
             switch format {
             case .npy: try NumpyFile.write(table.values, to: output)
             case .tsv: try DelimitedWriter.write(table, to: output, delimiter: UInt8(ascii: "\t"))
             default: try DelimitedWriter.write(table, to: output)
             }
         }
+    }
+
+    /// Whether the input is a sparse `.npz` (scipy's arrays).
+    func isSparseArchive() throws -> Bool {
+        try input.resolvedFormat() == .npz && SparseDataSet.isSparse(input.data)
+    }
+
+    /// A sparse `.npz` as a dense table, as a dense `.npz` reads: the columns of `X` named `0` … `d−1`,
+    /// then `y` and `sample_weight` when the archive has them. The `n × (d + 2)` numbers are allocated
+    /// only when they fit in the memory limit (else an error says how much they would need).
+    func sparseArchiveAsTable() throws -> DataTable {
+        guard let found = try input.readSparse() else { throw UserError("\(input.data): not a sparse archive") }
+        let x = found.rows.matrix, extra = (found.hasLabels ? 1 : 0) + (found.sampleWeights == nil ? 0 : 1)
+        var values = try Matrix<Double>(rows: x.rows, columns: x.columns + extra)
+        let width = values.columns
+        values.withUnsafeMutableBufferPointer { out in
+            for i in 0..<x.rows {
+                for k in Int(x.rowOffsets[i])..<Int(x.rowOffsets[i + 1]) {
+                    out[i * width + Int(x.columnIndices[k])] = x.values[k]
+                }
+                if found.hasLabels { out[i * width + x.columns] = found.rows.labels[i] }
+                if let weights = found.sampleWeights { out[i * width + width - 1] = weights[i] }
+            }
+        }
+        let names =
+            (0..<x.columns).map(String.init) + (found.hasLabels ? ["y"] : [])
+            + (found.sampleWeights == nil ? [] : ["sample_weight"])
+        return DataTable(source: input.data, columnNames: names, values: values)
     }
 
     /// Sparse output: the rows of a libsvm file or sparse `.npz` as they are, or with `--sparse` a

@@ -3,10 +3,10 @@ import Linalg
 import LinalgData
 
 extension LogregCommand {
-    /// Whether the file is fitted sparse: a libsvm file or a sparse `.npz` in one process, without a
-    /// path, cross-validation or `--solver newton-cholesky` (those take the dense table).
+    /// Whether the file is fitted sparse: a libsvm file or a sparse `.npz` in one process, without
+    /// `--solver newton-cholesky` (which takes the dense table); paths and cross-validation included.
     func fitsSparse(job: DistributedJob?) throws -> Bool {
-        guard job == nil, lambdas == nil, path == nil, cv == nil, solver != "newton-cholesky" else { return false }
+        guard job == nil, solver != "newton-cholesky" else { return false }
         let format = try input.resolvedFormat()
         return try format == .libsvm || (format == .npz && SparseDataSet.isSparse(input.data))
     }
@@ -34,18 +34,22 @@ extension LogregCommand {
 
     /// The two-class fit of sparse rows by truncated Newton on the CSR matrix: its report and whether
     /// it converged; `nil` for more than two classes (fitted from the dense table).
-    func fitSparse(options: NewtonOptions) throws -> (String, Bool)? {
+    func fitSparse(options: NewtonOptions, requested: [Double]?) throws -> (String, Bool)? {
         let (rows, sampleWeights) = try sparseRows()
         let (y, classes) = try Self.binaryLabels(rows, given: try ClassLabels.parse(self.classes))
         guard let y else { return nil }
         let started = Date()
-        let problem = try SparseLogisticProblem(
+        let base = try SparseLogisticProblem(
             x: rows.matrix, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept)
-        var fit = try SparseLogisticRegression.fit(problem, options: options)
+        let selection = try selectSparseLambda(base, requested: requested, options: options)
+        let problem = selection.problem, lambda = problem.lambda
+        var fit = try SparseLogisticRegression.fit(problem, options: options, initial: selection.start)
         let names = (1...max(1, rows.columnCount)).prefix(rows.columnCount).map { "f\($0)" }
         let (inference, missing) = try sparseInference(rows.matrix, y: y, weights: sampleWeights, at: fit)
         fit.inference = inference
-        var report = LogisticReport(fit: fit, featureNames: names, lambda: lambda, hasIntercept: fitIntercept)
+        var report = LogisticReport(
+            fit: fit, featureNames: names, lambda: lambda, hasIntercept: fitIntercept, path: selection.points,
+            bestLambda: selection.bestLambda)
         (report.classes, report.solver, report.noInferenceReason) = (classes, "newton-cg", missing)
         report.timing = (Date().timeIntervalSince(started), 1)
         if let save {
@@ -53,6 +57,26 @@ extension LogregCommand {
                 try fit.model(featureNames: names, lambda: lambda, offsetColumn: nil), classes: classes, to: save)
         }
         return (json ? report.json() : report.text(), fit.converged)
+    }
+
+    /// The λ to fit at, as ``selectLambda(_:requested:options:)`` picks it for a dense table: `--lambda`,
+    /// or the smallest of `--lambdas`/`--path`, or with `--cv` the one of least mean held-out deviance;
+    /// the path's points and its β there (the refit's start).
+    func selectSparseLambda(
+        _ problem: SparseLogisticProblem, requested: [Double]?, options: NewtonOptions
+    ) throws
+        -> (problem: SparseLogisticProblem, start: [Double]?, points: [LogisticPathPoint]?, bestLambda: Double?)
+    {
+        guard requested != nil || path != nil || cv != nil else { return (problem, nil, nil, nil) }
+        let values =
+            try requested ?? path.map { try SparseLogisticRegression.logSpacedLambdas(problem, count: $0) } ?? [lambda]
+        let points =
+            try cv.map {
+                try SparseLogisticRegression.crossValidatedPath(
+                    problem, lambdas: values, folds: $0, seed: cvSeed, options: options)
+            } ?? SparseLogisticRegression.path(problem, lambdas: values, options: options)
+        let best = cv == nil ? points.last! : points.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+        return (problem.withLambda(best.lambda), best.fit.parameters, points, cv == nil ? nil : best.lambda)
     }
 
     /// Labels as 0/1 (class 1 the second of the two sorted, or of `--classes`); `nil` labels when

@@ -105,7 +105,9 @@ struct LogregCommand: ParsableCommand {
                 throw UserError("--cv is not distributed: run cross-validation as one process")
             }
             let options = NewtonOptions(tolerance: tol, maxIterations: maxIter)
-            if try fitsSparse(job: job), let sparse = try fitSparse(options: options) { return sparse }
+            if try fitsSparse(job: job), let sparse = try fitSparse(options: options, requested: requestedLambdas) {
+                return sparse
+            }
             let (problem, featureNames, classLabels): (LogisticProblem, [String], [ClassLabel])
             switch try loadProblem(job: job) {
             case .binary(let binary, let names, let labels):

@@ -102,6 +102,53 @@ import Testing
         #expect(try String(contentsOfFile: fromTable, encoding: .utf8) == "1.0 2:1.5\n0.0 1:2.0\n1.0\n")
     }
 
+    /// `--path` and `--cv` on a libsvm file run on CSR (solver newton-cg) and choose the λ and the fit the
+    /// dense table's Newton-Cholesky path chooses.
+    @Test func sparsePathsAndCrossValidationChooseAsTheDenseTable() throws {
+        let directory = try CLI.temporaryDirectory()
+        let svm = try CLI.write(Self.file(n: 300, seed: 11).text, "data.svm", in: directory)
+        let runs = try [[], ["--solver", "newton-cholesky"]].map { extra in
+            let result = try CLI.run(
+                ["logreg", "--data", svm, "--path", "6", "--cv", "3", "--fit-intercept", "--json"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        }
+        #expect(runs[0]["solver"] as? String == "newton-cg" && runs[1]["solver"] == nil)
+        let best = try runs.map { try #require($0["best_lambda"] as? Double) }
+        #expect(abs(best[0] - best[1]) <= 1e-12 * best[1])
+        let coefficients = try runs.map { try #require($0["coefficients"] as? [Double]) }
+        #expect(zip(coefficients[0], coefficients[1]).allSatisfy { abs($0 - $1) <= 1e-8 * max(1, abs($1)) })
+        let paths = try runs.map { try #require($0["path"] as? [[String: Any]]) }
+        #expect(paths[0].count == 6 && paths[1].count == 6)
+        for (a, b) in zip(paths[0], paths[1]) {
+            let (da, db) = (a["cv_deviance_mean"] as? Double ?? .nan, b["cv_deviance_mean"] as? Double ?? .nan)
+            #expect(abs(da - db) <= 1e-8 * db)
+        }
+    }
+
+    /// A sparse `.npz` written dense as `.npy` and `.csv`: `X`'s columns, then `y`, with every number.
+    @Test func sparseArchivesConvertToDenseTables() throws {
+        let directory = try CLI.temporaryDirectory()
+        let (text, x, y) = Self.file(n: 30, seed: 8)
+        let svm = try CLI.write(text, "data.svm", in: directory)
+        let npz = directory.appendingPathComponent("data.npz").path
+        let npy = directory.appendingPathComponent("dense.npy").path
+        let csv = directory.appendingPathComponent("dense.csv").path
+        #expect(try CLI.run(["convert", "--data", svm, "--output", npz, "--compress"]).status == 0)
+        #expect(try CLI.run(["convert", "--data", npz, "--output", npy]).status == 0)
+        #expect(try CLI.run(["convert", "--data", npz, "--output", csv]).status == 0)
+        let dense = try NumpyFile.read(contentsOf: npy).matrix
+        // The libsvm file's largest index is 39 at most: its 40 columns, or fewer when the last never occur.
+        let d = dense.columns - 1
+        #expect(dense.rows == 30 && d <= 40)
+        for i in 0..<30 {
+            for j in 0..<d { #expect(dense[i, j] == x[i, j]) }
+            #expect(dense[i, d] == (y[i] == 1 ? 1 : -1), "the libsvm file's labels are ±1")
+        }
+        let header = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")[0]
+        #expect(header == ((0..<d).map(String.init) + ["y"]).joined(separator: ","))
+    }
+
     @Test func badSparseFilesAreOneLine() throws {
         let directory = try CLI.temporaryDirectory()
         let twice = try CLI.write("1 1:1 3:2\n0 2:1 3:1 2:5\n", "twice.svm", in: directory)

@@ -107,6 +107,34 @@ import Testing
         }
     }
 
+    /// λ_max, the warm-started path and K-fold cross-validation on CSR equal the dense solver's (same λ
+    /// values, same folds): minimisers to 1e-7, held-out deviances to 1e-8.
+    @Test func sparsePathsAndCrossValidationEqualTheDenseOnes() throws {
+        let options = NewtonOptions(tolerance: 1e-12)
+        for (sparse, dense) in try Self.problems() where dense.lambda > 0 {
+            let top = SparseLogisticRegression.lambdaMax(sparse)
+            let denseTop = try LogisticRegression.lambdaMax(dense)
+            #expect(abs(top - denseTop) <= 1e-10 * top, "λ_max \(top) against \(denseTop)")
+            let lambdas = try SparseLogisticRegression.logSpacedLambdas(sparse, count: 5)
+            let points = try SparseLogisticRegression.crossValidatedPath(
+                sparse, lambdas: lambdas, folds: 3, seed: 4, options: options)
+            let expected = try LogisticRegression.crossValidatedPath(
+                dense, lambdas: lambdas, folds: 3, seed: 4, options: options)
+            #expect(points.map(\.lambda) == expected.map(\.lambda))
+            for (a, b) in zip(points, expected) {
+                #expect(a.fit.converged)
+                let scale = max(1, b.fit.parameters.map(abs).max()!)
+                let worst = zip(a.fit.parameters, b.fit.parameters).map { abs($0 - $1) }.max()!
+                #expect(worst <= 1e-7 * scale, "λ = \(a.lambda): \(worst)")
+                #expect(abs(a.cvDevianceMean! - b.cvDevianceMean!) <= 1e-8 * b.cvDevianceMean!)
+                #expect(abs(a.cvDevianceStd! - b.cvDevianceStd!) <= 1e-6 * max(1, b.cvDevianceStd!))
+            }
+            let warm = try SparseLogisticRegression.fit(
+                sparse.withLambda(points[2].lambda), options: options, initial: points[2].fit.parameters)
+            #expect(warm.iterations <= 1)
+        }
+    }
+
     @Test func badProblemsAreTypedErrors() throws {
         let x = SparseMatrix(try Matrix<Double>([[1, 0], [0, 2]]))
         #expect(throws: LinalgError.self) { try SparseLogisticProblem(x: x, y: [0, 2], lambda: 1) }

@@ -46,6 +46,12 @@ final class LogisticProducts<Design: LogisticDesign> {
         return loss + lambda * penalty
     }
 
+    /// `∇L(θ)` on its own (an evaluation, then the gradient pass).
+    func gradient(at theta: [Double]) -> [Double] {
+        _ = evaluate(theta)
+        return gradientAndDiagonal(theta).gradient
+    }
+
     /// `∇L` and the Hessian's diagonal at the last evaluated point `theta`.
     func gradientAndDiagonal(_ theta: [Double]) -> (gradient: [Double], diagonal: [Double]) {
         var gradient = [Double](repeating: 0, count: p), diagonal = gradient

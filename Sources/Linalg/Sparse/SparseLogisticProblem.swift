@@ -50,6 +50,14 @@ public struct SparseLogisticProblem: Sendable {
         (self.fitIntercept, self.offsets) = (fitIntercept, offsets)
     }
 
+    /// The same data at another λ (shared, not copied); `lambda` must be finite and ≥ 0.
+    public func withLambda(_ lambda: Double) -> SparseLogisticProblem {
+        precondition(lambda.isFinite && lambda >= 0, "SparseLogisticProblem.withLambda: λ = \(lambda)")
+        return SparseLogisticProblem(
+            checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
+            offsets: offsets)
+    }
+
     /// Throws unless the solver's vectors fit in memory: 12 of length `d` (iterate, gradient,
     /// preconditioner, CG vectors) and 8 of length `n`, plus the products' partial sums.
     static func checkWorkspaceFits(rows: Int, columns: Int, nonzeros: Int) throws(LinalgError) {

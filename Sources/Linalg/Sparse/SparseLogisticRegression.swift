@@ -4,15 +4,23 @@ import LinalgKernels
 /// (``SparseLogisticProblem``, products by the CSR kernels on all cores) or a dense one
 /// (``LogisticProblem``, products by BLAS `dgemv`); the Hessian is never formed.
 public enum SparseLogisticRegression {
-    /// Fits `problem`; ``LogisticFit/hessianVectorProducts`` counts the conjugate-gradient steps.
+    /// Fits `problem` from `initial` (`β = 0` by default; the stopping rule is then scaled by the
+    /// gradient at 0, as a cold fit's); ``LogisticFit/hessianVectorProducts`` counts the
+    /// conjugate-gradient steps.
     public static func fit(
-        _ problem: SparseLogisticProblem, options: NewtonOptions = NewtonOptions()
+        _ problem: SparseLogisticProblem, options: NewtonOptions = NewtonOptions(), initial: [Double]? = nil
     ) throws(LinalgError) -> LogisticFit {
         try options.validate()
-        let objective = LogisticProducts(
-            design: SparseProducts(problem.x), labels: problem.y, weights: problem.sampleWeights,
-            offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept)
-        return result(of: objective, options: options)
+        let objective = objective(problem)
+        guard let initial else { return result(of: objective, options: options) }
+        guard initial.count == problem.parameterCount, initial.allSatisfy(\.isFinite) else {
+            throw .shapeMismatch(
+                operation: "SparseLogisticRegression.fit",
+                detail: "initial has \(initial.count) entries, need \(problem.parameterCount) finite ones")
+        }
+        let zero = [Double](repeating: 0, count: problem.parameterCount)
+        let scale = TrustRegionNewton<SparseProducts>.norm(objective.gradient(at: zero))
+        return result(of: objective, options: options, start: initial, scale: scale)
     }
 
     /// Fits a dense `problem` by the same truncated Newton method (`--solver newton-cg`), for `d`
@@ -27,8 +35,12 @@ public enum SparseLogisticRegression {
         return result(of: objective, options: options)
     }
 
-    static func result<Design>(of objective: LogisticProducts<Design>, options: NewtonOptions) -> LogisticFit {
-        var solver = TrustRegionNewton(objective: objective, options: options)
+    /// The truncated-Newton fit of `objective` from `start` (0 by default), its stopping rule scaled by
+    /// `scale` (by default the gradient's norm at the start).
+    static func result<Design>(
+        of objective: LogisticProducts<Design>, options: NewtonOptions, start: [Double]? = nil, scale: Double? = nil
+    ) -> LogisticFit {
+        var solver = TrustRegionNewton(objective: objective, options: options, start: start, scale: scale)
         let reason = solver.run()
         let d = objective.d
         var fit = LogisticFit(
