@@ -37,7 +37,11 @@ extension LogregCommand {
     func fitSparse(options: NewtonOptions, requested: [Double]?) throws -> (String, Bool)? {
         let (rows, sampleWeights) = try sparseRows()
         let (y, classes) = try Self.binaryLabels(rows, given: try ClassLabels.parse(self.classes))
-        guard let y else { return nil }
+        guard let y else {
+            // More than two classes: the multinomial model on CSR (a path or CV takes the dense table).
+            guard requested == nil, path == nil, cv == nil else { return nil }
+            return try fitSparseMultinomial(rows, weights: sampleWeights, classes: classes, options: options)
+        }
         let started = Date()
         let base = try SparseLogisticProblem(
             x: rows.matrix, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept)
@@ -55,6 +59,36 @@ extension LogregCommand {
         if let save {
             try LogisticModelFile.write(
                 try fit.model(featureNames: names, lambda: lambda, offsetColumn: nil), classes: classes, to: save)
+        }
+        return (json ? report.json() : report.text(), fit.converged)
+    }
+
+    /// The multinomial fit of sparse rows with more than two classes by truncated Newton on CSR: its
+    /// report (``MultinomialReport``, solver `newton-cg`) and whether it converged.
+    func fitSparseMultinomial(
+        _ rows: SparseRows, weights: [Double]?, classes: [ClassLabel], options: NewtonOptions
+    ) throws -> (String, Bool) {
+        let started = Date()
+        let numbers = classes.map { label -> Double in
+            guard case .number(let value) = label else { preconditionFailure("sparse labels are numbers") }
+            return value
+        }
+        let indices = try rows.labels.enumerated().map { i, label throws -> Int in
+            guard let k = numbers.firstIndex(of: label) else {
+                throw UserError("\(rows.source):\(rows.lineNumbers[i]): label \(label) is not one of --classes")
+            }
+            return k
+        }
+        let problem = try SparseMultinomialProblem(
+            x: rows.matrix, classIndices: indices, classCount: classes.count, lambda: lambda, sampleWeights: weights,
+            fitIntercept: fitIntercept)
+        let fit = try SparseMultinomialRegression.fit(problem, options: options)
+        let names = (1...max(1, rows.columnCount)).prefix(rows.columnCount).map { "f\($0)" }
+        var report = MultinomialReport(fit: fit, featureNames: names, classes: classes, lambda: lambda)
+        report.seconds = Date().timeIntervalSince(started)
+        if let save {
+            try MultinomialModelFile.write(
+                try fit.model(featureNames: names, lambda: lambda, offsetColumns: nil), classes: classes, to: save)
         }
         return (json ? report.json() : report.text(), fit.converged)
     }

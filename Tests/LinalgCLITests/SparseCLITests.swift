@@ -126,6 +126,32 @@ import Testing
         }
     }
 
+    /// A libsvm file with three classes is fitted multinomial on CSR (truncated Newton), to the dense
+    /// table's Newton-Cholesky coefficients, and its saved model predicts the file.
+    @Test func threeClassLibsvmFilesAreFittedMultinomialOnCSR() throws {
+        let directory = try CLI.temporaryDirectory()
+        var g = Xoshiro256StarStar(seed: 12)
+        let lines = (0..<240).map { i -> String in
+            let pairs = (1...8).filter { _ in g.nextUniform() < 0.4 }.map { j in
+                "\(j):\(Double(Int(g.nextNormal() * 100)) / 100)"
+            }
+            return "\(i % 3 == 0 ? 0 : (g.nextUniform() < 0.6 ? 1 : 2)) " + pairs.joined(separator: " ")
+        }
+        let svm = try CLI.write(lines.joined(separator: "\n") + "\n", "three.svm", in: directory)
+        let model = directory.appendingPathComponent("m.json").path
+        let runs = try [["--save", model], ["--solver", "newton-cholesky"]].map { extra in
+            let result = try CLI.run(["logreg", "--data", svm, "--lambda", "0.5", "--json", "--tol", "1e-12"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        }
+        #expect(runs[0]["solver"] as? String == "newton-cg" && runs[1]["solver"] as? String == "newton-cholesky")
+        let coefficients = try runs.map { try #require($0["coefficients"] as? [[Double]]).flatMap { $0 } }
+        #expect(coefficients[0].count == 24)
+        #expect(zip(coefficients[0], coefficients[1]).allSatisfy { abs($0 - $1) <= 1e-8 * max(1, abs($1)) })
+        let predicted = try CLI.run(["predict", "--model", model, "--data", svm])
+        #expect(predicted.status == 0 && predicted.stdout.hasPrefix("p_0,p_1,p_2,class\n"))
+    }
+
     /// A sparse `.npz` written dense as `.npy` and `.csv`: `X`'s columns, then `y`, with every number.
     @Test func sparseArchivesConvertToDenseTables() throws {
         let directory = try CLI.temporaryDirectory()

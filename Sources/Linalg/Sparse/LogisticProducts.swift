@@ -6,7 +6,7 @@ import Glibc
 /// Hessian-vector products `∇²L v = Xᵀ D (X v_β + v₀) + 2λ v_β` at a point, with
 /// `D = diag(w_i σ'(z_i))`, for parameters `θ = (β, β₀)` (`β₀` last, only with an intercept).
 /// Each evaluation keeps its point's logits, residuals and weights `D` for the products that follow.
-final class LogisticProducts<Design: LogisticDesign> {
+final class LogisticProducts<Design: LogisticDesign>: TrustRegionObjective {
     let design: Design
     let labels: [Double], weights: [Double]?, offsets: [Double]?
     let lambda: Double, fitIntercept: Bool
@@ -92,6 +92,11 @@ final class LogisticProducts<Design: LogisticDesign> {
     }
 
     /// Whether the logits separate the samples of positive weight strictly (λ = 0: no minimiser).
+    func gradientUnit() -> Double {
+        let unit = design.largestWeightedColumnSum(weights)
+        return fitIntercept ? max(unit, weights?.reduce(0, +) ?? Double(n)) : unit
+    }
+
     func separates() -> Bool {
         (0..<n).allSatisfy { i in (weights?[i] ?? 1) == 0 || (labels[i] == 1 ? logits[i] > 0 : logits[i] < 0) }
     }

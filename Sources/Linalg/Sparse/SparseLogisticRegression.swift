@@ -19,7 +19,7 @@ public enum SparseLogisticRegression {
                 detail: "initial has \(initial.count) entries, need \(problem.parameterCount) finite ones")
         }
         let zero = [Double](repeating: 0, count: problem.parameterCount)
-        let scale = TrustRegionNewton<SparseProducts>.norm(objective.gradient(at: zero))
+        let scale = euclideanNorm(objective.gradient(at: zero))
         return result(of: objective, options: options, start: initial, scale: scale)
     }
 
@@ -45,7 +45,7 @@ public enum SparseLogisticRegression {
         let d = objective.d
         var fit = LogisticFit(
             coefficients: Array(solver.theta.prefix(d)), intercept: objective.fitIntercept ? solver.theta[d] : nil,
-            loss: solver.loss, gradientNorm: TrustRegionNewton<Design>.norm(solver.gradient),
+            loss: solver.loss, gradientNorm: euclideanNorm(solver.gradient),
             iterations: solver.iteration, converged: reason == .converged, reason: reason, trace: solver.trace,
             inference: nil)
         fit.hessianVectorProducts = solver.productCount

@@ -60,7 +60,7 @@ extension SparseLogisticRegression {
             throw .invalidValue(what: "lambda", detail: "must be finite and ≥ 0, got \(lambda)")
         }
         let zero = [Double](repeating: 0, count: problem.parameterCount)
-        let scale = TrustRegionNewton<SparseProducts>.norm(objective(problem).gradient(at: zero))
+        let scale = euclideanNorm(objective(problem).gradient(at: zero))
         var points: [LogisticPathPoint] = []
         var start = nullStart(problem)
         for lambda in lambdas.sorted(by: >) {

@@ -7,8 +7,30 @@
 /// reduction is at least `η₀ = 10⁻⁴` of the predicted one, and `Δ` is updated from their ratio
 /// (`σ₁, σ₂, σ₃ = ¼, ½, 4`). The stopping rule is the dense Newton solver's:
 /// `‖∇L‖ ≤ tol · max(‖∇L(θ₀)‖, g_unit)`, `g_unit = 10⁻³ max_j Σ_i w_i |x̃_ij|`.
-struct TrustRegionNewton<Design: LogisticDesign> {
-    let objective: LogisticProducts<Design>
+/// What ``TrustRegionNewton`` minimises: a smooth convex objective of `p` parameters with its
+/// gradient, Hessian diagonal and Hessian-vector products at the last evaluated point.
+protocol TrustRegionObjective: AnyObject {
+    /// The number of parameters.
+    var p: Int { get }
+    /// The L2 penalty `λ` (a separable problem is only possible at 0).
+    var lambda: Double { get }
+    /// `L(θ)`, keeping the point's state for the calls that follow.
+    func evaluate(_ theta: [Double]) -> Double
+    /// `∇L` and `diag ∇²L` at the last evaluated point.
+    func gradientAndDiagonal(_ theta: [Double]) -> (gradient: [Double], diagonal: [Double])
+    /// `out = ∇²L v` at the last evaluated point.
+    func hessianProduct(_ v: [Double], into out: inout [Double])
+    /// `max_j Σ_i w_i |x̃_ij|`: the gradient's natural unit, whose `10⁻³` floors the stopping rule.
+    func gradientUnit() -> Double
+    /// Whether the last evaluated point separates the classes (every weighted sample right).
+    func separates() -> Bool
+}
+
+/// `‖v‖₂`.
+func euclideanNorm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+
+struct TrustRegionNewton<Objective: TrustRegionObjective> {
+    let objective: Objective
     let options: NewtonOptions
     var theta: [Double]
     var loss: Double, gradient: [Double], diagonal: [Double]
@@ -16,22 +38,20 @@ struct TrustRegionNewton<Design: LogisticDesign> {
     var iteration = 0, productCount = 0
     let initialNorm: Double, threshold: Double
 
-    init(objective: LogisticProducts<Design>, options: NewtonOptions, start: [Double]? = nil, scale: Double? = nil) {
+    init(objective: Objective, options: NewtonOptions, start: [Double]? = nil, scale: Double? = nil) {
         self.objective = objective
         self.options = options
         theta = start ?? [Double](repeating: 0, count: objective.p)
         loss = objective.evaluate(theta)
         (gradient, diagonal) = objective.gradientAndDiagonal(theta)
         initialNorm = Self.norm(gradient)
-        var unit = objective.design.largestWeightedColumnSum(objective.weights)
-        if objective.fitIntercept { unit = max(unit, objective.weights?.reduce(0, +) ?? Double(objective.n)) }
-        threshold = options.tolerance * max(scale ?? initialNorm, 1e-3 * unit)
+        threshold = options.tolerance * max(scale ?? initialNorm, 1e-3 * objective.gradientUnit())
         trace.append(
             NewtonIteration(
                 iteration: 0, loss: loss, gradientNorm: initialNorm, stepSize: 0, damping: 0, newtonDecrement: 0))
     }
 
-    static func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+    static func norm(_ v: [Double]) -> Double { euclideanNorm(v) }
 
     /// The preconditioner's diagonal at the current point.
     var preconditioner: [Double] { diagonal.map { 0.99 + 0.01 * $0 } }
