@@ -69,6 +69,7 @@ enum BenchCases {
         let (n, d) = settings.quick ? (20_000, 50) : (100_000, 100)
         cases += logistic(n: n, d: d)
         cases += IOCases.all(n: settings.quick ? 20_000 : 100_000, d: settings.quick ? 50 : 100)
+        cases += SparseCases.all(quick: settings.quick)
         return cases
     }
 

@@ -135,6 +135,32 @@ import Testing
         }
     }
 
+    /// The Gram product `Xᵀ D (Xv + s)` fused and in two passes: the same bits, and the dense product's
+    /// value; `Xᵀu` likewise.
+    @Test func gramProductsFusedAndInTwoPassesAgree() throws {
+        let dense = Self.sparse(n: 3000, d: 200, density: 0.4, seed: 8)  // 4 pieces
+        let x = SparseMatrix(dense)
+        var g = Xoshiro256StarStar(seed: 3)
+        let v = (0..<200).map { _ in g.nextNormal() }, weights = (0..<3000).map { _ in g.nextUniform() }
+        var results: [([Double], Double)] = []
+        for limit in [0, Int.max] {
+            let products = SparseProducts(x, fusingLimit: limit)
+            var out = [Double](repeating: .nan, count: 200)
+            let total = out.withUnsafeMutableBufferPointer { o in
+                products.gramProduct(weights: weights, v, shift: 0.3, into: o.baseAddress!)
+            }
+            results.append((out, total))
+        }
+        #expect(results[0].0 == results[1].0 && results[0].1 == results[1].1)
+        let t = (0..<3000).map { i in weights[i] * ((0..<200).reduce(0.0) { $0 + dense[i, $1] * v[$1] } + 0.3) }
+        let expected = (0..<200).map { j in (0..<3000).reduce(0.0) { $0 + t[$1] * dense[$1, j] } }
+        #expect(relativeError(results[0].0, expected) < 1e-12)
+        #expect(abs(results[0].1 - t.reduce(0, +)) <= 1e-12 * max(1, abs(results[0].1)))
+        var transposed = [Double](repeating: .nan, count: 200)
+        transposed.withUnsafeMutableBufferPointer { SparseProducts(x).multiplyTransposed(t, into: $0.baseAddress!) }
+        #expect(relativeError(transposed, expected) < 1e-12)
+    }
+
     @Test func badProblemsAreTypedErrors() throws {
         let x = SparseMatrix(try Matrix<Double>([[1, 0], [0, 2]]))
         #expect(throws: LinalgError.self) { try SparseLogisticProblem(x: x, y: [0, 2], lambda: 1) }
