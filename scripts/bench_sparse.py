@@ -7,6 +7,7 @@ reached, relative to the best.
 
     python3 scripts/bench_sparse.py DATA.svm [--make] [--rows 200000] [--columns 1000000]
         [--per-row 80] [--lambda 0.5] [--linalg .build/release/linalg] [--rounds 3]
+        [--multicore VENV/bin/python]   # also liblinear-multicore -n 2, installed in that venv
 
 --make writes DATA.svm first: power-law column frequencies (column j drawn as floor(d u^3)), about
 --per-row distinct columns per row, positive values scaled to unit row norm (like tf-idf text), and
@@ -63,6 +64,32 @@ def linalg_fit(binary, path, lam, tol):
     return wall, np.array(result["coefficients"]), result
 
 
+MULTICORE = """
+import sys, time
+import numpy as np
+from liblinear import liblinearutil as ll
+path, c, eps, out = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+y, x = ll.svm_read_problem(path, return_scipy=True)
+prob = ll.problem(y, x)
+started = time.perf_counter()
+model = ll.train(prob, ll.parameter(f"-s 0 -c {c} -e {eps} -n 2 -q"))
+seconds = time.perf_counter() - started
+w = np.array(model.get_decfun()[0])
+np.save(out, -w if model.get_labels()[0] != 1 else w)
+print(seconds)
+"""
+
+
+def multicore_fit(python, path, c, eps):
+    """LIBLINEAR multicore (`-n 2`) in its own interpreter (its module has the same name as
+    liblinear-official's): the training time, and its w."""
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".npy") as out:
+        result = subprocess.run([python, "-c", MULTICORE, path, str(c), str(eps), out.name],
+                                capture_output=True, text=True, check=True)
+        return float(result.stdout.strip()), np.load(out.name)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data")
@@ -75,6 +102,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tol", type=float, default=1e-6, help="linalg's --tol")
     parser.add_argument("--eps", type=float, default=1e-4, help="LIBLINEAR's -e")
+    parser.add_argument("--multicore", help="a Python with liblinear-multicore installed (run with -n 2)")
     args = parser.parse_args()
     if args.make:
         make(args.data, args.rows, args.columns, args.per_row)
@@ -87,7 +115,8 @@ def main():
     read = time.perf_counter() - started
     print(f"load_svmlight_file {read:.2f} s: {x.shape[0]} x {x.shape[1]}, {x.nnz} non-zeros")
     c = 1 / (2 * args.lam)
-    times = {k: [] for k in ["linalg (read + fit)", "liblinear -s 0", "sklearn newton-cg", "sklearn lbfgs"]}
+    names = ["linalg (read + fit)", "liblinear -s 0"] + (["liblinear -s 0 -n 2"] if args.multicore else [])
+    times = {k: [] for k in names + ["sklearn newton-cg", "sklearn lbfgs"]}
     solvers = ["newton-cg", "lbfgs"]
     solutions = {}
     for _ in range(args.rounds):
@@ -102,6 +131,10 @@ def main():
         if model.get_labels()[0] != 1:
             w_ll = -w_ll
         solutions["liblinear -s 0"] = np.concatenate([w_ll, np.zeros(x.shape[1] - w_ll.size)])
+        if args.multicore:
+            seconds, w_mc = multicore_fit(args.multicore, args.data, c, args.eps)
+            times["liblinear -s 0 -n 2"].append(seconds)
+            solutions["liblinear -s 0 -n 2"] = np.concatenate([w_mc, np.zeros(x.shape[1] - w_mc.size)])
         for solver in ["newton-cg", "lbfgs"]:
             started = time.perf_counter()
             fit = LogisticRegression(C=c, solver=solver, tol=1e-8, max_iter=1000, fit_intercept=False).fit(x, y)
