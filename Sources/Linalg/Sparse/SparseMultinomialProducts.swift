@@ -16,8 +16,11 @@ final class SparseMultinomialProducts: TrustRegionObjective {
     var lambda: Double { problem.lambda }
     /// At the current point: `P` and the residuals `R` (`n × m`); `Ż` and then `U` of a product.
     var probabilities: [Double], residuals: [Double], directional: [Double]
-    /// Transposed parameters or results, `d × m`, reused by every pass.
-    var transposed: [Double], accumulated: [Double]
+    /// Transposed parameters or results, `d × m`, reused by every pass; the second piece's partial sums.
+    var transposed: [Double], accumulated: [Double], partial: [Double]
+    /// Two pieces of rows (one for small problems), fixed by `n` and the non-zeros alone: the sums
+    /// have the same bits on any number of cores.
+    let pieces: [Range<Int>]
 
     init(_ problem: SparseMultinomialProblem) {
         self.problem = problem
@@ -28,38 +31,113 @@ final class SparseMultinomialProducts: TrustRegionObjective {
         directional = probabilities
         transposed = [Double](repeating: 0, count: max(1, d * m))
         accumulated = transposed
+        let count = problem.x.nonzeroCount >= 65_536 && n >= 2 ? 2 : 1
+        let rows = n
+        pieces = (0..<count).map { (rows * $0 / count)..<(rows * ($0 + 1) / count) }
+        partial = count > 1 ? transposed : [0]
     }
 
-    /// `out = X̃ Θᵀ` (`n × m`) for parameters laid out class by class.
+    /// `out = X̃ Θᵀ` (`n × m`) for parameters laid out class by class, the rows split across the cores.
     func scores(_ theta: [Double], into out: inout [Double]) {
         for c in 0..<m { for j in 0..<d { transposed[j * m + c] = theta[c * width + j] } }
-        let x = problem.x
-        for i in 0..<n {
-            let row = i * m
-            for c in 0..<m { out[row + c] = problem.fitIntercept ? theta[c * width + d] : 0 }
-            for k in Int(x.rowOffsets[i])..<Int(x.rowOffsets[i + 1]) {
-                let v = x.values[k], column = Int(x.columnIndices[k]) * m
-                for c in 0..<m { out[row + c] += v * transposed[column + c] }
+        let intercepts = problem.fitIntercept ? (0..<m).map { theta[$0 * width + d] } : nil
+        let (m, n) = (self.m, self.n)
+        withCSR { x in
+            transposed.withUnsafeBufferPointer { t in
+                out.withUnsafeMutableBufferPointer { o in
+                    (intercepts ?? []).withUnsafeBufferPointer { b in
+                        let shared = UncheckedSendable(
+                            (t.baseAddress!, o.baseAddress!, intercepts == nil ? nil : b.baseAddress))
+                        ParallelChunks.run(count: n, parts: ParallelChunks.parts(count: n, minimumPerChunk: 1024)) {
+                            _, rows in
+                            let (t, o, b) = shared.value
+                            Self.scoreRows(rows, x, m: m, transposed: t, intercepts: b, into: o)
+                        }
+                    }
+                }
             }
         }
     }
 
-    /// `Θ-shaped out = X̃ᵀ A + 2λ Θ_β` for an `n × m` matrix `A` (the intercepts get `Σ_i A_ic`).
-    func transposedProduct(_ a: [Double], penalised theta: [Double], into out: inout [Double]) {
-        for k in accumulated.indices { accumulated[k] = 0 }
-        let x = problem.x
-        var sums = [Double](repeating: 0, count: m)
-        for i in 0..<n {
-            let row = i * m
-            for c in 0..<m { sums[c] += a[row + c] }
-            for k in Int(x.rowOffsets[i])..<Int(x.rowOffsets[i + 1]) {
-                let v = x.values[k], column = Int(x.columnIndices[k]) * m
-                for c in 0..<m { accumulated[column + c] += v * a[row + c] }
+    /// `Θ-shaped out = X̃ᵀ A + 2λ Θ_β` for an `n × m` matrix `A` (the intercepts get `Σ_i A_ic`); with
+    /// `squared`, `X̃ᵀ` is taken entry by entry squared (the Hessian's diagonal) and `2λ` is added alone.
+    func transposedProduct(_ a: [Double], penalised theta: [Double], squared: Bool = false, into out: inout [Double]) {
+        let (m, pieces, count) = (self.m, self.pieces, d * self.m)
+        var sums = [Double](repeating: 0, count: m * pieces.count)
+        withCSR { x in
+            a.withUnsafeBufferPointer { a in
+                accumulated.withUnsafeMutableBufferPointer { acc in
+                    partial.withUnsafeMutableBufferPointer { extra in
+                        sums.withUnsafeMutableBufferPointer { s in
+                            let shared = UncheckedSendable(
+                                (a.baseAddress!, acc.baseAddress!, extra.baseAddress!, s.baseAddress!))
+                            ParallelChunks.run(count: pieces.count, parts: pieces.count) { piece, _ in
+                                let (a, acc, extra, s) = shared.value
+                                let target = piece == 0 ? acc : extra + (piece - 1) * count
+                                target.update(repeating: 0, count: count)
+                                Self.accumulateRows(
+                                    pieces[piece], x, m: m, rowValues: a, squared: squared, into: target,
+                                    sums: s + piece * m)
+                            }
+                            for piece in 1..<max(1, pieces.count) {
+                                let from = extra.baseAddress! + (piece - 1) * count
+                                for k in 0..<count { acc[k] += from[k] }
+                            }
+                        }
+                    }
+                }
             }
         }
         for c in 0..<m {
-            for j in 0..<d { out[c * width + j] = accumulated[j * m + c] + 2 * lambda * theta[c * width + j] }
-            if problem.fitIntercept { out[c * width + d] = sums[c] }
+            for j in 0..<d {
+                out[c * width + j] = accumulated[j * m + c] + 2 * lambda * (squared ? 1 : theta[c * width + j])
+            }
+            if problem.fitIntercept { out[c * width + d] = (0..<pieces.count).reduce(0) { $0 + sums[$1 * m + c] } }
+        }
+    }
+
+    /// The CSR arrays as pointers for the duration of `body`.
+    func withCSR<R>(_ body: (CSRPointers) -> R) -> R {
+        problem.x.rowOffsets.withUnsafeBufferPointer { offsets in
+            problem.x.columnIndices.withUnsafeBufferPointer { indices in
+                problem.x.values.withUnsafeBufferPointer { values in
+                    body(
+                        CSRPointers(
+                            offsets: offsets.baseAddress!,
+                            indices: indices.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                            values: values.baseAddress ?? UnsafePointer(bitPattern: 8)!))
+                }
+            }
+        }
+    }
+
+    /// `out[i, ·] = b + Σ_k x_ik t[j_k, ·]` for the rows `rows` (`t` is `d × m`).
+    static func scoreRows(
+        _ rows: Range<Int>, _ x: CSRPointers, m: Int, transposed t: UnsafePointer<Double>,
+        intercepts b: UnsafePointer<Double>?, into out: UnsafeMutablePointer<Double>
+    ) {
+        for i in rows {
+            let row = out + i * m
+            if let b { row.update(from: b, count: m) } else { row.update(repeating: 0, count: m) }
+            for k in Int(x.offsets[i])..<Int(x.offsets[i + 1]) {
+                let v = x.values[k], column = t + Int(x.indices[k]) * m
+                for c in 0..<m { row[c] += v * column[c] }
+            }
+        }
+    }
+
+    /// `acc[j_k, ·] += x_ik a[i, ·]` (or `x_ik² a[i, ·]`) and `sums += a[i, ·]` over the rows `rows`.
+    static func accumulateRows(
+        _ rows: Range<Int>, _ x: CSRPointers, m: Int, rowValues a: UnsafePointer<Double>, squared: Bool,
+        into acc: UnsafeMutablePointer<Double>, sums: UnsafeMutablePointer<Double>
+    ) {
+        for i in rows {
+            let row = a + i * m
+            for c in 0..<m { sums[c] += row[c] }
+            for k in Int(x.offsets[i])..<Int(x.offsets[i + 1]) {
+                let v = squared ? x.values[k] * x.values[k] : x.values[k], column = acc + Int(x.indices[k]) * m
+                for c in 0..<m { column[c] += v * row[c] }
+            }
         }
     }
 
@@ -91,24 +169,11 @@ final class SparseMultinomialProducts: TrustRegionObjective {
         var gradient = [Double](repeating: 0, count: p), diagonal = gradient
         transposedProduct(residuals, penalised: theta, into: &gradient)
         // diag: Σ_i w_i p_ic(1 − p_ic) x_ij², by the same walk with squared values.
-        for k in accumulated.indices { accumulated[k] = 0 }
-        let x = problem.x
-        var sums = [Double](repeating: 0, count: m), slope = [Double](repeating: 0, count: m)
         for i in 0..<n {
             let row = i * m, w = problem.sampleWeights?[i] ?? 1
-            for c in 0..<m {
-                slope[c] = w * probabilities[row + c] * (1 - probabilities[row + c])
-                sums[c] += slope[c]
-            }
-            for k in Int(x.rowOffsets[i])..<Int(x.rowOffsets[i + 1]) {
-                let v = x.values[k], column = Int(x.columnIndices[k]) * m
-                for c in 0..<m { accumulated[column + c] += v * v * slope[c] }
-            }
+            for c in 0..<m { directional[row + c] = w * probabilities[row + c] * (1 - probabilities[row + c]) }
         }
-        for c in 0..<m {
-            for j in 0..<d { diagonal[c * width + j] = accumulated[j * m + c] + 2 * lambda }
-            if problem.fitIntercept { diagonal[c * width + d] = sums[c] }
-        }
+        transposedProduct(directional, penalised: theta, squared: true, into: &diagonal)
         return (gradient, diagonal)
     }
 
@@ -147,4 +212,11 @@ final class SparseMultinomialProducts: TrustRegionObjective {
             return (problem.sampleWeights?[i] ?? 1) == 0 || pOwn > 0.5
         }
     }
+}
+
+/// A CSR matrix's arrays as pointers (valid while ``SparseMultinomialProducts/withCSR(_:)`` runs).
+struct CSRPointers: @unchecked Sendable {
+    let offsets: UnsafePointer<Int64>
+    let indices: UnsafePointer<Int32>
+    let values: UnsafePointer<Double>
 }

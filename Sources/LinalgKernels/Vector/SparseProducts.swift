@@ -40,9 +40,10 @@ package final class SparseProducts: @unchecked Sendable {
         rowBuffer.deallocate()
     }
 
-    /// The bytes of the partial sums (for the caller's memory check): `2 (pieces − 1) d` doubles.
+    /// The bytes of the partial sums and the row buffer (for the caller's memory check):
+    /// `2 (pieces − 1) d + n` doubles.
     package static func workspaceBytes(rows: Int, columns: Int, nonzeros: Int) -> Int {
-        2 * (max(1, min(4, nonzeros / 65_536 + 1, rows)) - 1) * columns * MemoryLayout<Double>.stride
+        (2 * (max(1, min(4, nonzeros / 65_536 + 1, rows)) - 1) * columns + rows) * MemoryLayout<Double>.stride
     }
 
     /// `y = Xv` (`y` has `n` entries).
