@@ -8,7 +8,7 @@
 /// are fitted to sum to 0), and classes `1 … K − 1` against the first with `λ = 0` (statsmodels'
 /// `MNLogit`: class 0's logit is 0). The parameters `Θ` are `m × d̃` (`m` modelled classes,
 /// `d̃ = d + 1` with an intercept), row by row: class `k`'s `d` coefficients, then its intercept.
-public struct MultinomialProblem: Sendable {
+public struct MultinomialProblem: MultinomialParametrisation, Sendable {
     /// `n × d`.
     public let x: Matrix<Double>
     /// The class index of each row, in `0 ..< classCount`.
@@ -30,14 +30,6 @@ public struct MultinomialProblem: Sendable {
     public var sampleCount: Int { x.rows }
     /// `d`.
     public var featureCount: Int { x.columns }
-    /// `d̃`: the parameters of one class (its coefficients, and its intercept when fitted).
-    public var classWidth: Int { x.columns + (fitIntercept ? 1 : 0) }
-    /// `m`: `K` with `λ > 0`, `K − 1` (the first class the reference) with `λ = 0`.
-    public var modelledClassCount: Int { lambda > 0 ? classCount : classCount - 1 }
-    /// The full class index of modelled class `k`.
-    public func modelledClass(_ k: Int) -> Int { lambda > 0 ? k : k + 1 }
-    /// `m d̃`.
-    public var parameterCount: Int { modelledClassCount * classWidth }
 
     /// Checks and stores the data. Throws, naming the row, when the lengths differ, a class index
     /// is outside `0 ..< classCount`, a class has no sample of positive weight, any value is NaN or

@@ -2,7 +2,7 @@
 /// parametrisation of ``MultinomialProblem`` (all `K` classes with `λ > 0`, classes `1 … K − 1`
 /// against class 0 with `λ = 0`; `Θ` row by row, each modelled class's `d` coefficients then its
 /// intercept), fitted by ``SparseMultinomialRegression`` without a dense `X` or Hessian.
-public struct SparseMultinomialProblem: Sendable {
+public struct SparseMultinomialProblem: MultinomialParametrisation, Sendable {
     /// `n × d`, CSR.
     public let x: SparseMatrix<Double>
     /// The class index of each row, in `0 ..< classCount`.
@@ -20,12 +20,6 @@ public struct SparseMultinomialProblem: Sendable {
     public var sampleCount: Int { x.rows }
     /// `d`.
     public var featureCount: Int { x.columns }
-    /// `d̃ = d + 1` with an intercept.
-    public var classWidth: Int { x.columns + (fitIntercept ? 1 : 0) }
-    /// `m`: `K` with `λ > 0`, `K − 1` with `λ = 0`.
-    public var modelledClassCount: Int { lambda > 0 ? classCount : classCount - 1 }
-    /// `m d̃`.
-    public var parameterCount: Int { modelledClassCount * classWidth }
 
     /// Checks and stores the data: throws, naming the row, when the lengths differ, a class index is
     /// outside `0 ..< classCount`, a class has no sample of positive weight, a value or weight is not
@@ -60,6 +54,7 @@ public struct SparseMultinomialProblem: Sendable {
         if let empty = totals.firstIndex(where: { !($0 > 0) }) {
             throw .invalidValue(what: "labels", detail: "class \(empty) has no sample of positive weight")
         }
+        // The shape from the arguments: self is not initialised yet.
         let m = lambda > 0 ? classCount : classCount - 1, width = x.columns + (fitIntercept ? 1 : 0)
         let (vectors, overflow) = (m * width).multipliedReportingOverflow(by: 16 * MemoryLayout<Double>.stride)
         let (rows, rowsOverflow) = (x.rows * m).multipliedReportingOverflow(by: 6 * MemoryLayout<Double>.stride)

@@ -20,7 +20,7 @@ public enum SparseMultinomialRegression {
         for c in 0..<m { for j in 0..<d { coefficients[c, j] = theta[c * width + j] } }
         var fit = MultinomialFit(
             classCount: problem.classCount,
-            modelledClasses: (0..<m).map { problem.lambda > 0 ? $0 : $0 + 1 }, coefficients: coefficients,
+            modelledClasses: (0..<m).map(problem.modelledClass), coefficients: coefficients,
             intercepts: problem.fitIntercept ? (0..<m).map { theta[$0 * width + d] } : nil, loss: solver.loss,
             gradientNorm: euclideanNorm(solver.gradient), iterations: solver.iteration,
             converged: reason == .converged, reason: reason, trace: solver.trace, parameters: theta)

@@ -71,9 +71,10 @@ extension SparseLogisticRegression {
         return points
     }
 
-    /// The path with `K`-fold cross-validation, folds as ``LogisticRegression/crossValidatedPath(_:lambdas:folds:seed:options:)``
-    /// assigns them (row `i` in fold `i mod K`, after a seeded shuffle when `seed` is given), each fold's
-    /// rows copied out of the CSR arrays, scored by the held-out deviance `−2 Σ w_i [y_i z_i − log(1 + e^{z_i})]`.
+    /// The path with `K`-fold cross-validation, folds as
+    /// ``LogisticRegression/crossValidatedPath(_:lambdas:folds:seed:options:)`` assigns them (row `i` in
+    /// fold `i mod K`, after a seeded shuffle when `seed` is given), each fold's rows copied out of the
+    /// CSR arrays, scored by the held-out deviance `−2 Σ w_i [y_i z_i − log(1 + e^{z_i})]`.
     public static func crossValidatedPath(
         _ problem: SparseLogisticProblem, lambdas: [Double], folds: Int, seed: UInt64? = nil,
         options: NewtonOptions = NewtonOptions()
