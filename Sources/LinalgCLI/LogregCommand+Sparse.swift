@@ -38,9 +38,9 @@ extension LogregCommand {
         let (rows, sampleWeights) = try sparseRows()
         let (y, classes) = try Self.binaryLabels(rows, given: try ClassLabels.parse(self.classes))
         guard let y else {
-            // More than two classes: the multinomial model on CSR (a path or CV takes the dense table).
-            guard requested == nil, path == nil, cv == nil else { return nil }
-            return try fitSparseMultinomial(rows, weights: sampleWeights, classes: classes, options: options)
+            // More than two classes: the multinomial model on CSR.
+            return try fitSparseMultinomial(
+                rows, weights: sampleWeights, classes: classes, options: options, requested: requested)
         }
         let started = Date()
         let base = try SparseLogisticProblem(
@@ -66,7 +66,7 @@ extension LogregCommand {
     /// The multinomial fit of sparse rows with more than two classes by truncated Newton on CSR: its
     /// report (``MultinomialReport``, solver `newton-cg`) and whether it converged.
     func fitSparseMultinomial(
-        _ rows: SparseRows, weights: [Double]?, classes: [ClassLabel], options: NewtonOptions
+        _ rows: SparseRows, weights: [Double]?, classes: [ClassLabel], options: NewtonOptions, requested: [Double]?
     ) throws -> (String, Bool) {
         let started = Date()
         let numbers = classes.map { label -> Double in
@@ -79,18 +79,39 @@ extension LogregCommand {
             }
             return k
         }
-        let problem = try SparseMultinomialProblem(
+        let base = try SparseMultinomialProblem(
             x: rows.matrix, classIndices: indices, classCount: classes.count, lambda: lambda, sampleWeights: weights,
             fitIntercept: fitIntercept)
+        let (problem, points, bestLambda) = try selectSparseMultinomialLambda(
+            base, requested: requested, options: options)
         let fit = try SparseMultinomialRegression.fit(problem, options: options)
+        let lambda = problem.lambda
         let names = (1...max(1, rows.columnCount)).prefix(rows.columnCount).map { "f\($0)" }
         var report = MultinomialReport(fit: fit, featureNames: names, classes: classes, lambda: lambda)
+        (report.path, report.bestLambda) = (points, bestLambda)
         report.seconds = Date().timeIntervalSince(started)
         if let save {
             try MultinomialModelFile.write(
                 try fit.model(featureNames: names, lambda: lambda, offsetColumns: nil), classes: classes, to: save)
         }
         return (json ? report.json() : report.text(), fit.converged)
+    }
+
+    /// The multinomial problem at the λ to fit, as for two classes: `--lambda`, the smallest of
+    /// `--lambdas`/`--path`, or with `--cv` the one of least mean held-out deviance; the path's points.
+    func selectSparseMultinomialLambda(
+        _ base: SparseMultinomialProblem, requested: [Double]?, options: NewtonOptions
+    ) throws -> (SparseMultinomialProblem, [MultinomialPathPoint]?, Double?) {
+        guard requested != nil || path != nil || cv != nil else { return (base, nil, nil) }
+        let values =
+            try requested ?? path.map { try SparseMultinomialRegression.logSpacedLambdas(base, count: $0) } ?? [lambda]
+        let fitted =
+            try cv.map {
+                try SparseMultinomialRegression.crossValidatedPath(
+                    base, lambdas: values, folds: $0, seed: cvSeed, options: options)
+            } ?? SparseMultinomialRegression.path(base, lambdas: values, options: options)
+        let best = cv == nil ? fitted.last! : fitted.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+        return (base.withLambda(best.lambda), fitted, cv == nil ? nil : best.lambda)
     }
 
     /// The λ to fit at, as ``selectLambda(_:requested:options:)`` picks it for a dense table: `--lambda`,

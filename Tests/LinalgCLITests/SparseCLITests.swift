@@ -150,6 +150,15 @@ import Testing
         #expect(zip(coefficients[0], coefficients[1]).allSatisfy { abs($0 - $1) <= 1e-8 * max(1, abs($1)) })
         let predicted = try CLI.run(["predict", "--model", model, "--data", svm])
         #expect(predicted.status == 0 && predicted.stdout.hasPrefix("p_0,p_1,p_2,class\n"))
+        // A path with cross-validation stays on CSR and chooses as the dense table's.
+        let paths = try [[], ["--solver", "newton-cholesky"]].map { extra in
+            let result = try CLI.run(["logreg", "--data", svm, "--path", "4", "--cv", "3", "--json"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        }
+        #expect(paths[0]["solver"] as? String == "newton-cg" && (paths[0]["path"] as? [Any])?.count == 4)
+        let best = try paths.map { try #require($0["best_lambda"] as? Double) }
+        #expect(abs(best[0] - best[1]) <= 1e-12 * best[1])
     }
 
     /// A sparse `.npz` written dense as `.npy` and `.csv`: `X`'s columns, then `y`, with every number.

@@ -45,6 +45,29 @@ import Testing
         #expect(worst <= 1e-7 * scale, "largest parameter difference \(worst)")
     }
 
+    /// λ_max, the warm-started path (through λ = 0's reference parametrisation) and K-fold CV on CSR equal
+    /// the dense multinomial path's.
+    @Test func sparsePathsAndCrossValidationEqualTheDenseOnes() throws {
+        let (x, y) = Self.data(n: 240, d: 10, classes: 3, seed: 6)
+        let options = NewtonOptions(tolerance: 1e-12)
+        let sparse = try SparseMultinomialProblem(x: SparseMatrix(x), classIndices: y, classCount: 3, lambda: 1)
+        let dense = try MultinomialProblem(x: x, classIndices: y, classCount: 3, lambda: 1)
+        let top = SparseMultinomialRegression.lambdaMax(sparse)
+        #expect(abs(top - (try MultinomialRegression.lambdaMax(dense))) <= 1e-10 * top)
+        let lambdas = try SparseMultinomialRegression.logSpacedLambdas(sparse, count: 4) + [0]
+        let points = try SparseMultinomialRegression.crossValidatedPath(
+            sparse, lambdas: lambdas, folds: 3, seed: 2, options: options)
+        let expected = try MultinomialRegression.crossValidatedPath(
+            dense, lambdas: lambdas, folds: 3, seed: 2, options: options)
+        #expect(points.map(\.lambda) == expected.map(\.lambda))
+        for (a, b) in zip(points, expected) {
+            #expect(a.fit.converged && a.fit.parameters.count == b.fit.parameters.count)
+            let worst = zip(a.fit.parameters, b.fit.parameters).map { abs($0 - $1) }.max()!
+            #expect(worst <= 1e-6 * max(1, b.fit.parameters.map(abs).max()!), "λ = \(a.lambda): \(worst)")
+            #expect(abs(a.cvDevianceMean! - b.cvDevianceMean!) <= 1e-7 * b.cvDevianceMean!)
+        }
+    }
+
     @Test func badProblemsAreTypedErrors() throws {
         let (x, y) = Self.data(n: 40, d: 5, classes: 3, seed: 2)
         let csr = SparseMatrix(x)

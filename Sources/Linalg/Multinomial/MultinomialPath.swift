@@ -71,7 +71,7 @@ extension MultinomialRegression {
 
     /// `theta` of `K` modelled classes as `problem`'s parameters: unchanged for `K`, each class's row
     /// minus the first's for `K − 1` (the same probabilities).
-    static func reparametrized(_ theta: [Double], for problem: MultinomialProblem) -> [Double] {
+    static func reparametrized(_ theta: [Double], for problem: some MultinomialParametrisation) -> [Double] {
         let width = problem.classWidth
         guard theta.count != problem.parameterCount else { return theta }
         return (1..<problem.classCount).flatMap { c in (0..<width).map { theta[c * width + $0] - theta[$0] } }

@@ -67,4 +67,35 @@ public struct SparseMultinomialProblem: MultinomialParametrisation, Sendable {
         (self.x, self.classIndices, self.classCount, self.lambda) = (x, classIndices, classCount, lambda)
         (self.sampleWeights, self.fitIntercept) = (sampleWeights, fitIntercept)
     }
+
+    /// Stores data checked already (another λ, or a fold).
+    init(
+        checked x: SparseMatrix<Double>, classIndices: [Int], classCount: Int, lambda: Double,
+        sampleWeights: [Double]?, fitIntercept: Bool
+    ) {
+        (self.x, self.classIndices, self.classCount, self.lambda) = (x, classIndices, classCount, lambda)
+        (self.sampleWeights, self.fitIntercept) = (sampleWeights, fitIntercept)
+    }
+
+    /// The same data at another λ (the parametrisation follows it); `lambda` must be finite and ≥ 0.
+    public func withLambda(_ lambda: Double) -> SparseMultinomialProblem {
+        precondition(lambda.isFinite && lambda >= 0, "SparseMultinomialProblem.withLambda: λ = \(lambda)")
+        return SparseMultinomialProblem(
+            checked: x, classIndices: classIndices, classCount: classCount, lambda: lambda,
+            sampleWeights: sampleWeights, fitIntercept: fitIntercept)
+    }
+
+    /// The rows `rows` as a problem of their own (a fold; all `K` classes kept).
+    func subset(rows: [Int]) -> SparseMultinomialProblem {
+        SparseMultinomialProblem(
+            checked: x.rows(rows), classIndices: rows.map { classIndices[$0] }, classCount: classCount, lambda: lambda,
+            sampleWeights: sampleWeights.map { w in rows.map { w[$0] } }, fitIntercept: fitIntercept)
+    }
+
+    /// `Σ_{i: y_i = c} w_i` per class.
+    func classWeights() -> [Double] {
+        var totals = [Double](repeating: 0, count: classCount)
+        for (i, c) in classIndices.enumerated() { totals[c] += sampleWeights?[i] ?? 1 }
+        return totals
+    }
 }
