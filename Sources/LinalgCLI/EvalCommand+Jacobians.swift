@@ -57,7 +57,8 @@ extension EvalCommand {
         out.write("]")
     }
 
-    /// One input's `∂f_i/∂(W_l)_{jk} = (δ_l)_{ij} (x_l)_k` as `[h_L][h_{l+1}][h_l]`, a row of `h_l` numbers at a time.
+    /// One input's `∂f_i/∂(W_l)_{jk} = (δ_l)_{ij} (x_l)_k` as `[h_L][h_{l+1}][h_l]`, a row of `h_l`
+    /// numbers at a time.
     func writeWeightJacobian<S: NeuralScalar>(
         _ factors: WeightJacobianFactors<S>, layer l: Int, sample i: Int, input b: Int, to out: JSONOutputStream
     ) throws {

@@ -43,7 +43,7 @@ struct EvalCommand: ParsableCommand {
     var hvp: String?
     @Option(help: "V.json as for --hvp; prints ggnvp_weights, ggnvp_biases (the Gauss-Newton product JᵀH_ℓJ·V).")
     var ggnvp: String?
-    @Flag(help: "Print per_sample_gradient_norms (B): ‖∇_θ ℓ_b‖ of every input, without forming the gradients.")
+    @Flag(help: "Print per_sample_gradient_norms (B): ‖∇_θ ℓ_b‖ of every input, the gradients never formed.")
     var perSampleNorms = false
 
     @OptionGroup var memory: MemoryOptions

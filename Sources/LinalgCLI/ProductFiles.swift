@@ -26,7 +26,8 @@ enum ProductFiles {
         let rows = try ModelFiles.matrix(value, path, "\"\(key)\"")
         guard rows.rows == batch, rows.columns == width else {
             throw UserError(
-                "\(path): \"\(key)\" is \(rows.rows)×\(rows.columns); it must be \(batch)×\(width) (one row per input)")
+                "\(path): \"\(key)\" is \(rows.rows)×\(rows.columns); it must be \(batch)×\(width) "
+                    + "(one row per input)")
         }
         return rows.transposed()
     }

@@ -47,11 +47,12 @@ extension MLP {
     }
 
     /// The Jacobian-vector product of the net at the batch `x` (`h₀ × B`): `f(x)` and
-    /// `ḟ = ∂f/∂x₀ · ẋ₀ + Σ_l ∂f/∂W_l · Ẇ_l + ∂f/∂b_l · ḃ_l`, column by column, for the tangent
-    /// `inputTangent` of the inputs (`h₀ × B`) and `parameterTangent` of the parameters (either may be
-    /// `nil`, meaning 0). One forward pass carrying the tangents: three GEMMs per layer with both
-    /// tangents. The results stay in ``NetProductWorkspace/output`` and
-    /// ``NetProductWorkspace/outputTangent``; nothing is allocated once the workspace has the batch size.
+    /// `ḟ = ∂f/∂x₀ · ẋ₀ + Σ_l ∂f/∂W_l · Ẇ_l + ∂f/∂b_l · ḃ_l`, column by column,
+    /// for the tangent `inputTangent` of the inputs (`h₀ × B`) and `parameterTangent` of the
+    /// parameters (either may be `nil`, meaning 0). One forward pass carrying the tangents: three
+    /// GEMMs per layer with both tangents. The results stay in ``NetProductWorkspace/output`` and
+    /// ``NetProductWorkspace/outputTangent``; nothing is allocated once the workspace has the batch
+    /// size.
     @inlinable
     public func jvp(
         _ x: Matrix<Scalar>, inputTangent: Matrix<Scalar>? = nil, parameterTangent: NetParameters<Scalar>? = nil,

@@ -3,8 +3,9 @@ extension MLP {
     //
     // With ż, ẋ from the tangent forward pass and the Hessian's tangent ġ = H_ℓ ḟ of g = ∂ℓ/∂f:
     //   Δ_{L−1} = a'(z_L) ∘ g,          Δ̇_{L−1} = a''(z_L) ∘ ż_L ∘ g + a'(z_L) ∘ ġ,
-    //   Δ_{l−1} = a'(z_l) ∘ u_l,        Δ̇_{l−1} = a''(z_l) ∘ ż_l ∘ u_l + a'(z_l) ∘ (W_lᵀ Δ̇_l + V_lᵀ Δ_l),
-    //   with u_l = W_lᵀ Δ_l;  ∂L/∂W_l = Δ_l x_lᵀ,  (∇²L v)_{W_l} = Δ̇_l x_lᵀ + Δ_l ẋ_lᵀ,  (∇²L v)_{b_l} = Δ̇_l 1.
+    //   Δ_{l−1} = a'(z_l) ∘ u_l,
+    //   Δ̇_{l−1} = a''(z_l) ∘ ż_l ∘ u_l + a'(z_l) ∘ (W_lᵀ Δ̇_l + V_lᵀ Δ_l),   with u_l = W_lᵀ Δ_l;
+    //   ∂L/∂W_l = Δ_l x_lᵀ,  (∇²L v)_{W_l} = Δ̇_l x_lᵀ + Δ_l ẋ_lᵀ,  (∇²L v)_{b_l} = Δ̇_l 1.
 
     /// `t ← a'(x) ∘ t + a''(x) ∘ ż ∘ u`, then `u ← a'(x) ∘ u`, over `rows` rows of `width` entries
     /// `rowStride` apart, with `a'` and `a''` written through the output `x`.

@@ -1,5 +1,5 @@
 extension MLP {
-    // MARK: Δ_{L−1} = a_out'(z_L) ∘ G,  Δ_{l−1} = σ'(z_l) ∘ W_lᵀ Δ_l,  ∂/∂W_l = Δ_l x_lᵀ,  ∂/∂x₀ = W₀ᵀ Δ₀
+    // MARK: Δ_{L−1} = a_out'(z_L) ∘ G,  Δ_{l−1} = σ'(z_l) ∘ W_lᵀ Δ_l,  ∂/∂W_l = Δ_l x_lᵀ
 
     /// Backprop of the cotangent already in the workspace's `Δ_{L−1}` over the samples `samples`:
     /// their share of `∂/∂W_l = Δ_l x_lᵀ` and `∂/∂b_l = Δ_l 1` into `out` (laid out as ``parameters``),
@@ -21,10 +21,11 @@ extension MLP {
         }
     }
 
-    /// The vector-Jacobian product of the net at the batch `x` (`h₀ × B`) with the output cotangent
-    /// `cotangent` (`G`, `h_L × B`): `∂⟨G, f⟩/∂x₀ = W₀ᵀ Δ₀` (`h₀ × B`) and `∂⟨G, f⟩/∂θ` summed over the
-    /// batch. One forward pass and one backward pass (backprop with an arbitrary `∂L/∂f`). The results
-    /// stay in ``NetProductWorkspace/inputGradient`` and ``NetProductWorkspace/parameterGradient``.
+    /// The vector-Jacobian product of the net at the batch `x` (`h₀ × B`) with the output
+    /// cotangent `cotangent` (`G`, `h_L × B`): `∂⟨G, f⟩/∂x₀ = W₀ᵀ Δ₀` (`h₀ × B`) and
+    /// `∂⟨G, f⟩/∂θ` summed over the batch. One forward pass and one backward pass
+    /// (backprop with an arbitrary `∂L/∂f`). The results stay in
+    /// ``NetProductWorkspace/inputGradient`` and ``NetProductWorkspace/parameterGradient``.
     @inlinable
     public func vjp(
         _ x: Matrix<Scalar>, cotangent: Matrix<Scalar>, workspace space: NetProductWorkspace<Scalar>

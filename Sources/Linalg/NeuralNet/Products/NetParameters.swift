@@ -97,7 +97,8 @@ public struct NetParameters<Scalar: NeuralScalar>: Sendable, Equatable {
             guard w.rows == sizes[l + 1], w.columns == sizes[l] else {
                 throw .shapeMismatch(
                     operation: "NetParameters",
-                    detail: "weights[\(l)] is \(w.rows)×\(w.columns), the net's W_\(l) is \(sizes[l + 1])×\(sizes[l])")
+                    detail:
+                        "weights[\(l)] is \(w.rows)×\(w.columns), the net's W_\(l) is \(sizes[l + 1])×\(sizes[l])")
             }
             if let (i, j) = w.firstNonFinite { throw .nonFinite(what: "weights[\(l)]", row: i, column: j) }
             scalars.replaceSubrange(weightOffset(l)..<(weightOffset(l) + w.scalars.count), with: w.scalars)

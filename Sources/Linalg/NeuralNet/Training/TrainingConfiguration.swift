@@ -54,7 +54,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
         case .newtonCG(let iterations, let damping):
             guard iterations >= 1, damping.isFinite, damping > 0 else {
                 throw .invalidValue(
-                    what: "newton-cg", detail: "needs ≥ 1 CG iteration and a damping > 0, got \(iterations), \(damping)"
+                    what: "newton-cg",
+                    detail: "needs ≥ 1 CG iteration and a damping > 0, got \(iterations), \(damping)"
                 )
             }
         case .adam(let beta1, let beta2, let epsilon):
