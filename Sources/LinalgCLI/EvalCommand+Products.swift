@@ -78,17 +78,15 @@ struct ProductRequest {
         let y = try ProductFiles.targets(targetsPath, outputs: net.outputSize, batch: x.columns, loss: loss)
             .converted(to: S.self)
         let workspace = try NetProductWorkspace<S>(sizes: net.sizes, batchSize: x.columns)
-        let zero = NetParameters<S>(zerosLike: net)
-        // A VJP of ∂L/∂f would do; the HVP with v = 0 gives the loss and its gradient in one pass.
-        let value = try net.hvp(x, targets: y, loss: loss, vector: zero, workspace: workspace)
+        // One HVP pass gives the loss, its gradient and ∇²L·V (V = 0 without --hvp).
+        let v =
+            try hvp.map { try ProductFiles.parameters(try ProductFiles.object($0), for: net, $0) }
+            ?? NetParameters<S>(zerosLike: net)
+        let value = try net.hvp(x, targets: y, loss: loss, vector: v, workspace: workspace)
         guard value.isFinite else { throw UserError("the loss is \(value) (the weights overflow)") }
         var members = [("loss", JSONWriter.number(value))]
         members += try Self.parameterMembers(workspace.parameterGradient, prefix: "gradient")
-        if let hvp {
-            let v = try ProductFiles.parameters(try ProductFiles.object(hvp), for: net, hvp)
-            _ = try net.hvp(x, targets: y, loss: loss, vector: v, workspace: workspace)
-            members += try Self.parameterMembers(workspace.parameterProduct, prefix: "hvp")
-        }
+        if hvp != nil { members += try Self.parameterMembers(workspace.parameterProduct, prefix: "hvp") }
         if let ggnvp {
             let v = try ProductFiles.parameters(try ProductFiles.object(ggnvp), for: net, ggnvp)
             _ = try net.ggnvp(x, targets: y, loss: loss, vector: v, workspace: workspace)

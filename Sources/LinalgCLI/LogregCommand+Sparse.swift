@@ -102,15 +102,15 @@ extension LogregCommand {
     func selectSparseMultinomialLambda(
         _ base: SparseMultinomialProblem, requested: [Double]?, options: NewtonOptions
     ) throws -> (SparseMultinomialProblem, [MultinomialPathPoint]?, Double?) {
-        guard requested != nil || path != nil || cv != nil else { return (base, nil, nil) }
-        let values =
-            try requested ?? path.map { try SparseMultinomialRegression.logSpacedLambdas(base, count: $0) } ?? [lambda]
-        let fitted =
-            try cv.map {
-                try SparseMultinomialRegression.crossValidatedPath(
-                    base, lambdas: values, folds: $0, seed: cvSeed, options: options)
-            } ?? SparseMultinomialRegression.path(base, lambdas: values, options: options)
-        let best = cv == nil ? fitted.last! : fitted.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+        guard
+            let (fitted, best) = try pathSelection(
+                requested: requested, logSpaced: { try SparseMultinomialRegression.logSpacedLambdas(base, count: $0) },
+                path: { try SparseMultinomialRegression.path(base, lambdas: $0, options: options) },
+                crossValidated: {
+                    try SparseMultinomialRegression.crossValidatedPath(
+                        base, lambdas: $0, folds: $1, seed: self.cvSeed, options: options)
+                })
+        else { return (base, nil, nil) }
         return (base.withLambda(best.lambda), fitted, cv == nil ? nil : best.lambda)
     }
 
@@ -122,15 +122,15 @@ extension LogregCommand {
     ) throws
         -> (problem: SparseLogisticProblem, start: [Double]?, points: [LogisticPathPoint]?, bestLambda: Double?)
     {
-        guard requested != nil || path != nil || cv != nil else { return (problem, nil, nil, nil) }
-        let values =
-            try requested ?? path.map { try SparseLogisticRegression.logSpacedLambdas(problem, count: $0) } ?? [lambda]
-        let points =
-            try cv.map {
-                try SparseLogisticRegression.crossValidatedPath(
-                    problem, lambdas: values, folds: $0, seed: cvSeed, options: options)
-            } ?? SparseLogisticRegression.path(problem, lambdas: values, options: options)
-        let best = cv == nil ? points.last! : points.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+        guard
+            let (points, best) = try pathSelection(
+                requested: requested, logSpaced: { try SparseLogisticRegression.logSpacedLambdas(problem, count: $0) },
+                path: { try SparseLogisticRegression.path(problem, lambdas: $0, options: options) },
+                crossValidated: {
+                    try SparseLogisticRegression.crossValidatedPath(
+                        problem, lambdas: $0, folds: $1, seed: self.cvSeed, options: options)
+                })
+        else { return (problem, nil, nil, nil) }
         return (problem.withLambda(best.lambda), best.fit.parameters, points, cv == nil ? nil : best.lambda)
     }
 

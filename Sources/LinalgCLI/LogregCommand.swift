@@ -221,18 +221,31 @@ struct LogregCommand: ParsableCommand {
     ) throws
         -> (problem: LogisticProblem, start: [Double]?, points: [LogisticPathPoint]?, bestLambda: Double?)
     {
-        guard requested != nil || path != nil || cv != nil else { return (problem, nil, nil, nil) }
-        let values =
-            try requested ?? path.map { try LogisticRegression.logSpacedLambdas(problem, count: $0) } ?? [lambda]
-        let points =
-            if let cv {
-                try LogisticRegression.crossValidatedPath(
-                    problem, lambdas: values, folds: cv, seed: cvSeed, options: options)
-            } else {
-                try LogisticRegression.path(problem, lambdas: values, options: options)
-            }
-        let best = cv == nil ? points.last! : points.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+        guard
+            let (points, best) = try pathSelection(
+                requested: requested, logSpaced: { try LogisticRegression.logSpacedLambdas(problem, count: $0) },
+                path: { try LogisticRegression.path(problem, lambdas: $0, options: options) },
+                crossValidated: {
+                    try LogisticRegression.crossValidatedPath(
+                        problem, lambdas: $0, folds: $1, seed: self.cvSeed, options: options)
+                })
+        else { return (problem, nil, nil, nil) }
         return (try problem.withLambda(best.lambda), best.fit.parameters, points, cv == nil ? nil : best.lambda)
+    }
+
+    /// The path the options ask for and its chosen point, or `nil` without `--lambdas`, `--path` or
+    /// `--cv`: the λ values of `--lambdas`, or `--path N` log-spaced ones, or `--lambda` alone; fitted
+    /// along the path, with `--cv K` cross-validated; the point the smallest λ, or with `--cv` the one
+    /// of least mean held-out deviance.
+    func pathSelection<Point: RegularisationPathPoint>(
+        requested: [Double]?, logSpaced: (Int) throws -> [Double], path fit: ([Double]) throws -> [Point],
+        crossValidated: ([Double], Int) throws -> [Point]
+    ) throws -> (points: [Point], best: Point)? {
+        guard requested != nil || path != nil || cv != nil else { return nil }
+        let values = try requested ?? path.map(logSpaced) ?? [lambda]
+        let points = try cv.map { try crossValidated(values, $0) } ?? fit(values)
+        let best = cv == nil ? points.last! : points.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+        return (points, best)
     }
 
     /// A multinomial fit (with `MNLogit`'s statistics at λ = 0): its report and whether it converged.
@@ -243,15 +256,14 @@ struct LogregCommand: ParsableCommand {
         let started = Date()
         let chosenSolver = solver.flatMap(MultinomialSolver.init(rawValue:)) ?? .automatic
         var points: [MultinomialPathPoint]?, bestLambda: Double?, chosen = problem
-        if requested != nil || path != nil || cv != nil {
-            let values =
-                try requested ?? path.map { try MultinomialRegression.logSpacedLambdas(problem, count: $0) } ?? [lambda]
-            let fitted =
-                try cv.map {
-                    try MultinomialRegression.crossValidatedPath(
-                        problem, lambdas: values, folds: $0, seed: cvSeed, options: options, solver: chosenSolver)
-                } ?? MultinomialRegression.path(problem, lambdas: values, options: options, solver: chosenSolver)
-            let best = cv == nil ? fitted.last! : fitted.min { $0.cvDevianceMean! < $1.cvDevianceMean! }!
+        if let (fitted, best) = try pathSelection(
+            requested: requested, logSpaced: { try MultinomialRegression.logSpacedLambdas(problem, count: $0) },
+            path: { try MultinomialRegression.path(problem, lambdas: $0, options: options, solver: chosenSolver) },
+            crossValidated: {
+                try MultinomialRegression.crossValidatedPath(
+                    problem, lambdas: $0, folds: $1, seed: self.cvSeed, options: options, solver: chosenSolver)
+            })
+        {
             (points, bestLambda, chosen) = (fitted, cv == nil ? nil : best.lambda, try problem.withLambda(best.lambda))
         }
         let fit = try MultinomialRegression.fit(

@@ -187,3 +187,14 @@ extension LogisticProblem {
                 + "beside it; " + SystemMemory.limitText)
     }
 }
+
+/// A point of a regularisation path: its λ and, with cross-validation, the mean held-out deviance.
+public protocol RegularisationPathPoint {
+    /// `λ`.
+    var lambda: Double { get }
+    /// The mean over the folds of the held-out deviance, or `nil` without cross-validation.
+    var cvDevianceMean: Double? { get }
+}
+
+extension LogisticPathPoint: RegularisationPathPoint {}
+extension MultinomialPathPoint: RegularisationPathPoint {}

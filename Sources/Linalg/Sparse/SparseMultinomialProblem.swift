@@ -49,11 +49,6 @@ public struct SparseMultinomialProblem: MultinomialParametrisation, Sendable {
                 what: "labels", detail: "row \(i) has class \(classIndices[i]), outside 0 ..< \(classCount)")
         }
         try ModelChecks.checkSampleWeights(sampleWeights, count: x.rows, operation: "multinomial regression")
-        var totals = [Double](repeating: 0, count: classCount)
-        for (i, c) in classIndices.enumerated() { totals[c] += sampleWeights?[i] ?? 1 }
-        if let empty = totals.firstIndex(where: { !($0 > 0) }) {
-            throw .invalidValue(what: "labels", detail: "class \(empty) has no sample of positive weight")
-        }
         // The shape from the arguments: self is not initialised yet.
         let m = lambda > 0 ? classCount : classCount - 1, width = x.columns + (fitIntercept ? 1 : 0)
         let (vectors, overflow) = (m * width).multipliedReportingOverflow(by: 16 * MemoryLayout<Double>.stride)
@@ -66,6 +61,9 @@ public struct SparseMultinomialProblem: MultinomialParametrisation, Sendable {
         }
         (self.x, self.classIndices, self.classCount, self.lambda) = (x, classIndices, classCount, lambda)
         (self.sampleWeights, self.fitIntercept) = (sampleWeights, fitIntercept)
+        if let empty = classWeights().firstIndex(where: { !($0 > 0) }) {
+            throw .invalidValue(what: "labels", detail: "class \(empty) has no sample of positive weight")
+        }
     }
 
     /// Stores data checked already (another λ, or a fold).

@@ -131,6 +131,8 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
     ) -> (loss: Double, weight: Double) {
         let share = size == batch ? fullShare : restShare
         let workspace = size == batch ? full : rest
+        // With clipping or newton-cg: the product workspace whose base is `workspace`.
+        let products = size == batch ? fullProducts : restProducts
         let ld = workspace.rowStride, first = start + share.lowerBound
         var weight = Double(size)
         order.withUnsafeBufferPointer { order in
@@ -152,10 +154,9 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         if share.isEmpty || weight == 0 {
             workspace.gradient.update(repeating: 0, count: net.parameters.count)
         } else if let clipping {
-            let products = size == batch ? fullProducts! : restProducts!
             loss = net.clippedGradientPass(
                 UnsafePointer(theta), targets: targets, targetStride: ld, loss: lossKind, maxNorm: clipping.maxNorm,
-                scale: Scalar(1 / lossKind.normaliser(samples: 1, outputs: net.outputSize)), products)
+                scale: Scalar(1 / lossKind.normaliser(samples: 1, outputs: net.outputSize)), products!)
         } else {
             loss = net.lossStep(
                 lossKind, UnsafePointer(theta), targets: targets, targetStride: ld,
@@ -166,10 +167,9 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         if let clipping { addNoiseAndAverage(clipping, workspace.gradient, count: net.parameters.count, size: size) }
         if let hessianFree, !share.isEmpty {
             let scale = 1 / lossKind.normaliser(weight: weight, outputs: net.outputSize)
-            let products = size == batch ? fullProducts! : restProducts!
             hessianFree.step(
                 net, theta, gradient: workspace.gradient, loss: loss * scale, learningRate: learningRate,
-                .init(space: products, targets: targets, targetStride: ld, loss: lossKind, scale: scale))
+                .init(space: products!, targets: targets, targetStride: ld, loss: lossKind, scale: scale))
         } else if hessianFree == nil {
             optimizer.step(theta, gradient: workspace.gradient, learningRate: learningRate)
         }
