@@ -95,6 +95,12 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
         }
     }
 
+    /// `body` run by ``agreeing(_:)`` in a job, or simply run by a single process (`job` is `nil`).
+    static func agreeing<T>(_ job: DistributedJob?, _ body: () throws -> T) throws -> T {
+        guard let job else { return try body() }
+        return try job.agreeing(body)
+    }
+
     var readerIndex: Int { rank }
     var readerCount: Int { size }
 
@@ -106,6 +112,21 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
         for (j, value) in values.enumerated() { buffer[rank * k + j] = Double(value) }
         sum(&buffer)
         return (0..<size).map { r in (0..<k).map { Int(buffer[r * k + $0]) } }
+    }
+
+    /// The sorted union of every rank's distinct `labels` (one sum; a rank with more than two sends
+    /// its three smallest, enough to show that there are more than two classes).
+    func unionOfLabels(_ labels: Set<Double>) -> [Double] {
+        let local = labels.sorted().prefix(3), width = 4
+        var buffer = [Double](repeating: 0, count: size * width)
+        buffer[rank * width] = Double(local.count)
+        for (j, label) in local.enumerated() { buffer[rank * width + 1 + j] = label }
+        sum(&buffer)
+        var union = Set<Double>()
+        for r in 0..<size {
+            for j in 0..<Int(buffer[r * width]) { union.insert(buffer[r * width + 1 + j]) }
+        }
+        return union.sorted()
     }
 
     /// The path of this rank's file: `{rank}` replaced by the rank, or the shared file.

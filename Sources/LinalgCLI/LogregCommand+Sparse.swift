@@ -3,18 +3,31 @@ import Linalg
 import LinalgData
 
 extension LogregCommand {
-    /// Whether the file is fitted sparse: a libsvm file or a sparse `.npz` in one process, without
+    /// Whether the file is fitted sparse: a libsvm file or a sparse `.npz`, without
     /// `--solver newton-cholesky` (which takes the dense table); paths and cross-validation included.
+    /// In an MPI job every rank's file must be sparse or none.
     func fitsSparse(job: DistributedJob?) throws -> Bool {
-        guard job == nil, solver != "newton-cholesky" else { return false }
+        guard solver != "newton-cholesky" else { return false }
         let format = try input.resolvedFormat()
-        return try format == .libsvm || (format == .npz && SparseDataSet.isSparse(input.data))
+        if format == .libsvm { return true }
+        guard format == .npz else { return false }
+        guard let job else { return try SparseDataSet.isSparse(input.data) }
+        let sparse = try job.agreeing { try SparseDataSet.isSparse(job.dataPath(input.data)) }
+        let all = job.exchange([sparse ? 1 : 0])
+        if let other = all.firstIndex(where: { $0[0] != all[0][0] }) {
+            try job.agreeing {
+                throw UserError(
+                    "\(input.data): rank \(other)'s archive is \(sparse ? "dense" : "sparse"), rank 0's is not")
+            }
+        }
+        return sparse
     }
 
     /// The rows, labels and weights of a sparse file (a libsvm file, or a `.npz` with `y` and, with
-    /// `--weights sample_weight`, its weights).
-    func sparseRows() throws -> (SparseRows, [Double]?) {
-        guard let found = try input.readSparse() else { preconditionFailure("only sparse files are fitted sparse") }
+    /// `--weights sample_weight`, its weights): in an MPI job this rank's share of them.
+    func sparseRows(job: DistributedJob?) throws -> (SparseRows, [Double]?) {
+        let read = try job.map { try input.readSparse(sharedWith: $0) } ?? input.readSparse()
+        guard let found = read else { preconditionFailure("only sparse files are fitted sparse") }
         if try input.resolvedFormat() == .libsvm {
             if weights != nil || offset != nil {
                 throw UserError("--weights and --offset name columns; a libsvm file has none (use a table or .npz)")
@@ -34,29 +47,37 @@ extension LogregCommand {
 
     /// The two-class fit of sparse rows by truncated Newton on the CSR matrix: its report and whether
     /// it converged; `nil` for more than two classes (fitted from the dense table).
-    func fitSparse(options: NewtonOptions, requested: [Double]?) throws -> (String, Bool)? {
-        let (rows, sampleWeights) = try sparseRows()
-        let (y, classes) = try Self.binaryLabels(rows, given: try ClassLabels.parse(self.classes))
+    func fitSparse(options: NewtonOptions, requested: [Double]?, job: DistributedJob?) throws -> (String, Bool)? {
+        let (rows, sampleWeights) = try DistributedJob.agreeing(job) { try sparseRows(job: job) }
+        // Every rank's labels, so that all ranks number the classes alike.
+        let distinct = job?.unionOfLabels(Set(rows.labels)) ?? Array(Set(rows.labels)).sorted()
+        let (y, classes) = try DistributedJob.agreeing(job) {
+            try Self.binaryLabels(rows, distinct: distinct, given: try ClassLabels.parse(self.classes))
+        }
         guard let y else {
+            if job != nil { throw UserError("more than two classes are fitted in one process, not across MPI ranks") }
             // More than two classes: the multinomial model on CSR.
             return try fitSparseMultinomial(
                 rows, weights: sampleWeights, classes: classes, options: options, requested: requested)
         }
         let started = Date()
-        let base = try SparseLogisticProblem(
-            x: rows.matrix, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept)
+        let base = try DistributedJob.agreeing(job) {
+            try SparseLogisticProblem(
+                x: rows.matrix, y: y, lambda: self.lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
+                rowShares: job)
+        }
         let selection = try selectSparseLambda(base, requested: requested, options: options)
         let problem = selection.problem, lambda = problem.lambda
         var fit = try SparseLogisticRegression.fit(problem, options: options, initial: selection.start)
         let names = (1...max(1, rows.columnCount)).prefix(rows.columnCount).map { "f\($0)" }
-        let (inference, missing) = try sparseInference(rows.matrix, y: y, weights: sampleWeights, at: fit)
+        let (inference, missing) = try sparseInference(rows.matrix, y: y, weights: sampleWeights, at: fit, job: job)
         fit.inference = inference
         var report = LogisticReport(
             fit: fit, featureNames: names, lambda: lambda, hasIntercept: fitIntercept, path: selection.points,
             bestLambda: selection.bestLambda)
         (report.classes, report.solver, report.noInferenceReason) = (classes, "newton-cg", missing)
-        report.timing = (Date().timeIntervalSince(started), 1)
-        if let save {
+        report.timing = (Date().timeIntervalSince(started), job?.size ?? 1)
+        if let save, DistributedJob.isLeader {
             try LogisticModelFile.write(
                 try fit.model(featureNames: names, lambda: lambda, offsetColumn: nil), classes: classes, to: save)
         }
@@ -134,10 +155,12 @@ extension LogregCommand {
         return (problem.withLambda(best.lambda), best.fit.parameters, points, cv == nil ? nil : best.lambda)
     }
 
-    /// Labels as 0/1 (class 1 the second of the two sorted, or of `--classes`); `nil` labels when
-    /// there are more than two classes.
-    static func binaryLabels(_ rows: SparseRows, given: [String]?) throws -> ([Double]?, [ClassLabel]) {
-        let distinct = given.map { $0.compactMap(Double.init) } ?? Array(Set(rows.labels)).sorted()
+    /// Labels as 0/1 (class 1 the second of the two sorted `distinct` labels, or of `--classes`); `nil`
+    /// labels when there are more than two classes.
+    static func binaryLabels(
+        _ rows: SparseRows, distinct found: [Double], given: [String]?
+    ) throws -> ([Double]?, [ClassLabel]) {
+        let distinct = given.map { $0.compactMap(Double.init) } ?? found
         if let given, distinct.count != given.count {
             throw UserError("--classes: a libsvm file's labels are numbers, got \(given.joined(separator: ","))")
         }
@@ -157,11 +180,14 @@ extension LogregCommand {
 
     /// The statistics at the fit when the dense table and the Hessian fit in memory (a quarter of
     /// it, and at most 5,000 parameters), from the dense solver started at the fit; else why not.
+    /// In an MPI job from every rank's dense rows, the decision taken by the largest share.
     func sparseInference(
-        _ x: SparseMatrix<Double>, y: [Double], weights: [Double]?, at fit: LogisticFit
+        _ x: SparseMatrix<Double>, y: [Double], weights: [Double]?, at fit: LogisticFit, job: DistributedJob?
     ) throws -> (LogisticInference?, String?) {
         let p = x.columns + (fitIntercept ? 1 : 0)
-        let (cells, overflow) = x.rows.multipliedReportingOverflow(by: x.columns + p)
+        var largest = [Double(x.rows)]
+        job?.maximum(&largest)
+        let (cells, overflow) = Int(largest[0]).multipliedReportingOverflow(by: x.columns + p)
         guard p <= 5000, !overflow, cells <= SystemMemory.limit / 32 else {
             return (
                 nil,
@@ -169,8 +195,14 @@ extension LogregCommand {
                     + "table fits in memory (\(x.rows) rows × \(x.columns) columns)"
             )
         }
-        let dense = try LogisticProblem(
-            x: try x.dense(), y: y, lambda: lambda, sampleWeights: weights, fitIntercept: fitIntercept)
+        let local = try DistributedJob.agreeing(job) {
+            try LogisticProblem(
+                x: try x.dense(), y: y, lambda: lambda, sampleWeights: weights, fitIntercept: fitIntercept)
+        }
+        // The local rows checked on every rank; now the problem whose sums span all shares.
+        let dense = LogisticProblem(
+            checked: local.x, y: y, lambda: lambda, sampleWeights: weights, fitIntercept: fitIntercept, offsets: nil,
+            rowShares: job)
         let refit = try LogisticRegression.fit(
             dense, options: NewtonOptions(tolerance: tol, maxIterations: maxIter), initial: fit.parameters,
             inference: InferenceOptions(alpha: alpha, robust: robust))

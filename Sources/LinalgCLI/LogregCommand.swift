@@ -105,7 +105,9 @@ struct LogregCommand: ParsableCommand {
                 throw UserError("--cv is not distributed: run cross-validation as one process")
             }
             let options = NewtonOptions(tolerance: tol, maxIterations: maxIter)
-            if try fitsSparse(job: job), let sparse = try fitSparse(options: options, requested: requestedLambdas) {
+            if try fitsSparse(job: job),
+                let sparse = try fitSparse(options: options, requested: requestedLambdas, job: job)
+            {
                 return sparse
             }
             let (problem, featureNames, classLabels): (LogisticProblem, [String], [ClassLabel])

@@ -15,6 +15,17 @@ extension DataTable {
     public init(
         contentsOf path: String, options: DataReadOptions = DataReadOptions(), sharedWith readers: some SharedReading
     ) throws(DataError) {
+        switch try DataTable.sharedRows(path: path, options: options, readers: readers) {
+        case .dense(let table): self = table
+        case .sparse(let rows): self = try rows.table()
+        }
+    }
+
+    /// This reader's share of the file's rows, read and then placed among the others' (the one
+    /// collective call).
+    static func sharedRows(
+        path: String, options: DataReadOptions, readers: some SharedReading
+    ) throws(DataError) -> ShareRead.Rows {
         let share = RowShare(index: readers.readerIndex, count: readers.readerCount)
         let local: Result<ShareRead, DataError>
         do throws(DataError) {
@@ -29,7 +40,7 @@ extension DataTable {
             }
         let all = readers.exchange(summary)
         precondition(all.count == share.count && all.allSatisfy { $0.count == 4 }, "SharedReading: bad exchange")
-        self = try DataTable.placed(local, among: all, share: share, file: path)
+        return try DataTable.placed(local, among: all, share: share, file: path)
     }
 
     /// Reads `share` on its own (lines numbered as if it began the data).
@@ -52,12 +63,12 @@ extension DataTable {
         }
     }
 
-    /// The share's table placed among the others' (`all[r]` = reader r's
+    /// The share's rows placed among the others' (`all[r]` = reader r's
     /// `[failed, lines, rows, sparse width]`): its lines shifted past the earlier shares' lines,
-    /// a libsvm table as wide as the widest share; or the error this reader is to report.
+    /// libsvm rows as wide as the widest share; or the error this reader is to report.
     static func placed(
         _ local: Result<ShareRead, DataError>, among all: [[Int]], share: RowShare, file: String
-    ) throws(DataError) -> DataTable {
+    ) throws(DataError) -> ShareRead.Rows {
         let linesBefore = all[..<share.index].reduce(0) { $0 + $1[1] }
         if let firstFailed = all.firstIndex(where: { $0[0] != 0 }) {
             guard firstFailed == share.index, case .failure(var error) = local else {
@@ -82,11 +93,11 @@ extension DataTable {
         switch read.rows {
         case .dense(var table):
             table.lineNumbers = table.lineNumbers.map { lines in lines.map { $0 + linesBefore } }
-            return table
+            return .dense(table)
         case .sparse(var sparse):
             sparse = sparse.widened(to: all.map { $0[3] }.max()!)
             sparse.lineNumbers = sparse.lineNumbers.map { $0 + linesBefore }
-            return try sparse.table()
+            return .sparse(sparse)
         }
     }
 }

@@ -164,6 +164,69 @@ import Testing
         #expect(headers.stderr.contains("rank 2"), "\(headers.stderr)")
     }
 
+    /// A sparse libsvm data set: `n` rows of `d` features, each present with probability 0.15, labels
+    /// ±1 from a logistic model (feature `d` written only in the last row).
+    static func sparseData(rows n: Int, features d: Int, seed: UInt64 = 9) -> [String] {
+        var generator = Xoshiro256StarStar(seed: seed)
+        let truth = (0..<d).map { _ in generator.nextNormal() }
+        return (0..<n).map { i in
+            var z = 0.3, entries: [String] = []
+            for j in 0..<(d - 1) where generator.nextUniform() < 0.15 {
+                let v = generator.nextNormal()
+                z += truth[j] * v
+                entries.append("\(j + 1):\(v)")
+            }
+            if i == n - 1 { entries.append("\(d):1.5") }
+            let label = generator.nextUniform() < 1 / (1 + exp(-z)) ? "+1" : "-1"
+            return ([label] + entries).joined(separator: " ")
+        }
+    }
+
+    /// Truncated Newton on the ranks' CSR shares (one reduction per loss, gradient and product) gives
+    /// the single process's sparse fit and statistics, from one libsvm file, `{rank}` files and a
+    /// sparse `.npz`; `--solver newton-cg` on a dense table is reduced the same way.
+    @Test func sparseSharesGiveTheSingleProcessFit() throws {
+        let directory = try CLI.temporaryDirectory()
+        let lines = Self.sparseData(rows: 900, features: 40)
+        let svm = try CLI.write(lines.joined(separator: "\n") + "\n", "all.svm", in: directory)
+        for r in 0..<3 {
+            let part = lines[(r * 300)..<((r + 1) * 300)].joined(separator: "\n") + "\n"
+            _ = try CLI.write(part, "part\(r).svm", in: directory)
+        }
+        let npz = directory.appendingPathComponent("all.npz").path
+        #expect(try CLI.run(["convert", "--data", svm, "--output", npz]).status == 0)
+        let options = ["--lambda", "0.3", "--fit-intercept", "--tol", "1e-10", "--json"]
+        let single = try CLI.run(["logreg", "--data", svm] + options)
+        #expect(single.status == 0, "\(single.stderr)")
+        #expect(single.stdout.contains("newton-cg"), "\(single.stdout)")
+        let expected = try JSONDecoder().decode(FitOutput.self, from: Data(single.stdout.utf8))
+        #expect(expected.standard_errors?.count == 41)
+        let perRank = directory.appendingPathComponent("part{rank}.svm").path
+        for (file, ranks) in [(svm, 2), (svm, 3), (perRank, 3), (npz, 2)] {
+            let split = try CLI.run(["logreg", "--data", file] + options, launcher: Self.launcher(ranks))
+            #expect(split.status == 0, "\(file): \(split.stderr)")
+            #expect(split.stdout.contains("newton-cg"), "\(split.stdout)")
+            expectSame(
+                try JSONDecoder().decode(FitOutput.self, from: Data(split.stdout.utf8)), expected,
+                "\(file) on \(ranks) ranks")
+        }
+        // Dense rows, truncated Newton by dgemv products, reduced over the ranks.
+        let csv = try CLI.write(Self.data(rows: 0...599), "all.csv", in: directory)
+        let dense = ["logreg", "--data", csv, "--solver", "newton-cg", "--weights", "w", "--lambda", "0.1", "--json"]
+        let denseSingle = try CLI.run(dense + ["--tol", "1e-10"])
+        let denseSplit = try CLI.run(dense + ["--tol", "1e-10"], launcher: Self.launcher(2))
+        #expect(denseSingle.status == 0 && denseSplit.status == 0, "\(denseSplit.stderr)")
+        expectSame(
+            try JSONDecoder().decode(FitOutput.self, from: Data(denseSplit.stdout.utf8)),
+            try JSONDecoder().decode(FitOutput.self, from: Data(denseSingle.stdout.utf8)), "dense newton-cg")
+        // Three classes across ranks: one message, exit 2.
+        let three = lines.enumerated().map { i, line in i % 3 == 2 ? "2" + line.drop { $0 != " " } : line }
+        let multi = try CLI.write(three.joined(separator: "\n") + "\n", "three.svm", in: directory)
+        let refused = try CLI.run(["logreg", "--data", multi], launcher: Self.launcher(2))
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.components(separatedBy: "linalg: error:").count == 2, "\(refused.stderr)")
+    }
+
     /// SGD with the batch split across ranks and one all-reduce per step follows the single
     /// process's loss history (the sums differ only in rounding).
     @Test func sgdOnRanksFollowsTheSingleProcessHistory() throws {

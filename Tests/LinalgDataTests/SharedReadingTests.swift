@@ -34,16 +34,23 @@ final class ThreadReaders: @unchecked Sendable {
     static func read(
         _ path: String, readers: Int, options: DataReadOptions = DataReadOptions()
     ) -> [Result<DataTable, DataError>] {
+        run(readers: readers) { reader throws(DataError) in
+            try DataTable(contentsOf: path, options: options, sharedWith: reader)
+        }
+    }
+
+    /// `body(reader)` for each reader on a thread of its own; the results in reader order.
+    static func run<T>(
+        readers: Int, _ body: @escaping @Sendable (Reader) throws(DataError) -> T
+    ) -> [Result<T, DataError>] {
         let board = ThreadReaders(count: readers)
-        let results = ResultBox(count: readers)
+        let results = ResultBox<T>(count: readers)
         let group = DispatchGroup()
         for r in 0..<readers {
             group.enter()
             Thread {
                 do throws(DataError) {
-                    let table = try DataTable(
-                        contentsOf: path, options: options, sharedWith: Reader(readerIndex: r, board: board))
-                    results.set(r, .success(table))
+                    results.set(r, .success(try body(Reader(readerIndex: r, board: board))))
                 } catch {
                     results.set(r, .failure(error))
                 }
@@ -55,11 +62,11 @@ final class ThreadReaders: @unchecked Sendable {
     }
 }
 
-final class ResultBox: @unchecked Sendable {
+final class ResultBox<T>: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var values: [Result<DataTable, DataError>?]
+    private(set) var values: [Result<T, DataError>?]
     init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<DataTable, DataError>) { lock.withLock { values[index] = value } }
+    func set(_ index: Int, _ value: Result<T, DataError>) { lock.withLock { values[index] = value } }
 }
 
 @Suite struct SharedReadingTests {
@@ -145,6 +152,35 @@ final class ResultBox: @unchecked Sendable {
         for readers in [1, 2, 3, 6] { try expectSharesJoin(path, readers: readers) }
         let shares = try ThreadReaders.read(path, readers: 3).map { try $0.get() }
         #expect(shares.allSatisfy { $0.columnCount == 18 })
+    }
+
+    /// Shares read straight to CSR: in order, the whole read's labels, lines and rows, each as wide
+    /// as the whole; a bad line is reported once, at its file line.
+    @Test func libsvmSharesReadStraightToCSR() throws {
+        var text = "# a comment\n"
+        for i in 0..<60 {
+            text += "\(i % 3 - 1) \(1 + i % 4):\(Double(i) / 8) \(5 + i % 3):0.5\(i == 41 ? " 23:2" : "")\n"
+        }
+        let path = try TestFiles.write(text, "csr-shares.svm")
+        let whole = try LibSVMReader.read(contentsOf: path)
+        for readers in [1, 2, 3, 7] {
+            let shares = try ThreadReaders.run(readers: readers) { reader throws(DataError) in
+                try SparseRows(contentsOf: path, sharedWith: reader)
+            }.map { try $0.get() }
+            #expect(shares.allSatisfy { $0.columnCount == 23 && $0.labels.count > 0 }, "\(readers) readers")
+            #expect(shares.flatMap(\.labels) == whole.labels)
+            #expect(shares.flatMap(\.lineNumbers) == whole.lineNumbers)
+            #expect(try shares.flatMap { try $0.matrix.dense().rowArrays } == whole.matrix.dense().rowArrays)
+        }
+        let bad = try TestFiles.write(text.replacingOccurrences(of: "23:2", with: "23:x"), "csr-bad.svm")
+        let results = ThreadReaders.run(readers: 3) { reader throws(DataError) in
+            try SparseRows(contentsOf: bad, sharedWith: reader)
+        }
+        let reported = results.compactMap { result -> DataError? in
+            guard case .failure(let error) = result, !error.isReportedByAnotherReader else { return nil }
+            return error
+        }
+        #expect(reported.count == 1 && reported.first?.line == 43, "\(reported)")
     }
 
     /// A `.npy` file of `rows × columns` from the raw item bytes, in the given dtype and order.

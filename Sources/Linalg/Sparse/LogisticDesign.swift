@@ -16,15 +16,15 @@ protocol LogisticDesign {
     func gradientAndDiagonal(
         residuals r: UnsafePointer<Double>, weights d: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
         diagonal h: UnsafeMutablePointer<Double>)
-    /// `max_j Σ_i w_i |x_ij|` (the scale of the stopping rule).
-    func largestWeightedColumnSum(_ weights: [Double]?) -> Double
+    /// `Σ_i w_i |x_ij|` for each column `j` (whose largest scales the stopping rule).
+    func weightedColumnSums(_ weights: [Double]?) -> [Double]
 }
 
 extension SparseProducts: LogisticDesign {
     var sampleCount: Int { x.rows }
     var featureCount: Int { x.columns }
 
-    func largestWeightedColumnSum(_ weights: [Double]?) -> Double {
+    func weightedColumnSums(_ weights: [Double]?) -> [Double] {
         var sums = [Double](repeating: 0, count: x.columns)
         for i in 0..<x.rows {
             let w = weights?[i] ?? 1
@@ -32,7 +32,7 @@ extension SparseProducts: LogisticDesign {
                 sums[Int(x.columnIndices[k])] += w * abs(x.values[k])
             }
         }
-        return sums.max() ?? 0
+        return sums
     }
 }
 
@@ -102,12 +102,12 @@ final class DenseDesign: LogisticDesign {
         }
     }
 
-    func largestWeightedColumnSum(_ weights: [Double]?) -> Double {
+    func weightedColumnSums(_ weights: [Double]?) -> [Double] {
         var sums = [Double](repeating: 0, count: x.columns)
         for i in 0..<x.rows {
             let w = weights?[i] ?? 1
             for j in 0..<x.columns { sums[j] += w * abs(x[i, j]) }
         }
-        return sums.max() ?? 0
+        return sums
     }
 }

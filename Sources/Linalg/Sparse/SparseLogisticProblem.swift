@@ -15,6 +15,10 @@ public struct SparseLogisticProblem: Sendable {
     public let fitIntercept: Bool
     /// `o_i`, or `nil`.
     public let offsets: [Double]?
+    /// The other processes' shares of the rows, when the data set is split across an MPI job: the
+    /// loss, the gradient (with the Hessian's diagonal) and each Hessian-vector product are then
+    /// summed over all shares, one reduction each (see ``RowShareReduction``).
+    public let rowShares: (any RowShareReduction)?
 
     /// `n`.
     public var sampleCount: Int { x.rows }
@@ -26,9 +30,10 @@ public struct SparseLogisticProblem: Sendable {
     /// Checks and stores the data: throws, naming the row, when the lengths differ, a label is not
     /// 0 or 1, a weight is negative or not finite, an offset is not finite or `λ < 0`, and, naming
     /// the sizes, when the solver's vectors (a few of length `n` and `d`) would not fit in memory.
+    /// With `rowShares`, `x` holds this process's rows and every process's `x` has the same columns.
     public init(
         x: SparseMatrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
-        fitIntercept: Bool = false, offsets: [Double]? = nil
+        fitIntercept: Bool = false, offsets: [Double]? = nil, rowShares: (any RowShareReduction)? = nil
     ) throws(LinalgError) {
         if let k = x.values.firstIndex(where: { !$0.isFinite }) {
             let i = x.rowOffsets.lastIndex { $0 <= Int64(k) }!
@@ -38,16 +43,16 @@ public struct SparseLogisticProblem: Sendable {
             rows: x.rows, y: y, lambda: lambda, sampleWeights: sampleWeights, offsets: offsets)
         try Self.checkWorkspaceFits(rows: x.rows, columns: x.columns, nonzeros: x.nonzeroCount)
         (self.x, self.y, self.lambda, self.sampleWeights) = (x, y, lambda, sampleWeights)
-        (self.fitIntercept, self.offsets) = (fitIntercept, offsets)
+        (self.fitIntercept, self.offsets, self.rowShares) = (fitIntercept, offsets, rowShares)
     }
 
     /// Stores data checked already (another λ, or a fold).
     package init(
         checked x: SparseMatrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]?, fitIntercept: Bool,
-        offsets: [Double]?
+        offsets: [Double]?, rowShares: (any RowShareReduction)? = nil
     ) {
         (self.x, self.y, self.lambda, self.sampleWeights) = (x, y, lambda, sampleWeights)
-        (self.fitIntercept, self.offsets) = (fitIntercept, offsets)
+        (self.fitIntercept, self.offsets, self.rowShares) = (fitIntercept, offsets, rowShares)
     }
 
     /// The same data at another λ (shared, not copied); `lambda` must be finite and ≥ 0.
@@ -55,7 +60,7 @@ public struct SparseLogisticProblem: Sendable {
         precondition(lambda.isFinite && lambda >= 0, "SparseLogisticProblem.withLambda: λ = \(lambda)")
         return SparseLogisticProblem(
             checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
-            offsets: offsets)
+            offsets: offsets, rowShares: rowShares)
     }
 
     /// Throws unless the solver's vectors fit in memory: 12 of length `d` (iterate, gradient,

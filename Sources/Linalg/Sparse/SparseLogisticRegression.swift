@@ -24,14 +24,15 @@ public enum SparseLogisticRegression {
     }
 
     /// Fits a dense `problem` by the same truncated Newton method (`--solver newton-cg`), for `d`
-    /// too large for the Hessian.
+    /// too large for the Hessian (its row shares reduced as the sparse fit's).
     public static func fitDense(
         _ problem: LogisticProblem, options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> LogisticFit {
         try options.validate()
         let objective = LogisticProducts(
             design: DenseDesign(x: problem.x), labels: problem.y, weights: problem.sampleWeights,
-            offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept)
+            offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept,
+            rowShares: problem.rowShares)
         return result(of: objective, options: options)
     }
 

@@ -11,19 +11,22 @@ extension SparseLogisticRegression {
     static func objective(_ problem: SparseLogisticProblem) -> LogisticProducts<SparseProducts> {
         LogisticProducts(
             design: SparseProducts(problem.x), labels: problem.y, weights: problem.sampleWeights,
-            offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept)
+            offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept,
+            rowShares: problem.rowShares)
     }
 
     /// The start `β = 0` (and the null model's intercept `log(Σ w y / Σ w (1 − y))` when fitted).
     static func nullStart(_ problem: SparseLogisticProblem) -> [Double] {
         var start = [Double](repeating: 0, count: problem.parameterCount)
         guard problem.fitIntercept else { return start }
-        var positive = 0.0, total = 0.0
+        var sums = [0.0, 0.0]
         for i in 0..<problem.sampleCount {
             let w = problem.sampleWeights?[i] ?? 1
-            positive += w * problem.y[i]
-            total += w
+            sums[0] += w * problem.y[i]
+            sums[1] += w
         }
+        problem.rowShares?.sum(&sums)
+        let (positive, total) = (sums[0], sums[1])
         if positive > 0, positive < total { start[problem.featureCount] = log(positive / (total - positive)) }
         return start
     }
@@ -31,14 +34,19 @@ extension SparseLogisticRegression {
     /// ``LogisticRegression/lambdaMax(_:)`` of a sparse problem: `max_j |g_j| s_j / (2·10⁻²)` with `g` the
     /// gradient at the null start and `s_j` the root mean square of column `j` (from its non-zeros).
     public static func lambdaMax(_ problem: SparseLogisticProblem) -> Double {
-        let d = problem.featureCount, n = problem.sampleCount
-        guard d > 0, n > 0 else { return 1 }
+        let d = problem.featureCount
+        guard d > 0 else { return 1 }
         let gradient = objective(problem.withLambda(0)).gradient(at: nullStart(problem))
-        var squares = [Double](repeating: 0, count: d)
+        // Σ_i x_ij² per column, then n, summed over the row shares.
+        var squares = [Double](repeating: 0, count: d + 1)
         for k in problem.x.values.indices {
             let v = problem.x.values[k]
             squares[Int(problem.x.columnIndices[k])] += v * v
         }
+        squares[d] = Double(problem.sampleCount)
+        problem.rowShares?.sum(&squares)
+        let n = squares[d]
+        guard n > 0 else { return 1 }
         var largest = 0.0
         for j in 0..<d { largest = max(largest, abs(gradient[j]) * (squares[j] / Double(n)).squareRoot()) }
         return largest > 0 ? largest / 2e-2 : 1
@@ -74,11 +82,16 @@ extension SparseLogisticRegression {
     /// The path with `K`-fold cross-validation, folds as
     /// ``LogisticRegression/crossValidatedPath(_:lambdas:folds:seed:options:)`` assigns them (row `i` in
     /// fold `i mod K`, after a seeded shuffle when `seed` is given), each fold's rows copied out of the
-    /// CSR arrays, scored by the held-out deviance `−2 Σ w_i [y_i z_i − log(1 + e^{z_i})]`.
+    /// CSR arrays, scored by the held-out deviance `−2 Σ w_i [y_i z_i − log(1 + e^{z_i})]`. One process
+    /// only: a problem with row shares throws.
     public static func crossValidatedPath(
         _ problem: SparseLogisticProblem, lambdas: [Double], folds: Int, seed: UInt64? = nil,
         options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> [LogisticPathPoint] {
+        guard problem.rowShares == nil else {
+            throw .invalidValue(
+                what: "cross-validation", detail: "is fitted in one process, not on rows split across processes")
+        }
         guard folds >= 2, folds <= problem.sampleCount else {
             throw .invalidValue(
                 what: "folds", detail: "need 2 ≤ K ≤ n = \(problem.sampleCount) for cross-validation, got \(folds)")
