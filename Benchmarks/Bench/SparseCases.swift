@@ -4,38 +4,50 @@ import LinalgData
 
 /// The CSR kernels against the memory's bandwidth: `Xv`, `Xᵀu` and the fused `Xᵀ(D(Xv))` of a text-like
 /// matrix (`n` rows of about 80 non-zeros, columns drawn as `⌊d u³⌋`: power-law frequencies, as words),
-/// and a STREAM triad `a = b + s·c` on all cores beside them. The matrix is also written, once, as a
+/// and a STREAM triad `a = b + s·c` on all cores beside them; `_f32` cases with the same values as `Float`s
+/// (vectors and sums in `Double`: 8 bytes per non-zero instead of 12). The matrix is also written, once, as a
 /// sparse `.npz` (`linalg-bench-csr.npz` in the temporary folder) for `scripts/bench_csr.py`, which
 /// times scipy's `csr_matvec` on it.
 enum SparseCases {
     static func all(quick: Bool) -> [BenchCase] {
         let (n, d) = quick ? (50_000, 250_000) : (200_000, 1_000_000)
         let shared = SharedMatrix(n: n, d: d)
-        func kernel(_ name: String, flopsPerNonzero: Double, _ body: @escaping (Workspace) -> Void) -> BenchCase {
-            BenchCase(
-                name: name, sizes: [n, d], batch: nil, gemmBound: false,
-                note: "\(shared.nonzeros) non-zeros; bytes: scripts/bench_csr.py"
-            ) {
-                let workspace = Workspace(shared.matrix)
-                return PreparedCase(
-                    linalg: { body(workspace) }, baseline: nil,
-                    flops: { flopsPerNonzero * Double(shared.nonzeros) })
+        func kernels<Scalar>(_ suffix: String, _ matrix: @escaping () -> SparseMatrix<Scalar>) -> [BenchCase] {
+            func kernel(
+                _ name: String, flopsPerNonzero: Double, _ body: @escaping (Workspace<Scalar>) -> Void
+            ) -> BenchCase {
+                BenchCase(
+                    name: name + suffix, sizes: [n, d], batch: nil, gemmBound: false,
+                    note: "\(shared.nonzeros) non-zeros; bytes: scripts/bench_csr.py"
+                ) {
+                    let workspace = Workspace(matrix())
+                    return PreparedCase(
+                        linalg: { body(workspace) }, baseline: nil,
+                        flops: { flopsPerNonzero * Double(shared.nonzeros) })
+                }
             }
+            return [
+                kernel("sparse.xv", flopsPerNonzero: 2) { $0.products.multiply($0.v, into: $0.rows) },
+                kernel("sparse.xtv", flopsPerNonzero: 2) {
+                    $0.products.multiplyTransposed($0.rows, into: $0.columns)
+                },
+                kernel("sparse.gram_product", flopsPerNonzero: 4) {
+                    blackHole($0.products.gramProduct(weights: $0.rows, $0.v, shift: 0, into: $0.columns))
+                },
+            ]
         }
-        return [
-            kernel("sparse.xv", flopsPerNonzero: 2) { $0.products.multiply($0.v, into: $0.rows) },
-            kernel("sparse.xtv", flopsPerNonzero: 2) { $0.products.multiplyTransposed($0.rows, into: $0.columns) },
-            kernel("sparse.gram_product", flopsPerNonzero: 4) {
-                blackHole($0.products.gramProduct(weights: $0.rows, $0.v, shift: 0, into: $0.columns))
-            },
-            triad(count: quick ? 4_000_000 : 20_000_000),
-        ]
+        return kernels("", { shared.matrix }) + kernels("_f32", { shared.floatMatrix })
+            + [triad(count: quick ? 4_000_000 : 20_000_000)]
     }
 
     /// The matrix, made on first use (seed 7) and written for the peers.
     final class SharedMatrix: @unchecked Sendable {
         let n: Int, d: Int
         lazy var matrix: SparseMatrix<Double> = make()
+        /// The same values as `Float`s.
+        lazy var floatMatrix: SparseMatrix<Float> = try! SparseMatrix(
+            rows: n, columns: d, rowOffsets: matrix.rowOffsets, columnIndices: matrix.columnIndices,
+            values: matrix.values.map(Float.init))
         var nonzeros: Int { matrix.nonzeroCount }
         init(n: Int, d: Int) { (self.n, self.d) = (n, d) }
 
@@ -59,10 +71,10 @@ enum SparseCases {
     }
 
     /// The products' vectors: `v` and `u`/`D` (`n` rows), and the `d`-vector results.
-    final class Workspace: @unchecked Sendable {
-        let products: SparseProducts
+    final class Workspace<Scalar: MatrixScalar>: @unchecked Sendable {
+        let products: SparseProducts<Scalar>
         let v: UnsafeMutablePointer<Double>, rows: UnsafeMutablePointer<Double>, columns: UnsafeMutablePointer<Double>
-        init(_ x: SparseMatrix<Double>) {
+        init(_ x: SparseMatrix<Scalar>) {
             products = SparseProducts(x)
             v = .allocate(capacity: x.columns)
             v.initialize(repeating: 0.5, count: x.columns)

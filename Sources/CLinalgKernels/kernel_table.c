@@ -89,6 +89,10 @@ static void fill_table(void) {
         .csr_dmtv = linalg_csr_dmtv_ref,
         .csr_gram_dmv = linalg_csr_gram_dmv_ref,
         .csr_gradient_diagonal = linalg_csr_gradient_diagonal_ref,
+        .csr_smv = linalg_csr_smv_ref,
+        .csr_smtv = linalg_csr_smtv_ref,
+        .csr_gram_smv = linalg_csr_gram_smv_ref,
+        .csr_gradient_sdiagonal = linalg_csr_gradient_sdiagonal_ref,
     };
     if (cpu_has_avx2_fma()) register_avx2();
 #if LINALG_HAVE_AVX512_KERNELS
@@ -188,6 +192,22 @@ double linalg_csr_gram_dmv(size_t r0, size_t r1, const int64_t *offsets, const i
 void linalg_csr_gradient_diagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
                                   const double *values, const double *r, const double *d, double *g, double *h) {
     kernels()->csr_gradient_diagonal(r0, r1, offsets, indices, values, r, d, g, h);
+}
+void linalg_csr_smv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const float *values,
+                    const double *v, double *y) {
+    kernels()->csr_smv(r0, r1, offsets, indices, values, v, y);
+}
+void linalg_csr_smtv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const float *values,
+                     const double *u, double *out) {
+    kernels()->csr_smtv(r0, r1, offsets, indices, values, u, out);
+}
+double linalg_csr_gram_smv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
+                           const float *values, const double *d, const double *v, double shift, double *out) {
+    return kernels()->csr_gram_smv(r0, r1, offsets, indices, values, d, v, shift, out);
+}
+void linalg_csr_gradient_sdiagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
+                                   const float *values, const double *r, const double *d, double *g, double *h) {
+    kernels()->csr_gradient_sdiagonal(r0, r1, offsets, indices, values, r, d, g, h);
 }
 size_t linalg_fma_peak_f64(size_t iterations, double *sink) { return kernels()->fma_peak_f64(iterations, sink); }
 size_t linalg_fma_peak_f32(size_t iterations, double *sink) { return kernels()->fma_peak_f32(iterations, sink); }

@@ -78,6 +78,18 @@ typedef struct {
                                   const int32_t *restrict indices, const double *restrict values,
                                   const double *restrict r, const double *restrict d, double *restrict g,
                                   double *restrict h);
+    /// The same four for float values (vectors and sums double).
+    void (*csr_smv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                    const float *restrict values, const double *restrict v, double *restrict y);
+    void (*csr_smtv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                     const float *restrict values, const double *restrict u, double *restrict out);
+    double (*csr_gram_smv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                           const float *restrict values, const double *restrict d, const double *restrict v,
+                           double shift, double *restrict out);
+    void (*csr_gradient_sdiagonal)(size_t r0, size_t r1, const int64_t *restrict offsets,
+                                   const int32_t *restrict indices, const float *restrict values,
+                                   const double *restrict r, const double *restrict d, double *restrict g,
+                                   double *restrict h);
     /// NULL without AVX2 (the Swift layer then calls BLAS dsyrk).
     void (*dsyrk_lower)(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                         const char *prefetch, size_t prefetch_lines);
@@ -114,6 +126,18 @@ void linalg_csr_gradient_diagonal_ref(size_t r0, size_t r1, const int64_t *restr
                                       const int32_t *restrict indices, const double *restrict values,
                                       const double *restrict r, const double *restrict d, double *restrict g,
                                       double *restrict h);
+void linalg_csr_smv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                        const float *restrict values, const double *restrict v, double *restrict y);
+void linalg_csr_smtv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
+                         const float *restrict values, const double *restrict u, double *restrict out);
+double linalg_csr_gram_smv_ref(size_t r0, size_t r1, const int64_t *restrict offsets,
+                               const int32_t *restrict indices, const float *restrict values,
+                               const double *restrict d, const double *restrict v, double shift,
+                               double *restrict out);
+void linalg_csr_gradient_sdiagonal_ref(size_t r0, size_t r1, const int64_t *restrict offsets,
+                                       const int32_t *restrict indices, const float *restrict values,
+                                       const double *restrict r, const double *restrict d, double *restrict g,
+                                       double *restrict h);
 // linalg_adam_f32_ref, linalg_adam_f64_ref, linalg_class_scores_ref and linalg_class_sums_ref are
 // public (CLinalgKernels.h): tests call them.
 void linalg_sgemm_ref(LINALG_GEMM_ARGS(float));

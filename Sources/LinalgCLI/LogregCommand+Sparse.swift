@@ -139,9 +139,9 @@ extension LogregCommand {
     /// or the smallest of `--lambdas`/`--path`, or with `--cv` the one of least mean held-out deviance;
     /// the path's points and its β there (the refit's start).
     func selectSparseLambda(
-        _ problem: SparseLogisticProblem, requested: [Double]?, options: NewtonOptions
+        _ problem: SparseLogisticProblem<Double>, requested: [Double]?, options: NewtonOptions
     ) throws
-        -> (problem: SparseLogisticProblem, start: [Double]?, points: [LogisticPathPoint]?, bestLambda: Double?)
+        -> (problem: SparseLogisticProblem<Double>, start: [Double]?, points: [LogisticPathPoint]?, bestLambda: Double?)
     {
         guard
             let (points, best) = try pathSelection(

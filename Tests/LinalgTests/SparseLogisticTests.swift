@@ -16,9 +16,9 @@ import Testing
     }
 
     /// Problems of every kind, dense and sparse forms of the same data.
-    static func problems() throws -> [(SparseLogisticProblem, LogisticProblem)] {
+    static func problems() throws -> [(SparseLogisticProblem<Double>, LogisticProblem)] {
         var g = Xoshiro256StarStar(seed: 21)
-        var cases: [(SparseLogisticProblem, LogisticProblem)] = []
+        var cases: [(SparseLogisticProblem<Double>, LogisticProblem)] = []
         for (n, d, density, lambda, weighted, intercept, offset) in [
             (200, 30, 0.2, 1.0, false, false, false), (300, 50, 0.1, 0.5, true, true, false),
             (150, 12, 0.5, 0.0, false, true, true), (400, 80, 0.05, 2.0, true, false, true),
@@ -144,7 +144,7 @@ import Testing
         let v = (0..<200).map { _ in g.nextNormal() }, weights = (0..<3000).map { _ in g.nextUniform() }
         var results: [([Double], Double)] = []
         for limit in [0, Int.max] {
-            let products = SparseProducts(x, fusingLimit: limit)
+            let products = SparseProducts<Double>(x, fusingLimit: limit)
             var out = [Double](repeating: .nan, count: 200)
             let total = out.withUnsafeMutableBufferPointer { o in
                 products.gramProduct(weights: weights, v, shift: 0.3, into: o.baseAddress!)
@@ -157,7 +157,9 @@ import Testing
         #expect(relativeError(results[0].0, expected) < 1e-12)
         #expect(abs(results[0].1 - t.reduce(0, +)) <= 1e-12 * max(1, abs(results[0].1)))
         var transposed = [Double](repeating: .nan, count: 200)
-        transposed.withUnsafeMutableBufferPointer { SparseProducts(x).multiplyTransposed(t, into: $0.baseAddress!) }
+        transposed.withUnsafeMutableBufferPointer {
+            SparseProducts<Double>(x).multiplyTransposed(t, into: $0.baseAddress!)
+        }
         #expect(relativeError(transposed, expected) < 1e-12)
     }
 

@@ -6,8 +6,8 @@ import Testing
 @Suite(.serialized) struct SparseRowShareTests {
     /// Problem `problem`'s rows `range` as a problem of their own that reduces over `share`.
     static func part(
-        _ problem: SparseLogisticProblem, _ range: Range<Int>, _ share: any RowShareReduction
-    ) throws -> SparseLogisticProblem {
+        _ problem: SparseLogisticProblem<Double>, _ range: Range<Int>, _ share: any RowShareReduction
+    ) throws -> SparseLogisticProblem<Double> {
         try SparseLogisticProblem(
             x: problem.x.rows(Array(range)), y: Array(problem.y[range]), lambda: problem.lambda,
             sampleWeights: problem.sampleWeights.map { Array($0[range]) }, fitIntercept: problem.fitIntercept,

@@ -125,6 +125,16 @@ double linalg_csr_gram_dmv(size_t r0, size_t r1, const int64_t *offsets, const i
                            const double *values, const double *d, const double *v, double shift, double *out);
 void linalg_csr_gradient_diagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
                                   const double *values, const double *r, const double *d, double *g, double *h);
+/// The same products of a CSR matrix with float values; vectors, products and sums in double (a
+/// float widens exactly, so the results are those of the same values stored as doubles).
+void linalg_csr_smv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const float *values,
+                    const double *v, double *y);
+void linalg_csr_smtv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const float *values,
+                     const double *u, double *out);
+double linalg_csr_gram_smv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
+                           const float *values, const double *d, const double *v, double shift, double *out);
+void linalg_csr_gradient_sdiagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
+                                   const float *values, const double *r, const double *d, double *g, double *h);
 
 /// The FMA throughput of one core: `iterations` steps of 12 independent chains of fused
 /// multiply-adds at the widest width the table has for this CPU (AVX2: 4 doubles or 8 floats;

@@ -29,7 +29,7 @@ extension SparseProducts: LogisticDesign {
         for i in 0..<x.rows {
             let w = weights?[i] ?? 1
             for k in Int(x.rowOffsets[i])..<Int(x.rowOffsets[i + 1]) {
-                sums[Int(x.columnIndices[k])] += w * abs(x.values[k])
+                sums[Int(x.columnIndices[k])] += w * abs(Double(x.values[k]))
             }
         }
         return sums

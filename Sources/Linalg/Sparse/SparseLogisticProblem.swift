@@ -2,9 +2,10 @@
 /// objective as ``LogisticProblem``,
 /// `L(β) = Σ_i w_i [log(1 + e^{z_i}) − y_i z_i] + λ‖β‖²`, `z_i = x_iᵀβ + β₀ + o_i`, fitted by
 /// ``SparseLogisticRegression`` without ever forming the Hessian (or a dense `X`).
-public struct SparseLogisticProblem: Sendable {
-    /// `n × d`, CSR.
-    public let x: SparseMatrix<Double>
+public struct SparseLogisticProblem<Scalar: MatrixScalar>: Sendable {
+    /// `n × d`, CSR: `Double` or `Float` values (the solver works in `Double` either way; `Float` values
+    /// halve their memory and give the fit of the same values stored as `Double`s).
+    public let x: SparseMatrix<Scalar>
     /// Labels in {0, 1}.
     public let y: [Double]
     /// `λ ≥ 0`.
@@ -32,7 +33,7 @@ public struct SparseLogisticProblem: Sendable {
     /// the sizes, when the solver's vectors (a few of length `n` and `d`) would not fit in memory.
     /// With `rowShares`, `x` holds this process's rows and every process's `x` has the same columns.
     public init(
-        x: SparseMatrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
+        x: SparseMatrix<Scalar>, y: [Double], lambda: Double, sampleWeights: [Double]? = nil,
         fitIntercept: Bool = false, offsets: [Double]? = nil, rowShares: (any RowShareReduction)? = nil
     ) throws(LinalgError) {
         if let k = x.values.firstIndex(where: { !$0.isFinite }) {
@@ -48,7 +49,7 @@ public struct SparseLogisticProblem: Sendable {
 
     /// Stores data checked already (another λ, or a fold).
     package init(
-        checked x: SparseMatrix<Double>, y: [Double], lambda: Double, sampleWeights: [Double]?, fitIntercept: Bool,
+        checked x: SparseMatrix<Scalar>, y: [Double], lambda: Double, sampleWeights: [Double]?, fitIntercept: Bool,
         offsets: [Double]?, rowShares: (any RowShareReduction)? = nil
     ) {
         (self.x, self.y, self.lambda, self.sampleWeights) = (x, y, lambda, sampleWeights)
@@ -56,7 +57,7 @@ public struct SparseLogisticProblem: Sendable {
     }
 
     /// The same data at another λ (shared, not copied); `lambda` must be finite and ≥ 0.
-    public func withLambda(_ lambda: Double) -> SparseLogisticProblem {
+    public func withLambda(_ lambda: Double) -> SparseLogisticProblem<Scalar> {
         precondition(lambda.isFinite && lambda >= 0, "SparseLogisticProblem.withLambda: λ = \(lambda)")
         return SparseLogisticProblem(
             checked: x, y: y, lambda: lambda, sampleWeights: sampleWeights, fitIntercept: fitIntercept,
@@ -68,7 +69,7 @@ public struct SparseLogisticProblem: Sendable {
     static func checkWorkspaceFits(rows: Int, columns: Int, nonzeros: Int) throws(LinalgError) {
         let (columnBytes, overflowColumns) = columns.multipliedReportingOverflow(by: 12 * MemoryLayout<Double>.stride)
         let (rowBytes, overflowRows) = rows.multipliedReportingOverflow(by: 8 * MemoryLayout<Double>.stride)
-        let partials = SparseProducts.workspaceBytes(rows: rows, columns: columns, nonzeros: nonzeros)
+        let partials = SparseProducts<Scalar>.workspaceBytes(rows: rows, columns: columns, nonzeros: nonzeros)
         let (sum, overflowSum) = columnBytes.addingReportingOverflow(rowBytes)
         guard !overflowColumns, !overflowRows, !overflowSum,
             sum <= SystemMemory.limit - min(partials, SystemMemory.limit)

@@ -7,8 +7,8 @@ public enum SparseLogisticRegression {
     /// Fits `problem` from `initial` (`β = 0` by default; the stopping rule is then scaled by the
     /// gradient at 0, as a cold fit's); ``LogisticFit/hessianVectorProducts`` counts the
     /// conjugate-gradient steps.
-    public static func fit(
-        _ problem: SparseLogisticProblem, options: NewtonOptions = NewtonOptions(), initial: [Double]? = nil
+    public static func fit<Scalar>(
+        _ problem: SparseLogisticProblem<Scalar>, options: NewtonOptions = NewtonOptions(), initial: [Double]? = nil
     ) throws(LinalgError) -> LogisticFit {
         try options.validate()
         let objective = objective(problem)
@@ -56,8 +56,8 @@ public enum SparseLogisticRegression {
 
 extension SparseLogisticRegression {
     /// The objective's pieces at `theta` for tests: `L`, `∇L`, the Hessian's diagonal and `∇²L v`.
-    package static func objectiveChecks(
-        _ problem: SparseLogisticProblem, at theta: [Double], direction v: [Double]
+    package static func objectiveChecks<Scalar>(
+        _ problem: SparseLogisticProblem<Scalar>, at theta: [Double], direction v: [Double]
     ) throws(LinalgError) -> (loss: Double, gradient: [Double], diagonal: [Double], hessianProduct: [Double]) {
         checks(
             LogisticProducts(

@@ -8,7 +8,9 @@ extension SparseLogisticRegression {
     // MARK: λ_max, the path and K-fold deviance on CSR, by warm-started truncated Newton
 
     /// The objective of `problem` at its own λ, products by the CSR kernels.
-    static func objective(_ problem: SparseLogisticProblem) -> LogisticProducts<SparseProducts> {
+    static func objective<Scalar>(
+        _ problem: SparseLogisticProblem<Scalar>
+    ) -> LogisticProducts<SparseProducts<Scalar>> {
         LogisticProducts(
             design: SparseProducts(problem.x), labels: problem.y, weights: problem.sampleWeights,
             offsets: problem.offsets, lambda: problem.lambda, fitIntercept: problem.fitIntercept,
@@ -16,7 +18,7 @@ extension SparseLogisticRegression {
     }
 
     /// The start `β = 0` (and the null model's intercept `log(Σ w y / Σ w (1 − y))` when fitted).
-    static func nullStart(_ problem: SparseLogisticProblem) -> [Double] {
+    static func nullStart<Scalar>(_ problem: SparseLogisticProblem<Scalar>) -> [Double] {
         var start = [Double](repeating: 0, count: problem.parameterCount)
         guard problem.fitIntercept else { return start }
         var sums = [0.0, 0.0]
@@ -33,14 +35,14 @@ extension SparseLogisticRegression {
 
     /// ``LogisticRegression/lambdaMax(_:)`` of a sparse problem: `max_j |g_j| s_j / (2·10⁻²)` with `g` the
     /// gradient at the null start and `s_j` the root mean square of column `j` (from its non-zeros).
-    public static func lambdaMax(_ problem: SparseLogisticProblem) -> Double {
+    public static func lambdaMax<Scalar>(_ problem: SparseLogisticProblem<Scalar>) -> Double {
         let d = problem.featureCount
         guard d > 0 else { return 1 }
         let gradient = objective(problem.withLambda(0)).gradient(at: nullStart(problem))
         // Σ_i x_ij² per column, then n, summed over the row shares.
         var squares = [Double](repeating: 0, count: d + 1)
         for k in problem.x.values.indices {
-            let v = problem.x.values[k]
+            let v = Double(problem.x.values[k])
             squares[Int(problem.x.columnIndices[k])] += v * v
         }
         squares[d] = Double(problem.sampleCount)
@@ -53,15 +55,17 @@ extension SparseLogisticRegression {
     }
 
     /// `count` values of `λ` log-spaced from ``lambdaMax(_:)`` down to `λ_max · 10⁻⁴`.
-    public static func logSpacedLambdas(_ problem: SparseLogisticProblem, count: Int) throws(LinalgError) -> [Double] {
+    public static func logSpacedLambdas<Scalar>(
+        _ problem: SparseLogisticProblem<Scalar>, count: Int
+    ) throws(LinalgError) -> [Double] {
         try LogisticRegression.logSpaced(from: lambdaMax(problem), count: count)
     }
 
     /// Fits every λ of `lambdas` in decreasing order by truncated Newton, each started from the previous
     /// minimiser (the first from the null start) and stopped by the rule of a cold fit at its λ
     /// (`‖∇L‖ ≤ tol · max(‖∇L(0)‖, g_unit)`, `‖∇L(0)‖` the same for every λ).
-    public static func path(
-        _ problem: SparseLogisticProblem, lambdas: [Double], options: NewtonOptions = NewtonOptions()
+    public static func path<Scalar>(
+        _ problem: SparseLogisticProblem<Scalar>, lambdas: [Double], options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> [LogisticPathPoint] {
         try options.validate()
         for lambda in lambdas where !(lambda.isFinite && lambda >= 0) {
@@ -84,8 +88,8 @@ extension SparseLogisticRegression {
     /// fold `i mod K`, after a seeded shuffle when `seed` is given), each fold's rows copied out of the
     /// CSR arrays, scored by the held-out deviance `−2 Σ w_i [y_i z_i − log(1 + e^{z_i})]`. One process
     /// only: a problem with row shares throws.
-    public static func crossValidatedPath(
-        _ problem: SparseLogisticProblem, lambdas: [Double], folds: Int, seed: UInt64? = nil,
+    public static func crossValidatedPath<Scalar>(
+        _ problem: SparseLogisticProblem<Scalar>, lambdas: [Double], folds: Int, seed: UInt64? = nil,
         options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> [LogisticPathPoint] {
         guard problem.rowShares == nil else {
@@ -115,7 +119,7 @@ extension SparseLogisticRegression {
     }
 
     /// The rows `rows` of `problem` as a problem of their own.
-    static func subset(_ problem: SparseLogisticProblem, rows: [Int]) -> SparseLogisticProblem {
+    static func subset<Scalar>(_ problem: SparseLogisticProblem<Scalar>, rows: [Int]) -> SparseLogisticProblem<Scalar> {
         SparseLogisticProblem(
             checked: problem.x.rows(rows), y: rows.map { problem.y[$0] }, lambda: problem.lambda,
             sampleWeights: problem.sampleWeights.map { w in rows.map { w[$0] } }, fitIntercept: problem.fitIntercept,

@@ -7,8 +7,12 @@ import LinalgParallel
 /// Hessian's diagonal, whose scatters go into one partial sum per piece of rows. The pieces depend
 /// on `n` alone (never on the core count) and their partials are added in piece order, so the result
 /// has the same bits on any number of cores.
-package final class SparseProducts: @unchecked Sendable {
-    package let x: SparseMatrix<Double>
+///
+/// The values may be `Double` or `Float` (`Float` values halve their bytes; the vectors, products
+/// and sums stay `Double`, and as a `Float` widens exactly, the results are those of the same values
+/// stored as `Double`s).
+package final class SparseProducts<Scalar: MatrixScalar>: @unchecked Sendable {
+    package let x: SparseMatrix<Scalar>
     /// Row ranges of the pieces, and one `d`-vector (two for the gradient pass) per piece but the first.
     let pieces: [Range<Int>]
     let partials: UnsafeMutablePointer<Double>, extraPartials: UnsafeMutablePointer<Double>
@@ -22,7 +26,8 @@ package final class SparseProducts: @unchecked Sendable {
 
     /// Pieces of about a quarter of the non-zeros each (fewer for small matrices); `fusingLimit` is
     /// ``fusedColumnLimit`` but in tests, which force either form of the Gram product.
-    package init(_ x: SparseMatrix<Double>, fusingLimit: Int = SparseProducts.fusedColumnLimit) {
+    package init(_ x: SparseMatrix<Scalar>, fusingLimit: Int = SparseProducts.fusedColumnLimit) {
+        precondition(Scalar.self == Double.self || Scalar.self == Float.self, "SparseProducts: \(Scalar.self)")
         self.x = x
         self.fusingLimit = fusingLimit
         let count = max(1, min(4, x.nonzeroCount / 65_536 + 1, x.rows))
@@ -53,7 +58,7 @@ package final class SparseProducts: @unchecked Sendable {
             _, rows in
             let (products, v, y) = context.value
             products.withArrays { offsets, indices, values in
-                linalg_csr_dmv(rows.lowerBound, rows.upperBound, offsets, indices, values, v, y)
+                Self.multiply(rows, offsets, indices, values, v, y)
             }
         }
     }
@@ -66,7 +71,7 @@ package final class SparseProducts: @unchecked Sendable {
             let target = piece == 0 ? out : products.partials + (piece - 1) * products.x.columns
             target.update(repeating: 0, count: products.x.columns)
             products.withArrays { offsets, indices, values in
-                linalg_csr_dmtv(rows.lowerBound, rows.upperBound, offsets, indices, values, u, target)
+                Self.multiplyTransposed(rows, offsets, indices, values, u, target)
             }
         }
         addPartials(partials, into: out)
@@ -90,7 +95,7 @@ package final class SparseProducts: @unchecked Sendable {
             let target = piece == 0 ? out : products.partials + (piece - 1) * products.x.columns
             target.update(repeating: 0, count: products.x.columns)
             products.pieceSums[piece] = products.withArrays { offsets, indices, values in
-                linalg_csr_gram_dmv(rows.lowerBound, rows.upperBound, offsets, indices, values, d, v, shift, target)
+                Self.gramProduct(rows, offsets, indices, values, d, v, shift, target)
             }
         }
         addPartials(partials, into: out)
@@ -137,7 +142,7 @@ package final class SparseProducts: @unchecked Sendable {
             gt.update(repeating: 0, count: columns)
             ht.update(repeating: 0, count: columns)
             products.withArrays { offsets, indices, values in
-                linalg_csr_gradient_diagonal(rows.lowerBound, rows.upperBound, offsets, indices, values, r, d, gt, ht)
+                Self.gradientAndDiagonal(rows, offsets, indices, values, r, d, gt, ht)
             }
         }
         addPartials(partials, into: g)
@@ -166,7 +171,7 @@ package final class SparseProducts: @unchecked Sendable {
     }
 
     func withArrays<R>(
-        _ body: (UnsafePointer<Int64>, UnsafePointer<Int32>, UnsafePointer<Double>) -> R
+        _ body: (UnsafePointer<Int64>, UnsafePointer<Int32>, UnsafeRawPointer) -> R
     ) -> R {
         x.rowOffsets.withUnsafeBufferPointer { offsets in
             x.columnIndices.withUnsafeBufferPointer { indices in
@@ -175,9 +180,67 @@ package final class SparseProducts: @unchecked Sendable {
                     let empty = UnsafePointer<Int32>(bitPattern: 8)!
                     return body(
                         offsets.baseAddress!, indices.baseAddress ?? empty,
-                        values.baseAddress ?? UnsafePointer<Double>(bitPattern: 8)!)
+                        values.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(empty))
                 }
             }
+        }
+    }
+}
+
+extension SparseProducts {
+    // The C kernels for the value type: `linalg_csr_d…` for `Double` values, `linalg_csr_s…` for `Float`.
+
+    static func multiply(
+        _ rows: Range<Int>, _ offsets: UnsafePointer<Int64>, _ indices: UnsafePointer<Int32>,
+        _ values: UnsafeRawPointer, _ v: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>
+    ) {
+        if Scalar.self == Float.self {
+            linalg_csr_smv(
+                rows.lowerBound, rows.upperBound, offsets, indices, values.assumingMemoryBound(to: Float.self), v, y)
+        } else {
+            linalg_csr_dmv(
+                rows.lowerBound, rows.upperBound, offsets, indices, values.assumingMemoryBound(to: Double.self), v, y)
+        }
+    }
+
+    static func multiplyTransposed(
+        _ rows: Range<Int>, _ offsets: UnsafePointer<Int64>, _ indices: UnsafePointer<Int32>,
+        _ values: UnsafeRawPointer, _ u: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>
+    ) {
+        let (r0, r1) = (rows.lowerBound, rows.upperBound)
+        if Scalar.self == Float.self {
+            linalg_csr_smtv(r0, r1, offsets, indices, values.assumingMemoryBound(to: Float.self), u, out)
+        } else {
+            linalg_csr_dmtv(r0, r1, offsets, indices, values.assumingMemoryBound(to: Double.self), u, out)
+        }
+    }
+
+    static func gramProduct(
+        _ rows: Range<Int>, _ offsets: UnsafePointer<Int64>, _ indices: UnsafePointer<Int32>,
+        _ values: UnsafeRawPointer, _ d: UnsafePointer<Double>, _ v: UnsafePointer<Double>, _ shift: Double,
+        _ out: UnsafeMutablePointer<Double>
+    ) -> Double {
+        let (r0, r1) = (rows.lowerBound, rows.upperBound)
+        if Scalar.self == Float.self {
+            return linalg_csr_gram_smv(
+                r0, r1, offsets, indices, values.assumingMemoryBound(to: Float.self), d, v, shift, out)
+        }
+        return linalg_csr_gram_dmv(
+            r0, r1, offsets, indices, values.assumingMemoryBound(to: Double.self), d, v, shift, out)
+    }
+
+    static func gradientAndDiagonal(
+        _ rows: Range<Int>, _ offsets: UnsafePointer<Int64>, _ indices: UnsafePointer<Int32>,
+        _ values: UnsafeRawPointer, _ r: UnsafePointer<Double>, _ d: UnsafePointer<Double>,
+        _ g: UnsafeMutablePointer<Double>, _ h: UnsafeMutablePointer<Double>
+    ) {
+        let (r0, r1) = (rows.lowerBound, rows.upperBound)
+        if Scalar.self == Float.self {
+            linalg_csr_gradient_sdiagonal(
+                r0, r1, offsets, indices, values.assumingMemoryBound(to: Float.self), r, d, g, h)
+        } else {
+            linalg_csr_gradient_diagonal(
+                r0, r1, offsets, indices, values.assumingMemoryBound(to: Double.self), r, d, g, h)
         }
     }
 }
