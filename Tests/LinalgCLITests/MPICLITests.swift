@@ -251,6 +251,16 @@ import Testing
         #expect(one.status == 0 && three.status == 0, "\(three.stderr)")
         let final = { (text: String) in text.split(separator: "\n").last!.split(separator: " ")[1] }
         #expect(final(one.stdout) == final(three.stdout), "\(one.stdout) vs \(three.stdout)")
+        // Hessian-free steps with weights: every G v and trial loss reduced over the ranks.
+        let newton = [
+            "train", "--sizes", "4,8,1", "--data", data, "--weights", "w", "--epochs", "3", "--batch", "100",
+            "--dtype", "float64", "--optimizer", "newton-cg",
+        ]
+        let newtonOne = try CLI.run(newton), newtonThree = try CLI.run(newton, launcher: Self.launcher(3))
+        #expect(newtonOne.status == 0 && newtonThree.status == 0, "\(newtonOne.stderr) \(newtonThree.stderr)")
+        let value = { (text: String) in Double(final(text).split(separator: "=").last ?? "") ?? .nan }
+        let (a, b) = (value(newtonOne.stdout), value(newtonThree.stdout))
+        #expect(abs(a - b) <= 1e-9 * abs(a), "\(newtonOne.stdout) vs \(newtonThree.stdout)")
     }
 }
 #endif

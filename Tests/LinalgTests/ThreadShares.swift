@@ -16,10 +16,12 @@ final class ThreadShares: @unchecked Sendable {
         posted = Array(repeating: nil, count: count)
     }
 
-    /// The reduction as share `index` sees it.
-    final class Share: RowShareReduction, @unchecked Sendable {
+    /// The reduction as share `index` sees it (a process of a data-parallel group, too).
+    final class Share: DataParallelGroup, @unchecked Sendable {
         let index: Int
         let board: ThreadShares
+        var rank: Int { index }
+        var size: Int { board.count }
         init(index: Int, board: ThreadShares) { (self.index, self.board) = (index, board) }
         func sum(_ values: inout [Double]) { values = board.post(values, from: index, maximum: false) }
         func maximum(_ values: inout [Double]) { values = board.post(values, from: index, maximum: true) }

@@ -85,11 +85,12 @@ extension MLP {
     /// `x₀` (targets `targetStride` apart): `L`, and `G v` in the workspace's first product. Without
     /// `forward`, the activations of a previous pass at the same parameters are used as they are (a
     /// run of products at one point, as conjugate gradients makes, pays for the forward pass once) and
-    /// the returned loss is 0.
+    /// the returned loss is 0. With `weights` (one per sample), `L = Σ_b w_b ℓ_b` and `G = Σ_b w_b J_bᵀ H_b J_b`.
     @inlinable
     func ggnvpPass(
         _ parameters: UnsafePointer<Scalar>, tangent v: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>,
-        targetStride: Int, loss: NetLoss, _ space: NetProductWorkspace<Scalar>, forward: Bool = true
+        targetStride: Int, loss: NetLoss, weights: UnsafePointer<Scalar>? = nil, _ space: NetProductWorkspace<Scalar>,
+        forward: Bool = true
     ) -> Double {
         let ld = space.base.rowStride, last = layerCount - 1
         let f = space.base.activations[last + 1], fDot = space.tangents[last + 1], g = space.base.errors[last]
@@ -97,9 +98,9 @@ extension MLP {
             var value = 0.0
             if forward {
                 forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
-                value = MLP.lossResiduals(
-                    loss, f, targets: y, targetStride: targetStride, into: g, rowStride: ld, rows: outputSize,
-                    columns: columns)
+                value = MLP.weightedLossResiduals(
+                    loss, f, targets: y, targetStride: targetStride, weights: weights, into: g, rowStride: ld,
+                    rows: outputSize, columns: columns)
             }
             tangentColumns(
                 parameters, tangent: v, inputTangent: false, space, columns: columns, keepPreactivations: false)
@@ -107,6 +108,9 @@ extension MLP {
             MLP.lossHessianProduct(
                 loss, f, tangent: fDot, targets: y, targetStride: targetStride, into: g, rowStride: ld,
                 rows: outputSize, columns: columns)
+            if let weights {
+                for b in columns { for k in 0..<outputSize { g[k * ld + b] *= weights[b] } }
+            }
             backpropagateShare(parameters, space.base, into: space.product(part), samples: columns)
             return value
         }
@@ -114,18 +118,18 @@ extension MLP {
         return total
     }
 
-    /// `L = Σ_b ℓ_b` of the batch already in the workspace's `x₀` (targets `targetStride` apart): one
-    /// forward pass, no derivative.
+    /// `L = Σ_b w_b ℓ_b` of the batch already in the workspace's `x₀` (targets `targetStride` apart;
+    /// `weights` `nil`: all 1): one forward pass, no derivative.
     @inlinable
     func lossValuePass(
         _ parameters: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, targetStride: Int, loss: NetLoss,
-        _ space: NetProductWorkspace<Scalar>
+        weights: UnsafePointer<Scalar>? = nil, _ space: NetProductWorkspace<Scalar>
     ) -> Double {
         let ld = space.base.rowStride, last = layerCount - 1
         return runOverSamples(space) { _, columns in
             forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
-            return MLP.lossResiduals(
-                loss, space.base.activations[last + 1], targets: y, targetStride: targetStride,
+            return MLP.weightedLossResiduals(
+                loss, space.base.activations[last + 1], targets: y, targetStride: targetStride, weights: weights,
                 into: space.base.errors[last], rowStride: ld, rows: outputSize, columns: columns)
         }.sum
     }

@@ -4,6 +4,11 @@
 /// times the last accepted step; the Levenberg-Marquardt damping `λ` follows the reduction ratio
 /// `ρ = (L(θ + αd) − L(θ)) / q(αd)` of the model `q(s) = gᵀs + ½ sᵀG s` (`λ ← 3λ/2` for `ρ < ¼`,
 /// `λ ← 2λ/3` for `ρ > ¾`), and a step that does not lower the batch loss is not taken.
+///
+/// Samples may be weighted (`G = Σ_b w_b J_bᵀ H_b J_b / Σ_b w_b`, the loss likewise), and the batch may be
+/// split across the processes of a ``DataParallelGroup``: each product `G v` and each trial loss is then
+/// summed over the processes (one reduction each), so every process runs the same CG iterations and
+/// takes the same step.
 final class HessianFreeStep<Scalar: NeuralScalar> {
     let count: Int
     let maxIterations: Int
@@ -24,14 +29,18 @@ final class HessianFreeStep<Scalar: NeuralScalar> {
         trial = tangent
     }
 
-    /// The batch in `space` (`x₀` loaded), its targets (`targetStride` apart) and loss: what one step
-    /// needs to evaluate the loss and `G v`, with `scale` the mean's `1/N`.
+    /// The batch in `space` (`x₀` loaded), its targets (`targetStride` apart), weights and loss: what
+    /// one step needs to evaluate the loss and `G v`, with `scale` the mean's `1/Σw` over the whole
+    /// batch; `group` sums the processes' shares (`hasSamples`: this process's share is not empty).
     struct Batch {
         let space: NetProductWorkspace<Scalar>
         let targets: UnsafePointer<Scalar>
         let targetStride: Int
+        let weights: UnsafePointer<Scalar>?
         let loss: NetLoss
         let scale: Double
+        let group: (any DataParallelGroup)?
+        let hasSamples: Bool
     }
 
     /// `(G + λI) v` into `out`, `G v` from one Gauss-Newton-vector product of the batch.
@@ -39,15 +48,21 @@ final class HessianFreeStep<Scalar: NeuralScalar> {
         _ net: MLP<Scalar>, _ theta: UnsafePointer<Scalar>, _ v: [Double], _ batch: Batch,
         into out: inout [Double]
     ) {
-        for i in 0..<count { tangent[i] = Scalar(v[i]) }
-        tangent.withUnsafeBufferPointer { t in
-            // The batch's activations at θ are in the workspace from the gradient's pass.
-            _ = net.ggnvpPass(
-                theta, tangent: t.baseAddress!, targets: batch.targets, targetStride: batch.targetStride,
-                loss: batch.loss, batch.space, forward: false)
+        if batch.hasSamples {
+            for i in 0..<count { tangent[i] = Scalar(v[i]) }
+            tangent.withUnsafeBufferPointer { t in
+                // The batch's activations at θ are in the workspace from the gradient's pass.
+                _ = net.ggnvpPass(
+                    theta, tangent: t.baseAddress!, targets: batch.targets, targetStride: batch.targetStride,
+                    loss: batch.loss, weights: batch.weights, batch.space, forward: false)
+            }
+            let g = batch.space.product(0)
+            for i in 0..<count { out[i] = Double(g[i]) }
+        } else {
+            for i in 0..<count { out[i] = 0 }
         }
-        let g = batch.space.product(0)
-        for i in 0..<count { out[i] = batch.scale * Double(g[i]) + damping * v[i] }
+        batch.group?.sum(&out)
+        for i in 0..<count { out[i] = batch.scale * out[i] + damping * v[i] }
     }
 
     /// Conjugate gradients on `(G + λI) d = −g` from `0.95 d_prev`, at most `maxIterations` products,
@@ -107,12 +122,17 @@ final class HessianFreeStep<Scalar: NeuralScalar> {
             trial[i] = theta[i] + Scalar(alpha * direction[i])
         }
         let model = alpha * slope + 0.5 * alpha * alpha * curvature
-        let trialLoss =
-            trial.withUnsafeBufferPointer { t in
-                net.lossValuePass(
-                    t.baseAddress!, targets: batch.targets, targetStride: batch.targetStride, loss: batch.loss,
-                    batch.space)
-            } * batch.scale
+        var trialLosses = [
+            !batch.hasSamples
+                ? 0
+                : trial.withUnsafeBufferPointer { t in
+                    net.lossValuePass(
+                        t.baseAddress!, targets: batch.targets, targetStride: batch.targetStride, loss: batch.loss,
+                        weights: batch.weights, batch.space)
+                }
+        ]
+        batch.group?.sum(&trialLosses)
+        let trialLoss = trialLosses[0] * batch.scale
         let ratio = model < 0 ? (trialLoss - loss) / model : -1
         if ratio < 0.25 { damping *= 1.5 } else if ratio > 0.75 { damping *= 2.0 / 3.0 }
         if trialLoss < loss {

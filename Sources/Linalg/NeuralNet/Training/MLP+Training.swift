@@ -23,12 +23,8 @@ extension MLP {
                 what: "loss",
                 detail: "\(configuration.loss.rawValue) takes the logits: the last layer's activation must be identity")
         }
-        if configuration.optimizer.isSecondOrder {
-            guard samples.weights == nil, configuration.clipping == nil, group == nil else {
-                throw .invalidValue(
-                    what: "optimizer",
-                    detail: "newton-cg trains unweighted samples in one process, without per-sample clipping")
-            }
+        if configuration.optimizer.isSecondOrder && configuration.clipping != nil {
+            throw .invalidValue(what: "optimizer", detail: "newton-cg takes no per-sample clipping")
         }
         if configuration.clipping != nil && samples.weights != nil {
             throw .invalidValue(

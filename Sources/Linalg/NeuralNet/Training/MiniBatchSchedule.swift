@@ -165,12 +165,18 @@ final class MiniBatchSchedule<Scalar: NeuralScalar> {
         }
         if let group { loss = sumOverGroup(group, gradient: workspace.gradient, loss: loss) }
         if let clipping { addNoiseAndAverage(clipping, workspace.gradient, count: net.parameters.count, size: size) }
-        if let hessianFree, !share.isEmpty {
-            let scale = 1 / lossKind.normaliser(weight: weight, outputs: net.outputSize)
-            hessianFree.step(
-                net, theta, gradient: workspace.gradient, loss: loss * scale, learningRate: learningRate,
-                .init(space: products!, targets: targets, targetStride: ld, loss: lossKind, scale: scale))
-        } else if hessianFree == nil {
+        if let hessianFree {
+            // Every process of a group steps (its reductions are collective); a batch of weight 0 does not.
+            if weight > 0 && (group != nil || !share.isEmpty) {
+                let scale = 1 / lossKind.normaliser(weight: weight, outputs: net.outputSize)
+                hessianFree.step(
+                    net, theta, gradient: workspace.gradient, loss: loss * scale, learningRate: learningRate,
+                    .init(
+                        space: products!, targets: targets, targetStride: ld,
+                        weights: data.weights == nil ? nil : UnsafePointer(batchWeights), loss: lossKind,
+                        scale: scale, group: group, hasSamples: !share.isEmpty))
+            }
+        } else {
             optimizer.step(theta, gradient: workspace.gradient, learningRate: learningRate)
         }
         return (loss / lossKind.normaliser(samples: 1, outputs: net.outputSize), weight)
