@@ -114,10 +114,10 @@ final class DistributedJob: DataParallelGroup, SharedReading, @unchecked Sendabl
         return (0..<size).map { r in (0..<k).map { Int(buffer[r * k + $0]) } }
     }
 
-    /// The sorted union of every rank's distinct `labels` (one sum; a rank with more than two sends
-    /// its three smallest, enough to show that there are more than two classes).
-    func unionOfLabels(_ labels: Set<Double>) -> [Double] {
-        let local = labels.sorted().prefix(3), width = 4
+    /// The sorted union of every rank's distinct `labels` (one sum; a rank with more than `limit` sends
+    /// its `limit` smallest, enough to show that there are more than `limit − 1`).
+    func unionOfLabels(_ labels: Set<Double>, limit: Int) -> [Double] {
+        let local = labels.sorted().prefix(limit), width = limit + 1
         var buffer = [Double](repeating: 0, count: size * width)
         buffer[rank * width] = Double(local.count)
         for (j, label) in local.enumerated() { buffer[rank * width + 1 + j] = label }

@@ -50,15 +50,15 @@ extension LogregCommand {
     func fitSparse(options: NewtonOptions, requested: [Double]?, job: DistributedJob?) throws -> (String, Bool)? {
         let (rows, sampleWeights) = try DistributedJob.agreeing(job) { try sparseRows(job: job) }
         // Every rank's labels, so that all ranks number the classes alike.
-        let distinct = job?.unionOfLabels(Set(rows.labels)) ?? Array(Set(rows.labels)).sorted()
+        let distinct =
+            job?.unionOfLabels(Set(rows.labels), limit: maxClasses + 1) ?? Array(Set(rows.labels)).sorted()
         let (y, classes) = try DistributedJob.agreeing(job) {
             try Self.binaryLabels(rows, distinct: distinct, given: try ClassLabels.parse(self.classes))
         }
         guard let y else {
-            if job != nil { throw UserError("more than two classes are fitted in one process, not across MPI ranks") }
             // More than two classes: the multinomial model on CSR.
             return try fitSparseMultinomial(
-                rows, weights: sampleWeights, classes: classes, options: options, requested: requested)
+                rows, weights: sampleWeights, classes: classes, options: options, requested: requested, job: job)
         }
         let started = Date()
         let base = try DistributedJob.agreeing(job) {
@@ -87,22 +87,30 @@ extension LogregCommand {
     /// The multinomial fit of sparse rows with more than two classes by truncated Newton on CSR: its
     /// report (``MultinomialReport``, solver `newton-cg`) and whether it converged.
     func fitSparseMultinomial(
-        _ rows: SparseRows, weights: [Double]?, classes: [ClassLabel], options: NewtonOptions, requested: [Double]?
+        _ rows: SparseRows, weights: [Double]?, classes: [ClassLabel], options: NewtonOptions, requested: [Double]?,
+        job: DistributedJob?
     ) throws -> (String, Bool) {
         let started = Date()
         let numbers = classes.map { label -> Double in
             guard case .number(let value) = label else { preconditionFailure("sparse labels are numbers") }
             return value
         }
-        let indices = try rows.labels.enumerated().map { i, label throws -> Int in
-            guard let k = numbers.firstIndex(of: label) else {
-                throw UserError("\(rows.source):\(rows.lineNumbers[i]): label \(label) is not one of --classes")
+        let base = try DistributedJob.agreeing(job) {
+            if classes.count > maxClasses {
+                throw UserError(
+                    "\(rows.source): more than \(maxClasses) distinct labels (--max-classes): a continuous label "
+                        + "cannot be a class")
             }
-            return k
+            let indices = try rows.labels.enumerated().map { i, label throws -> Int in
+                guard let k = numbers.firstIndex(of: label) else {
+                    throw UserError("\(rows.source):\(rows.lineNumbers[i]): label \(label) is not one of --classes")
+                }
+                return k
+            }
+            return try SparseMultinomialProblem(
+                x: rows.matrix, classIndices: indices, classCount: classes.count, lambda: self.lambda,
+                sampleWeights: weights, fitIntercept: fitIntercept, rowShares: job)
         }
-        let base = try SparseMultinomialProblem(
-            x: rows.matrix, classIndices: indices, classCount: classes.count, lambda: lambda, sampleWeights: weights,
-            fitIntercept: fitIntercept)
         let (problem, points, bestLambda) = try selectSparseMultinomialLambda(
             base, requested: requested, options: options)
         let fit = try SparseMultinomialRegression.fit(problem, options: options)
@@ -111,7 +119,7 @@ extension LogregCommand {
         var report = MultinomialReport(fit: fit, featureNames: names, classes: classes, lambda: lambda)
         (report.path, report.bestLambda) = (points, bestLambda)
         report.seconds = Date().timeIntervalSince(started)
-        if let save {
+        if let save, DistributedJob.isLeader {
             try MultinomialModelFile.write(
                 try fit.model(featureNames: names, lambda: lambda, offsetColumns: nil), classes: classes, to: save)
         }

@@ -104,3 +104,11 @@ struct ModelOutput: Decodable {
             outputActivation: Activation(name: output_activation)!)
     }
 }
+
+/// The fields of a multinomial `logreg --json` the tests decode.
+struct MultinomialOutput: Decodable {
+    var coefficients: [[Double]]
+    var intercept: [Double]?
+    var iterations: Int
+    var loss: Double
+}

@@ -74,4 +74,51 @@ import Testing
             #expect(refused == [true, true], "cross-validation of shared rows is refused")
         }
     }
+
+    /// The multinomial model on shared rows (a class present on one share only): the single process's
+    /// fit and path, with and without the penalty (the reference-class form at λ = 0) and weights.
+    @Test func sharedMultinomialRowsGiveTheSingleProcessFit() throws {
+        let (x, drawn) = SparseMultinomialTests.data(n: 240, d: 10, classes: 3, seed: 7)
+        // Class 3 lives in the last share only.
+        let y = drawn.indices.map { i in i >= 200 && i % 4 == 0 ? 3 : drawn[i] }
+        let sparse = SparseMatrix(x)
+        var g = Xoshiro256StarStar(seed: 5)
+        let weights = (0..<240).map { _ in 0.4 + g.nextUniform() }
+        let options = NewtonOptions(tolerance: 1e-11)
+        for (lambda, w) in [(0.5, nil), (0.0, weights), (0.2, weights)] as [(Double, [Double]?)] {
+            let whole = try SparseMultinomialProblem(
+                x: sparse, classIndices: y, classCount: 4, lambda: lambda, sampleWeights: w)
+            let single = try SparseMultinomialRegression.fit(whole, options: options)
+            let lambdas = [2 * lambda + 0.5, lambda]
+            let singlePath = try SparseMultinomialRegression.path(whole, lambdas: lambdas, options: options)
+            let parts = try ThreadShares.run(shares: 3) { share in
+                let rows = Array(Self.bounds(240, shares: 3, share.index))
+                let part = try SparseMultinomialProblem(
+                    x: sparse.rows(rows), classIndices: rows.map { y[$0] }, classCount: 4, lambda: lambda,
+                    sampleWeights: w.map { w in rows.map { w[$0] } }, rowShares: share)
+                return (
+                    try SparseMultinomialRegression.fit(part, options: options),
+                    try SparseMultinomialRegression.path(part, lambdas: lambdas, options: options)
+                )
+            }
+            for (fit, path) in parts {
+                #expect(fit.iterations == single.iterations && fit.converged, "λ = \(lambda)")
+                for (a, b) in zip(fit.parameters + [fit.loss], single.parameters + [single.loss]) {
+                    #expect(abs(a - b) <= 1e-10 * max(1, abs(b)), "λ = \(lambda): \(a) vs \(b)")
+                }
+                for (a, b) in zip(path, singlePath) {
+                    let worst = zip(a.fit.parameters, b.fit.parameters).map { abs($0 - $1) / max(1, abs($1)) }.max()!
+                    #expect(worst <= 1e-9, "path at λ = \(a.lambda): \(worst)")
+                }
+            }
+        }
+        // A class with no weight on any share is refused by every share alike.
+        let refused = try ThreadShares.run(shares: 2) { share in
+            let rows = Array(Self.bounds(240, shares: 2, share.index))
+            let part = try SparseMultinomialProblem(
+                x: sparse.rows(rows), classIndices: rows.map { y[$0] }, classCount: 5, lambda: 1, rowShares: share)
+            return (try? SparseMultinomialRegression.fit(part)) == nil
+        }
+        #expect(refused == [true, true])
+    }
 }

@@ -15,6 +15,10 @@ public struct SparseMultinomialProblem: MultinomialParametrisation, Sendable {
     public let sampleWeights: [Double]?
     /// Whether each modelled class has an unpenalised intercept.
     public let fitIntercept: Bool
+    /// The other processes' shares of the rows, when the data set is split across an MPI job: the
+    /// loss, the gradient, the Hessian's diagonal and each Hessian-vector product are then summed over
+    /// all shares (see ``RowShareReduction``).
+    public let rowShares: (any RowShareReduction)?
 
     /// `n`.
     public var sampleCount: Int { x.rows }
@@ -24,10 +28,12 @@ public struct SparseMultinomialProblem: MultinomialParametrisation, Sendable {
     /// Checks and stores the data: throws, naming the row, when the lengths differ, a class index is
     /// outside `0 ..< classCount`, a class has no sample of positive weight, a value or weight is not
     /// finite (or negative), `λ < 0` or `K < 2`, and when the solver's vectors (about a dozen of
-    /// `m d̃` and a few `n × m` matrices) would not fit in memory.
+    /// `m d̃` and a few `n × m` matrices) would not fit in memory. With `rowShares`, `x` holds this
+    /// process's rows (every process's `x` with the same columns) and a class need only have weight on
+    /// some share: ``SparseMultinomialRegression`` checks the classes' total weights (a collective call).
     public init(
         x: SparseMatrix<Double>, classIndices: [Int], classCount: Int, lambda: Double, sampleWeights: [Double]? = nil,
-        fitIntercept: Bool = true
+        fitIntercept: Bool = true, rowShares: (any RowShareReduction)? = nil
     ) throws(LinalgError) {
         guard x.rows == classIndices.count else {
             throw .shapeMismatch(
@@ -60,19 +66,24 @@ public struct SparseMultinomialProblem: MultinomialParametrisation, Sendable {
                     + SystemMemory.limitText)
         }
         (self.x, self.classIndices, self.classCount, self.lambda) = (x, classIndices, classCount, lambda)
-        (self.sampleWeights, self.fitIntercept) = (sampleWeights, fitIntercept)
-        if let empty = classWeights().firstIndex(where: { !($0 > 0) }) {
-            throw .invalidValue(what: "labels", detail: "class \(empty) has no sample of positive weight")
-        }
+        (self.sampleWeights, self.fitIntercept, self.rowShares) = (sampleWeights, fitIntercept, rowShares)
+        if rowShares == nil { try checkClassWeights() }
     }
 
     /// Stores data checked already (another λ, or a fold).
     init(
         checked x: SparseMatrix<Double>, classIndices: [Int], classCount: Int, lambda: Double,
-        sampleWeights: [Double]?, fitIntercept: Bool
+        sampleWeights: [Double]?, fitIntercept: Bool, rowShares: (any RowShareReduction)? = nil
     ) {
         (self.x, self.classIndices, self.classCount, self.lambda) = (x, classIndices, classCount, lambda)
-        (self.sampleWeights, self.fitIntercept) = (sampleWeights, fitIntercept)
+        (self.sampleWeights, self.fitIntercept, self.rowShares) = (sampleWeights, fitIntercept, rowShares)
+    }
+
+    /// Throws, naming the class, unless every class has positive total weight (over all shares).
+    func checkClassWeights() throws(LinalgError) {
+        if let empty = classWeights().firstIndex(where: { !($0 > 0) }) {
+            throw .invalidValue(what: "labels", detail: "class \(empty) has no sample of positive weight")
+        }
     }
 
     /// The same data at another λ (the parametrisation follows it); `lambda` must be finite and ≥ 0.
@@ -80,7 +91,7 @@ public struct SparseMultinomialProblem: MultinomialParametrisation, Sendable {
         precondition(lambda.isFinite && lambda >= 0, "SparseMultinomialProblem.withLambda: λ = \(lambda)")
         return SparseMultinomialProblem(
             checked: x, classIndices: classIndices, classCount: classCount, lambda: lambda,
-            sampleWeights: sampleWeights, fitIntercept: fitIntercept)
+            sampleWeights: sampleWeights, fitIntercept: fitIntercept, rowShares: rowShares)
     }
 
     /// The rows `rows` as a problem of their own (a fold; all `K` classes kept).
@@ -90,10 +101,11 @@ public struct SparseMultinomialProblem: MultinomialParametrisation, Sendable {
             sampleWeights: sampleWeights.map { w in rows.map { w[$0] } }, fitIntercept: fitIntercept)
     }
 
-    /// `Σ_{i: y_i = c} w_i` per class.
+    /// `Σ_{i: y_i = c} w_i` per class (over all shares).
     func classWeights() -> [Double] {
         var totals = [Double](repeating: 0, count: classCount)
         for (i, c) in classIndices.enumerated() { totals[c] += sampleWeights?[i] ?? 1 }
+        rowShares?.sum(&totals)
         return totals
     }
 }

@@ -88,11 +88,19 @@ final class SparseMultinomialProducts: TrustRegionObjective {
                 }
             }
         }
+        var totals = (0..<m).map { c in (0..<pieces.count).reduce(0) { $0 + sums[$1 * m + c] } }
+        if let shares = problem.rowShares {
+            // The data part (features, then intercepts) summed over the row shares, the penalty after.
+            var both = accumulated + totals
+            shares.sum(&both)
+            accumulated.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: both[..<count]) }
+            totals = Array(both[count...])
+        }
         for c in 0..<m {
             for j in 0..<d {
                 out[c * width + j] = accumulated[j * m + c] + 2 * lambda * (squared ? 1 : theta[c * width + j])
             }
-            if problem.fitIntercept { out[c * width + d] = (0..<pieces.count).reduce(0) { $0 + sums[$1 * m + c] } }
+            if problem.fitIntercept { out[c * width + d] = totals[c] }
         }
     }
 
@@ -160,6 +168,11 @@ final class SparseMultinomialProducts: TrustRegionObjective {
                 residuals[row + c] = w * (pc - (c == ownModelled ? 1 : 0))
             }
         }
+        if let shares = problem.rowShares {
+            var total = [loss]
+            shares.sum(&total)
+            loss = total[0]
+        }
         var penalty = 0.0
         for c in 0..<m { for j in 0..<d { penalty += theta[c * width + j] * theta[c * width + j] } }
         return loss + lambda * penalty
@@ -200,17 +213,22 @@ final class SparseMultinomialProducts: TrustRegionObjective {
                 sums[Int(x.columnIndices[k])] += w * abs(x.values[k])
             }
         }
-        let unit = sums.max() ?? 0
-        return problem.fitIntercept ? max(unit, problem.sampleWeights?.reduce(0, +) ?? Double(n)) : unit
+        // The intercept's column (all ones) last, then the columns summed over the shares.
+        if problem.fitIntercept { sums.append(problem.sampleWeights?.reduce(0, +) ?? Double(n)) }
+        problem.rowShares?.sum(&sums)
+        return sums.max() ?? 0
     }
 
     /// Every weighted sample's own class more probable than ½ (the dense solver's test).
     func separates() -> Bool {
-        (0..<n).allSatisfy { i in
+        let here = (0..<n).allSatisfy { i in
             let own = problem.classIndices[i], c = problem.lambda > 0 ? own : own - 1
             let pOwn = c >= 0 ? probabilities[i * m + c] : 1 - (0..<m).reduce(0) { $0 + probabilities[i * m + $1] }
             return (problem.sampleWeights?[i] ?? 1) == 0 || pOwn > 0.5
         }
+        var notSeparated = [here ? 0.0 : 1.0]
+        problem.rowShares?.maximum(&notSeparated)
+        return notSeparated[0] == 0
     }
 }
 

@@ -16,6 +16,7 @@ public enum SparseMultinomialRegression {
         start: (theta: [Double], scale: Double)? = nil
     ) throws(LinalgError) -> MultinomialFit {
         try options.validate()
+        if problem.rowShares != nil { try problem.checkClassWeights() }
         if let start, start.theta.count != problem.parameterCount || !start.theta.allSatisfy(\.isFinite) {
             throw .shapeMismatch(
                 operation: "SparseMultinomialRegression.fit",
@@ -49,8 +50,8 @@ extension SparseMultinomialRegression {
     /// ``MultinomialRegression/lambdaMax(_:)`` of a sparse problem: `max |g_cj| s_j / (2·10⁻²)` with
     /// `g` the gradient at `B = 0` and the intercepts of the class frequencies, over all `K` classes.
     public static func lambdaMax(_ problem: SparseMultinomialProblem) -> Double {
-        let d = problem.featureCount, n = problem.sampleCount
-        guard d > 0, n > 0 else { return 1 }
+        let d = problem.featureCount
+        guard d > 0 else { return 1 }
         let full = problem.withLambda(1)
         var theta = [Double](repeating: 0, count: full.parameterCount)
         if full.fitIntercept {
@@ -61,10 +62,15 @@ extension SparseMultinomialRegression {
         let products = SparseMultinomialProducts(full)
         _ = products.evaluate(theta)
         let gradient = products.gradientAndDiagonal(theta).gradient
-        var squares = [Double](repeating: 0, count: d)
+        // Σ_i x_ij² per column, then n, over all shares.
+        var squares = [Double](repeating: 0, count: d + 1)
         for k in problem.x.values.indices {
             squares[Int(problem.x.columnIndices[k])] += problem.x.values[k] * problem.x.values[k]
         }
+        squares[d] = Double(problem.sampleCount)
+        problem.rowShares?.sum(&squares)
+        let n = squares[d]
+        guard n > 0 else { return 1 }
         var largest = 0.0
         for j in 0..<d {
             let scale = (squares[j] / Double(n)).squareRoot()
@@ -109,6 +115,10 @@ extension SparseMultinomialRegression {
         _ problem: SparseMultinomialProblem, lambdas: [Double], folds: Int, seed: UInt64? = nil,
         options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> [MultinomialPathPoint] {
+        guard problem.rowShares == nil else {
+            throw .invalidValue(
+                what: "cross-validation", detail: "is fitted in one process, not on rows split across processes")
+        }
         guard folds >= 2, folds <= problem.sampleCount else {
             throw .invalidValue(
                 what: "folds", detail: "need 2 ≤ K ≤ n = \(problem.sampleCount) for cross-validation, got \(folds)")
