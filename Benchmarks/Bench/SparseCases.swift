@@ -18,7 +18,8 @@ enum SparseCases {
             ) -> BenchCase {
                 BenchCase(
                     name: name + suffix, sizes: [n, d], batch: nil, gemmBound: false,
-                    note: "\(shared.nonzeros) non-zeros; bytes: scripts/bench_csr.py"
+                    // The count is not in the note: that would make the matrix for every run of the bench.
+                    note: "about 80 non-zeros per row; bytes: scripts/bench_csr.py"
                 ) {
                     let workspace = Workspace(matrix())
                     return PreparedCase(

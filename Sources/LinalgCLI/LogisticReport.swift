@@ -183,19 +183,20 @@ struct LogisticReport {
         lines.append("")
         guard let inference = fit.inference else {
             if let noInferenceReason { lines.append("no standard errors: \(noInferenceReason)") }
-            if let timing { lines.append(String(format: "fit time: %.3f s", timing.seconds)) }
+            if let timing { lines.append(Self.fitTime(timing.seconds, processes: timing.processes)) }
             return lines.joined(separator: "\n")
         }
         lines += summaryTable(inference)
         lines.append("")
         lines += statistics(inference)
         for warning in warnings { lines.append("warning: \(warning)") }
-        if let timing {
-            lines.append(
-                String(format: "fit time: %.3f s", timing.seconds)
-                    + (timing.processes > 1 ? " on \(timing.processes) MPI ranks" : ""))
-        }
+        if let timing { lines.append(Self.fitTime(timing.seconds, processes: timing.processes)) }
         return lines.joined(separator: "\n")
+    }
+
+    /// `fit time: 0.123 s`, with `on P MPI ranks` for a job of several processes.
+    static func fitTime(_ seconds: Double, processes: Int) -> String {
+        String(format: "fit time: %.3f s", seconds) + (processes > 1 ? " on \(processes) MPI ranks" : "")
     }
 
     func pathTable(_ path: [LogisticPathPoint]) -> [String] {

@@ -118,7 +118,7 @@ extension LogregCommand {
         let names = (1...max(1, rows.columnCount)).prefix(rows.columnCount).map { "f\($0)" }
         var report = MultinomialReport(fit: fit, featureNames: names, classes: classes, lambda: lambda)
         (report.path, report.bestLambda) = (points, bestLambda)
-        report.seconds = Date().timeIntervalSince(started)
+        (report.seconds, report.processes) = (Date().timeIntervalSince(started), job?.size ?? 1)
         if let save, DistributedJob.isLeader {
             try MultinomialModelFile.write(
                 try fit.model(featureNames: names, lambda: lambda, offsetColumns: nil), classes: classes, to: save)

@@ -11,6 +11,8 @@ struct MultinomialReport {
     var lambda: Double
     /// Wall-clock seconds of the fit and inference, for the text form.
     var seconds: Double? = nil
+    /// The processes that fitted it (MPI ranks; 1 for one process).
+    var processes = 1
     /// The regularisation path, when one was fitted, and the λ cross-validation chose.
     var path: [MultinomialPathPoint]? = nil
     var bestLambda: Double? = nil
@@ -146,7 +148,7 @@ struct MultinomialReport {
             ]
         }
         for warning in warnings { lines.append("warning: \(warning)") }
-        if let seconds { lines.append(String(format: "fit time: %.3f s", seconds)) }
+        if let seconds { lines.append(LogisticReport.fitTime(seconds, processes: processes)) }
         return lines.joined(separator: "\n")
     }
 }
