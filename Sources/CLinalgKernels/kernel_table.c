@@ -177,36 +177,20 @@ void linalg_adam_step_f64(double *theta, const double *g, double *m, double *v, 
                           double step, double root, double eps) {
     kernels()->adam_f64(theta, g, m, v, n, b1, b2, step, root, eps);
 }
-void linalg_csr_dmv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const double *values,
-                    const double *v, double *y) {
-    kernels()->csr_dmv(r0, r1, offsets, indices, values, v, y);
-}
-void linalg_csr_dmtv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const double *values,
-                     const double *u, double *out) {
-    kernels()->csr_dmtv(r0, r1, offsets, indices, values, u, out);
-}
-double linalg_csr_gram_dmv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
-                           const double *values, const double *d, const double *v, double shift, double *out) {
+void linalg_csr_dmv(LINALG_CSR_MV_ARGS(double)) { kernels()->csr_dmv(r0, r1, offsets, indices, values, v, y); }
+void linalg_csr_dmtv(LINALG_CSR_MTV_ARGS(double)) { kernels()->csr_dmtv(r0, r1, offsets, indices, values, u, out); }
+double linalg_csr_gram_dmv(LINALG_CSR_GRAM_ARGS(double)) {
     return kernels()->csr_gram_dmv(r0, r1, offsets, indices, values, d, v, shift, out);
 }
-void linalg_csr_gradient_diagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
-                                  const double *values, const double *r, const double *d, double *g, double *h) {
+void linalg_csr_gradient_diagonal(LINALG_CSR_GRADIENT_ARGS(double)) {
     kernels()->csr_gradient_diagonal(r0, r1, offsets, indices, values, r, d, g, h);
 }
-void linalg_csr_smv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const float *values,
-                    const double *v, double *y) {
-    kernels()->csr_smv(r0, r1, offsets, indices, values, v, y);
-}
-void linalg_csr_smtv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const float *values,
-                     const double *u, double *out) {
-    kernels()->csr_smtv(r0, r1, offsets, indices, values, u, out);
-}
-double linalg_csr_gram_smv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
-                           const float *values, const double *d, const double *v, double shift, double *out) {
+void linalg_csr_smv(LINALG_CSR_MV_ARGS(float)) { kernels()->csr_smv(r0, r1, offsets, indices, values, v, y); }
+void linalg_csr_smtv(LINALG_CSR_MTV_ARGS(float)) { kernels()->csr_smtv(r0, r1, offsets, indices, values, u, out); }
+double linalg_csr_gram_smv(LINALG_CSR_GRAM_ARGS(float)) {
     return kernels()->csr_gram_smv(r0, r1, offsets, indices, values, d, v, shift, out);
 }
-void linalg_csr_gradient_sdiagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
-                                   const float *values, const double *r, const double *d, double *g, double *h) {
+void linalg_csr_gradient_sdiagonal(LINALG_CSR_GRADIENT_ARGS(float)) {
     kernels()->csr_gradient_sdiagonal(r0, r1, offsets, indices, values, r, d, g, h);
 }
 size_t linalg_fma_peak_f64(size_t iterations, double *sink) { return kernels()->fma_peak_f64(iterations, sink); }

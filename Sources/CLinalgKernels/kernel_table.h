@@ -67,29 +67,15 @@ typedef struct {
     void (*adam_f64)(double *restrict theta, const double *restrict g, double *restrict m, double *restrict v,
                      size_t n, double b1, double b2, double step, double root, double eps);
     /// CSR products over a range of rows (sparse_products.c).
-    void (*csr_dmv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                    const double *restrict values, const double *restrict v, double *restrict y);
-    void (*csr_dmtv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                     const double *restrict values, const double *restrict u, double *restrict out);
-    double (*csr_gram_dmv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                           const double *restrict values, const double *restrict d, const double *restrict v,
-                           double shift, double *restrict out);
-    void (*csr_gradient_diagonal)(size_t r0, size_t r1, const int64_t *restrict offsets,
-                                  const int32_t *restrict indices, const double *restrict values,
-                                  const double *restrict r, const double *restrict d, double *restrict g,
-                                  double *restrict h);
+    void (*csr_dmv)(LINALG_CSR_MV_ARGS(double));
+    void (*csr_dmtv)(LINALG_CSR_MTV_ARGS(double));
+    double (*csr_gram_dmv)(LINALG_CSR_GRAM_ARGS(double));
+    void (*csr_gradient_diagonal)(LINALG_CSR_GRADIENT_ARGS(double));
     /// The same four for float values (vectors and sums double).
-    void (*csr_smv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                    const float *restrict values, const double *restrict v, double *restrict y);
-    void (*csr_smtv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                     const float *restrict values, const double *restrict u, double *restrict out);
-    double (*csr_gram_smv)(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                           const float *restrict values, const double *restrict d, const double *restrict v,
-                           double shift, double *restrict out);
-    void (*csr_gradient_sdiagonal)(size_t r0, size_t r1, const int64_t *restrict offsets,
-                                   const int32_t *restrict indices, const float *restrict values,
-                                   const double *restrict r, const double *restrict d, double *restrict g,
-                                   double *restrict h);
+    void (*csr_smv)(LINALG_CSR_MV_ARGS(float));
+    void (*csr_smtv)(LINALG_CSR_MTV_ARGS(float));
+    double (*csr_gram_smv)(LINALG_CSR_GRAM_ARGS(float));
+    void (*csr_gradient_sdiagonal)(LINALG_CSR_GRADIENT_ARGS(float));
     /// NULL without AVX2 (the Swift layer then calls BLAS dsyrk).
     void (*dsyrk_lower)(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                         const char *prefetch, size_t prefetch_lines);
@@ -114,30 +100,14 @@ void linalg_scale_rows_ref(double *restrict dst, size_t dst_stride, const double
 void linalg_dgemm_ref(LINALG_GEMM_ARGS(double));
 size_t linalg_fma_peak_f64_ref(size_t iterations, double *sink);
 size_t linalg_fma_peak_f32_ref(size_t iterations, double *sink);
-void linalg_csr_dmv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                        const double *restrict values, const double *restrict v, double *restrict y);
-void linalg_csr_dmtv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                         const double *restrict values, const double *restrict u, double *restrict out);
-double linalg_csr_gram_dmv_ref(size_t r0, size_t r1, const int64_t *restrict offsets,
-                               const int32_t *restrict indices, const double *restrict values,
-                               const double *restrict d, const double *restrict v, double shift,
-                               double *restrict out);
-void linalg_csr_gradient_diagonal_ref(size_t r0, size_t r1, const int64_t *restrict offsets,
-                                      const int32_t *restrict indices, const double *restrict values,
-                                      const double *restrict r, const double *restrict d, double *restrict g,
-                                      double *restrict h);
-void linalg_csr_smv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                        const float *restrict values, const double *restrict v, double *restrict y);
-void linalg_csr_smtv_ref(size_t r0, size_t r1, const int64_t *restrict offsets, const int32_t *restrict indices,
-                         const float *restrict values, const double *restrict u, double *restrict out);
-double linalg_csr_gram_smv_ref(size_t r0, size_t r1, const int64_t *restrict offsets,
-                               const int32_t *restrict indices, const float *restrict values,
-                               const double *restrict d, const double *restrict v, double shift,
-                               double *restrict out);
-void linalg_csr_gradient_sdiagonal_ref(size_t r0, size_t r1, const int64_t *restrict offsets,
-                                       const int32_t *restrict indices, const float *restrict values,
-                                       const double *restrict r, const double *restrict d, double *restrict g,
-                                       double *restrict h);
+void linalg_csr_dmv_ref(LINALG_CSR_MV_ARGS(double));
+void linalg_csr_dmtv_ref(LINALG_CSR_MTV_ARGS(double));
+double linalg_csr_gram_dmv_ref(LINALG_CSR_GRAM_ARGS(double));
+void linalg_csr_gradient_diagonal_ref(LINALG_CSR_GRADIENT_ARGS(double));
+void linalg_csr_smv_ref(LINALG_CSR_MV_ARGS(float));
+void linalg_csr_smtv_ref(LINALG_CSR_MTV_ARGS(float));
+double linalg_csr_gram_smv_ref(LINALG_CSR_GRAM_ARGS(float));
+void linalg_csr_gradient_sdiagonal_ref(LINALG_CSR_GRADIENT_ARGS(float));
 // linalg_adam_f32_ref, linalg_adam_f64_ref, linalg_class_scores_ref and linalg_class_sums_ref are
 // public (CLinalgKernels.h): tests call them.
 void linalg_sgemm_ref(LINALG_GEMM_ARGS(float));

@@ -117,24 +117,22 @@ void linalg_adam_f64_ref(double *theta, const double *g, double *m, double *v, s
 /// t_i = d_i (<x_i, v> + shift), out += sum_i t_i x_i (each row read once), returning sum_i t_i;
 /// and g += sum_i r_i x_i with h += sum_i d_i x_i^2 in one pass. The dot products sum entries
 /// k mod 4 apart in four partial sums, then (s0 + s1) + (s2 + s3).
-void linalg_csr_dmv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const double *values,
-                    const double *v, double *y);
-void linalg_csr_dmtv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const double *values,
-                     const double *u, double *out);
-double linalg_csr_gram_dmv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
-                           const double *values, const double *d, const double *v, double shift, double *out);
-void linalg_csr_gradient_diagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
-                                  const double *values, const double *r, const double *d, double *g, double *h);
+// The kernels' arguments for values of type V: the rows, then the operation's (double) vectors.
+#define LINALG_CSR_ROWS(V) size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const V *values
+#define LINALG_CSR_MV_ARGS(V) LINALG_CSR_ROWS(V), const double *v, double *y
+#define LINALG_CSR_MTV_ARGS(V) LINALG_CSR_ROWS(V), const double *u, double *out
+#define LINALG_CSR_GRAM_ARGS(V) LINALG_CSR_ROWS(V), const double *d, const double *v, double shift, double *out
+#define LINALG_CSR_GRADIENT_ARGS(V) LINALG_CSR_ROWS(V), const double *r, const double *d, double *g, double *h
+void linalg_csr_dmv(LINALG_CSR_MV_ARGS(double));
+void linalg_csr_dmtv(LINALG_CSR_MTV_ARGS(double));
+double linalg_csr_gram_dmv(LINALG_CSR_GRAM_ARGS(double));
+void linalg_csr_gradient_diagonal(LINALG_CSR_GRADIENT_ARGS(double));
 /// The same products of a CSR matrix with float values; vectors, products and sums in double (a
 /// float widens exactly, so the results are those of the same values stored as doubles).
-void linalg_csr_smv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const float *values,
-                    const double *v, double *y);
-void linalg_csr_smtv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices, const float *values,
-                     const double *u, double *out);
-double linalg_csr_gram_smv(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
-                           const float *values, const double *d, const double *v, double shift, double *out);
-void linalg_csr_gradient_sdiagonal(size_t r0, size_t r1, const int64_t *offsets, const int32_t *indices,
-                                   const float *values, const double *r, const double *d, double *g, double *h);
+void linalg_csr_smv(LINALG_CSR_MV_ARGS(float));
+void linalg_csr_smtv(LINALG_CSR_MTV_ARGS(float));
+double linalg_csr_gram_smv(LINALG_CSR_GRAM_ARGS(float));
+void linalg_csr_gradient_sdiagonal(LINALG_CSR_GRADIENT_ARGS(float));
 
 /// The FMA throughput of one core: `iterations` steps of 12 independent chains of fused
 /// multiply-adds at the widest width the table has for this CPU (AVX2: 4 doubles or 8 floats;
