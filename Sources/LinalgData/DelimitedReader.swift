@@ -102,7 +102,7 @@ package enum DelimitedReader {
                 TextColumn(column: $0, maxDistinct: option.maxDistinct, parts: layout.ranges.count, rows: rowCount)
             }
         }
-        let scalars = [Double](unsafeUninitializedCapacity: cells) { buffer, initialized in
+        let scalars = uninitializedDoubles(cells) { buffer, initialized in
             HugePages.advise(buffer.baseAddress!, count: cells)
             lineNumbers.withUnsafeMutableBufferPointer { lines in
                 failure = scan(

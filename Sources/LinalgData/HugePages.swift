@@ -26,7 +26,7 @@ package enum HugePages {
 
 /// `count` zeros in an array whose storage is advised onto huge pages (dense tables).
 package func zeroedDoubles(_ count: Int) -> [Double] {
-    [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+    uninitializedDoubles(count) { buffer, initialized in
         if let base = buffer.baseAddress { HugePages.advise(base, count: count) }
         buffer.initialize(repeating: 0)
         initialized = count

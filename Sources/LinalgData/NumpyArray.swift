@@ -59,7 +59,7 @@ public enum NumpyFile {
         let (rows, columns) = header.tableShape
         _ = try MemoryBudget.bytes(count: count, elementSize: 8, what: "the array as doubles", file: file)
         var failure: DataError?
-        var values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        var values = uninitializedDoubles(count) { buffer, initialized in
             HugePages.advise(buffer.baseAddress!, count: count)
             do throws(DataError) {
                 try readValues(header, count: count, from: &stream, into: buffer.baseAddress!)
@@ -113,7 +113,7 @@ public enum NumpyFile {
         // Column-major: each column's share is a run of its own; C order: one run.
         let columnMajor = header.fortranOrder && header.shape.count == 2 && rows > 1 && columns > 1
         var failure: DataError?
-        var values = [Double](unsafeUninitializedCapacity: shareCount) { buffer, initialized in
+        var values = uninitializedDoubles(shareCount) { buffer, initialized in
             initialized = 0
             guard shareCount > 0 else { return }
             do throws(DataError) {
@@ -184,7 +184,7 @@ public enum NumpyFile {
 
     /// The transpose of a row-major `rows × columns` buffer, in 32 × 32 blocks.
     static func transposed(_ values: [Double], rows: Int, columns: Int) -> [Double] {
-        [Double](unsafeUninitializedCapacity: values.count) { out, initialized in
+        uninitializedDoubles(values.count) { out, initialized in
             values.withUnsafeBufferPointer { a in
                 let tile = 32
                 for i0 in stride(from: 0, to: rows, by: tile) {
