@@ -27,7 +27,7 @@ extension LogregCommand {
     /// `--weights sample_weight`, its weights): in an MPI job this rank's share of them.
     func sparseRows(job: DistributedJob?) throws -> (SparseRows, [Double]?) {
         let read = try job.map { try input.readSparse(sharedWith: $0) } ?? input.readSparse()
-        guard let found = read else { preconditionFailure("only sparse files are fitted sparse") }
+        guard let found = read else { throw UserError("\(input.data): not a sparse file") }
         if try input.resolvedFormat() == .libsvm {
             if weights != nil || offset != nil {
                 throw UserError("--weights and --offset name columns; a libsvm file has none (use a table or .npz)")
@@ -45,9 +45,9 @@ extension LogregCommand {
         return (found.rows, weights == nil ? nil : found.sampleWeights)
     }
 
-    /// The two-class fit of sparse rows by truncated Newton on the CSR matrix: its report and whether
-    /// it converged; `nil` for more than two classes (fitted from the dense table).
-    func fitSparse(options: NewtonOptions, requested: [Double]?, job: DistributedJob?) throws -> (String, Bool)? {
+    /// The fit of sparse rows by truncated Newton on the CSR matrix (two classes, or the multinomial
+    /// model for more): its report and whether it converged.
+    func fitSparse(options: NewtonOptions, requested: [Double]?, job: DistributedJob?) throws -> (String, Bool) {
         let (rows, sampleWeights) = try DistributedJob.agreeing(job) { try sparseRows(job: job) }
         // Every rank's labels, so that all ranks number the classes alike.
         let distinct =
@@ -69,7 +69,7 @@ extension LogregCommand {
         let selection = try selectSparseLambda(base, requested: requested, options: options)
         let problem = selection.problem, lambda = problem.lambda
         var fit = try SparseLogisticRegression.fit(problem, options: options, initial: selection.start)
-        let names = (1...max(1, rows.columnCount)).prefix(rows.columnCount).map { "f\($0)" }
+        let names = rows.featureNames
         let (inference, missing) = try sparseInference(rows.matrix, y: y, weights: sampleWeights, at: fit, job: job)
         fit.inference = inference
         var report = LogisticReport(
@@ -115,7 +115,7 @@ extension LogregCommand {
             base, requested: requested, options: options)
         let fit = try SparseMultinomialRegression.fit(problem, options: options)
         let lambda = problem.lambda
-        let names = (1...max(1, rows.columnCount)).prefix(rows.columnCount).map { "f\($0)" }
+        let names = rows.featureNames
         var report = MultinomialReport(fit: fit, featureNames: names, classes: classes, lambda: lambda)
         (report.path, report.bestLambda) = (points, bestLambda)
         (report.seconds, report.processes) = (Date().timeIntervalSince(started), job?.size ?? 1)

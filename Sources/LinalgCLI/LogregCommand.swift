@@ -105,10 +105,8 @@ struct LogregCommand: ParsableCommand {
                 throw UserError("--cv is not distributed: run cross-validation as one process")
             }
             let options = NewtonOptions(tolerance: tol, maxIterations: maxIter)
-            if try fitsSparse(job: job),
-                let sparse = try fitSparse(options: options, requested: requestedLambdas, job: job)
-            {
-                return sparse
+            if try fitsSparse(job: job) {
+                return try fitSparse(options: options, requested: requestedLambdas, job: job)
             }
             let (problem, featureNames, classLabels): (LogisticProblem, [String], [ClassLabel])
             switch try loadProblem(job: job) {

@@ -36,6 +36,9 @@ public struct SparseRows: Sendable {
         return rows
     }
 
+    /// The features' names: `f1` … `fD` (the file's indices from 1).
+    public var featureNames: [String] { (0..<columnCount).map { "f\($0 + 1)" } }
+
     /// The rows as a dense table: `label`, then `f1` … `fD`, zeros where a row has no entry.
     public func table() throws(DataError) -> DataTable {
         let n = labels.count, width = columnCount + 1
@@ -52,7 +55,7 @@ public struct SparseRows: Sendable {
                 }
             }
         }
-        let names = ["label"] + (1..<width).map { "f\($0)" }
+        let names = ["label"] + featureNames
         return DataTable(
             source: source, columnNames: names, values: Matrix(uncheckedRows: n, columns: width, storage: scalars),
             lineNumbers: lineNumbers)

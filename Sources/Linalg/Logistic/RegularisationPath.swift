@@ -101,17 +101,15 @@ extension LogisticRegression {
     /// (after a seeded shuffle of the rows when `seed` is given); for each fold the path is fitted
     /// on the other rows (warm-started along `λ`) and scored by the held-out deviance
     /// `−2 Σ_{i ∈ fold} w_i [y_i z_i − log(1 + e^{z_i})]`. Each point carries the fit on all rows,
-    /// and the mean and standard deviation of the `K` held-out deviances.
+    /// and the mean and standard deviation of the `K` held-out deviances. One process only: a problem
+    /// with row shares throws.
     public static func crossValidatedPath(
         _ problem: LogisticProblem, lambdas: [Double], folds: Int, seed: UInt64? = nil,
         options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> [LogisticPathPoint] {
         let sorted = lambdas.sorted(by: >)
-        guard folds >= 2, folds <= problem.sampleCount else {
-            throw .invalidValue(
-                what: "folds", detail: "need 2 ≤ K ≤ n = \(problem.sampleCount) for cross-validation, got \(folds)")
-        }
-        let assignment = foldAssignment(rows: problem.sampleCount, folds: folds, seed: seed)
+        let assignment = try checkedFoldAssignment(
+            rows: problem.sampleCount, folds: folds, seed: seed, rowShares: problem.rowShares)
         var points = try path(problem, lambdas: sorted, options: options)
         var deviances = [[Double]](repeating: [], count: sorted.count)
         for fold in 0..<folds {
@@ -131,6 +129,21 @@ extension LogisticRegression {
     /// the stopping rule of a cold fit, given to the warm-started fits of a path.
     static func coldGradientNorm(_ problem: LogisticProblem) throws(LinalgError) -> Double {
         BLAS.nrm2(try gradient([Double](repeating: 0, count: problem.parameterCount), problem: problem))
+    }
+
+    /// ``foldAssignment(rows:folds:seed:)`` after the checks every cross-validation makes: throws
+    /// unless `2 ≤ K ≤ n`, and for rows split across processes (a fold would cut across the shares).
+    static func checkedFoldAssignment(
+        rows n: Int, folds: Int, seed: UInt64?, rowShares: (any RowShareReduction)?
+    ) throws(LinalgError) -> [Int] {
+        guard rowShares == nil else {
+            throw .invalidValue(
+                what: "cross-validation", detail: "is fitted in one process, not on rows split across processes")
+        }
+        guard folds >= 2, folds <= n else {
+            throw .invalidValue(what: "folds", detail: "need 2 ≤ K ≤ n = \(n) for cross-validation, got \(folds)")
+        }
+        return foldAssignment(rows: n, folds: folds, seed: seed)
     }
 
     /// The fold of every row: `position mod K`, where a row's position is its index, or its place

@@ -83,11 +83,8 @@ extension MultinomialRegression {
         _ problem: MultinomialProblem, lambdas: [Double], folds: Int, seed: UInt64? = nil,
         options: NewtonOptions = NewtonOptions(), solver: MultinomialSolver = .automatic
     ) throws(LinalgError) -> [MultinomialPathPoint] {
-        guard folds >= 2, folds <= problem.sampleCount else {
-            throw .invalidValue(
-                what: "folds", detail: "need 2 ≤ K ≤ n = \(problem.sampleCount) for cross-validation, got \(folds)")
-        }
-        let assignment = LogisticRegression.foldAssignment(rows: problem.sampleCount, folds: folds, seed: seed)
+        let assignment = try LogisticRegression.checkedFoldAssignment(
+            rows: problem.sampleCount, folds: folds, seed: seed, rowShares: nil)
         var points = try path(problem, lambdas: lambdas, options: options, solver: solver)
         var deviances = [[Double]](repeating: [], count: points.count)
         for fold in 0..<folds {

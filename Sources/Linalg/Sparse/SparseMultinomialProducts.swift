@@ -16,7 +16,8 @@ final class SparseMultinomialProducts: TrustRegionObjective {
     var lambda: Double { problem.lambda }
     /// At the current point: `P` and the residuals `R` (`n × m`); `Ż` and then `U` of a product.
     var probabilities: [Double], residuals: [Double], directional: [Double]
-    /// Transposed parameters or results, `d × m`, reused by every pass; the second piece's partial sums.
+    /// Transposed parameters or results, `d × m`, reused by every pass (`accumulated` has the `m`
+    /// intercept sums after them, so that row shares reduce both in place); the second piece's partial sums.
     var transposed: [Double], accumulated: [Double], partial: [Double]
     /// Two pieces of rows (one for small problems), fixed by `n` and the non-zeros alone: the sums
     /// have the same bits on any number of cores.
@@ -30,7 +31,7 @@ final class SparseMultinomialProducts: TrustRegionObjective {
         residuals = probabilities
         directional = probabilities
         transposed = [Double](repeating: 0, count: max(1, d * m))
-        accumulated = transposed
+        accumulated = [Double](repeating: 0, count: d * m + m)
         let count = problem.x.nonzeroCount >= 65_536 && n >= 2 ? 2 : 1
         let rows = n
         pieces = (0..<count).map { (rows * $0 / count)..<(rows * ($0 + 1) / count) }
@@ -88,19 +89,14 @@ final class SparseMultinomialProducts: TrustRegionObjective {
                 }
             }
         }
-        var totals = (0..<m).map { c in (0..<pieces.count).reduce(0) { $0 + sums[$1 * m + c] } }
-        if let shares = problem.rowShares {
-            // The data part (features, then intercepts) summed over the row shares, the penalty after.
-            var both = accumulated + totals
-            shares.sum(&both)
-            accumulated.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: both[..<count]) }
-            totals = Array(both[count...])
-        }
+        for c in 0..<m { accumulated[count + c] = (0..<pieces.count).reduce(0) { $0 + sums[$1 * m + c] } }
+        // The data part (features, then intercepts) summed over the row shares, the penalty after.
+        problem.rowShares?.sum(&accumulated)
         for c in 0..<m {
             for j in 0..<d {
                 out[c * width + j] = accumulated[j * m + c] + 2 * lambda * (squared ? 1 : theta[c * width + j])
             }
-            if problem.fitIntercept { out[c * width + d] = totals[c] }
+            if problem.fitIntercept { out[c * width + d] = accumulated[count + c] }
         }
     }
 

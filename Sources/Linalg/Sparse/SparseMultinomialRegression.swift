@@ -115,15 +115,8 @@ extension SparseMultinomialRegression {
         _ problem: SparseMultinomialProblem, lambdas: [Double], folds: Int, seed: UInt64? = nil,
         options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> [MultinomialPathPoint] {
-        guard problem.rowShares == nil else {
-            throw .invalidValue(
-                what: "cross-validation", detail: "is fitted in one process, not on rows split across processes")
-        }
-        guard folds >= 2, folds <= problem.sampleCount else {
-            throw .invalidValue(
-                what: "folds", detail: "need 2 ≤ K ≤ n = \(problem.sampleCount) for cross-validation, got \(folds)")
-        }
-        let assignment = LogisticRegression.foldAssignment(rows: problem.sampleCount, folds: folds, seed: seed)
+        let assignment = try LogisticRegression.checkedFoldAssignment(
+            rows: problem.sampleCount, folds: folds, seed: seed, rowShares: problem.rowShares)
         var points = try path(problem, lambdas: lambdas, options: options)
         var deviances = [[Double]](repeating: [], count: points.count)
         for fold in 0..<folds {

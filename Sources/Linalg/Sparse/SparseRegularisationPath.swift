@@ -92,16 +92,9 @@ extension SparseLogisticRegression {
         _ problem: SparseLogisticProblem<Scalar>, lambdas: [Double], folds: Int, seed: UInt64? = nil,
         options: NewtonOptions = NewtonOptions()
     ) throws(LinalgError) -> [LogisticPathPoint] {
-        guard problem.rowShares == nil else {
-            throw .invalidValue(
-                what: "cross-validation", detail: "is fitted in one process, not on rows split across processes")
-        }
-        guard folds >= 2, folds <= problem.sampleCount else {
-            throw .invalidValue(
-                what: "folds", detail: "need 2 ≤ K ≤ n = \(problem.sampleCount) for cross-validation, got \(folds)")
-        }
         let sorted = lambdas.sorted(by: >)
-        let assignment = LogisticRegression.foldAssignment(rows: problem.sampleCount, folds: folds, seed: seed)
+        let assignment = try LogisticRegression.checkedFoldAssignment(
+            rows: problem.sampleCount, folds: folds, seed: seed, rowShares: problem.rowShares)
         var points = try path(problem, lambdas: sorted, options: options)
         var deviances = [[Double]](repeating: [], count: sorted.count)
         for fold in 0..<folds {
