@@ -21,6 +21,19 @@
 /// rows' slices stay in L1 (32 KiB) while the rows pass.
 #define CLASS_SCORES_KC 128
 
+/// The packed GEMM (gemm_packed.c), BLIS's loops with its Zen block sizes: a register tile of
+/// GEMM_MR rows by two vectors (6 x 8 doubles, 6 x 16 floats: 12 accumulators of 256 bits); a
+/// GEMM_KC-deep micro-panel of B (16 KiB) stays in L1 while the micro-panels of the MC x GEMM_KC
+/// block of A (144 KiB) stream from L2; the GEMM_KC x NC block of B (2 MiB) lives in L3.
+#define GEMM_MR 6
+#define GEMM_NR_F64 8
+#define GEMM_NR_F32 16
+#define GEMM_MC_F64 72
+#define GEMM_MC_F32 144
+#define GEMM_KC 256
+#define GEMM_NC_F64 1024
+#define GEMM_NC_F32 2048
+
 /// exp's argument is clamped to [EXP_LO, EXP_HI], so 2^n stays a normal double.
 #define EXP_LO (-708.0)
 #define EXP_HI (709.0)

@@ -46,6 +46,8 @@ static void register_avx2(void) {
     table.dgemm = linalg_dgemm_avx2;
     table.sgemm = linalg_sgemm_avx2;
     table.dsyrk_lower = linalg_dsyrk_lower_avx2_6x8;
+    table.dgemm_packed = linalg_dgemm_packed_avx2;
+    table.sgemm_packed = linalg_sgemm_packed_avx2;
     table.dger = linalg_dger_avx2;
     table.dgemv_rows = linalg_dgemv_avx2_4x1;
     table.dgemm_narrow = linalg_dgemm_avx2_1x16;
@@ -75,6 +77,8 @@ static void fill_table(void) {
         .dgemm = linalg_dgemm_ref,
         .sgemm = linalg_sgemm_ref,
         .dsyrk_lower = NULL,
+        .dgemm_packed = NULL,
+        .sgemm_packed = NULL,
         .dger = NULL,
         .dgemv_rows = NULL,
         .dgemm_narrow = NULL,
@@ -99,6 +103,8 @@ static void fill_table(void) {
     if (cpu_has_avx512f()) {
         table.avx512 = 1;
         table.sigmoid_f32 = linalg_sigmoid_f32_avx512_16;
+        table.dgemm_packed = NULL;
+        table.sgemm_packed = NULL;
     }
 #endif
 }
@@ -160,6 +166,16 @@ void linalg_dgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, 
 void linalg_sgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a,
                         size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
     kernels()->sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+int linalg_dgemm_packed(int trans_a, int trans_b, size_t m, size_t n, size_t k, double alpha, const double *a,
+                        size_t lda, const double *b, size_t ldb, double beta, double *c, size_t ldc) {
+    const linalg_kernel_table *t = kernels();
+    return t->dgemm_packed && t->dgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+int linalg_sgemm_packed(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha, const float *a,
+                        size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+    const linalg_kernel_table *t = kernels();
+    return t->sgemm_packed && t->sgemm_packed(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 void linalg_class_scores(size_t rows, size_t d, size_t m, const double *x, size_t ldx, const double *packed,
                          double *z, size_t ldz) {

@@ -76,6 +76,10 @@ typedef struct {
     void (*csr_smtv)(LINALG_CSR_MTV_ARGS(float));
     double (*csr_gram_smv)(LINALG_CSR_GRAM_ARGS(float));
     void (*csr_gradient_sdiagonal)(LINALG_CSR_GRADIENT_ARGS(float));
+    /// The packed GEMM (gemm_packed.c); 0 when its buffer is not there. NULL without AVX2 and
+    /// with AVX-512 (OpenBLAS's 512-bit kernels are faster there).
+    int (*dgemm_packed)(LINALG_GEMM_ARGS(double));
+    int (*sgemm_packed)(LINALG_GEMM_ARGS(float));
     /// NULL without AVX2 (the Swift layer then calls BLAS dsyrk).
     void (*dsyrk_lower)(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                         const char *prefetch, size_t prefetch_lines);
@@ -156,6 +160,9 @@ void linalg_adam_f32_avx2_8(float *restrict theta, const float *restrict g, floa
 void linalg_adam_f64_avx2_4(double *restrict theta, const double *restrict g, double *restrict m,
                             double *restrict v, size_t n, double b1, double b2, double step, double root,
                             double eps);
+/// The packed GEMM: 6 x 8 (double) and 6 x 16 (float) register tiles in BLIS's loops.
+int linalg_dgemm_packed_avx2(LINALG_GEMM_ARGS(double));
+int linalg_sgemm_packed_avx2(LINALG_GEMM_ARGS(float));
 /// C += A^T A on the lower triangle (6 x 8 tiles off the diagonal, 4 x 8 and 4 x 4 on it).
 void linalg_dsyrk_lower_avx2_6x8(size_t k, size_t dp, size_t rows, const double *restrict a, double *restrict c,
                                  const char *prefetch, size_t prefetch_lines);

@@ -41,6 +41,18 @@ void linalg_sgemm_small(int trans_a, int trans_b, size_t m, size_t n, size_t k, 
                         const float *a, size_t lda, const float *b, size_t ldb,
                         float beta, float *c, size_t ldc);
 
+/// Row-major C <- alpha op(A) op(B) + beta C, single-threaded, packed as BLIS does (6 x 8 register
+/// tiles for doubles, 6 x 16 for floats; AVX2+FMA): for products big enough that packing pays.
+/// Returns 1 when done, 0 when this CPU has no such kernel (none without AVX2, none with AVX-512,
+/// where OpenBLAS's 512-bit kernels are faster) or the thread's 2 MiB packing buffer could not be
+/// allocated; C is then untouched and the caller uses BLAS. With beta = 0, C is not read.
+int linalg_dgemm_packed(int trans_a, int trans_b, size_t m, size_t n, size_t k, double alpha,
+                        const double *a, size_t lda, const double *b, size_t ldb,
+                        double beta, double *c, size_t ldc);
+int linalg_sgemm_packed(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
+                        const float *a, size_t lda, const float *b, size_t ldb,
+                        float beta, float *c, size_t ldc);
+
 /// v[i] <- v[i] * x[i] * (1 - x[i]) for i < n: multiplies by the sigmoid's slope written through
 /// its output x = sigmoid(z).
 void linalg_scale_by_sigmoid_slope(double *v, const double *x, size_t n);

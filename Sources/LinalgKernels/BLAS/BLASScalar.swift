@@ -22,6 +22,14 @@ public protocol BLASScalar: MatrixScalar {
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: BLASOperand<Self>, lda: Int, b: BLASOperand<Self>, ldb: Int,
         beta: Self, c: BLASOperand<Self>, ldc: Int)
+    /// The same product by Linalg's packed kernel (BLIS's loops, single-threaded), when this CPU has
+    /// one for the type: `false`, with `C` untouched, when it has none (or its buffer could not be
+    /// allocated), and the caller uses BLAS.
+    static func packedGemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+        a: BLASOperand<Self>, lda: Int, b: BLASOperand<Self>, ldb: Int,
+        beta: Self, c: BLASOperand<Self>, ldc: Int
+    ) -> Bool
     /// `y ← α op(A) x + β y` (`?gemv`), `A` is `m × n`.
     static func blasGemv(
         transpose: Bool, m: Int, n: Int, alpha: Self, a: BLASOperand<Self>, lda: Int,
@@ -96,6 +104,16 @@ extension Double: BLASScalar {
         linalg_dgemm_small(
             transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a.address, lda, b.address, ldb, beta, c.address, ldc
         )
+    }
+    @inlinable
+    public static func packedGemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+        a: BLASOperand<Double>, lda: Int, b: BLASOperand<Double>, ldb: Int,
+        beta: Double, c: BLASOperand<Double>, ldc: Int
+    ) -> Bool {
+        linalg_dgemm_packed(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a.address, lda, b.address, ldb, beta, c.address, ldc
+        ) != 0
     }
     @inlinable
     public static func blasGemm(
@@ -183,6 +201,16 @@ extension Float: BLASScalar {
         linalg_sgemm_small(
             transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a.address, lda, b.address, ldb, beta, c.address, ldc
         )
+    }
+    @inlinable
+    public static func packedGemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: BLASOperand<Float>, lda: Int, b: BLASOperand<Float>, ldb: Int,
+        beta: Float, c: BLASOperand<Float>, ldc: Int
+    ) -> Bool {
+        linalg_sgemm_packed(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a.address, lda, b.address, ldb, beta, c.address, ldc
+        ) != 0
     }
     @inlinable
     public static func blasGemm(
