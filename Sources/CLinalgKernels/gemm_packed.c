@@ -25,8 +25,7 @@
 #define VFMA _mm256_fmadd_pd
 #define VMUL _mm256_mul_pd
 #define VSET1 _mm256_set1_pd
-#define PACK_A pack_a_f64
-#define PACK_B pack_b_f64
+#define PACK pack_f64
 #define KERNEL kernel_f64_avx2_6x8
 #define GEMM gemm_packed_f64
 #include "gemm_packed_body.h"
@@ -44,8 +43,7 @@
 #undef VFMA
 #undef VMUL
 #undef VSET1
-#undef PACK_A
-#undef PACK_B
+#undef PACK
 #undef KERNEL
 #undef GEMM
 
@@ -63,8 +61,7 @@
 #define VFMA _mm256_fmadd_ps
 #define VMUL _mm256_mul_ps
 #define VSET1 _mm256_set1_ps
-#define PACK_A pack_a_f32
-#define PACK_B pack_b_f32
+#define PACK pack_f32
 #define KERNEL kernel_f32_avx2_6x16
 #define GEMM gemm_packed_f32
 #include "gemm_packed_body.h"
@@ -95,30 +92,21 @@ static void *thread_work(void) {
     return work;
 }
 
-/// alpha = 0 or k = 0: C = beta C (C not read when beta = 0), A and B not read, as BLAS does.
-#define SCALE_ONLY(T)                                                                             \
-    for (size_t i = 0; i < m; ++i)                                                                \
-        for (size_t j = 0; j < n; ++j) c[i * ldc + j] = beta == 0 ? (T)0 : beta * c[i * ldc + j];
-
-int linalg_dgemm_packed_avx2(LINALG_GEMM_ARGS(double)) {
-    if (alpha == 0 || k == 0) {
-        SCALE_ONLY(double)
-        return 1;
+/// The entry point of one type: alpha = 0 or k = 0 give C = beta C without reading A and B (nor C
+/// when beta = 0), as BLAS does; 0 when the thread's buffer could not be allocated.
+#define PACKED_ENTRY(NAME, T, GEMM)                                                               \
+    int NAME(LINALG_GEMM_ARGS(T)) {                                                               \
+        if (alpha == 0 || k == 0) {                                                               \
+            for (size_t i = 0; i < m; ++i)                                                        \
+                for (size_t j = 0; j < n; ++j) c[i * ldc + j] = beta == 0 ? (T)0 : beta * c[i * ldc + j]; \
+            return 1;                                                                             \
+        }                                                                                         \
+        T *work = thread_work();                                                                  \
+        if (!work) return 0;                                                                      \
+        GEMM(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);               \
+        return 1;                                                                                 \
     }
-    double *work = thread_work();
-    if (!work) return 0;
-    gemm_packed_f64(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
-    return 1;
-}
 
-int linalg_sgemm_packed_avx2(LINALG_GEMM_ARGS(float)) {
-    if (alpha == 0 || k == 0) {
-        SCALE_ONLY(float)
-        return 1;
-    }
-    float *work = thread_work();
-    if (!work) return 0;
-    gemm_packed_f32(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
-    return 1;
-}
+PACKED_ENTRY(linalg_dgemm_packed_avx2, double, gemm_packed_f64)
+PACKED_ENTRY(linalg_sgemm_packed_avx2, float, gemm_packed_f32)
 #endif

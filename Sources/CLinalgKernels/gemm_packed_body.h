@@ -1,6 +1,6 @@
 // The packed GEMM of gemm_packed.c for one scalar type, included once per type with T (double or
 // float), NR (the tile's columns: two vectors), MC, NC, the vector operations V* and the names
-// PACK_A, PACK_B, KERNEL, GEMM defined. No include guard: meant to be included more than once.
+// PACK, KERNEL, GEMM defined. No include guard: meant to be included more than once.
 //
 // C = alpha op(A) op(B) + beta C, row-major, in BLIS's five loops: for each NC-wide block of
 // columns and KC-deep block of k, op(B) is packed into NR-column micro-panels; for each MC-high
@@ -8,41 +8,24 @@
 // each into a GEMM_MR x NR tile of C kept in registers. Packing pads the edges with zeros, so the
 // kernel always runs the full tile and only its store is cut to the edge.
 
-/// dst[(panel * kc + p) * GEMM_MR + r] = op(A)[panel * GEMM_MR + r, p] for the mc x kc block at a.
-TARGET_AVX2 static void PACK_A(int trans_a, const T *restrict a, size_t lda, size_t mc, size_t kc,
-                               T *restrict dst) {
-    for (size_t i = 0; i < mc; i += GEMM_MR, dst += kc * GEMM_MR) {
-        const size_t rows = mc - i < GEMM_MR ? mc - i : GEMM_MR;
+/// Packs the kc x n block of a matrix into micro-panels of `width` columns, zero-padded:
+/// dst[(panel * kc + p) * width + j] = src[p * k_stride + (panel * width + j) * stride]. op(A)
+/// (transposed, so its rows become the panels' columns) and op(B) both go through it: for op(A) the
+/// panels are GEMM_MR rows and `stride` runs along a column of A, for op(B) NR columns.
+TARGET_AVX2 static inline void PACK(const T *restrict src, size_t stride, size_t k_stride, size_t n, size_t kc,
+                                    size_t width, T *restrict dst) {
+    for (size_t j = 0; j < n; j += width, dst += kc * width) {
+        const size_t cols = n - j < width ? n - j : width;
         for (size_t p = 0; p < kc; ++p) {
-            T *restrict out = dst + p * GEMM_MR;
-            if (trans_a) {
-                const T *restrict src = a + p * lda + i;
-                for (size_t r = 0; r < rows; ++r) out[r] = src[r];
-            } else {
-                for (size_t r = 0; r < rows; ++r) out[r] = a[(i + r) * lda + p];
-            }
-            for (size_t r = rows; r < GEMM_MR; ++r) out[r] = 0;
-        }
-    }
-}
-
-/// dst[(panel * kc + p) * NR + j] = op(B)[p, panel * NR + j] for the kc x nc block at b.
-TARGET_AVX2 static void PACK_B(int trans_b, const T *restrict b, size_t ldb, size_t kc, size_t nc,
-                               T *restrict dst) {
-    for (size_t j = 0; j < nc; j += NR, dst += kc * NR) {
-        const size_t cols = nc - j < NR ? nc - j : NR;
-        for (size_t p = 0; p < kc; ++p) {
-            T *restrict out = dst + p * NR;
-            if (trans_b) {
-                for (size_t c = 0; c < cols; ++c) out[c] = b[(j + c) * ldb + p];
-            } else if (cols == NR) {
-                VSTORE(out, VLOADU(b + p * ldb + j));
-                VSTORE(out + NR / 2, VLOADU(b + p * ldb + j + NR / 2));
+            T *restrict out = dst + p * width;
+            const T *restrict in = src + p * k_stride + j * stride;
+            if (stride == 1 && cols == NR && width == NR) {
+                VSTORE(out, VLOADU(in));
+                VSTORE(out + NR / 2, VLOADU(in + NR / 2));
                 continue;
-            } else {
-                for (size_t c = 0; c < cols; ++c) out[c] = b[p * ldb + j + c];
             }
-            for (size_t c = cols; c < NR; ++c) out[c] = 0;
+            for (size_t c = 0; c < cols; ++c) out[c] = in[c * stride];
+            for (size_t c = cols; c < width; ++c) out[c] = 0;
         }
     }
 }
@@ -104,10 +87,14 @@ TARGET_AVX2 static void GEMM(int trans_a, int trans_b, size_t m, size_t n, size_
         for (size_t pc = 0; pc < k; pc += GEMM_KC) {
             const size_t kc = k - pc < GEMM_KC ? k - pc : GEMM_KC;
             const T block_beta = pc == 0 ? beta : 1;
-            PACK_B(trans_b, trans_b ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, kc, nc, packed_b);
+            // op(B)[p, j] is b[p * ldb + j], or b[j * ldb + p] transposed.
+            PACK(trans_b ? b + jc * ldb + pc : b + pc * ldb + jc, trans_b ? ldb : 1, trans_b ? 1 : ldb, nc, kc, NR,
+                 packed_b);
             for (size_t ic = 0; ic < m; ic += MC) {
                 const size_t mc = m - ic < MC ? m - ic : MC;
-                PACK_A(trans_a, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, mc, kc, packed_a);
+                // op(A)[i, p] is a[i * lda + p], or a[p * lda + i] transposed.
+                PACK(trans_a ? a + pc * lda + ic : a + ic * lda + pc, trans_a ? 1 : lda, trans_a ? lda : 1, mc, kc,
+                     GEMM_MR, packed_a);
                 for (size_t jr = 0; jr < nc; jr += NR) {
                     const size_t cols = nc - jr < NR ? nc - jr : NR;
                     for (size_t ir = 0; ir < mc; ir += GEMM_MR) {
