@@ -379,12 +379,13 @@ def jax_sgd_case(budget, steps=20000):
 
 
 def product_flops(case, sizes, batch):
-    """The Swift bench's counts (FlopCount) of the derivative products: JVP and VJP 6BΣ, HVP
-    2B(4Σ + 5(Σ − h₁h₀)), Gauss-Newton 2B(3Σ + 2(Σ − h₁h₀)), per-sample norms 2B(2Σ − h₁h₀)."""
+    """The Swift bench's counts (FlopCount) of the derivative products: JVP and VJP 6BΣ, HVP (no
+    gradient) 2B(3Σ + 5(Σ − h₁h₀)), Gauss-Newton 2B(3Σ + 2(Σ − h₁h₀)), per-sample norms
+    2B(2Σ − h₁h₀)."""
     s = weight_count(sizes)
     inner = s - sizes[0] * sizes[1]
     kind = case.removeprefix("mlp.").removesuffix("_f32")
-    return 2 * batch * {"jvp": 3 * s, "vjp": 3 * s, "hvp": 4 * s + 5 * inner, "ggnvp": 3 * s + 2 * inner,
+    return 2 * batch * {"jvp": 3 * s, "vjp": 3 * s, "hvp": 3 * s + 5 * inner, "ggnvp": 3 * s + 2 * inner,
                          "per_sample_norms": s + inner}[kind]
 
 

@@ -57,7 +57,11 @@ enum ProductCases {
                 try! s.net.vjp(s.x, cotangent: s.targets, workspace: s.space)
             },
             product("hvp", flops: FlopCount.mlpHVP(sizes, batch: batch)) { s in
-                blackHole(try! s.net.hvp(s.x, targets: s.targets, loss: .squaredError, vector: s.v, workspace: s.space))
+                // ∇²L v alone, as JAX's `jvp(grad(L))[1]` (whose jit drops the gradient's GEMMs).
+                blackHole(
+                    try! s.net.hvp(
+                        s.x, targets: s.targets, loss: .squaredError, vector: s.v, workspace: s.space,
+                        computingGradient: false))
             },
             product("ggnvp", flops: FlopCount.mlpGGNVP(sizes, batch: batch)) { s in
                 blackHole(

@@ -49,12 +49,12 @@ public enum FlopCount {
     /// layer: `6BΣ`.
     public static func mlpVJP(_ sizes: [Int], batch: Int) -> Double { 3 * mlpForward(sizes, batch: batch) }
 
-    /// A Hessian-vector product by forward over reverse: `x_l`, `V_l x_l`, `Δ_l x_lᵀ`, `Δ̇_l x_lᵀ` for
-    /// every layer and `W_l ẋ_l`, `Δ_l ẋ_lᵀ`, `W_lᵀ Δ_l`, `W_lᵀ Δ̇_l`, `V_lᵀ Δ_l` for all
-    /// but the first (`ẋ₀ = 0`): `2B(4Σ + 5(Σ − h₁h₀))`.
+    /// A Hessian-vector product alone (no gradient) by forward over reverse: `x_l`, `V_l x_l`, `Δ̇_l x_lᵀ`
+    /// for every layer and `W_l ẋ_l`, `Δ_l ẋ_lᵀ`, `W_lᵀ Δ_l`, `W_lᵀ Δ̇_l`, `V_lᵀ Δ_l` for all
+    /// but the first (`ẋ₀ = 0`): `2B(3Σ + 5(Σ − h₁h₀))`.
     public static func mlpHVP(_ sizes: [Int], batch: Int) -> Double {
         let s = weightCount(sizes), inner = s - Double(sizes[0] * sizes[1])
-        return 2 * Double(batch) * (4 * s + 5 * inner)
+        return 2 * Double(batch) * (3 * s + 5 * inner)
     }
 
     /// A Gauss-Newton-vector product: forward, `V_l x_l`, `Δ_l x_lᵀ` for every layer, `W_l ẋ_l` and

@@ -11,6 +11,86 @@
 #if LINALG_HAVE_AVX2_KERNELS
 #include <immintrin.h>
 
+/// Copies one packed row of `width` doubles (GEMM_MR or GEMM_NR_F64: 6 or 8) from `in` to `out`.
+TARGET_AVX2_INLINE static inline void copy_row_f64(const double *restrict in, size_t width, double *restrict out) {
+    _mm256_storeu_pd(out, _mm256_loadu_pd(in));
+    if (width == 8) {
+        _mm256_storeu_pd(out + 4, _mm256_loadu_pd(in + 4));
+    } else {
+        for (size_t c = 4; c < width; ++c) out[c] = in[c];
+    }
+}
+
+/// Copies one packed row of `width` floats (GEMM_MR or GEMM_NR_F32: 6 or 16) from `in` to `out`.
+TARGET_AVX2_INLINE static inline void copy_row_f32(const float *restrict in, size_t width, float *restrict out) {
+    if (width == 16) {
+        _mm256_storeu_ps(out, _mm256_loadu_ps(in));
+        _mm256_storeu_ps(out + 8, _mm256_loadu_ps(in + 8));
+    } else {
+        _mm_storeu_ps(out, _mm_loadu_ps(in));
+        for (size_t c = 4; c < width; ++c) out[c] = in[c];
+    }
+}
+
+/// out[q * width + c] = in[c * stride + q] for q < 4 and c < width (0 for c >= cols; width is 6 or 8):
+/// four values of each of the panel's columns, transposed 4 x 4 at a time.
+TARGET_AVX2_INLINE static inline void gather_block_f64(const double *restrict in, size_t stride, size_t cols,
+                                                       size_t width, double *restrict out) {
+    for (size_t c0 = 0; c0 < width; c0 += 4) {
+        __m256d r[4];
+        for (size_t i = 0; i < 4; ++i)
+            r[i] = c0 + i < cols ? _mm256_loadu_pd(in + (c0 + i) * stride) : _mm256_setzero_pd();
+        const __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
+        const __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
+        const __m256d q[4] = {_mm256_permute2f128_pd(t0, t2, 0x20), _mm256_permute2f128_pd(t1, t3, 0x20),
+                              _mm256_permute2f128_pd(t0, t2, 0x31), _mm256_permute2f128_pd(t1, t3, 0x31)};
+        for (size_t i = 0; i < 4; ++i) {
+            if (width - c0 >= 4) {
+                _mm256_storeu_pd(out + i * width + c0, q[i]);
+            } else {
+                _mm_storeu_pd(out + i * width + c0, _mm256_castpd256_pd128(q[i]));
+            }
+        }
+    }
+}
+
+/// out[q * width + c] = in[c * stride + q] for q < 8 and c < width (0 for c >= cols; width is 6 or 16):
+/// eight values of each of the panel's columns, transposed 8 x 8 at a time (unpack, shuffle, swap of
+/// 128-bit halves).
+TARGET_AVX2_INLINE static inline void gather_block_f32(const float *restrict in, size_t stride, size_t cols,
+                                                       size_t width, float *restrict out) {
+    for (size_t c0 = 0; c0 < width; c0 += 8) {
+        __m256 r[8];
+        for (size_t i = 0; i < 8; ++i)
+            r[i] = c0 + i < cols ? _mm256_loadu_ps(in + (c0 + i) * stride) : _mm256_setzero_ps();
+        __m256 t[8], s[8];
+        for (int i = 0; i < 4; ++i) {
+            t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+            t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+        }
+        for (int h = 0; h < 2; ++h) {
+            s[4 * h] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0x44);
+            s[4 * h + 1] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0xEE);
+            s[4 * h + 2] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0x44);
+            s[4 * h + 3] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0xEE);
+        }
+        __m256 q[8];
+        for (int i = 0; i < 4; ++i) {
+            q[i] = _mm256_permute2f128_ps(s[i], s[4 + i], 0x20);
+            q[4 + i] = _mm256_permute2f128_ps(s[i], s[4 + i], 0x31);
+        }
+        for (int i = 0; i < 8; ++i) {
+            float *restrict o = out + i * width + c0;
+            if (width - c0 >= 8) {
+                _mm256_storeu_ps(o, q[i]);
+            } else {
+                _mm_storeu_ps(o, _mm256_castps256_ps128(q[i]));
+                _mm_storel_pi((__m64 *)(o + 4), _mm256_extractf128_ps(q[i], 1));
+            }
+        }
+    }
+}
+
 #define T double
 #define VEC __m256d
 #define NR GEMM_NR_F64
@@ -26,6 +106,9 @@
 #define VMUL _mm256_mul_pd
 #define VSET1 _mm256_set1_pd
 #define PACK pack_f64
+#define COPY_ROW copy_row_f64
+#define GATHER 4
+#define GATHER_BLOCK gather_block_f64
 #define KERNEL kernel_f64_avx2_6x8
 #define GEMM gemm_packed_f64
 #include "gemm_packed_body.h"
@@ -44,6 +127,9 @@
 #undef VMUL
 #undef VSET1
 #undef PACK
+#undef COPY_ROW
+#undef GATHER
+#undef GATHER_BLOCK
 #undef KERNEL
 #undef GEMM
 
@@ -62,6 +148,9 @@
 #define VMUL _mm256_mul_ps
 #define VSET1 _mm256_set1_ps
 #define PACK pack_f32
+#define COPY_ROW copy_row_f32
+#define GATHER 8
+#define GATHER_BLOCK gather_block_f32
 #define KERNEL kernel_f32_avx2_6x16
 #define GEMM gemm_packed_f32
 #include "gemm_packed_body.h"

@@ -11,19 +11,23 @@
 /// Packs the kc x n block of a matrix into micro-panels of `width` columns, zero-padded:
 /// dst[(panel * kc + p) * width + j] = src[p * k_stride + (panel * width + j) * stride]. op(A)
 /// (transposed, so its rows become the panels' columns) and op(B) both go through it: for op(A) the
-/// panels are GEMM_MR rows and `stride` runs along a column of A, for op(B) NR columns.
+/// panels are GEMM_MR rows and `stride` runs along a column of A, for op(B) NR columns. Full panels
+/// of rows (stride 1) are copied a vector at a time; panels whose columns are contiguous in p
+/// (k_stride 1) are read GATHER values of each column at a time and transposed in registers.
 TARGET_AVX2 static inline void PACK(const T *restrict src, size_t stride, size_t k_stride, size_t n, size_t kc,
                                     size_t width, T *restrict dst) {
     for (size_t j = 0; j < n; j += width, dst += kc * width) {
         const size_t cols = n - j < width ? n - j : width;
-        for (size_t p = 0; p < kc; ++p) {
+        const T *restrict panel = src + j * stride;
+        size_t p = 0;
+        if (stride == 1 && cols == width) {
+            for (; p < kc; ++p) COPY_ROW(panel + p * k_stride, width, dst + p * width);
+        } else if (k_stride == 1) {
+            for (; p + GATHER <= kc; p += GATHER) GATHER_BLOCK(panel + p, stride, cols, width, dst + p * width);
+        }
+        for (; p < kc; ++p) {
             T *restrict out = dst + p * width;
-            const T *restrict in = src + p * k_stride + j * stride;
-            if (stride == 1 && cols == NR && width == NR) {
-                VSTORE(out, VLOADU(in));
-                VSTORE(out + NR / 2, VLOADU(in + NR / 2));
-                continue;
-            }
+            const T *restrict in = panel + p * k_stride;
             for (size_t c = 0; c < cols; ++c) out[c] = in[c * stride];
             for (size_t c = cols; c < width; ++c) out[c] = 0;
         }

@@ -182,6 +182,23 @@ func relativeError<A: BinaryFloatingPoint, B: BinaryFloatingPoint>(_ a: [A], _ b
         }
     }
 
+    /// Without the gradient, `∇²L v` has the same bits, and the workspace's gradient is the previous pass's,
+    /// for a batch on one core and one split across the cores.
+    @Test(arguments: [16, 1024]) func hvpWithoutTheGradientLeavesItAlone(_ batch: Int) throws {
+        let c = ProductCase(activation: .sigmoid, biases: true, loss: .squaredError)
+        let t = try ProductFixture<Double>(c, batch: batch, sizes: [64, 96, 64, 10])
+        let space = try NetProductWorkspace<Double>(sizes: t.net.sizes, batchSize: batch)
+        let value = try t.net.hvp(t.x, targets: t.y, loss: c.loss, vector: t.u, workspace: space)
+        let (gradient, hu) = (space.parameterGradient, space.parameterProduct)
+        let full = try t.net.hvp(t.x, targets: t.y, loss: c.loss, vector: t.v)
+        let again = try t.net.hvp(
+            t.x, targets: t.y, loss: c.loss, vector: t.v, workspace: space, computingGradient: false)
+        #expect(again == value)
+        #expect(space.parameterProduct.scalars == full.product.scalars)
+        #expect(space.parameterGradient.scalars == gradient.scalars)
+        #expect(space.parameterProduct.scalars != hu.scalars)
+    }
+
     /// A net that is linear in θ with the squared error (one layer, identity): `∇²L = Jᵀ H J`.
     @Test func gaussNewtonEqualsTheHessianForALinearNet() throws {
         let c = ProductCase(activation: .identity, biases: true, loss: .squaredError)

@@ -4,13 +4,15 @@ extension MLP {
     /// The Hessian-vector product of the total loss `L(θ) = Σ_b ℓ(f(x_b; θ), y_b)` (``NetLoss``, summed
     /// over the batch): `∇²_θ L · v`, exact, by forward-over-reverse (Pearlmutter 1994): one forward
     /// pass carrying the tangents of `v` (`ż_l`, `ẋ_l`), then one backward pass carrying `Δ_l` and their
-    /// tangents `Δ̇_l` (`a''` included). Returns `L`; `∂L/∂θ` and `∇²L v` stay in
-    /// ``NetProductWorkspace/parameterGradient`` and ``NetProductWorkspace/parameterProduct``.
+    /// tangents `Δ̇_l` (`a''` included). Returns `L`; `∇²L v` stays in
+    /// ``NetProductWorkspace/parameterProduct`` and, with `computingGradient`, `∂L/∂θ` in
+    /// ``NetProductWorkspace/parameterGradient`` (left as it was without: one GEMM per layer fewer,
+    /// for a run of products at one point whose gradient is known, as in truncated Newton).
     /// `targets` are `h_L × B` (one-hot columns, or any distribution, for the softmax cross-entropy).
     @inlinable
     public func hvp(
         _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>,
-        workspace space: NetProductWorkspace<Scalar>
+        workspace space: NetProductWorkspace<Scalar>, computingGradient: Bool = true
     ) throws(LinalgError) -> Double {
         let ld = space.base.rowStride, last = layerCount - 1, batch = x.columns
         return try withCurvatureOperands(x, targets: targets, loss: loss, vector: v, space) { parameters, v, y in
@@ -26,12 +28,13 @@ extension MLP {
                     loss, f, tangent: fDot, targets: y, targetStride: batch, into: space.errorTangents[last],
                     rowStride: ld, rows: outputSize, columns: columns)
                 secondOrderBackward(
-                    parameters, tangent: v, space, gradient: gradientBuffer(space.base, part: part),
+                    parameters, tangent: v, space,
+                    gradient: computingGradient ? gradientBuffer(space.base, part: part) : nil,
                     product: space.product(part), samples: columns)
                 return value
             }
             if parts > 1 {
-                addPartialGradients(space.base, parts: parts)
+                if computingGradient { addPartialGradients(space.base, parts: parts) }
                 addPartialProducts(space, parts: parts)
             }
             return total

@@ -58,11 +58,12 @@ extension MLP {
 
     /// The backward pass of ``hvp(_:targets:loss:vector:workspace:)`` over the samples `samples`,
     /// from `g` in the workspace's `Δ_{L−1}` and `ġ` in its `Δ̇_{L−1}`: their share of `∂L/∂θ` into
-    /// `gradient` and of `∇²L v` into `product`. Five GEMMs per layer.
+    /// `gradient` (unless `nil`) and of `∇²L v` into `product`. Five GEMMs per layer (four without
+    /// the gradient).
     @inlinable
     func secondOrderBackward(
         _ parameters: UnsafePointer<Scalar>, tangent v: UnsafePointer<Scalar>, _ space: NetProductWorkspace<Scalar>,
-        gradient: UnsafeMutablePointer<Scalar>, product: UnsafeMutablePointer<Scalar>, samples: Range<Int>
+        gradient: UnsafeMutablePointer<Scalar>?, product: UnsafeMutablePointer<Scalar>, samples: Range<Int>
     ) {
         let base = space.base, ld = base.rowStride, last = layerCount - 1
         let first = samples.lowerBound, width = samples.count
@@ -82,13 +83,15 @@ extension MLP {
                     transposeA: false, transposeB: true, m: rows, n: inner, k: width, alpha: 1, a: a + first, lda: ld,
                     b: b + first, ldb: ld, beta: beta, c: c + w, ldc: inner)
             }
-            outer(errors[l], activations[l], into: gradient, beta: 0)
+            if let gradient { outer(errors[l], activations[l], into: gradient, beta: 0) }
             outer(errorTangents[l], activations[l], into: product, beta: 0)
             if l > 0 { outer(errors[l], tangents[l], into: product, beta: 1) }
             if hasBiases {
-                VectorMath.scaledRowSums(
-                    errors[l] + first, rows: rows, width: width, rowStride: ld, scale: 1,
-                    into: gradient + biasOffsets[l])
+                if let gradient {
+                    VectorMath.scaledRowSums(
+                        errors[l] + first, rows: rows, width: width, rowStride: ld, scale: 1,
+                        into: gradient + biasOffsets[l])
+                }
                 VectorMath.scaledRowSums(
                     errorTangents[l] + first, rows: rows, width: width, rowStride: ld, scale: 1,
                     into: product + biasOffsets[l])
