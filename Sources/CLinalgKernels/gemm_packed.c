@@ -17,7 +17,7 @@ TARGET_AVX2_INLINE static inline void copy_row_f64(const double *restrict in, si
     if (width == 8) {
         _mm256_storeu_pd(out + 4, _mm256_loadu_pd(in + 4));
     } else {
-        for (size_t c = 4; c < width; ++c) out[c] = in[c];
+        _mm_storeu_pd(out + 4, _mm_loadu_pd(in + 4));
     }
 }
 
@@ -28,7 +28,7 @@ TARGET_AVX2_INLINE static inline void copy_row_f32(const float *restrict in, siz
         _mm256_storeu_ps(out + 8, _mm256_loadu_ps(in + 8));
     } else {
         _mm_storeu_ps(out, _mm_loadu_ps(in));
-        for (size_t c = 4; c < width; ++c) out[c] = in[c];
+        _mm_storel_pi((__m64 *)(out + 4), _mm_castpd_ps(_mm_load_sd((const double *)(in + 4))));
     }
 }
 

@@ -56,6 +56,20 @@ private struct StridedProduct<S: BLASScalar> {
         (0..<m).allSatisfy { i in (n..<ldc).allSatisfy { c[i * ldc + $0] == Self.sentinel } }
     }
 
+    /// `C ← α op(A) op(B)` through ``GemmKernel/runOverwriting``.
+    mutating func runOverwriting(alpha: S) where S: NeuralScalar {
+        let (m, n, k, tA, tB, lda, ldb, ldc) = (m, n, k, transposeA, transposeB, lda, ldb, ldc)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    GemmKernel.runOverwriting(
+                        transposeA: tA, transposeB: tB, m: m, n: n, k: k, alpha: alpha, a: pa.baseAddress!, lda: lda,
+                        b: pb.baseAddress!, ldb: ldb, c: pc.baseAddress!, ldc: ldc)
+                }
+            }
+        }
+    }
+
     /// `C ← α op(A) op(B) + β C` by the packed kernel; `false` when this CPU has none.
     mutating func runPacked(alpha: S, beta: S) -> Bool {
         let (m, n, k, tA, tB, lda, ldb, ldc) = (m, n, k, transposeA, transposeB, lda, ldb, ldc)
@@ -113,6 +127,38 @@ private struct StridedProduct<S: BLASScalar> {
         guard product.runPacked(alpha: 0, beta: 0) else { return }
         let zeros = try Matrix<Double>(rows: 12, columns: 16)
         #expect(product.denseC == zeros)
+    }
+
+    func checkOverwriting<S: NeuralScalar>(_: S.Type, tolerance: S) {
+        var g = makeGenerator(23)
+        for shape in [(96, 100, 64), (13, 300, 40), (2, 1, 60_000), (5, 7, 3)] {
+            for (tA, tB) in [(false, false), (true, true)] {
+                // Inside a single-threaded pass (the packed kernel where there is one) and outside
+                // (OpenBLAS after zeroing C here; the plain loops for the smallest shape).
+                for singleThreaded in [true, false] {
+                    var product = StridedProduct<S>(shape, transposeA: tA, transposeB: tB, using: &g)
+                    product.fillC(with: .nan)
+                    if singleThreaded {
+                        SingleThreadedBLAS.during { product.runOverwriting(alpha: -0.5) }
+                    } else {
+                        product.runOverwriting(alpha: -0.5)
+                    }
+                    let expected = Reference.matmul(
+                        product.denseA, product.denseB, transposeA: tA, transposeB: tB, alpha: -0.5)
+                    #expect(
+                        product.denseC.isApproximatelyEqual(
+                            to: expected, relativeTolerance: tolerance, absoluteTolerance: tolerance),
+                        "overwriting \(S.self) \(shape) tA=\(tA) tB=\(tB) single-threaded=\(singleThreaded)")
+                    #expect(product.paddingIntact)
+                }
+            }
+        }
+    }
+
+    /// `GemmKernel.runOverwriting` never reads C (a C of NaNs) on any of its paths.
+    @Test func overwritingProductsIgnoreWhatCHeld() {
+        checkOverwriting(Double.self, tolerance: 1e-11)
+        checkOverwriting(Float.self, tolerance: 1e-4)
     }
 
     @Test func gemmKernelTakesThePackedPathInsideSingleThreadedPasses() {

@@ -114,23 +114,23 @@ extension MLP {
         let width = columns.count, first = columns.lowerBound
         for l in 0..<layerCount {
             let rows = sizes[l + 1], inner = sizes[l]
-            let x = activations[l + 1] + first
-            // z = W x + b: every column starts as b (or 0, see startRows), and the product adds
-            // W x (β = 1).
-            var beta: Scalar = biased ? 1 : 0
-            if ld == 1 {
-                // One sample: the column is contiguous.
-                if biased { x.update(from: parameters + biasOffsets[l], count: rows) }
-            } else if biased || GemmKernel.usesBLAS(m: rows, n: width, k: inner) {
-                MLP.startRows(
-                    x, rows: rows, width: width, rowStride: ld, biases: biased ? parameters + biasOffsets[l] : nil)
-                beta = 1
+            let x = activations[l + 1] + first, w = parameters + weightOffsets[l], xIn = activations[l] + first
+            if biased {
+                // z = W x + b: every column starts as b, and the product adds W x (β = 1).
+                if ld == 1 {
+                    // One sample: the column is contiguous.
+                    x.update(from: parameters + biasOffsets[l], count: rows)
+                } else {
+                    MLP.startRows(x, rows: rows, width: width, rowStride: ld, biases: parameters + biasOffsets[l])
+                }
+                GemmKernel.run(
+                    transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1, a: w, lda: inner,
+                    b: xIn, ldb: ld, beta: 1, c: x, ldc: ld)
+            } else {
+                GemmKernel.runOverwriting(
+                    transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1, a: w, lda: inner,
+                    b: xIn, ldb: ld, c: x, ldc: ld)
             }
-            GemmKernel.run(
-                transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1,
-                a: parameters + weightOffsets[l], lda: inner,
-                b: activations[l] + first, ldb: ld,
-                beta: beta, c: x, ldc: ld)
             let a = activation(afterLayer: l)
             if width == ld {
                 VectorMath.applyInPlace(a, x, count: rows * ld)
@@ -140,19 +140,13 @@ extension MLP {
         }
     }
 
-    /// Starts each of the `rows` rows of `z` (`width` entries, `rowStride` apart) as its bias,
-    /// or as 0 without biases, for a product that adds `W x` (β = 1). Filled here with the next
-    /// row's piece prefetched, a batch's zeros come faster than from OpenBLAS's own β = 0 pass,
-    /// which waits on every line of rows a page apart.
+    /// Starts each of the `rows` rows of `z` (`width` entries, `rowStride` apart) as its bias, for a
+    /// product that adds `W x` (β = 1), the next row's piece prefetched.
     @inlinable
     static func startRows(
-        _ z: UnsafeMutablePointer<Scalar>, rows: Int, width: Int, rowStride ld: Int, biases: UnsafePointer<Scalar>?
+        _ z: UnsafeMutablePointer<Scalar>, rows: Int, width: Int, rowStride ld: Int, biases: UnsafePointer<Scalar>
     ) {
-        if let biases {
-            VectorMath.fillRows(z, rows: rows, width: width, rowStride: ld) { biases[$0] }
-        } else {
-            VectorMath.fillRows(z, rows: rows, width: width, rowStride: ld) { _ in 0 }
-        }
+        VectorMath.fillRows(z, rows: rows, width: width, rowStride: ld) { biases[$0] }
     }
 
     /// Sizes `workspace` (made for this net's sizes) for batches of `batchSize`.

@@ -45,15 +45,28 @@ package enum GemmKernel {
                 a: BLASOperand(a), lda: lda, b: BLASOperand(b), ldb: ldb, beta: beta, c: BLASOperand(c), ldc: ldc)
             return
         }
-        if tilesWell(m: m, n: n, S.self) && openblas_get_num_threads() == 1
-            && S.packedGemm(
-                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                a: BLASOperand(a), lda: lda, b: BLASOperand(b), ldb: ldb, beta: beta, c: BLASOperand(c), ldc: ldc)
+        if runsPacked(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+            ldb: ldb, beta: beta, c: c, ldc: ldc)
         {
             return
         }
         S.blasGemm(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
             a: BLASOperand(a), lda: lda, b: BLASOperand(b), ldb: ldb, beta: beta, c: BLASOperand(c), ldc: ldc)
+    }
+
+    /// Runs a product big enough for BLAS on the packed kernel when it tiles well and OpenBLAS is
+    /// single-threaded; `false` (C untouched) when it did not.
+    @inlinable @inline(__always)
+    static func runsPacked<S: BLASScalar>(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
+        a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int,
+        beta: S, c: UnsafeMutablePointer<S>, ldc: Int
+    ) -> Bool {
+        tilesWell(m: m, n: n, S.self) && openblas_get_num_threads() == 1
+            && S.packedGemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: BLASOperand(a), lda: lda, b: BLASOperand(b), ldb: ldb, beta: beta, c: BLASOperand(c), ldc: ldc)
     }
 }

@@ -15,27 +15,28 @@ extension MLP {
         for l in 0..<layerCount {
             let rows = sizes[l + 1], inner = sizes[l]
             let zDot = (keepPreactivations ? space.preactivationTangents[l] : tangents[l + 1]) + first
-            var beta: Scalar = 0
+            // ż accumulates its terms: the first product overwrites it unless ḃ started it.
+            var started = false
+            func add(_ a: UnsafePointer<Scalar>, times b: UnsafePointer<Scalar>) {
+                if started {
+                    GemmKernel.run(
+                        transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1, a: a, lda: inner,
+                        b: b + first, ldb: ld, beta: 1, c: zDot, ldc: ld)
+                } else {
+                    GemmKernel.runOverwriting(
+                        transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1, a: a, lda: inner,
+                        b: b + first, ldb: ld, c: zDot, ldc: ld)
+                }
+                started = true
+            }
             if let v, hasBiases {
                 let bias = v + biasOffsets[l]
                 VectorMath.fillRows(zDot, rows: rows, width: width, rowStride: ld) { bias[$0] }
-                beta = 1
+                started = true
             }
-            if l > 0 || inputTangent {
-                GemmKernel.run(
-                    transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1,
-                    a: parameters + weightOffsets[l], lda: inner, b: tangents[l] + first, ldb: ld,
-                    beta: beta, c: zDot, ldc: ld)
-                beta = 1
-            }
-            if let v {
-                GemmKernel.run(
-                    transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1,
-                    a: v + weightOffsets[l], lda: inner, b: activations[l] + first, ldb: ld,
-                    beta: beta, c: zDot, ldc: ld)
-                beta = 1
-            }
-            if beta == 0 { VectorMath.fillRows(zDot, rows: rows, width: width, rowStride: ld) { _ in 0 } }
+            if l > 0 || inputTangent { add(parameters + weightOffsets[l], times: tangents[l]) }
+            if let v { add(v + weightOffsets[l], times: activations[l]) }
+            if !started { VectorMath.fillRows(zDot, rows: rows, width: width, rowStride: ld) { _ in 0 } }
             let xDot = tangents[l + 1] + first
             if keepPreactivations {
                 for r in 0..<rows { (xDot + r * ld).update(from: zDot + r * ld, count: width) }
