@@ -5,7 +5,7 @@
 // The packed GEMM (gemm_packed_body.h) for doubles (6 x 8 tiles) and floats (6 x 16), and the
 // per-thread buffer its packed blocks live in. For products big enough that packing pays (small
 // ones stay with the loops of gemm_small.c) on one core: on the AVX2 cores measured (Zen) it runs
-// 7-15 % faster than OpenBLAS 0.3.21's Haswell-derived kernels at the net's shapes (512 x 512 x 256
+// 8-20 % faster than OpenBLAS 0.3.21's Haswell-derived kernels at the net's shapes (512 x 512 x 256
 // and its transposes), and avoids their pass that scales C by beta before the product.
 
 #if LINALG_HAVE_AVX2_KERNELS

@@ -9,7 +9,7 @@ import CLinalgBLAS
 /// The threshold is where the two meet in `swift run -c release bench` (see the README).
 /// Above it, while OpenBLAS is single-threaded (inside Linalg's own parallel passes, or when the
 /// user set one thread), the packed kernel (``BLASScalar/packedGemm``) takes the products it
-/// tiles well: on the AVX2 cores measured its `dgemm` and `sgemm` are 7–15 % faster than
+/// tiles well: on the AVX2 cores measured its `dgemm` and `sgemm` are 8–20 % faster than
 /// OpenBLAS's on one core, while OpenBLAS's threads beat one core.
 @usableFromInline
 package enum GemmKernel {

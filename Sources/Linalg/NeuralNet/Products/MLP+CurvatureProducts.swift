@@ -59,7 +59,7 @@ extension MLP {
         }
     }
 
-    /// The allocating form of ``hvp(_:targets:loss:vector:workspace:)``: `(L, ∂L/∂θ, ∇²L v)`.
+    /// The allocating form of ``hvp(_:targets:loss:vector:workspace:computingGradient:)``: `(L, ∂L/∂θ, ∇²L v)`.
     @inlinable
     public func hvp(
         _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>

@@ -56,7 +56,7 @@ extension MLP {
         }
     }
 
-    /// The backward pass of ``hvp(_:targets:loss:vector:workspace:)`` over the samples `samples`,
+    /// The backward pass of ``hvp(_:targets:loss:vector:workspace:computingGradient:)`` over the samples `samples`,
     /// from `g` in the workspace's `Δ_{L−1}` and `ġ` in its `Δ̇_{L−1}`: their share of `∂L/∂θ` into
     /// `gradient` (unless `nil`) and of `∇²L v` into `product`. Five GEMMs per layer (four without
     /// the gradient).
