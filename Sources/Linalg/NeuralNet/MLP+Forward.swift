@@ -121,7 +121,8 @@ extension MLP {
                     // One sample: the column is contiguous.
                     x.update(from: parameters + biasOffsets[l], count: rows)
                 } else {
-                    MLP.startRows(x, rows: rows, width: width, rowStride: ld, biases: parameters + biasOffsets[l])
+                    let b = parameters + biasOffsets[l]
+                    VectorMath.fillRows(x, rows: rows, width: width, rowStride: ld) { b[$0] }
                 }
                 GemmKernel.run(
                     transposeA: false, transposeB: false, m: rows, n: width, k: inner, alpha: 1, a: w, lda: inner,
@@ -138,15 +139,6 @@ extension MLP {
                 VectorMath.applyInPlace(a, x, rows: rows, width: width, rowStride: ld)
             }
         }
-    }
-
-    /// Starts each of the `rows` rows of `z` (`width` entries, `rowStride` apart) as its bias, for a
-    /// product that adds `W x` (β = 1), the next row's piece prefetched.
-    @inlinable
-    static func startRows(
-        _ z: UnsafeMutablePointer<Scalar>, rows: Int, width: Int, rowStride ld: Int, biases: UnsafePointer<Scalar>
-    ) {
-        VectorMath.fillRows(z, rows: rows, width: width, rowStride: ld) { biases[$0] }
     }
 
     /// Sizes `workspace` (made for this net's sizes) for batches of `batchSize`.

@@ -1,5 +1,3 @@
-import CLinalgBLAS
-
 extension GemmKernel {
     /// `C ← α op(A) op(B)` into a `C` that need not be initialised, whose rows are `ldc` apart
     /// (a share of a batch's columns, typically, rows a page apart). The packed kernel writes `C`
