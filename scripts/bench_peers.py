@@ -379,14 +379,15 @@ def jax_sgd_case(budget, steps=20000):
 
 
 def product_flops(case, sizes, batch):
-    """The Swift bench's counts (FlopCount) of the derivative products: JVP and VJP 6BΣ, HVP (no
-    gradient) 2B(3Σ + 5(Σ − h₁h₀)), Gauss-Newton 2B(3Σ + 2(Σ − h₁h₀)), per-sample norms
-    2B(2Σ − h₁h₀)."""
+    """The Swift bench's counts (FlopCount) of the derivative products: JVP 6BΣ, VJP (no f)
+    2B(3Σ − h_L h_{L−1}), HVP (no gradient) 2B(3Σ + 5(Σ − h₁h₀)), Gauss-Newton (no loss)
+    2B(3Σ + 2(Σ − h₁h₀) − h_L h_{L−1}), per-sample norms 2B(2Σ − h₁h₀)."""
     s = weight_count(sizes)
     inner = s - sizes[0] * sizes[1]
+    out = sizes[-1] * sizes[-2]
     kind = case.removeprefix("mlp.").removesuffix("_f32")
-    return 2 * batch * {"jvp": 3 * s, "vjp": 3 * s, "hvp": 3 * s + 5 * inner, "ggnvp": 3 * s + 2 * inner,
-                         "per_sample_norms": s + inner}[kind]
+    return 2 * batch * {"jvp": 3 * s, "vjp": 3 * s - out, "hvp": 3 * s + 5 * inner,
+                         "ggnvp": 3 * s + 2 * inner - out, "per_sample_norms": s + inner}[kind]
 
 
 def jax_product_cases(sizes, batch, budget, single=False):

@@ -54,7 +54,8 @@ enum ProductCases {
                 try! s.net.jvp(s.x, inputTangent: s.inputTangent, parameterTangent: s.v, workspace: s.space)
             },
             product("vjp", flops: FlopCount.mlpVJP(sizes, batch: batch)) { s in
-                try! s.net.vjp(s.x, cotangent: s.targets, workspace: s.space)
+                // The cotangents alone, as JAX's `vjp(f, θ, x)[1](g)` (whose jit drops f's last GEMM).
+                try! s.net.vjp(s.x, cotangent: s.targets, workspace: s.space, computingOutput: false)
             },
             product("hvp", flops: FlopCount.mlpHVP(sizes, batch: batch)) { s in
                 // ∇²L v alone, as JAX's `jvp(grad(L))[1]` (whose jit drops the gradient's GEMMs).
@@ -64,8 +65,11 @@ enum ProductCases {
                         computingGradient: false))
             },
             product("ggnvp", flops: FlopCount.mlpGGNVP(sizes, batch: batch)) { s in
+                // G v alone, as JAX's `vjp(f)(2 jvp(f)[1])` (whose jit drops f's last GEMM).
                 blackHole(
-                    try! s.net.ggnvp(s.x, targets: s.targets, loss: .squaredError, vector: s.v, workspace: s.space))
+                    try! s.net.ggnvp(
+                        s.x, targets: s.targets, loss: .squaredError, vector: s.v, workspace: s.space,
+                        computingLoss: false))
             },
             product("per_sample_norms", flops: FlopCount.mlpPerSampleNorms(sizes, batch: batch)) { s in
                 blackHole(

@@ -37,17 +37,18 @@ public enum FlopCount {
         let inner =
             sizes.count < 3
             ? 0
-            : weightCount(sizes) - Double(sizes[0] * sizes[1])
-                - Double(sizes[sizes.count - 1] * sizes[sizes.count - 2])
+            : weightCount(sizes) - Double(sizes[0] * sizes[1]) - outputLayerWeights(sizes)
         return mlpForward(sizes, batch: batch) + 2 * Double(batch) * Double(sizes.last!) * inner
     }
 
     /// A JVP in both the inputs and the parameters: the forward GEMMs, `W_l ẋ_l` and `V_l x_l`: `6BΣ`.
     public static func mlpJVP(_ sizes: [Int], batch: Int) -> Double { 3 * mlpForward(sizes, batch: batch) }
 
-    /// A VJP to the inputs and the parameters: the forward GEMMs, `Δ_l x_lᵀ` and `W_lᵀ Δ_l` for every
-    /// layer: `6BΣ`.
-    public static func mlpVJP(_ sizes: [Int], batch: Int) -> Double { 3 * mlpForward(sizes, batch: batch) }
+    /// A VJP to the inputs and the parameters without `f` (linear output layer): the forward GEMMs but
+    /// the output layer's, `Δ_l x_lᵀ` and `W_lᵀ Δ_l` for every layer: `2B(3Σ − h_L h_{L−1})`.
+    public static func mlpVJP(_ sizes: [Int], batch: Int) -> Double {
+        3 * mlpForward(sizes, batch: batch) - 2 * Double(batch) * outputLayerWeights(sizes)
+    }
 
     /// A Hessian-vector product alone (no gradient) by forward over reverse: `x_l`, `V_l x_l`, `Δ̇_l x_lᵀ`
     /// for every layer and `W_l ẋ_l`, `Δ_l ẋ_lᵀ`, `W_lᵀ Δ_l`, `W_lᵀ Δ̇_l`, `V_lᵀ Δ_l` for all
@@ -57,11 +58,17 @@ public enum FlopCount {
         return 2 * Double(batch) * (3 * s + 5 * inner)
     }
 
-    /// A Gauss-Newton-vector product: forward, `V_l x_l`, `Δ_l x_lᵀ` for every layer, `W_l ẋ_l` and
-    /// `W_lᵀ Δ_l` for all but the first: `2B(3Σ + 2(Σ − h₁h₀))`.
+    /// A Gauss-Newton-vector product of the squared error without `L` (linear output layer): the forward
+    /// GEMMs but the output layer's, `V_l x_l`, `Δ_l x_lᵀ` for every layer, `W_l ẋ_l` and `W_lᵀ Δ_l`
+    /// for all but the first: `2B(3Σ + 2(Σ − h₁h₀) − h_L h_{L−1})`.
     public static func mlpGGNVP(_ sizes: [Int], batch: Int) -> Double {
         let s = weightCount(sizes), inner = s - Double(sizes[0] * sizes[1])
-        return 2 * Double(batch) * (3 * s + 2 * inner)
+        return 2 * Double(batch) * (3 * s + 2 * inner - outputLayerWeights(sizes))
+    }
+
+    /// `h_L h_{L−1}`, the output layer's weights.
+    static func outputLayerWeights(_ sizes: [Int]) -> Double {
+        Double(sizes[sizes.count - 1] * sizes[sizes.count - 2])
     }
 
     /// Per-sample gradient norms: forward and `W_lᵀ Δ_l` for all layers but the first, no weight

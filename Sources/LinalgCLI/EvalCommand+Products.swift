@@ -89,7 +89,8 @@ struct ProductRequest {
         if hvp != nil { members += try Self.parameterMembers(workspace.parameterProduct, prefix: "hvp") }
         if let ggnvp {
             let v = try ProductFiles.parameters(try ProductFiles.object(ggnvp), for: net, ggnvp)
-            _ = try net.ggnvp(x, targets: y, loss: loss, vector: v, workspace: workspace)
+            // The loss is the HVP pass's.
+            _ = try net.ggnvp(x, targets: y, loss: loss, vector: v, workspace: workspace, computingLoss: false)
             members += try Self.parameterMembers(workspace.parameterProduct, prefix: "ggnvp")
         }
         if perSampleNorms {

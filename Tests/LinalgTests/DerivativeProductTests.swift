@@ -199,6 +199,40 @@ func relativeError<A: BinaryFloatingPoint, B: BinaryFloatingPoint>(_ a: [A], _ b
         #expect(space.parameterProduct.scalars != hu.scalars)
     }
 
+    /// A VJP without `f` and a Gauss-Newton product without `L` have the same bits as with them; they
+    /// skip the output layer (`output` keeps the previous pass's `f`) exactly when it is linear and,
+    /// for the Gauss-Newton product, the loss's Hessian does not read `f`.
+    @Test(
+        arguments: [16, 1024],
+        [
+            ProductCase(activation: .tanh, biases: true, loss: .squaredError),
+            ProductCase(activation: .sigmoid, biases: false, loss: .softmaxCrossEntropy),
+            ProductCase(activation: .sigmoid, biases: true, loss: .squaredError, outputActivation: .sigmoid),
+        ])
+    func productsWithoutTheirOutputsAreTheSame(_ batch: Int, _ c: ProductCase) throws {
+        let t = try ProductFixture<Double>(c, batch: batch, sizes: [64, 96, 64, 10])
+        let space = try NetProductWorkspace<Double>(sizes: t.net.sizes, batchSize: batch)
+        let other = t.x.map { 0.5 * $0 }
+        let linear = c.outputActivation == .identity
+        try t.net.vjp(t.x, cotangent: t.y, workspace: space)
+        let (f, inputs, parameters) = (space.output, space.inputGradient, space.parameterGradient)
+        try t.net.vjp(other, cotangent: t.y, workspace: space)
+        let previous = space.output
+        try t.net.vjp(t.x, cotangent: t.y, workspace: space, computingOutput: false)
+        #expect(space.inputGradient == inputs)
+        #expect(space.parameterGradient.scalars == parameters.scalars)
+        #expect(space.output == (linear ? previous : f))
+
+        let value = try t.net.ggnvp(t.x, targets: t.y, loss: c.loss, vector: t.v, workspace: space)
+        let product = space.parameterProduct
+        _ = try t.net.ggnvp(other, targets: t.y, loss: c.loss, vector: t.v, workspace: space)
+        let none = try t.net.ggnvp(
+            t.x, targets: t.y, loss: c.loss, vector: t.v, workspace: space, computingLoss: false)
+        #expect(value > 0 && none == 0)
+        #expect(space.parameterProduct.scalars == product.scalars)
+        #expect(space.output == (linear && c.loss == .squaredError ? previous : f))
+    }
+
     /// A net that is linear in θ with the squared error (one layer, identity): `∇²L = Jᵀ H J`.
     @Test func gaussNewtonEqualsTheHessianForALinearNet() throws {
         let c = ProductCase(activation: .identity, biases: true, loss: .squaredError)

@@ -92,27 +92,29 @@ extension MLP {
     }
 
     /// The forward pass for the samples in `columns` (row-major `h_l × B` activations whose
-    /// rows are `rowStride` apart).
+    /// rows are `rowStride` apart). Without `includingOutputLayer` it stops at `x_{L−1}`, leaving
+    /// `f = x_L` as it was.
     @inlinable @inline(__always)
     func forwardColumns(
         _ parameters: UnsafePointer<Scalar>, _ activations: [UnsafeMutablePointer<Scalar>],
-        rowStride ld: Int, columns: Range<Int>
+        rowStride ld: Int, columns: Range<Int>, includingOutputLayer: Bool = true
     ) {
+        let layers = includingOutputLayer ? layerCount : layerCount - 1
         // Two copies of the loop, so that a net without biases pays nothing for them.
         if hasBiases {
-            forwardLayers(parameters, activations, rowStride: ld, columns: columns, biased: true)
+            forwardLayers(parameters, activations, rowStride: ld, columns: columns, layers: layers, biased: true)
         } else {
-            forwardLayers(parameters, activations, rowStride: ld, columns: columns, biased: false)
+            forwardLayers(parameters, activations, rowStride: ld, columns: columns, layers: layers, biased: false)
         }
     }
 
     @inlinable @inline(__always)
     func forwardLayers(
         _ parameters: UnsafePointer<Scalar>, _ activations: [UnsafeMutablePointer<Scalar>],
-        rowStride ld: Int, columns: Range<Int>, biased: Bool
+        rowStride ld: Int, columns: Range<Int>, layers: Int, biased: Bool
     ) {
         let width = columns.count, first = columns.lowerBound
-        for l in 0..<layerCount {
+        for l in 0..<layers {
             let rows = sizes[l + 1], inner = sizes[l]
             let x = activations[l + 1] + first, w = parameters + weightOffsets[l], xIn = activations[l] + first
             if biased {

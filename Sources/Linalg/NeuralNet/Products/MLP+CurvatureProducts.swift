@@ -73,34 +73,45 @@ extension MLP {
     /// Martens 2010), with `J = ∂f/∂θ` stacked over the batch and `H_ℓ` the loss's Hessian in `f`
     /// (exact; see ``lossHessianProduct``): one JVP for `J v`, `H_ℓ` per sample, one VJP. `G` is
     /// positive semi-definite, and equals `∇²L` where the net is linear in θ or the residuals vanish.
-    /// Returns `L`; `G v` stays in ``NetProductWorkspace/parameterProduct``.
+    /// Returns `L`; `G v` stays in ``NetProductWorkspace/parameterProduct``. Without `computingLoss`
+    /// it returns 0 and leaves ``NetProductWorkspace/output`` unspecified; where `H_ℓ` does not read
+    /// `f` (the squared error) and the output layer is linear, the output layer's GEMM is then
+    /// skipped, as a jitted JAX product of `jvp` and `vjp` whose primal output goes unused drops it.
     @inlinable
     public func ggnvp(
         _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>,
-        workspace space: NetProductWorkspace<Scalar>
+        workspace space: NetProductWorkspace<Scalar>, computingLoss: Bool = true
     ) throws(LinalgError) -> Double {
         try withCurvatureOperands(x, targets: targets, loss: loss, vector: v, space) { parameters, v, y in
-            ggnvpPass(parameters, tangent: v, targets: y, targetStride: x.columns, loss: loss, space)
+            ggnvpPass(
+                parameters, tangent: v, targets: y, targetStride: x.columns, loss: loss, space,
+                computingLoss: computingLoss)
         }
     }
 
-    /// The pass of ``ggnvp(_:targets:loss:vector:workspace:)`` on the batch already in the workspace's
-    /// `x₀` (targets `targetStride` apart): `L`, and `G v` in the workspace's first product. Without
-    /// `forward`, the activations of a previous pass at the same parameters are used as they are (a
-    /// run of products at one point, as conjugate gradients makes, pays for the forward pass once) and
-    /// the returned loss is 0. With `weights` (one per sample), `L = Σ_b w_b ℓ_b` and `G = Σ_b w_b J_bᵀ H_b J_b`.
+    /// The pass of ``ggnvp(_:targets:loss:vector:workspace:computingLoss:)`` on the batch already in
+    /// the workspace's `x₀` (targets `targetStride` apart): `L` (0 without `computingLoss`), and `G v`
+    /// in the workspace's first product. Without `forward`, the activations of a previous pass at the
+    /// same parameters are used as they are (a run of products at one point, as conjugate gradients
+    /// makes, pays for the forward pass once) and the returned loss is 0. With `weights` (one per
+    /// sample), `L = Σ_b w_b ℓ_b` and `G = Σ_b w_b J_bᵀ H_b J_b`.
     @inlinable
     func ggnvpPass(
         _ parameters: UnsafePointer<Scalar>, tangent v: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>,
         targetStride: Int, loss: NetLoss, weights: UnsafePointer<Scalar>? = nil, _ space: NetProductWorkspace<Scalar>,
-        forward: Bool = true
+        forward: Bool = true, computingLoss: Bool = true
     ) -> Double {
         let ld = space.base.rowStride, last = layerCount - 1
         let f = space.base.activations[last + 1], fDot = space.tangents[last + 1], g = space.base.errors[last]
+        let outputLayer = computingLoss || loss.hessianReadsOutput || !outputLayerIsLinear
         let (total, parts) = runOverSamples(space) { part, columns in
             var value = 0.0
             if forward {
-                forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
+                forwardColumns(
+                    parameters, space.base.activations, rowStride: ld, columns: columns,
+                    includingOutputLayer: outputLayer)
+            }
+            if forward && computingLoss {
                 value = MLP.weightedLossResiduals(
                     loss, f, targets: y, targetStride: targetStride, weights: weights, into: g, rowStride: ld,
                     rows: outputSize, columns: columns)
@@ -137,7 +148,7 @@ extension MLP {
         }.sum
     }
 
-    /// The allocating form of ``ggnvp(_:targets:loss:vector:workspace:)``: `(L, G v)`.
+    /// The allocating form of ``ggnvp(_:targets:loss:vector:workspace:computingLoss:)``: `(L, G v)`.
     @inlinable
     public func ggnvp(
         _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: NetLoss, vector v: NetParameters<Scalar>

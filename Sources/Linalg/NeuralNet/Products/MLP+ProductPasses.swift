@@ -29,6 +29,14 @@ extension MLP {
         return (sum, parts)
     }
 
+    /// Whether the output layer is the identity: its slope is 1 whatever `z_L`, so a pass that needs
+    /// derivatives of `f` but not `f` itself can skip the output layer's GEMM.
+    @inlinable
+    var outputLayerIsLinear: Bool {
+        if case .identity = outputActivation { return true }
+        return false
+    }
+
     /// The gradient buffer core `part` writes: the workspace's own for the first.
     @inlinable
     func gradientBuffer(_ base: MLPWorkspace<Scalar>, part: Int) -> UnsafeMutablePointer<Scalar> {

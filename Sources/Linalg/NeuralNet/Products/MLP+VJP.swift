@@ -25,19 +25,25 @@ extension MLP {
     /// cotangent `cotangent` (`G`, `h_L × B`): `∂⟨G, f⟩/∂x₀ = W₀ᵀ Δ₀` (`h₀ × B`) and
     /// `∂⟨G, f⟩/∂θ` summed over the batch. One forward pass and one backward pass
     /// (backprop with an arbitrary `∂L/∂f`). The results stay in
-    /// ``NetProductWorkspace/inputGradient`` and ``NetProductWorkspace/parameterGradient``.
+    /// ``NetProductWorkspace/inputGradient`` and ``NetProductWorkspace/parameterGradient``, and `f` in
+    /// ``NetProductWorkspace/output`` unless `computingOutput` is false: then `output` is unspecified
+    /// and, when the output layer is linear (its slope 1 whatever `f`), its GEMM is skipped, as a
+    /// jitted JAX `vjp` whose primal output goes unused drops it.
     @inlinable
     public func vjp(
-        _ x: Matrix<Scalar>, cotangent: Matrix<Scalar>, workspace space: NetProductWorkspace<Scalar>
+        _ x: Matrix<Scalar>, cotangent: Matrix<Scalar>, workspace space: NetProductWorkspace<Scalar>,
+        computingOutput: Bool = true
     ) throws(LinalgError) {
         try load(x, into: space)
         try loadRows(
             cotangent, rows: outputSize, into: space.base.errors[layerCount - 1], space: space, name: "cotangent")
-        let ld = space.base.rowStride
+        let ld = space.base.rowStride, outputLayer = computingOutput || !outputLayerIsLinear
         parameters.withUnsafeBufferPointer { p in
             let parameters = p.baseAddress!
             let parts = runOverSamples(space) { part, columns in
-                forwardColumns(parameters, space.base.activations, rowStride: ld, columns: columns)
+                forwardColumns(
+                    parameters, space.base.activations, rowStride: ld, columns: columns,
+                    includingOutputLayer: outputLayer)
                 backpropagateShare(
                     parameters, space.base, into: gradientBuffer(space.base, part: part), samples: columns)
                 // ∂/∂x₀ = W₀ᵀ Δ₀ : (h₀ × h₁)(h₁ × B)
@@ -51,13 +57,13 @@ extension MLP {
         }
     }
 
-    /// The allocating form of ``vjp(_:cotangent:workspace:)``: `(∂/∂x₀, ∂/∂θ)`.
+    /// The allocating form of ``vjp(_:cotangent:workspace:computingOutput:)``: `(∂/∂x₀, ∂/∂θ)`.
     @inlinable
     public func vjp(
         _ x: Matrix<Scalar>, cotangent: Matrix<Scalar>
     ) throws(LinalgError) -> (inputs: Matrix<Scalar>, parameters: NetParameters<Scalar>) {
         let space = try NetProductWorkspace<Scalar>(sizes: sizes, batchSize: x.columns)
-        try vjp(x, cotangent: cotangent, workspace: space)
+        try vjp(x, cotangent: cotangent, workspace: space, computingOutput: false)
         return (space.inputGradient, space.parameterGradient)
     }
 }

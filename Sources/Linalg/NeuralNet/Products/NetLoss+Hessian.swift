@@ -56,3 +56,9 @@ extension MLP {
         }
     }
 }
+
+extension NetLoss {
+    /// Whether `H_ℓ ḟ` reads `f`: all but the squared error, whose Hessian is `2I`.
+    @inlinable
+    var hessianReadsOutput: Bool { self != .squaredError }
+}
