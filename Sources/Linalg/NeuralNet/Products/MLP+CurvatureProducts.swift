@@ -110,11 +110,11 @@ extension MLP {
                 forwardColumns(
                     parameters, space.base.activations, rowStride: ld, columns: columns,
                     includingOutputLayer: outputLayer)
-            }
-            if forward && computingLoss {
-                value = MLP.weightedLossResiduals(
-                    loss, f, targets: y, targetStride: targetStride, weights: weights, into: g, rowStride: ld,
-                    rows: outputSize, columns: columns)
+                if computingLoss {
+                    value = MLP.weightedLossResiduals(
+                        loss, f, targets: y, targetStride: targetStride, weights: weights, into: g, rowStride: ld,
+                        rows: outputSize, columns: columns)
+                }
             }
             tangentColumns(
                 parameters, tangent: v, inputTangent: false, space, columns: columns, keepPreactivations: false)
